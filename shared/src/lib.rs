@@ -1,0 +1,29 @@
+//! Allot's domain, shared by the edge worker and the widget.
+//!
+//! Every business rule lives here and nowhere else: duplicate keys, validation,
+//! classification (lifecycle, segments), tenant settings, tokens, import parsing and the
+//! API's wire types. The crate never does I/O, never reads a clock and never draws a random
+//! number: callers pass `now` (milliseconds since the Unix epoch) and seeds in, so every
+//! rule is a plain function that tests can pin down.
+//!
+//! Optional features keep the widget small: `token` (HS256), `import` (CSV/XLSX/GBK and CSV
+//! export) and `schema` (JSON Schema for the OpenAPI document) are turned on by the edge only.
+
+pub mod api;
+pub mod customer;
+pub mod fields;
+pub mod ids;
+pub mod lifecycle;
+pub mod mask;
+pub mod normalize;
+pub mod segment;
+pub mod settings;
+pub mod time;
+pub mod validate;
+
+#[cfg(feature = "import")]
+pub mod export;
+#[cfg(feature = "import")]
+pub mod import;
+#[cfg(feature = "token")]
+pub mod token;

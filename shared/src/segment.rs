@@ -1,0 +1,219 @@
+//! Segments: ordered rules over a customer's fields; the first rule that matches names
+//! the segment (e.g. 核心客户 core / 成长客户 growth / 风险客户 risk), and each segment
+//! carries a follow-up cadence.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::customer::Customer;
+use crate::validate::FieldError;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SegmentRule {
+    pub key: String,
+    pub zh: String,
+    pub en: String,
+    /// Follow up at least every this many days.
+    pub cadence_days: u32,
+    /// All conditions must hold; an empty list matches every customer (a catch-all).
+    pub when: Vec<Condition>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    /// `tier`, `intent`, `industry`, `region`, `stage`, `source`, `amount`, `tags` or
+    /// `custom.<key>`.
+    pub field: String,
+    pub op: Op,
+    pub value: Value,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Op {
+    Eq,
+    Ne,
+    /// The field's value is one of the array `value`.
+    In,
+    Gte,
+    Lte,
+    /// For `tags` and multi-selects: the list contains `value`.
+    Has,
+}
+
+const BUILT_IN_FIELDS: &[&str] = &["tier", "intent", "industry", "region", "stage", "source", "amount", "tags"];
+
+impl SegmentRule {
+    pub fn matches(&self, customer: &Customer) -> bool {
+        self.when.iter().all(|c| c.holds(customer))
+    }
+
+    pub fn validate(&self, path: &str, errors: &mut Vec<FieldError>) {
+        if self.cadence_days == 0 || self.cadence_days > 365 {
+            errors.push(FieldError::new(format!("{path}.cadence_days"), "out_of_range", "1 to 365 days"));
+        }
+        for (i, c) in self.when.iter().enumerate() {
+            let known = BUILT_IN_FIELDS.contains(&c.field.as_str()) || c.field.strip_prefix("custom.").is_some_and(|k| !k.is_empty());
+            if !known {
+                errors.push(FieldError::new(format!("{path}.when[{i}].field"), "unknown_field", format!("{} is not a field", c.field)));
+            }
+            if c.op == Op::In && !c.value.is_array() {
+                errors.push(FieldError::new(format!("{path}.when[{i}].value"), "wrong_type", "`in` takes an array"));
+            }
+            if matches!(c.op, Op::Gte | Op::Lte) && !c.value.is_number() {
+                errors.push(FieldError::new(format!("{path}.when[{i}].value"), "wrong_type", "a number"));
+            }
+        }
+    }
+}
+
+impl Condition {
+    fn holds(&self, customer: &Customer) -> bool {
+        let actual = field_value(customer, &self.field);
+        match self.op {
+            Op::Eq => actual == self.value,
+            Op::Ne => actual != self.value,
+            Op::In => self.value.as_array().is_some_and(|options| options.contains(&actual)),
+            Op::Gte => compare(&actual, &self.value).is_some_and(|o| o.is_ge()),
+            Op::Lte => compare(&actual, &self.value).is_some_and(|o| o.is_le()),
+            Op::Has => actual.as_array().is_some_and(|items| items.contains(&self.value)),
+        }
+    }
+}
+
+fn compare(a: &Value, b: &Value) -> Option<std::cmp::Ordering> {
+    a.as_f64()?.partial_cmp(&b.as_f64()?)
+}
+
+fn field_value(c: &Customer, field: &str) -> Value {
+    let text = |t: &Option<String>| t.clone().map_or(Value::Null, Value::String);
+    match field {
+        "tier" => c.tier.map_or(Value::Null, |t| t.as_str().into()),
+        "intent" => c.intent.map_or(Value::Null, |i| i.as_str().into()),
+        "industry" => text(&c.industry),
+        "region" => text(&c.region),
+        "source" => text(&c.source),
+        "stage" => Value::String(c.stage.clone()),
+        "amount" => c.amount.and_then(serde_json::Number::from_f64).map_or(Value::Null, Value::Number),
+        "tags" => Value::Array(c.tags.iter().cloned().map(Value::String).collect()),
+        other => other.strip_prefix("custom.").and_then(|k| c.custom.get(k)).cloned().unwrap_or(Value::Null),
+    }
+}
+
+/// The key of the first rule the customer matches.
+pub fn segment_of<'a>(rules: &'a [SegmentRule], customer: &Customer) -> Option<&'a SegmentRule> {
+    rules.iter().find(|r| r.matches(customer))
+}
+
+/// The segments from the source article, as a starting point a tenant edits.
+pub fn default_rules() -> Vec<SegmentRule> {
+    let cond = |field: &str, op: Op, value: Value| Condition { field: field.into(), op, value };
+    vec![
+        SegmentRule {
+            key: "core".into(),
+            zh: "核心客户".into(),
+            en: "Core".into(),
+            cadence_days: 7,
+            when: vec![cond("tier", Op::Eq, "key".into())],
+        },
+        SegmentRule {
+            key: "risk".into(),
+            zh: "风险客户".into(),
+            en: "At risk".into(),
+            cadence_days: 14,
+            when: vec![cond("intent", Op::Eq, "low".into())],
+        },
+        SegmentRule {
+            key: "growth".into(),
+            zh: "成长客户".into(),
+            en: "Growth".into(),
+            cadence_days: 14,
+            when: vec![cond("intent", Op::In, serde_json::json!(["high", "medium"]))],
+        },
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::customer::{Intent, Tier};
+    use serde_json::json;
+
+    fn customer() -> Customer {
+        serde_json::from_value(json!({
+            "id": "c_1", "name": "x", "stage": "lead", "owner": null, "created_by": "u",
+            "created_at": 0, "updated_at": 0, "version": 1
+        }))
+        .unwrap()
+    }
+
+    fn seg(c: &Customer) -> Option<&'static str> {
+        let rules = Box::leak(Box::new(default_rules()));
+        segment_of(rules, c).map(|r| r.key.as_str())
+    }
+
+    #[test]
+    fn first_match_wins() {
+        let mut c = customer();
+        assert_eq!(seg(&c), None);
+        c.intent = Some(Intent::High);
+        assert_eq!(seg(&c), Some("growth"));
+        c.tier = Some(Tier::Key);
+        assert_eq!(seg(&c), Some("core"));
+        c.tier = Some(Tier::Regular);
+        c.intent = Some(Intent::Low);
+        assert_eq!(seg(&c), Some("risk"));
+    }
+
+    #[test]
+    fn conditions_over_every_field_kind() {
+        let mut c = customer();
+        c.amount = Some(500_000.0);
+        c.tags = vec!["vip".into()];
+        c.custom.insert("employees".into(), json!(300));
+        c.region = Some("east".into());
+        let rule = |field: &str, op: Op, value: Value| SegmentRule {
+            key: "r".into(),
+            zh: "r".into(),
+            en: "r".into(),
+            cadence_days: 7,
+            when: vec![Condition { field: field.into(), op, value }],
+        };
+        for (field, op, value, expect) in [
+            ("amount", Op::Gte, json!(100_000), true),
+            ("amount", Op::Lte, json!(100_000), false),
+            ("tags", Op::Has, json!("vip"), true),
+            ("tags", Op::Has, json!("new"), false),
+            ("custom.employees", Op::Gte, json!(100), true),
+            ("custom.missing", Op::Eq, json!(null), true),
+            ("region", Op::In, json!(["east", "south"]), true),
+            ("region", Op::Ne, json!("east"), false),
+            ("stage", Op::Eq, json!("lead"), true),
+        ] {
+            assert_eq!(rule(field, op, value.clone()).matches(&c), expect, "{field} {op:?} {value}");
+        }
+    }
+
+    #[test]
+    fn validation_names_the_broken_condition() {
+        let mut errors = Vec::new();
+        let rule = SegmentRule {
+            key: "x".into(),
+            zh: "x".into(),
+            en: "x".into(),
+            cadence_days: 0,
+            when: vec![
+                Condition { field: "colour".into(), op: Op::Eq, value: json!(1) },
+                Condition { field: "region".into(), op: Op::In, value: json!("east") },
+            ],
+        };
+        rule.validate("segments[0]", &mut errors);
+        let paths: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
+        assert_eq!(paths, vec!["segments[0].cadence_days", "segments[0].when[0].field", "segments[0].when[1].value"]);
+    }
+}

@@ -1,0 +1,250 @@
+//! Tenant settings: the classification data a tenant tunes. Stored as one versioned JSON
+//! document per tenant (in KV at the edge), validated here before it is stored.
+
+use serde::{Deserialize, Serialize};
+
+use crate::fields::{FieldDef, FieldKind};
+use crate::lifecycle::LifecycleThresholds;
+use crate::segment::SegmentRule;
+use crate::validate::FieldError;
+
+/// A labelled choice, e.g. an industry: the key is stored, the labels are shown.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Choice {
+    pub key: String,
+    /// Simplified Chinese label.
+    pub zh: String,
+    /// English label.
+    pub en: String,
+}
+
+/// A sales territory (地域) and the provinces or cities it covers, so that an import
+/// saying 上海 lands in `east`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Territory {
+    pub key: String,
+    pub zh: String,
+    pub en: String,
+    #[serde(default)]
+    pub places: Vec<String>,
+}
+
+/// A pipeline stage (销售漏斗) with its win probability in percent.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct StageDef {
+    pub key: String,
+    pub zh: String,
+    pub en: String,
+    pub probability: u8,
+    /// `won` or `lost` for the two terminal stages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terminal: Option<Terminal>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Terminal {
+    Won,
+    Lost,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TenantSettings {
+    /// Bumped by every accepted write; a write naming an older version is refused.
+    #[serde(default)]
+    pub version: i64,
+    pub industries: Vec<Choice>,
+    pub territories: Vec<Territory>,
+    pub stages: Vec<StageDef>,
+    pub lifecycle: LifecycleThresholds,
+    #[serde(default)]
+    pub custom_fields: Vec<FieldDef>,
+    #[serde(default)]
+    pub segments: Vec<SegmentRule>,
+    /// Origins allowed to call the API from a browser (CORS), e.g. `https://portal.example.cn`.
+    #[serde(default)]
+    pub allowed_origins: Vec<String>,
+}
+
+fn choice(key: &str, zh: &str, en: &str) -> Choice {
+    Choice { key: key.into(), zh: zh.into(), en: en.into() }
+}
+
+fn territory(key: &str, zh: &str, en: &str, places: &[&str]) -> Territory {
+    Territory { key: key.into(), zh: zh.into(), en: en.into(), places: places.iter().map(|p| p.to_string()).collect() }
+}
+
+fn stage(key: &str, zh: &str, en: &str, probability: u8, terminal: Option<Terminal>) -> StageDef {
+    StageDef { key: key.into(), zh: zh.into(), en: en.into(), probability, terminal }
+}
+
+impl Default for TenantSettings {
+    fn default() -> TenantSettings {
+        TenantSettings {
+            version: 0,
+            industries: vec![
+                choice("manufacturing", "制造业", "Manufacturing"),
+                choice("retail", "零售业", "Retail"),
+                choice("services", "服务业", "Services"),
+                choice("internet", "互联网", "Internet"),
+                choice("healthcare", "医疗健康", "Healthcare"),
+                choice("finance", "金融", "Finance"),
+                choice("education", "教育", "Education"),
+                choice("logistics", "物流", "Logistics"),
+            ],
+            territories: vec![
+                territory("east", "东区", "East", &["上海", "江苏", "浙江", "安徽", "福建", "江西", "山东", "Shanghai", "Jiangsu", "Zhejiang", "杭州", "南京", "苏州", "宁波", "青岛", "济南", "合肥", "厦门"]),
+                territory("south", "南区", "South", &["广东", "广西", "海南", "深圳", "广州", "Guangdong", "Shenzhen", "Guangzhou", "东莞", "佛山", "香港", "澳门"]),
+                territory("west", "西区", "West", &["四川", "重庆", "云南", "贵州", "陕西", "甘肃", "青海", "宁夏", "新疆", "西藏", "成都", "西安", "昆明", "Chengdu", "Chongqing", "Sichuan"]),
+                territory("north", "北区", "North", &["北京", "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "河南", "湖北", "湖南", "Beijing", "Tianjin", "沈阳", "大连", "郑州", "武汉", "长沙"]),
+            ],
+            stages: vec![
+                stage("lead", "线索", "Lead", 10, None),
+                stage("contacted", "初步接触", "Contacted", 20, None),
+                stage("qualified", "需求确认", "Qualified", 40, None),
+                stage("proposal", "方案报价", "Proposal", 60, None),
+                stage("negotiation", "商务谈判", "Negotiation", 80, None),
+                stage("won", "赢单", "Won", 100, Some(Terminal::Won)),
+                stage("lost", "输单", "Lost", 0, Some(Terminal::Lost)),
+            ],
+            lifecycle: LifecycleThresholds::default(),
+            custom_fields: Vec::new(),
+            segments: crate::segment::default_rules(),
+            allowed_origins: Vec::new(),
+        }
+    }
+}
+
+impl TenantSettings {
+    /// The industry key for a key or a label in either language.
+    pub fn resolve_industry(&self, text: &str) -> Option<&str> {
+        let text = text.trim();
+        self.industries
+            .iter()
+            .find(|c| c.key == text || c.zh == text || c.en.eq_ignore_ascii_case(text))
+            .map(|c| c.key.as_str())
+    }
+
+    /// The territory key for a key, a label or a covered province or city. "上海市" and
+    /// "广东省深圳市" resolve through their leading place name.
+    pub fn resolve_region(&self, text: &str) -> Option<&str> {
+        let text = text.trim();
+        self.territories
+            .iter()
+            .find(|t| t.key == text || t.zh == text || t.en.eq_ignore_ascii_case(text))
+            .or_else(|| {
+                self.territories.iter().find(|t| {
+                    t.places.iter().any(|p| p.eq_ignore_ascii_case(text) || (!p.is_ascii() && text.starts_with(p.as_str())))
+                })
+            })
+            .map(|t| t.key.as_str())
+    }
+
+    pub fn resolve_stage(&self, text: &str) -> Option<&StageDef> {
+        let text = text.trim();
+        self.stages.iter().find(|s| s.key == text || s.zh == text || s.en.eq_ignore_ascii_case(text))
+    }
+
+    /// The first stage, where new customers start.
+    pub fn initial_stage(&self) -> &str {
+        self.stages.first().map(|s| s.key.as_str()).unwrap_or("lead")
+    }
+
+    /// Checks a settings document before it is stored: keys unique and well formed,
+    /// stages with exactly one won and one lost terminal, sane thresholds, valid rules.
+    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut errors = Vec::new();
+        check_keys("industries", self.industries.iter().map(|c| c.key.as_str()), &mut errors);
+        check_keys("territories", self.territories.iter().map(|t| t.key.as_str()), &mut errors);
+        check_keys("stages", self.stages.iter().map(|s| s.key.as_str()), &mut errors);
+        check_keys("custom_fields", self.custom_fields.iter().map(|f| f.key.as_str()), &mut errors);
+        check_keys("segments", self.segments.iter().map(|s| s.key.as_str()), &mut errors);
+        if self.stages.len() < 3 {
+            errors.push(FieldError::new("stages", "too_few", "at least one open stage plus won and lost"));
+        }
+        for terminal in [Terminal::Won, Terminal::Lost] {
+            if self.stages.iter().filter(|s| s.terminal == Some(terminal)).count() != 1 {
+                errors.push(FieldError::new("stages", "terminal", format!("exactly one {terminal:?} stage")));
+            }
+        }
+        for (i, s) in self.stages.iter().enumerate() {
+            if s.probability > 100 {
+                errors.push(FieldError::new(format!("stages[{i}].probability"), "out_of_range", "0 to 100"));
+            }
+        }
+        for (i, f) in self.custom_fields.iter().enumerate() {
+            let has_options = matches!(f.kind, FieldKind::Select | FieldKind::MultiSelect);
+            if has_options && f.options.is_empty() {
+                errors.push(FieldError::new(format!("custom_fields[{i}].options"), "required", "select fields need options"));
+            }
+        }
+        self.lifecycle.validate(&mut errors);
+        for (i, rule) in self.segments.iter().enumerate() {
+            rule.validate(&format!("segments[{i}]"), &mut errors);
+        }
+        for (i, origin) in self.allowed_origins.iter().enumerate() {
+            let host = origin.strip_prefix("https://").or_else(|| origin.strip_prefix("http://"));
+            let ok = host.is_some_and(|h| !h.is_empty() && !h.contains(['/', ' ', '?', '#']));
+            if !ok {
+                errors.push(FieldError::new(format!("allowed_origins[{i}]"), "invalid_origin", "an origin such as https://portal.example.cn"));
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+fn check_keys<'a>(list: &str, keys: impl Iterator<Item = &'a str>, errors: &mut Vec<FieldError>) {
+    let mut seen = std::collections::BTreeSet::new();
+    for (i, key) in keys.enumerate() {
+        if !crate::ids::is_valid_slug(key) {
+            errors.push(FieldError::new(format!("{list}[{i}].key"), "invalid_key", "letters, digits, - _ . only"));
+        } else if !seen.insert(key) {
+            errors.push(FieldError::new(format!("{list}[{i}].key"), "duplicate_key", format!("{key} appears twice")));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid() {
+        assert_eq!(TenantSettings::default().validate(), Ok(()));
+    }
+
+    #[test]
+    fn resolves_places_and_labels() {
+        let s = TenantSettings::default();
+        for (text, key) in [("east", Some("east")), ("东区", Some("east")), ("上海市", Some("east")), ("广东省深圳市", Some("south")), ("Chengdu", Some("west")), ("火星", None)] {
+            assert_eq!(s.resolve_region(text), key, "{text}");
+        }
+        assert_eq!(s.resolve_industry("零售业"), Some("retail"));
+        assert_eq!(s.resolve_industry("retail"), Some("retail"));
+        assert_eq!(s.resolve_industry("RETAIL"), Some("retail"));
+        assert_eq!(s.resolve_stage("方案报价").map(|s| s.key.as_str()), Some("proposal"));
+    }
+
+    #[test]
+    fn rejects_broken_documents() {
+        let mut s = TenantSettings::default();
+        s.stages.retain(|st| st.terminal != Some(Terminal::Lost));
+        s.industries.push(s.industries[0].clone());
+        s.allowed_origins = vec!["https://ok.example.cn".into(), "portal.example.cn".into(), "https://x.cn/path".into()];
+        let paths: Vec<String> = s.validate().unwrap_err().into_iter().map(|e| e.path).collect();
+        assert_eq!(paths, vec!["industries[8].key", "stages", "allowed_origins[1]", "allowed_origins[2]"]);
+    }
+}
