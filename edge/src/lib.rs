@@ -1,1 +1,79 @@
+//! Allot's Cloudflare Worker: the HTTP API over D1 and KV.
+//!
+//! A thin adapter: each handler parses the request, asks `shared` for the decision, turns
+//! it into SQL whose conditions enforce ownership and tenancy in the same statement, and
+//! answers JSON. Static files (the widget, `index.html`) never reach this code: Workers
+//! static assets serves them first.
 
+mod context;
+mod cors;
+mod customer_sql;
+mod customers;
+mod db;
+mod error;
+mod http;
+mod import;
+mod meta;
+mod openapi;
+mod routes;
+
+use worker::{event, Context, Env, Request, Response, Result};
+
+use crate::context::Ctx;
+use crate::error::{ApiError, ApiResult};
+use crate::routes::{Endpoint, Match};
+
+#[event(fetch)]
+async fn fetch(mut req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    let origin = req.headers().get("origin").ok().flatten();
+    if req.method() == worker::Method::Options {
+        return Ok(cors::preflight(origin.as_deref()));
+    }
+    let (response, allowed_origins) = match handle(&mut req, env).await {
+        Ok(answer) => answer,
+        Err(e) => (e.into_response(), Vec::new()),
+    };
+    Ok(cors::apply(response, origin.as_deref(), &allowed_origins))
+}
+
+/// Routes and runs one request; also returns the tenant's allowed embed origins so the
+/// answer can carry CORS headers for them.
+async fn handle(req: &mut Request, env: Env) -> ApiResult<(Response, Vec<String>)> {
+    let method = req.method().to_string();
+    let path = req.path();
+    let (route, params) = match routes::find(&method, &path) {
+        Match::Found(route, params) => (route, params),
+        Match::MethodNotAllowed => return Err(ApiError::MethodNotAllowed),
+        Match::NotFound => return Err(ApiError::NotFound(format!("no route {method} {path}"))),
+    };
+    match route.endpoint {
+        Endpoint::Health => return Ok((meta::health(), Vec::new())),
+        Endpoint::OpenApi => return Ok((http::json(200, &openapi::document()), Vec::new())),
+        _ => {}
+    }
+    let ctx = Ctx::authenticate(req, env).await?;
+    let id = params.first().map(String::as_str).unwrap_or_default();
+    let response = match route.endpoint {
+        Endpoint::Health | Endpoint::OpenApi => unreachable_public(),
+        Endpoint::Me => meta::me(&ctx).await,
+        Endpoint::GetSettings => meta::get_settings(&ctx).await,
+        Endpoint::PutSettings => meta::put_settings(&ctx, req).await,
+        Endpoint::Users => meta::users(&ctx).await,
+        Endpoint::ListCustomers => customers::list(&ctx, req).await,
+        Endpoint::CreateCustomer => customers::create(&ctx, req).await,
+        Endpoint::ImportCustomers => import::import(&ctx, req).await,
+        Endpoint::ExportCustomers => import::export(&ctx, req).await,
+        Endpoint::GetCustomer => customers::get(&ctx, id).await,
+        Endpoint::PatchCustomer => customers::patch(&ctx, req, id).await,
+        Endpoint::DeleteCustomer => customers::delete(&ctx, id).await,
+    };
+    let allowed = ctx.settings().await.map(|s| s.allowed_origins).unwrap_or_default();
+    match response {
+        Ok(r) => Ok((r, allowed)),
+        Err(e) => Ok((e.into_response(), allowed)),
+    }
+}
+
+fn unreachable_public() -> ApiResult<Response> {
+    Err(ApiError::Internal("public route reached the authenticated dispatch".into()))
+}

@@ -16,6 +16,7 @@ pub mod ids;
 pub mod lifecycle;
 pub mod mask;
 pub mod normalize;
+pub mod ownership;
 pub mod segment;
 pub mod settings;
 pub mod time;

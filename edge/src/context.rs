@@ -1,0 +1,120 @@
+//! Per-request context: the authenticated caller, the tenant's settings, the clock.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use shared::ids::Role;
+use shared::settings::TenantSettings;
+use shared::time::Millis;
+use worker::{D1Database, Env, Request};
+
+use crate::db::{self, Arg};
+use crate::error::{ApiError, ApiResult};
+
+/// Who is calling, as the verified token says.
+#[derive(Clone, Debug)]
+pub struct Caller {
+    pub tenant: String,
+    pub user: String,
+    pub role: Role,
+    pub name: Option<String>,
+}
+
+pub struct Ctx {
+    pub env: Env,
+    pub db: D1Database,
+    pub caller: Caller,
+    /// Read once per request: every rule in one request sees the same `now`.
+    pub now: Millis,
+}
+
+/// How long an isolate trusts what it has read about a tenant (existence, settings).
+/// KV itself may lag 60 s between locations; a PUT updates this isolate at once.
+const CACHE_MS: f64 = 10_000.0;
+
+thread_local! {
+    static TENANTS: RefCell<HashMap<String, f64>> = RefCell::new(HashMap::new());
+    static SETTINGS: RefCell<HashMap<String, (f64, TenantSettings)>> = RefCell::new(HashMap::new());
+}
+
+pub fn now_ms() -> Millis {
+    js_sys::Date::now() as Millis
+}
+
+pub fn settings_key(tenant: &str) -> String {
+    format!("settings:{tenant}")
+}
+
+impl Ctx {
+    /// Authenticates the request: bearer token, HS256 with the tenant's derived key,
+    /// expiry, and a tenant that exists. Every failure is a 401.
+    pub async fn authenticate(req: &Request, env: Env) -> ApiResult<Ctx> {
+        let now = now_ms();
+        let header = req.headers().get("authorization").ok().flatten().unwrap_or_default();
+        let token = header
+            .strip_prefix("Bearer ")
+            .or_else(|| header.strip_prefix("bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| ApiError::Unauthorized("an Authorization: Bearer <token> header is required".into()))?;
+        let tenant = shared::token::unverified_tenant(token).map_err(|e| ApiError::Unauthorized(e.message().into()))?;
+        let secret = deployment_secret(&env)?;
+        let key = shared::token::tenant_key(secret.as_bytes(), &tenant);
+        let claims = shared::token::verify(token, &key, now / 1000).map_err(|e| ApiError::Unauthorized(e.message().into()))?;
+        let db = env.d1("DB")?;
+        ensure_tenant(&db, &claims.tenant).await?;
+        let caller = Caller { tenant: claims.tenant, user: claims.sub, role: claims.role, name: claims.name };
+        Ok(Ctx { env, db, caller, now })
+    }
+
+    /// The tenant's settings: the stored document, or the defaults when none is stored.
+    pub async fn settings(&self) -> ApiResult<TenantSettings> {
+        let tenant = &self.caller.tenant;
+        let now = js_sys::Date::now();
+        let cached = SETTINGS.with(|s| s.borrow().get(tenant).filter(|(at, _)| now - at < CACHE_MS).map(|(_, v)| v.clone()));
+        if let Some(settings) = cached {
+            return Ok(settings);
+        }
+        let kv = self.env.kv("SETTINGS")?;
+        let settings = match kv.get(&settings_key(tenant)).text().await? {
+            Some(text) => serde_json::from_str(&text).map_err(|e| ApiError::Internal(format!("stored settings of {tenant}: {e}")))?,
+            None => TenantSettings::default(),
+        };
+        remember_settings(tenant, &settings);
+        Ok(settings)
+    }
+}
+
+pub fn remember_settings(tenant: &str, settings: &TenantSettings) {
+    let now = js_sys::Date::now();
+    SETTINGS.with(|s| s.borrow_mut().insert(tenant.to_string(), (now, settings.clone())));
+}
+
+/// The deployment secret from which tenant keys are derived: a Worker secret in
+/// production (`wrangler secret put ALLOT_SECRET`), a `--var` locally.
+fn deployment_secret(env: &Env) -> ApiResult<String> {
+    env.secret("ALLOT_SECRET")
+        .map(|s| s.to_string())
+        .or_else(|_| env.var("ALLOT_SECRET").map(|v| v.to_string()))
+        .ok()
+        .filter(|s| s.len() >= 16)
+        .ok_or_else(|| ApiError::Internal("ALLOT_SECRET is not configured (at least 16 characters)".into()))
+}
+
+async fn ensure_tenant(db: &D1Database, tenant: &str) -> ApiResult<()> {
+    let now = js_sys::Date::now();
+    if TENANTS.with(|t| t.borrow().get(tenant).is_some_and(|at| now - at < CACHE_MS)) {
+        return Ok(());
+    }
+    #[derive(serde::Deserialize)]
+    struct Row {
+        #[allow(dead_code)]
+        id: String,
+    }
+    let found = db::first::<Row>(db, "SELECT id FROM tenants WHERE id = ?1", &[Arg::from(tenant)]).await?;
+    if found.is_none() {
+        return Err(ApiError::Unauthorized("unknown tenant".into()));
+    }
+    TENANTS.with(|t| t.borrow_mut().insert(tenant.to_string(), now));
+    Ok(())
+}

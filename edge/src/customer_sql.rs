@@ -1,0 +1,249 @@
+//! SQL for customers: the row shape, scope conditions and list filters.
+//!
+//! Scope (who sees and edits what) is `shared::ownership`'s decision; here it becomes
+//! `WHERE` conditions so that every read and write enforces it in the statement itself.
+//! Parameters `?1` (tenant) and `?2` (caller) are bound in every customer statement.
+
+use serde::Deserialize;
+use shared::api::{CustomerQuery, CustomerView, OwnerFilter};
+use shared::customer::{Customer, Intent, Tier};
+use shared::lifecycle::{LifecycleBounds, LifecycleDates};
+use shared::ownership::{masks_contacts, Scope};
+use shared::settings::TenantSettings;
+use shared::time::Millis;
+
+use crate::context::Caller;
+use crate::db::{json_column, Arg};
+
+/// Columns read for a customer, with the owner's name joined in.
+pub const SELECT: &str = "SELECT c.id, c.name, c.company, c.contact_name, c.phone, c.email, c.wechat, c.industry, \
+     c.region, c.source, c.amount, c.stage, c.tier, c.intent, c.tags, c.custom, c.owner_id, c.collaborators, \
+     c.created_by, c.created_at, c.updated_at, c.last_follow_up_at, c.next_follow_up_at, c.won_at, c.lost_at, \
+     c.segment, c.version, u.name AS owner_name \
+     FROM customers c LEFT JOIN users u ON u.tenant_id = c.tenant_id AND u.id = c.owner_id";
+
+#[derive(Deserialize)]
+pub struct Row {
+    id: String,
+    name: String,
+    company: Option<String>,
+    contact_name: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
+    wechat: Option<String>,
+    industry: Option<String>,
+    region: Option<String>,
+    source: Option<String>,
+    amount: Option<f64>,
+    stage: String,
+    tier: Option<String>,
+    intent: Option<String>,
+    tags: Option<String>,
+    custom: Option<String>,
+    owner_id: Option<String>,
+    collaborators: Option<String>,
+    created_by: String,
+    created_at: f64,
+    updated_at: f64,
+    last_follow_up_at: Option<f64>,
+    next_follow_up_at: Option<f64>,
+    won_at: Option<f64>,
+    lost_at: Option<f64>,
+    segment: Option<String>,
+    version: f64,
+    owner_name: Option<String>,
+}
+
+fn ms(v: f64) -> Millis {
+    v as Millis
+}
+
+impl Row {
+    pub fn into_customer(self) -> (Customer, Option<String>) {
+        let customer = Customer {
+            id: self.id,
+            name: self.name,
+            company: self.company,
+            contact_name: self.contact_name,
+            phone: self.phone,
+            email: self.email,
+            wechat: self.wechat,
+            industry: self.industry,
+            region: self.region,
+            source: self.source,
+            amount: self.amount,
+            stage: self.stage,
+            tier: self.tier.as_deref().and_then(Tier::parse),
+            intent: self.intent.as_deref().and_then(Intent::parse),
+            tags: json_column(&self.tags),
+            custom: json_column(&self.custom),
+            owner: self.owner_id,
+            collaborators: json_column(&self.collaborators),
+            created_by: self.created_by,
+            created_at: ms(self.created_at),
+            updated_at: ms(self.updated_at),
+            last_follow_up_at: self.last_follow_up_at.map(ms),
+            next_follow_up_at: self.next_follow_up_at.map(ms),
+            won_at: self.won_at.map(ms),
+            lost_at: self.lost_at.map(ms),
+            segment: self.segment,
+            version: self.version as i64,
+        };
+        (customer, self.owner_name)
+    }
+
+    pub fn into_view(self, caller: &Caller, settings: &TenantSettings, now: Millis) -> CustomerView {
+        let (customer, owner_name) = self.into_customer();
+        view(customer, owner_name, caller, settings, now)
+    }
+}
+
+/// What a caller sees of a customer: lifecycle computed, contacts masked where the rules
+/// say so, and whether they may edit it.
+pub fn view(mut customer: Customer, owner_name: Option<String>, caller: &Caller, settings: &TenantSettings, now: Millis) -> CustomerView {
+    let dates = LifecycleDates {
+        created_at: customer.created_at,
+        last_follow_up_at: customer.last_follow_up_at,
+        won_at: customer.won_at,
+        lost_at: customer.lost_at,
+    };
+    let lifecycle = shared::lifecycle::classify(&settings.lifecycle, &dates, now);
+    let masked = masks_contacts(caller.role, customer.owner.as_deref());
+    if masked {
+        customer.phone = customer.phone.as_deref().map(shared::mask::phone);
+        customer.email = customer.email.as_deref().map(shared::mask::email);
+        customer.wechat = customer.wechat.as_ref().map(|_| "***".into());
+    }
+    let editable = match Scope::of(caller.role) {
+        Scope::Own => customer.owner.as_deref() == Some(caller.user.as_str()),
+        // The row was read through the manager's scope condition, so it is theirs to edit.
+        Scope::Team | Scope::Tenant => true,
+    };
+    CustomerView { customer, lifecycle, owner_name, masked, editable }
+}
+
+/// Members of the caller's team, when the caller leads one.
+const TEAM_MEMBERS: &str = "SELECT t.id FROM users t JOIN users m ON m.tenant_id = t.tenant_id AND m.team_id = t.team_id \
+     WHERE m.tenant_id = ?1 AND m.id = ?2";
+const LEADS_NO_TEAM: &str = "NOT EXISTS (SELECT 1 FROM users m WHERE m.tenant_id = ?1 AND m.id = ?2 AND m.team_id IS NOT NULL)";
+
+/// The condition under which the caller may read customer `c`.
+pub fn visible(caller: &Caller) -> String {
+    match Scope::of(caller.role) {
+        Scope::Tenant => "1 = 1".into(),
+        Scope::Team => format!("(c.owner_id IS NULL OR c.owner_id = ?2 OR {LEADS_NO_TEAM} OR c.owner_id IN ({TEAM_MEMBERS}))"),
+        Scope::Own => "(c.owner_id IS NULL OR c.owner_id = ?2 OR EXISTS (SELECT 1 FROM json_each(c.collaborators) WHERE value = ?2))".into(),
+    }
+}
+
+/// The condition under which the caller may edit customer `c`.
+pub fn editable(caller: &Caller) -> String {
+    match Scope::of(caller.role) {
+        Scope::Tenant => "1 = 1".into(),
+        Scope::Team => format!("(c.owner_id IS NULL OR c.owner_id = ?2 OR {LEADS_NO_TEAM} OR c.owner_id IN ({TEAM_MEMBERS}))"),
+        Scope::Own => "c.owner_id = ?2".into(),
+    }
+}
+
+/// The condition under which user `?3` may be given a customer by the caller.
+pub fn assignable_target(caller: &Caller) -> String {
+    let exists = "EXISTS (SELECT 1 FROM users x WHERE x.tenant_id = ?1 AND x.id = ?3 AND x.active = 1)";
+    match Scope::of(caller.role) {
+        Scope::Tenant => exists.into(),
+        Scope::Team => format!("{exists} AND ({LEADS_NO_TEAM} OR ?3 IN ({TEAM_MEMBERS}))"),
+        Scope::Own => "?3 = ?2".into(),
+    }
+}
+
+/// Builds `WHERE` conditions and arguments for a list query; arguments continue from `?3`.
+pub struct Filter {
+    pub conditions: Vec<String>,
+    pub args: Vec<Arg>,
+}
+
+impl Filter {
+    pub fn new(caller: &Caller) -> Filter {
+        Filter {
+            conditions: vec!["c.tenant_id = ?1".into(), "c.deleted_at IS NULL".into(), visible(caller)],
+            args: vec![Arg::from(&caller.tenant), Arg::from(&caller.user)],
+        }
+    }
+
+    /// Adds a condition whose `{}` placeholders are replaced by fresh parameter numbers.
+    pub fn push(&mut self, template: &str, values: Vec<Arg>) {
+        let mut condition = String::new();
+        let mut parts = template.split("{}");
+        condition.push_str(parts.next().unwrap_or_default());
+        for (part, value) in parts.zip(values) {
+            self.args.push(value);
+            condition.push_str(&format!("?{}", self.args.len()));
+            condition.push_str(part);
+        }
+        self.conditions.push(condition);
+    }
+
+    pub fn where_clause(&self) -> String {
+        self.conditions.join(" AND ")
+    }
+
+    pub fn apply_query(&mut self, q: &CustomerQuery, settings: &TenantSettings, now: Millis) {
+        match &q.owner {
+            OwnerFilter::Any => {}
+            OwnerFilter::Me => self.conditions.push("c.owner_id = ?2".into()),
+            OwnerFilter::Pool => self.conditions.push("c.owner_id IS NULL".into()),
+            OwnerFilter::User(id) => self.push("c.owner_id = {}", vec![Arg::from(id)]),
+        }
+        for (column, value) in [
+            ("tier", q.tier.map(|t| t.as_str().to_string())),
+            ("intent", q.intent.map(|i| i.as_str().to_string())),
+            ("industry", q.industry.clone()),
+            ("region", q.region.clone()),
+            ("stage", q.stage.clone()),
+            ("segment", q.segment.clone()),
+        ] {
+            if let Some(value) = value {
+                self.push(&format!("c.{column} = {{}}"), vec![Arg::from(value)]);
+            }
+        }
+        if let Some(text) = &q.q {
+            let like = format!("%{}%", text.replace(['%', '_'], ""));
+            let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+            let phone_like = if digits.len() >= 3 { format!("%{digits}%") } else { "\u{0}".into() };
+            self.push("(c.name LIKE {} OR c.company LIKE {} OR c.phone_key LIKE {})", vec![Arg::from(like.clone()), Arg::from(like), Arg::from(phone_like)]);
+        }
+        if let Some(status) = q.status {
+            self.push_lifecycle(settings.lifecycle.bounds(status, now));
+        }
+        if let Some(cursor) = &q.cursor {
+            self.push("c.id < {}", vec![Arg::from(cursor)]);
+        }
+    }
+
+    /// The SQL reading of [`LifecycleBounds::contains`]; the property test in `shared`
+    /// guarantees the bounds partition customers as `classify` does.
+    fn push_lifecycle(&mut self, b: LifecycleBounds) {
+        const ENGAGED: &str = "MAX(COALESCE(c.last_follow_up_at, -1), COALESCE(c.won_at, -1))";
+        const ACTIVITY: &str = "MAX(c.created_at, COALESCE(c.last_follow_up_at, -1), COALESCE(c.won_at, -1))";
+        if let Some(lost) = b.marked_lost {
+            self.conditions.push(if lost { "c.lost_at IS NOT NULL" } else { "c.lost_at IS NULL" }.into());
+        }
+        if let Some(since) = b.new_since {
+            self.push(&format!("({ENGAGED} = -1 AND c.created_at >= {{}})"), vec![Arg::Int(since)]);
+        }
+        if let Some(since) = b.not_new_since {
+            self.push(&format!("NOT ({ENGAGED} = -1 AND c.created_at >= {{}})"), vec![Arg::Int(since)]);
+        }
+        if let Some(since) = b.engaged_since {
+            self.push(&format!("{ENGAGED} >= {{}}"), vec![Arg::Int(since)]);
+        }
+        if let Some(since) = b.not_engaged_since {
+            self.push(&format!("{ENGAGED} < {{}}"), vec![Arg::Int(since)]);
+        }
+        if let Some(since) = b.activity_since {
+            self.push(&format!("{ACTIVITY} >= {{}}"), vec![Arg::Int(since)]);
+        }
+        if let Some(before) = b.lost_or_activity_before {
+            self.push(&format!("(c.lost_at IS NOT NULL OR {ACTIVITY} < {{}})"), vec![Arg::Int(before)]);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+//! D1 access: bound statements, batches, rows. Only the edge knows SQL.
+
+use serde::de::DeserializeOwned;
+use wasm_bindgen::JsValue;
+use worker::{D1Database, D1PreparedStatement, D1Result};
+
+use crate::error::{ApiError, ApiResult};
+
+/// A value bound to a `?N` parameter.
+#[derive(Clone, Debug)]
+pub enum Arg {
+    Null,
+    Text(String),
+    Int(i64),
+    Real(f64),
+}
+
+impl From<&str> for Arg {
+    fn from(s: &str) -> Arg {
+        Arg::Text(s.to_string())
+    }
+}
+impl From<String> for Arg {
+    fn from(s: String) -> Arg {
+        Arg::Text(s)
+    }
+}
+impl From<&String> for Arg {
+    fn from(s: &String) -> Arg {
+        Arg::Text(s.clone())
+    }
+}
+impl From<i64> for Arg {
+    fn from(n: i64) -> Arg {
+        Arg::Int(n)
+    }
+}
+impl<T: Into<Arg>> From<Option<T>> for Arg {
+    fn from(v: Option<T>) -> Arg {
+        v.map_or(Arg::Null, Into::into)
+    }
+}
+impl From<f64> for Arg {
+    fn from(n: f64) -> Arg {
+        Arg::Real(n)
+    }
+}
+
+impl Arg {
+    fn to_js(&self) -> JsValue {
+        match self {
+            Arg::Null => JsValue::null(),
+            Arg::Text(s) => JsValue::from_str(s),
+            // D1 takes JS numbers; our integers (milliseconds, counts) fit in 53 bits.
+            Arg::Int(n) => JsValue::from_f64(*n as f64),
+            Arg::Real(n) => JsValue::from_f64(*n),
+        }
+    }
+}
+
+pub fn stmt(db: &D1Database, sql: &str, args: &[Arg]) -> ApiResult<D1PreparedStatement> {
+    let values: Vec<JsValue> = args.iter().map(Arg::to_js).collect();
+    db.prepare(sql).bind(&values).map_err(|e| ApiError::Internal(format!("bind: {e}")))
+}
+
+pub async fn all<T: DeserializeOwned>(db: &D1Database, sql: &str, args: &[Arg]) -> ApiResult<Vec<T>> {
+    let result = stmt(db, sql, args)?.all().await.map_err(|e| d1_error(sql, e))?;
+    result.results::<T>().map_err(|e| ApiError::Internal(format!("rows of {sql}: {e}")))
+}
+
+pub async fn first<T: DeserializeOwned>(db: &D1Database, sql: &str, args: &[Arg]) -> ApiResult<Option<T>> {
+    Ok(all::<T>(db, sql, args).await?.into_iter().next())
+}
+
+/// Runs statements as one atomic transaction (one round trip).
+pub async fn batch(db: &D1Database, statements: Vec<D1PreparedStatement>) -> ApiResult<Vec<D1Result>> {
+    db.batch(statements).await.map_err(|e| d1_error("batch", e))
+}
+
+pub fn changes(result: &D1Result) -> usize {
+    result.meta().ok().flatten().and_then(|m| m.changes).unwrap_or(0)
+}
+
+fn d1_error(sql: &str, e: worker::Error) -> ApiError {
+    ApiError::Internal(format!("d1 ({sql}): {e}"))
+}
+
+/// Parses a JSON text column, tolerating a corrupt value as empty.
+pub fn json_column<T: DeserializeOwned + Default>(text: &Option<String>) -> T {
+    text.as_deref().and_then(|t| serde_json::from_str(t).ok()).unwrap_or_default()
+}

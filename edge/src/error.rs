@@ -1,0 +1,117 @@
+//! The one error type of the edge and the one place it becomes an HTTP answer.
+
+use shared::api::{DuplicateDetails, ErrorBody, ErrorDetail, InvalidDetails};
+use shared::validate::FieldError;
+use worker::Response;
+
+#[derive(Debug)]
+pub enum ApiError {
+    /// 401: no token, a bad one, or an unknown tenant.
+    Unauthorized(String),
+    /// 403: authenticated but not allowed.
+    Forbidden(String),
+    /// 404: no such route, or no such record visible to the caller.
+    NotFound(String),
+    /// 405 on a known path.
+    MethodNotAllowed,
+    /// 400 with a specific code: malformed JSON, bad UTF-8, …
+    BadRequest { code: &'static str, message: String },
+    /// 400 `invalid`: field problems, each with its path.
+    Invalid(Vec<FieldError>),
+    /// 409 `duplicate` (撞单).
+    Duplicate(DuplicateDetails),
+    /// 409 `stale`: the record changed since the caller read it.
+    Stale { current_version: i64 },
+    /// 409 with a specific code.
+    Conflict { code: &'static str, message: String },
+    /// 413.
+    TooLarge(String),
+    /// 415.
+    UnsupportedMedia(String),
+    /// 500: details go to the log, never to the client.
+    Internal(String),
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+impl ApiError {
+    pub fn status(&self) -> u16 {
+        match self {
+            ApiError::Unauthorized(_) => 401,
+            ApiError::Forbidden(_) => 403,
+            ApiError::NotFound(_) => 404,
+            ApiError::MethodNotAllowed => 405,
+            ApiError::BadRequest { .. } | ApiError::Invalid(_) => 400,
+            ApiError::Duplicate(_) | ApiError::Stale { .. } | ApiError::Conflict { .. } => 409,
+            ApiError::TooLarge(_) => 413,
+            ApiError::UnsupportedMedia(_) => 415,
+            ApiError::Internal(_) => 500,
+        }
+    }
+
+    pub fn body(&self) -> ErrorBody {
+        let (code, message, details) = match self {
+            ApiError::Unauthorized(m) => ("unauthorized", m.clone(), None),
+            ApiError::Forbidden(m) => ("forbidden", m.clone(), None),
+            ApiError::NotFound(m) => ("not_found", m.clone(), None),
+            ApiError::MethodNotAllowed => ("method_not_allowed", "this path does not accept that method".into(), None),
+            ApiError::BadRequest { code, message } => (*code, message.clone(), None),
+            ApiError::Invalid(fields) => (
+                "invalid",
+                summarise(fields),
+                serde_json::to_value(InvalidDetails { fields: fields.clone() }).ok(),
+            ),
+            ApiError::Duplicate(d) => {
+                let who = match (&d.owner, d.owned_by_you) {
+                    (_, true) => "you already own it".to_string(),
+                    (Some(owner), false) => format!("it is already owned by {owner}"),
+                    (None, false) => "it is in the public pool".to_string(),
+                };
+                ("duplicate", format!("a customer with the same {:?} exists: {who}", d.field).to_lowercase(), serde_json::to_value(d).ok())
+            }
+            ApiError::Stale { current_version } => (
+                "stale",
+                "the customer changed since you read it; reload and try again".into(),
+                Some(serde_json::json!({ "current_version": current_version })),
+            ),
+            ApiError::Conflict { code, message } => (*code, message.clone(), None),
+            ApiError::TooLarge(m) => ("too_large", m.clone(), None),
+            ApiError::UnsupportedMedia(m) => ("unsupported_media_type", m.clone(), None),
+            ApiError::Internal(_) => ("internal", "an internal error occurred; it has been logged".into(), None),
+        };
+        ErrorBody { error: ErrorDetail { code: code.into(), message, details } }
+    }
+
+    pub fn into_response(self) -> Response {
+        if let ApiError::Internal(cause) = &self {
+            worker::console_error!("internal error: {cause}");
+        }
+        let status = self.status();
+        crate::http::json(status, &self.body())
+    }
+}
+
+fn summarise(fields: &[FieldError]) -> String {
+    match fields {
+        [one] => format!("{}: {}", one.path, one.message),
+        many => format!("{} fields are invalid: {}", many.len(), many.iter().map(|f| f.path.as_str()).collect::<Vec<_>>().join(", ")),
+    }
+}
+
+impl From<worker::Error> for ApiError {
+    fn from(e: worker::Error) -> ApiError {
+        ApiError::Internal(e.to_string())
+    }
+}
+
+impl From<worker::kv::KvError> for ApiError {
+    fn from(e: worker::kv::KvError) -> ApiError {
+        ApiError::Internal(format!("kv: {e:?}"))
+    }
+}
+
+impl From<serde_json::Error> for ApiError {
+    fn from(e: serde_json::Error) -> ApiError {
+        ApiError::Internal(format!("json: {e}"))
+    }
+}

@@ -1,0 +1,75 @@
+//! HTTP plumbing: JSON answers, bounded body reading, strict JSON parsing with paths.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use shared::validate::FieldError;
+use worker::{Headers, Request, Response};
+
+use crate::error::{ApiError, ApiResult};
+
+/// JSON request bodies larger than this are refused with 413.
+pub const MAX_JSON_BYTES: usize = 1 << 20;
+/// Import files larger than this are refused with 413 (10,000 rows fit with room).
+pub const MAX_IMPORT_BYTES: usize = 20 << 20;
+
+pub fn json<T: Serialize>(status: u16, value: &T) -> Response {
+    let body = serde_json::to_string(value).unwrap_or_else(|_| r#"{"error":{"code":"internal","message":"serialisation failed"}}"#.into());
+    bytes(status, "application/json; charset=utf-8", body.into_bytes())
+}
+
+pub fn bytes(status: u16, content_type: &str, body: Vec<u8>) -> Response {
+    let headers = Headers::new();
+    let _ = headers.set("content-type", content_type);
+    let _ = headers.set("cache-control", "no-store");
+    match Response::from_bytes(body) {
+        Ok(r) => r.with_status(status).with_headers(headers),
+        Err(_) => Response::empty().map(|r| r.with_status(500)).unwrap_or_else(|_| Response::error("internal", 500).expect("a plain response")),
+    }
+}
+
+/// Reads the whole body, refusing it with 413 past `limit` (by header first, then by
+/// what actually arrived: a client may lie or stream).
+pub async fn read_body(req: &mut Request, limit: usize) -> ApiResult<Vec<u8>> {
+    let declared = req.headers().get("content-length").ok().flatten().and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(ApiError::TooLarge(format!("the body is larger than {limit} bytes")));
+    }
+    let body = req.bytes().await.map_err(|e| ApiError::BadRequest { code: "bad_body", message: format!("the body could not be read: {e}") })?;
+    if body.len() > limit {
+        return Err(ApiError::TooLarge(format!("the body is larger than {limit} bytes")));
+    }
+    Ok(body)
+}
+
+/// Parses a JSON body strictly: bad UTF-8, malformed JSON, wrong types and unknown fields
+/// are all 400s that name the problem and its path.
+pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> ApiResult<T> {
+    let body = read_body(req, MAX_JSON_BYTES).await?;
+    parse_json(&body)
+}
+
+pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> ApiResult<T> {
+    let text = std::str::from_utf8(body).map_err(|e| ApiError::BadRequest { code: "invalid_utf8", message: format!("the body is not valid UTF-8 ({e})") })?;
+    if text.trim().is_empty() {
+        return Err(ApiError::BadRequest { code: "malformed_json", message: "the body is empty; a JSON object was expected".into() });
+    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if inner.is_syntax() || inner.is_eof() {
+            ApiError::BadRequest { code: "malformed_json", message: format!("the body is not valid JSON: {inner}") }
+        } else {
+            let path = if path == "." { String::new() } else { path };
+            ApiError::Invalid(vec![FieldError::new(path, "wrong_type", inner.to_string())])
+        }
+    })?;
+    de.end().map_err(|e| ApiError::BadRequest { code: "malformed_json", message: format!("trailing data after the JSON value: {e}") })?;
+    Ok(value)
+}
+
+/// Decoded query pairs of a request URL.
+pub fn query_pairs(req: &Request) -> ApiResult<Vec<(String, String)>> {
+    let url = req.url()?;
+    Ok(url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect())
+}

@@ -1,0 +1,112 @@
+//! The route table: one list that both the router dispatches from and the OpenAPI
+//! document is generated from, so no route can exist undocumented or be documented
+//! without existing.
+
+use schemars::{generate::SchemaGenerator, JsonSchema, Schema};
+use shared::api::*;
+use shared::settings::TenantSettings;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Endpoint {
+    Health,
+    OpenApi,
+    Me,
+    GetSettings,
+    PutSettings,
+    Users,
+    ListCustomers,
+    CreateCustomer,
+    ImportCustomers,
+    ExportCustomers,
+    GetCustomer,
+    PatchCustomer,
+    DeleteCustomer,
+}
+
+pub type SchemaFn = fn(&mut SchemaGenerator) -> Schema;
+
+fn schema<T: JsonSchema>(g: &mut SchemaGenerator) -> Schema {
+    g.subschema_for::<T>()
+}
+
+#[derive(Clone, Copy)]
+pub enum Body {
+    None,
+    Json(SchemaFn),
+    /// CSV text (export) or a CSV/XLSX file (import).
+    File(&'static [&'static str]),
+}
+
+pub struct Route {
+    pub method: &'static str,
+    /// Path pattern; `{name}` matches one segment.
+    pub path: &'static str,
+    pub endpoint: Endpoint,
+    /// Reachable without a token.
+    pub public: bool,
+    pub summary: &'static str,
+    pub query: &'static [(&'static str, &'static str)],
+    pub request: Body,
+    pub status: u16,
+    pub response: Body,
+}
+
+const NO_QUERY: &[(&str, &str)] = &[];
+const IMPORT_QUERY: &[(&str, &str)] = &[
+    ("dry_run", "true: validate and report every bad row, write nothing"),
+    ("to_pool", "true: imported customers go to the public pool instead of the importer"),
+];
+
+/// Literal paths come before patterns that would also match them.
+pub static ROUTES: &[Route] = &[
+    Route { method: "GET", path: "/api/v1/health", endpoint: Endpoint::Health, public: true, summary: "Liveness", query: NO_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<Health>) },
+    Route { method: "GET", path: "/api/v1/openapi.json", endpoint: Endpoint::OpenApi, public: true, summary: "This document (OpenAPI 3.1)", query: NO_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<serde_json::Value>) },
+    Route { method: "GET", path: "/api/v1/me", endpoint: Endpoint::Me, public: false, summary: "The caller as the token says", query: NO_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<Me>) },
+    Route { method: "GET", path: "/api/v1/settings", endpoint: Endpoint::GetSettings, public: false, summary: "Tenant settings: industries, territories, stages, lifecycle thresholds, custom fields, segments, allowed origins", query: NO_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<TenantSettings>) },
+    Route { method: "PUT", path: "/api/v1/settings", endpoint: Endpoint::PutSettings, public: false, summary: "Replace tenant settings (admin; `version` must match the stored one)", query: NO_QUERY, request: Body::Json(schema::<TenantSettings>), status: 200, response: Body::Json(schema::<TenantSettings>) },
+    Route { method: "GET", path: "/api/v1/users", endpoint: Endpoint::Users, public: false, summary: "The tenant's user directory", query: NO_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<UserList>) },
+    Route { method: "GET", path: "/api/v1/customers", endpoint: Endpoint::ListCustomers, public: false, summary: "List visible customers, newest first, with filters and cursor pagination", query: CUSTOMER_QUERY_PARAMS, request: Body::None, status: 200, response: Body::Json(schema::<CustomerPage>) },
+    Route { method: "POST", path: "/api/v1/customers", endpoint: Endpoint::CreateCustomer, public: false, summary: "Create a customer (first entry wins; a duplicate answers 409 `duplicate`)", query: NO_QUERY, request: Body::Json(schema::<CustomerInput>), status: 201, response: Body::Json(schema::<CustomerView>) },
+    Route { method: "POST", path: "/api/v1/customers/import", endpoint: Endpoint::ImportCustomers, public: false, summary: "Import CSV (UTF-8, UTF-8 with BOM, GBK/GB18030) or XLSX; idempotent", query: IMPORT_QUERY, request: Body::File(&["text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]), status: 200, response: Body::Json(schema::<ImportReport>) },
+    Route { method: "GET", path: "/api/v1/customers/export", endpoint: Endpoint::ExportCustomers, public: false, summary: "Export visible customers as CSV with a UTF-8 BOM (same filters as the list)", query: CUSTOMER_QUERY_PARAMS, request: Body::None, status: 200, response: Body::File(&["text/csv"]) },
+    Route { method: "GET", path: "/api/v1/customers/{id}", endpoint: Endpoint::GetCustomer, public: false, summary: "One customer", query: NO_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<CustomerView>) },
+    Route { method: "PATCH", path: "/api/v1/customers/{id}", endpoint: Endpoint::PatchCustomer, public: false, summary: "Edit a customer (owner, their manager or admin; `version` as read, else 409 `stale`)", query: NO_QUERY, request: Body::Json(schema::<CustomerPatch>), status: 200, response: Body::Json(schema::<CustomerView>) },
+    Route { method: "DELETE", path: "/api/v1/customers/{id}", endpoint: Endpoint::DeleteCustomer, public: false, summary: "Soft-delete a customer (manager or admin)", query: NO_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<Deleted>) },
+];
+
+pub enum Match<'a> {
+    Found(&'a Route, Vec<String>),
+    MethodNotAllowed,
+    NotFound,
+}
+
+pub fn find(method: &str, path: &str) -> Match<'static> {
+    let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+    let mut path_known = false;
+    for route in ROUTES {
+        let pattern: Vec<&str> = route.path.split('/').collect();
+        if pattern.len() != segments.len() {
+            continue;
+        }
+        let mut params = Vec::new();
+        let matches = pattern.iter().zip(&segments).all(|(p, s)| {
+            if p.starts_with('{') {
+                params.push(s.to_string());
+                !s.is_empty()
+            } else {
+                p == s
+            }
+        });
+        if matches {
+            if route.method == method {
+                return Match::Found(route, params);
+            }
+            path_known = true;
+        }
+    }
+    if path_known {
+        Match::MethodNotAllowed
+    } else {
+        Match::NotFound
+    }
+}

@@ -1,0 +1,86 @@
+//! Who may see, edit and own a customer. The edge turns these decisions into SQL
+//! conditions so the database enforces them in the same statement that writes.
+
+use crate::ids::Role;
+
+/// How far a caller's view reaches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Everything in the tenant (admins).
+    Tenant,
+    /// The pool, their own customers and their team's; a manager who leads no team sees
+    /// the whole tenant.
+    Team,
+    /// The pool, their own customers and those they collaborate on.
+    Own,
+}
+
+impl Scope {
+    pub fn of(role: Role) -> Scope {
+        match role {
+            Role::Admin => Scope::Tenant,
+            Role::Manager => Scope::Team,
+            Role::Rep => Scope::Own,
+        }
+    }
+}
+
+/// The owner a new customer gets, from the `owner` field of a create request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InitialOwner {
+    /// The creator (first entry wins, 首次录入为准).
+    Creator,
+    /// Straight into the public pool.
+    Pool,
+    /// Another user, who must be in the creator's scope; the edge checks that in the
+    /// inserting statement.
+    Other(String),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OwnerRefusal {
+    /// Reps cannot hand customers to others; managers use allocation or transfer.
+    RepCannotAssign,
+}
+
+pub fn initial_owner(role: Role, caller: &str, requested: &Option<Option<String>>) -> Result<InitialOwner, OwnerRefusal> {
+    match requested {
+        None => Ok(InitialOwner::Creator),
+        Some(None) => Ok(InitialOwner::Pool),
+        Some(Some(id)) if id == caller => Ok(InitialOwner::Creator),
+        Some(Some(_)) if role == Role::Rep => Err(OwnerRefusal::RepCannotAssign),
+        Some(Some(id)) => Ok(InitialOwner::Other(id.clone())),
+    }
+}
+
+/// Contacts of pool customers are masked for reps until they claim one (领取).
+pub fn masks_contacts(role: Role, owner: Option<&str>) -> bool {
+    role == Role::Rep && owner.is_none()
+}
+
+/// Only managers and admins delete (soft) customers.
+pub fn may_delete(role: Role) -> bool {
+    role.is_manager_or_admin()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn initial_owner_rules() {
+        let some = |s: &str| Some(Some(s.to_string()));
+        assert_eq!(initial_owner(Role::Rep, "r1", &None), Ok(InitialOwner::Creator));
+        assert_eq!(initial_owner(Role::Rep, "r1", &Some(None)), Ok(InitialOwner::Pool));
+        assert_eq!(initial_owner(Role::Rep, "r1", &some("r1")), Ok(InitialOwner::Creator));
+        assert_eq!(initial_owner(Role::Rep, "r1", &some("r2")), Err(OwnerRefusal::RepCannotAssign));
+        assert_eq!(initial_owner(Role::Manager, "m1", &some("r2")), Ok(InitialOwner::Other("r2".into())));
+    }
+
+    #[test]
+    fn masking() {
+        assert!(masks_contacts(Role::Rep, None));
+        assert!(!masks_contacts(Role::Rep, Some("r1")));
+        assert!(!masks_contacts(Role::Manager, None));
+    }
+}
