@@ -127,10 +127,14 @@ const TEAM_MEMBERS: &str = "SELECT t.id FROM users t JOIN users m ON m.tenant_id
      WHERE m.tenant_id = ?1 AND m.id = ?2";
 const LEADS_NO_TEAM: &str = "NOT EXISTS (SELECT 1 FROM users m WHERE m.tenant_id = ?1 AND m.id = ?2 AND m.team_id IS NOT NULL)";
 
+/// D1 refuses a statement that binds a parameter it never uses, so every condition
+/// mentions the caller parameters even where the scope does not need them.
+const USES_CALLER: &str = "?1 IS NOT NULL AND ?2 IS NOT NULL";
+
 /// The condition under which the caller may read customer `c`.
 pub fn visible(caller: &Caller) -> String {
     match Scope::of(caller.role) {
-        Scope::Tenant => "1 = 1".into(),
+        Scope::Tenant => USES_CALLER.into(),
         Scope::Team => format!("(c.owner_id IS NULL OR c.owner_id = ?2 OR {LEADS_NO_TEAM} OR c.owner_id IN ({TEAM_MEMBERS}))"),
         Scope::Own => "(c.owner_id IS NULL OR c.owner_id = ?2 OR EXISTS (SELECT 1 FROM json_each(c.collaborators) WHERE value = ?2))".into(),
     }
@@ -139,7 +143,7 @@ pub fn visible(caller: &Caller) -> String {
 /// The condition under which the caller may edit customer `c`.
 pub fn editable(caller: &Caller) -> String {
     match Scope::of(caller.role) {
-        Scope::Tenant => "1 = 1".into(),
+        Scope::Tenant => USES_CALLER.into(),
         Scope::Team => format!("(c.owner_id IS NULL OR c.owner_id = ?2 OR {LEADS_NO_TEAM} OR c.owner_id IN ({TEAM_MEMBERS}))"),
         Scope::Own => "c.owner_id = ?2".into(),
     }
@@ -149,9 +153,9 @@ pub fn editable(caller: &Caller) -> String {
 pub fn assignable_target(caller: &Caller) -> String {
     let exists = "EXISTS (SELECT 1 FROM users x WHERE x.tenant_id = ?1 AND x.id = ?3 AND x.active = 1)";
     match Scope::of(caller.role) {
-        Scope::Tenant => exists.into(),
+        Scope::Tenant => format!("{exists} AND {USES_CALLER}"),
         Scope::Team => format!("{exists} AND ({LEADS_NO_TEAM} OR ?3 IN ({TEAM_MEMBERS}))"),
-        Scope::Own => "?3 = ?2".into(),
+        Scope::Own => format!("?3 = ?2 AND {USES_CALLER}"),
     }
 }
 

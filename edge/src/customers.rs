@@ -109,7 +109,8 @@ pub async fn create(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     let placeholders: Vec<String> = (4..4 + INSERT_COLUMN_COUNT).map(|i| format!("?{i}")).collect();
     let condition = match owner {
         InitialOwner::Other(_) => sql::assignable_target(caller),
-        _ => "1 = 1".into(),
+        // D1 refuses unused bindings: mention the caller and target parameters.
+        _ => "?1 IS NOT NULL AND ?2 IS NOT NULL AND ?3 IS NOT NULL".into(),
     };
     let insert = db::stmt(
         &ctx.db,

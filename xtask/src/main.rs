@@ -1,1 +1,39 @@
-fn main() {}
+//! `cargo xtask`: the project's automation, in Rust so it needs nothing but cargo.
+//!
+//! - `dev [--port N] [--reset]`: install what is missing, build, migrate, seed once, serve.
+//! - `test`: install what is missing (plus Chromium), build once, run every suite.
+//! - `token --tenant T --user U --role R [--ttl S]`: mint a token for the local secret.
+//! - `bench`: run the benchmarks and print a table.
+//! - `build [--opt]`: build the widget and the worker (what `wrangler deploy` ships).
+
+mod bench;
+mod build;
+mod dev;
+mod test;
+mod tools;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("dev") => dev::run(&args[1..]),
+        Some("test") => test::run(&args[1..]),
+        Some("token") => dev::token(&args[1..]),
+        Some("bench") => bench::run(&args[1..]),
+        Some("build") => tools::ensure(false).and_then(|t| build::all(&t, args.iter().any(|a| a == "--opt"))),
+        _ => Err("usage: cargo xtask dev [--port N] [--reset] | test | token --tenant T --user U --role R [--ttl S] | bench | build [--opt]".into()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The value after `--name` in `args`.
+pub fn flag(args: &[String], name: &str) -> Option<String> {
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned()
+}

@@ -1,0 +1,252 @@
+//! Demo and fixture data as SQL: tenants `demo` and `acme`, their users, and ~300 demo
+//! customers with realistic Chinese and English names. Deterministic for a given `now`
+//! and seed, and idempotent (`INSERT OR IGNORE` with fixed ids), so running it twice
+//! changes nothing.
+
+use shared::api::CustomerInput;
+use shared::customer::{DuplicateKeys, Intent, Tier};
+use shared::settings::TenantSettings;
+use shared::time::DAY_MS;
+use shared::validate::{check_customer, new_customer, Creation};
+
+/// SplitMix64: a tiny deterministic generator, good enough for demo data.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+    pub fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+}
+
+pub fn quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+fn opt(text: &Option<String>) -> String {
+    text.as_deref().map_or("NULL".into(), quote)
+}
+
+fn opt_num<T: ToString>(n: Option<T>) -> String {
+    n.map_or("NULL".into(), |v| v.to_string())
+}
+
+pub struct SeedUser {
+    pub tenant: &'static str,
+    pub id: &'static str,
+    pub name: &'static str,
+    pub role: &'static str,
+    pub team: Option<&'static str>,
+    pub level: &'static str,
+    pub industries: &'static [&'static str],
+    pub regions: &'static [&'static str],
+    pub capacity: u32,
+}
+
+const fn user(
+    tenant: &'static str,
+    id: &'static str,
+    name: &'static str,
+    role: &'static str,
+    team: Option<&'static str>,
+    level: &'static str,
+    industries: &'static [&'static str],
+    regions: &'static [&'static str],
+    capacity: u32,
+) -> SeedUser {
+    SeedUser { tenant, id, name, role, team, level, industries, regions, capacity }
+}
+
+/// The demo tenant: 1 admin, 1 manager leading team `sales1`, 8 reps (6 in `sales1`, 2 in
+/// `sales2`); and a small second tenant `acme` for trying isolation.
+pub const USERS: &[SeedUser] = &[
+    user("demo", "admin", "张伟", "admin", None, "senior", &[], &[], 0),
+    user("demo", "mgr-li", "李娜", "manager", Some("sales1"), "senior", &[], &[], 0),
+    user("demo", "rep-wang", "王芳", "rep", Some("sales1"), "senior", &["manufacturing", "logistics"], &["east"], 60),
+    user("demo", "rep-liu", "刘洋", "rep", Some("sales1"), "senior", &["internet", "finance"], &["north", "east"], 60),
+    user("demo", "rep-chen", "陈静", "rep", Some("sales1"), "junior", &["retail"], &["south"], 40),
+    user("demo", "rep-zhao", "赵磊", "rep", Some("sales1"), "junior", &["services", "education"], &["west"], 40),
+    user("demo", "rep-sun", "孙丽", "rep", Some("sales1"), "senior", &["healthcare"], &["east", "south"], 50),
+    user("demo", "rep-zhou", "周强", "rep", Some("sales1"), "junior", &["manufacturing"], &["north"], 40),
+    user("demo", "rep-emily", "Emily Chen", "rep", Some("sales2"), "senior", &["internet", "retail"], &["south"], 50),
+    user("demo", "rep-david", "David Li", "rep", Some("sales2"), "junior", &["finance", "services"], &["east"], 40),
+    user("acme", "acme-admin", "Alice Admin", "admin", None, "senior", &[], &[], 0),
+    user("acme", "acme-rep", "Bob Rep", "rep", None, "junior", &["retail"], &["east"], 30),
+];
+
+pub fn fixture_sql(now: i64) -> String {
+    let mut sql = String::new();
+    for (id, name) in [("demo", "Demo Sales Co."), ("acme", "Acme Trading")] {
+        sql.push_str(&format!("INSERT OR IGNORE INTO tenants (id, name, created_at) VALUES ({}, {}, {now});\n", quote(id), quote(name)));
+    }
+    for u in USERS {
+        sql.push_str(&format!(
+            "INSERT OR IGNORE INTO users (tenant_id, id, name, role, team_id, level, industries, regions, capacity, active, created_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, 1, {now});\n",
+            quote(u.tenant),
+            quote(u.id),
+            quote(u.name),
+            quote(u.role),
+            u.team.map_or("NULL".into(), quote),
+            quote(u.level),
+            quote(&serde_json::to_string(u.industries).unwrap_or_default()),
+            quote(&serde_json::to_string(u.regions).unwrap_or_default()),
+            u.capacity,
+        ));
+    }
+    sql
+}
+
+const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "罗", "高"];
+const GIVEN: &[&str] = &["伟", "芳", "娜", "敏", "静", "磊", "强", "洋", "艳", "杰", "涛", "明", "超", "秀英", "建国", "晓燕", "志强", "海燕", "俊杰", "子涵"];
+const CITIES: &[&str] = &["上海", "北京", "深圳", "广州", "杭州", "南京", "苏州", "成都", "武汉", "西安", "重庆", "天津", "青岛", "厦门", "长沙", "郑州"];
+const WORDS: &[&str] = &["星辰", "华信", "瑞丰", "博远", "鼎盛", "锦程", "恒通", "佳和", "中科", "云启", "天成", "嘉禾", "新锐", "优品", "康泰", "远航", "汇智", "宏图", "万象", "东方"];
+const KINDS: &[(&str, &str)] = &[
+    ("科技", "internet"),
+    ("智能制造", "manufacturing"),
+    ("商贸", "retail"),
+    ("医疗器械", "healthcare"),
+    ("物流", "logistics"),
+    ("教育科技", "education"),
+    ("咨询服务", "services"),
+    ("金融服务", "finance"),
+    ("电子商务", "retail"),
+    ("机械", "manufacturing"),
+];
+const SUFFIXES: &[&str] = &["有限公司", "股份有限公司", "集团有限公司", "有限责任公司"];
+const EN_FIRST: &[&str] = &["Nova", "Blue", "Pacific", "Summit", "Bright", "Golden", "Silver", "Crystal", "Harbor", "Orchid"];
+const EN_SECOND: &[&str] = &["Tech", "Trading", "Medical", "Logistics", "Foods", "Retail", "Systems", "Labs", "Partners", "Capital"];
+const EN_PEOPLE: &[&str] = &["Michael Wong", "Sarah Lin", "Kevin Zhang", "Grace Liu", "Jason Huang", "Linda Xu", "Tony Ma", "Cindy Guo"];
+const SOURCES: &[&str] = &["官网", "展会", "转介绍", "电话营销", "微信", "百度推广", "Referral", "Website"];
+const STAGES: &[(&str, u64)] = &[("lead", 30), ("contacted", 22), ("qualified", 16), ("proposal", 12), ("negotiation", 8), ("won", 7), ("lost", 5)];
+
+/// `n` demo customers for tenant `demo`, created over the last six months.
+pub fn demo_customers_sql(now: i64, n: usize, seed: u64) -> String {
+    let settings = TenantSettings::default();
+    let mut rng = Rng::new(seed);
+    let reps: Vec<&SeedUser> = USERS.iter().filter(|u| u.tenant == "demo" && u.role == "rep").collect();
+    let mut sql = String::from("-- Demo customers (generated by the tests crate's seed module)\n");
+    let mut seen = std::collections::HashSet::new();
+    let mut made = 0usize;
+    let mut attempt = 0u64;
+    while made < n && attempt < n as u64 * 4 {
+        attempt += 1;
+        let english = rng.chance(15);
+        let city = rng.pick(CITIES);
+        let (company, industry) = if english {
+            let (a, b) = (rng.pick(EN_FIRST), rng.pick(EN_SECOND));
+            let industry = match *b {
+                "Tech" | "Systems" | "Labs" => "internet",
+                "Medical" => "healthcare",
+                "Logistics" => "logistics",
+                "Foods" | "Retail" | "Trading" => "retail",
+                "Capital" => "finance",
+                _ => "services",
+            };
+            (format!("{a} {b} {}", rng.pick(&["Co., Ltd.", "Inc.", "Ltd."])), industry)
+        } else {
+            let (kind, industry) = *rng.pick(KINDS);
+            (format!("{}{}{}{}", city, rng.pick(WORDS), kind, rng.pick(SUFFIXES)), industry)
+        };
+        let Some(company_key) = shared::normalize::company_key(&company) else { continue };
+        if !seen.insert(company_key) {
+            continue;
+        }
+        let contact = if english { rng.pick(EN_PEOPLE).to_string() } else { format!("{}{}", rng.pick(SURNAMES), rng.pick(GIVEN)) };
+        let phone = format!("1{}{} {:04} {:04}", rng.pick(&[3, 5, 7, 8, 9]), rng.below(10), rng.below(10_000), rng.below(10_000));
+        let stage = {
+            let mut roll = rng.below(100);
+            let mut chosen = "lead";
+            for (s, weight) in STAGES {
+                if roll < *weight {
+                    chosen = s;
+                    break;
+                }
+                roll -= weight;
+            }
+            chosen
+        };
+        let tier = *rng.pick(&[Tier::Key, Tier::Potential, Tier::Potential, Tier::Regular, Tier::Regular, Tier::Regular]);
+        let amount = match tier {
+            Tier::Key => 200_000 + rng.below(1_800_000),
+            Tier::Potential => 50_000 + rng.below(300_000),
+            Tier::Regular => 5_000 + rng.below(80_000),
+        } as f64;
+        let input = CustomerInput {
+            name: company.clone(),
+            company: Some(company.clone()),
+            contact_name: Some(contact),
+            phone: Some(phone),
+            email: Some(format!("contact{made}@{}.example.cn", if english { "global" } else { "corp" })),
+            wechat: rng.chance(60).then(|| format!("wx_{:06}", rng.below(1_000_000))),
+            industry: Some(industry.to_string()),
+            region: Some(city.to_string()),
+            source: Some(rng.pick(SOURCES).to_string()),
+            amount: Some(amount),
+            stage: Some(stage.to_string()),
+            tier: Some(tier),
+            intent: Some(*rng.pick(&[Intent::High, Intent::Medium, Intent::Medium, Intent::Low])),
+            ..Default::default()
+        };
+        let Ok(fields) = check_customer(&input, &settings) else { continue };
+        let created_at = now - (1 + rng.below(180)) as i64 * DAY_MS - rng.below(DAY_MS as u64) as i64;
+        let owner = (!rng.chance(20)).then(|| rng.pick(&reps).id.to_string());
+        let id = format!("c_demo{made:05}");
+        let mut c = new_customer(fields, Creation { id, owner: owner.clone(), created_by: owner.as_deref().unwrap_or("admin"), now: created_at }, &settings);
+        let age_days = (now - created_at) / DAY_MS;
+        if rng.chance(75) && age_days > 0 {
+            c.last_follow_up_at = Some(now - rng.below(age_days.min(120) as u64) as i64 * DAY_MS - rng.below(DAY_MS as u64) as i64);
+            c.next_follow_up_at = Some(now + (rng.below(21) as i64 - 7) * DAY_MS);
+        }
+        if let Some(won) = c.won_at.as_mut() {
+            *won = c.last_follow_up_at.unwrap_or(created_at);
+        }
+        if let Some(lost) = c.lost_at.as_mut() {
+            *lost = c.last_follow_up_at.unwrap_or(created_at);
+        }
+        let keys = DuplicateKeys::of_customer(&c);
+        sql.push_str(&format!(
+            "INSERT OR IGNORE INTO customers (tenant_id, id, name, company, contact_name, phone, email, wechat, industry, region, source, amount, stage, tier, intent, tags, custom, owner_id, collaborators, created_by, created_at, updated_at, owned_since, last_follow_up_at, next_follow_up_at, won_at, lost_at, segment, version, phone_key, email_key, company_key) VALUES ('demo', {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, '[]', '{{}}', {}, '[]', {}, {}, {}, {}, {}, {}, {}, {}, {}, 1, {}, {}, {});\n",
+            quote(&c.id), quote(&c.name), opt(&c.company), opt(&c.contact_name), opt(&c.phone), opt(&c.email), opt(&c.wechat),
+            opt(&c.industry), opt(&c.region), opt(&c.source), opt_num(c.amount), quote(&c.stage),
+            opt(&c.tier.map(|t| t.as_str().to_string())), opt(&c.intent.map(|i| i.as_str().to_string())),
+            opt(&c.owner), quote(&c.created_by), c.created_at, c.created_at, opt_num(c.owner.as_ref().map(|_| c.created_at)),
+            opt_num(c.last_follow_up_at), opt_num(c.next_follow_up_at), opt_num(c.won_at), opt_num(c.lost_at), opt(&c.segment),
+            opt(&keys.phone), opt(&keys.email), opt(&keys.company),
+        ));
+        sql.push_str(&format!(
+            "INSERT INTO audit_events (tenant_id, customer_id, actor_id, action, from_owner, to_owner, reason, rule, at) SELECT 'demo', {}, {}, 'create', NULL, {}, 'seed', NULL, {} WHERE changes() = 1;\n",
+            quote(&c.id), quote(&c.created_by), opt(&c.owner), c.created_at
+        ));
+        made += 1;
+    }
+    sql
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seed_is_deterministic_and_sized() {
+        let a = demo_customers_sql(1_780_000_000_000, 300, 7);
+        let b = demo_customers_sql(1_780_000_000_000, 300, 7);
+        assert_eq!(a, b);
+        assert_eq!(a.matches("INSERT OR IGNORE INTO customers").count(), 300);
+        assert_ne!(a, demo_customers_sql(1_780_000_000_000, 300, 8));
+    }
+}

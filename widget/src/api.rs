@@ -1,0 +1,79 @@
+//! The widget's HTTP client: `fetch` with the bearer token, JSON in and out, and the
+//! API's error shape turned into [`Failure`].
+
+use leptos::prelude::GetValue;
+use serde::de::DeserializeOwned;
+use shared::api::ErrorBody;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Request, RequestInit, Response};
+
+use crate::element::Attrs;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Failure {
+    /// 401: the token is missing, expired or refused; the host should supply a new one.
+    Unauthorized,
+    /// Any other error answer, as the API described it.
+    Api { status: u16, code: String, message: String, details: Option<serde_json::Value> },
+    /// No answer at all (offline, blocked by CORS, …).
+    Network(String),
+}
+
+#[derive(Clone)]
+pub struct Client {
+    base: String,
+    token: Option<String>,
+}
+
+impl Client {
+    /// The client for an element: its `api` attribute, or the widget's own origin.
+    pub fn of(attrs: &Attrs) -> Client {
+        let base = attrs.get("api").unwrap_or_else(|| attrs.origin.get_value());
+        Client { base: base.trim_end_matches('/').to_string(), token: attrs.get("token") }
+    }
+
+    pub fn has_token(&self) -> bool {
+        self.token.is_some()
+    }
+
+    pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, Failure> {
+        self.call("GET", path, None).await
+    }
+
+    pub async fn send<T: DeserializeOwned>(&self, method: &str, path: &str, body: &impl serde::Serialize) -> Result<T, Failure> {
+        let text = serde_json::to_string(body).map_err(|e| Failure::Network(e.to_string()))?;
+        self.call(method, path, Some(text)).await
+    }
+
+    async fn call<T: DeserializeOwned>(&self, method: &str, path: &str, body: Option<String>) -> Result<T, Failure> {
+        let net = |e: wasm_bindgen::JsValue| Failure::Network(format!("{e:?}"));
+        let init = RequestInit::new();
+        init.set_method(method);
+        if let Some(body) = &body {
+            init.set_body(&wasm_bindgen::JsValue::from_str(body));
+        }
+        let request = Request::new_with_str_and_init(&format!("{}/api/v1{path}", self.base), &init).map_err(net)?;
+        let headers = request.headers();
+        if let Some(token) = &self.token {
+            headers.set("authorization", &format!("Bearer {token}")).map_err(net)?;
+        }
+        if body.is_some() {
+            headers.set("content-type", "application/json").map_err(net)?;
+        }
+        let window = web_sys::window().ok_or_else(|| Failure::Network("no window".into()))?;
+        let response: Response = JsFuture::from(window.fetch_with_request(&request)).await.map_err(net)?.dyn_into().map_err(net)?;
+        let status = response.status();
+        let text = JsFuture::from(response.text().map_err(net)?).await.map_err(net)?.as_string().unwrap_or_default();
+        if status == 401 {
+            return Err(Failure::Unauthorized);
+        }
+        if !(200..300).contains(&status) {
+            return Err(match serde_json::from_str::<ErrorBody>(&text) {
+                Ok(e) => Failure::Api { status, code: e.error.code, message: e.error.message, details: e.error.details },
+                Err(_) => Failure::Api { status, code: "http".into(), message: format!("HTTP {status}"), details: None },
+            });
+        }
+        serde_json::from_str(&text).map_err(|e| Failure::Network(format!("unexpected answer: {e}")))
+    }
+}

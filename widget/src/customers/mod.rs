@@ -1,0 +1,221 @@
+//! `<allot-customers api token lang>`: a searchable, filterable customer list with an
+//! add/edit form.
+
+mod form;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use shared::api::{CustomerPage, CustomerView};
+use shared::settings::TenantSettings;
+
+use crate::api::{Client, Failure};
+use crate::element::Attrs;
+use crate::i18n::{t, Lang};
+
+/// What the form is doing: closed, adding, or editing a customer.
+#[derive(Clone, PartialEq)]
+enum Editing {
+    Closed,
+    New,
+    Existing(Box<CustomerView>),
+}
+
+/// A failure as a sentence for the person in front of the widget. A 401 also tells the
+/// host (`allot:unauthorized`) so it can supply a fresh token.
+pub fn describe(lang: Lang, attrs: &Attrs, failure: &Failure) -> String {
+    match failure {
+        Failure::Unauthorized => {
+            attrs.emit("allot:unauthorized", &wasm_bindgen::JsValue::NULL);
+            t(lang, "expired")
+        }
+        Failure::Network(_) => t(lang, "network"),
+        Failure::Api { code, message, details, .. } => match code.as_str() {
+            "duplicate" => {
+                let d = details.clone().unwrap_or_default();
+                if d["owned_by_you"].as_bool() == Some(true) {
+                    t(lang, "duplicate_yours")
+                } else if d["in_pool"].as_bool() == Some(true) {
+                    t(lang, "duplicate_pool")
+                } else {
+                    t(lang, "duplicate_other").replace("{owner}", d["owner"].as_str().unwrap_or("?"))
+                }
+            }
+            "stale" => t(lang, "stale"),
+            "forbidden" => t(lang, "forbidden"),
+            _ => message.clone(),
+        },
+    }
+}
+
+fn to_js(value: &impl serde::Serialize) -> wasm_bindgen::JsValue {
+    serde_json::to_string(value).ok().and_then(|s| js_sys::JSON::parse(&s).ok()).unwrap_or(wasm_bindgen::JsValue::NULL)
+}
+
+fn encode(value: &str) -> String {
+    js_sys::encode_uri_component(value).as_string().unwrap_or_default()
+}
+
+#[component]
+pub fn Customers(attrs: Attrs) -> impl IntoView {
+    let lang = Memo::new(move |_| Lang::resolve(attrs.get("lang")));
+    let client = move || Client::of(&attrs);
+    let settings = RwSignal::new(None::<TenantSettings>);
+    let items = RwSignal::new(Vec::<CustomerView>::new());
+    let cursor = RwSignal::new(None::<String>);
+    let loading = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let notice = RwSignal::new(None::<String>);
+    let q = RwSignal::new(String::new());
+    let owner = RwSignal::new("any");
+    let status = RwSignal::new(String::new());
+    let editing = RwSignal::new(Editing::Closed);
+    // Each list load gets a number; answers to superseded loads are dropped.
+    let generation = StoredValue::new(0u32);
+
+    let query = move || {
+        let mut parts = vec![format!("owner={}", owner.get()), "limit=50".to_string()];
+        let text = q.get();
+        if !text.trim().is_empty() {
+            parts.push(format!("q={}", encode(text.trim())));
+        }
+        let s = status.get();
+        if !s.is_empty() {
+            parts.push(format!("status={s}"));
+        }
+        parts.join("&")
+    };
+
+    let load = move |append: bool| {
+        let c = client();
+        let lang = lang.get_untracked();
+        if !c.has_token() {
+            error.set(Some(t(lang, "no_token")));
+            return;
+        }
+        let mut path = format!("/customers?{}", query());
+        if append {
+            if let Some(cur) = cursor.get_untracked() {
+                path.push_str(&format!("&cursor={}", encode(&cur)));
+            }
+        }
+        generation.update_value(|g| *g += 1);
+        let mine = generation.get_value();
+        loading.set(true);
+        spawn_local(async move {
+            let answer = c.get::<CustomerPage>(&path).await;
+            if generation.get_value() != mine {
+                return;
+            }
+            loading.set(false);
+            match answer {
+                Ok(page) => {
+                    error.set(None);
+                    cursor.set(page.next_cursor);
+                    if append {
+                        items.update(|v| v.extend(page.items));
+                    } else {
+                        items.set(page.items);
+                    }
+                }
+                Err(f) => error.set(Some(describe(lang, &attrs, &f))),
+            }
+        });
+    };
+
+    // Settings (labels, lists for the form) whenever the token or API changes.
+    Effect::new(move |_| {
+        let c = client();
+        if !c.has_token() {
+            return;
+        }
+        spawn_local(async move {
+            if let Ok(s) = c.get::<TenantSettings>("/settings").await {
+                settings.set(Some(s));
+            }
+        });
+    });
+    // The list whenever a filter, the token or the API changes.
+    Effect::new(move |_| {
+        let _ = (query(), attrs.get("token"), attrs.get("api"));
+        load(false);
+    });
+
+    let on_saved = move |(view, created): (CustomerView, bool)| {
+        let lang = lang.get_untracked();
+        editing.set(Editing::Closed);
+        notice.set(Some(format!("{} · {}", t(lang, if created { "created" } else { "saved" }), view.customer.name)));
+        attrs.emit(if created { "allot:customer-created" } else { "allot:customer-updated" }, &to_js(&view));
+        items.update(|list| {
+            list.retain(|c| c.customer.id != view.customer.id);
+            list.insert(0, view);
+        });
+    };
+
+    let label = move |key: &'static str| t(lang.get(), key);
+    let owner_button = move |key: &'static str| {
+        view! {
+            <button type="button" aria-pressed=move || (owner.get() == key).to_string() on:click=move |_| owner.set(key)>
+                {move || label(if key == "me" { "mine" } else if key == "pool" { "pool" } else { "all" })}
+            </button>
+        }
+    };
+
+    view! {
+        <style>{crate::style::CSS}</style>
+        <div class="bar">
+            <input type="search" aria-label=move || label("search") placeholder=move || label("search")
+                prop:value=move || q.get() on:input=move |ev| q.set(event_target_value(&ev)) />
+            <div class="seg" role="group" aria-label=move || label("owner")>
+                {owner_button("me")}{owner_button("pool")}{owner_button("any")}
+            </div>
+            <select aria-label=move || label("status") on:change=move |ev| status.set(event_target_value(&ev))>
+                <option value="">{move || format!("{} · {}", label("status"), label("any"))}</option>
+                {["new", "active", "dormant", "lost"].into_iter().map(|s| view! { <option value=s>{move || label(s)}</option> }).collect_view()}
+            </select>
+            <button type="button" class="primary" on:click=move |_| { notice.set(None); editing.set(Editing::New) }>{move || label("add")}</button>
+        </div>
+        {move || notice.get().map(|n| view! { <div class="msg ok" role="status">{n}</div> })}
+        {move || error.get().map(|e| view! { <div class="msg err" role="alert">{e}</div> })}
+        {move || {
+            let initial = match editing.get() {
+                Editing::Closed => return None,
+                Editing::New => None,
+                Editing::Existing(c) => Some(*c),
+            };
+            settings.get().map(|s| view! {
+                <form::CustomerForm attrs=attrs lang=lang.get() settings=s initial=initial
+                    on_saved=Callback::new(on_saved) on_cancel=Callback::new(move |_| editing.set(Editing::Closed)) />
+            })
+        }}
+        <ul class="list" aria-busy=move || loading.get().to_string()>
+            <For each=move || items.get() key=|c| (c.customer.id.clone(), c.customer.version) children=move |c| {
+                let lang = lang.get_untracked();
+                let sub = [c.customer.company.clone(), c.customer.contact_name.clone(), c.customer.phone.clone()]
+                    .into_iter().flatten().collect::<Vec<_>>().join(" · ");
+                let tier = c.customer.tier.map(|t| t.as_str());
+                let lifecycle = c.lifecycle.as_str();
+                let owner_tag = match &c.owner_name { Some(n) => n.clone(), None => t(lang, "unowned") };
+                let pool = c.customer.owner.is_none();
+                let editable = c.editable;
+                let open = c.clone();
+                view! {
+                    <li class="row" tabindex="0" data-id=c.customer.id.clone()
+                        on:click=move |_| if editable { editing.set(Editing::Existing(Box::new(open.clone()))) }>
+                        <div>
+                            <div class="title">{c.customer.name.clone()}</div>
+                            <div class="sub">{sub}</div>
+                        </div>
+                        <div class="tags">
+                            {tier.map(|k| view! { <span class="tag">{t(lang, k)}</span> })}
+                            <span class=format!("tag {lifecycle}")>{t(lang, lifecycle)}</span>
+                            <span class=if pool { "tag pool" } else { "tag" }>{owner_tag}</span>
+                        </div>
+                    </li>
+                }
+            } />
+        </ul>
+        {move || (!loading.get() && items.with(Vec::is_empty) && error.get().is_none()).then(|| view! { <p class="muted">{label("empty")}</p> })}
+        {move || loading.get().then(|| view! { <p class="muted">{label("loading")}</p> })}
+        {move || cursor.get().map(|_| view! { <button type="button" class="more" on:click=move |_| load(true)>{label("more")}</button> })}
+    }
+}

@@ -1,0 +1,39 @@
+//! The widgets' stylesheet, inside each shadow root. Hosts theme through custom
+//! properties (`--allot-accent`, `--allot-radius`, `--allot-font`, `--allot-bg`,
+//! `--allot-fg`, `--allot-muted`, `--allot-border`), which do cross the shadow boundary.
+
+pub const CSS: &str = r#"
+:host { display: block; font-family: var(--allot-font, system-ui, -apple-system, "PingFang SC", "Microsoft YaHei", sans-serif);
+  color: var(--allot-fg, #1f2330); background: var(--allot-bg, #fff); --a: var(--allot-accent, #2563eb);
+  --r: var(--allot-radius, 8px); --b: var(--allot-border, #d9dce3); --m: var(--allot-muted, #6b7280); }
+* { box-sizing: border-box; }
+.bar { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; margin-bottom: 10px; }
+.bar input[type=search] { flex: 1 1 180px; min-width: 0; }
+input, select, button, textarea { font: inherit; min-height: 40px; border-radius: var(--r); border: 1px solid var(--b); padding: 6px 10px; background: #fff; color: inherit; }
+button { cursor: pointer; background: #f5f6f8; touch-action: manipulation; }
+button.primary { background: var(--a); border-color: var(--a); color: #fff; }
+button:focus-visible, input:focus-visible, select:focus-visible, [tabindex]:focus-visible { outline: 2px solid var(--a); outline-offset: 1px; }
+.seg { display: inline-flex; border: 1px solid var(--b); border-radius: var(--r); overflow: hidden; }
+.seg button { border: 0; border-radius: 0; min-width: 56px; }
+.seg button[aria-pressed=true] { background: var(--a); color: #fff; }
+ul.list { list-style: none; margin: 0; padding: 0; border-top: 1px solid var(--b); }
+li.row { display: grid; grid-template-columns: 1fr auto; gap: 2px 10px; padding: 10px 4px; border-bottom: 1px solid var(--b); cursor: pointer; }
+li.row:hover { background: #f8f9fb; }
+.title { font-weight: 600; overflow-wrap: anywhere; }
+.sub { color: var(--m); font-size: 0.85em; overflow-wrap: anywhere; }
+.tags { display: flex; gap: 4px; flex-wrap: wrap; justify-content: flex-end; align-items: flex-start; align-content: flex-start; max-width: 45vw; }
+.tag { font-size: 0.75em; padding: 2px 6px; border-radius: 999px; background: #eef2ff; color: #3730a3; white-space: nowrap; }
+.tag.pool { background: #fef3c7; color: #92400e; }
+.tag.lost, .tag.dormant { background: #fee2e2; color: #991b1b; }
+.msg { padding: 8px 10px; border-radius: var(--r); margin: 8px 0; }
+.msg.err { background: #fee2e2; color: #991b1b; }
+.msg.ok { background: #dcfce7; color: #166534; }
+form.card { border: 1px solid var(--b); border-radius: var(--r); padding: 12px; margin-bottom: 12px; display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 200px), 1fr)); gap: 10px; }
+form.card label { display: flex; flex-direction: column; gap: 4px; font-size: 0.85em; color: var(--m); }
+form.card label input, form.card label select { color: var(--allot-fg, #1f2330); width: 100%; }
+form.card .err { color: #b91c1c; font-size: 0.85em; }
+form.card .actions { grid-column: 1 / -1; display: flex; gap: 8px; justify-content: flex-end; }
+.more { display: block; margin: 12px auto; }
+.muted { color: var(--m); }
+@media (max-width: 480px) { .bar select { flex: 1 1 40%; } .seg { flex: 1 1 100%; } .seg button { flex: 1; } }
+"#;

@@ -1,0 +1,104 @@
+//! Builds the two wasm artefacts once per run: the widget bundle into `dist/widget/` and
+//! the worker into `edge/build/`, plus the demo portal into `dist/`.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+use std::path::PathBuf;
+use std::process::Command;
+
+use allot_tests::root;
+
+use crate::tools::{run, Tools};
+
+pub fn target_dir() -> PathBuf {
+    std::env::var("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|_| root().join("target"))
+}
+
+fn path_with_node(tools: &Tools) -> String {
+    let node_dir = tools.node.parent().map(|p| p.display().to_string()).unwrap_or_default();
+    format!("{node_dir}:{}", std::env::var("PATH").unwrap_or_default())
+}
+
+pub fn all(tools: &Tools, optimise_worker: bool) -> Result<(), String> {
+    widget(tools)?;
+    worker(tools, optimise_worker)
+}
+
+/// The worker, through worker-build with the local wasm-bindgen, wasm-opt and esbuild
+/// (it would otherwise try to download them). `--no-opt` for dev and tests: wasm-opt
+/// through Node takes a minute and the worker's size matters only when deployed.
+pub fn worker(tools: &Tools, optimise: bool) -> Result<(), String> {
+    let edge = root().join("edge");
+    let _ = std::fs::remove_dir_all(edge.join("build/.tmp"));
+    eprintln!("xtask: building the worker{}", if optimise { " (with wasm-opt)" } else { "" });
+    let mut cmd = Command::new(&tools.worker_build);
+    cmd.arg("--release");
+    if !optimise {
+        cmd.arg("--no-opt");
+    }
+    run(cmd
+        .current_dir(&edge)
+        .env("WASM_BINDGEN_BIN", &tools.wasm_bindgen)
+        .env("WASM_OPT_BIN", &tools.wasm_opt)
+        .env("ESBUILD_BIN", &tools.esbuild)
+        .env("CARGO_TARGET_DIR", target_dir())
+        .env("PATH", path_with_node(tools)))
+}
+
+/// The widget: cargo → wasm-bindgen (`--target web`) → wasm-opt -Oz, skipped when the
+/// compiled wasm has not changed since the last bundle.
+pub fn widget(tools: &Tools) -> Result<(), String> {
+    let root = root();
+    eprintln!("xtask: building the widget");
+    run(Command::new("cargo")
+        .args(["build", "--release", "-p", "allot-widget", "--target", "wasm32-unknown-unknown"])
+        .current_dir(&root)
+        .env("CARGO_TARGET_DIR", target_dir()))?;
+    let input = target_dir().join("wasm32-unknown-unknown/release/allot_widget.wasm");
+    let out = root.join("dist/widget");
+    let bytes = std::fs::read(&input).map_err(|e| format!("{}: {e}", input.display()))?;
+    let mut hasher = DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    let stamp = format!("{:x}", hasher.finish());
+    let stamp_file = out.join(".input-hash");
+    let wasm = out.join("allot_core_bg.wasm");
+    if std::fs::read_to_string(&stamp_file).ok().as_deref() != Some(stamp.as_str()) || !wasm.exists() {
+        let _ = std::fs::remove_dir_all(&out);
+        run(Command::new(&tools.wasm_bindgen)
+            .arg(&input)
+            .args(["--target", "web", "--no-typescript", "--out-name", "allot_core", "--out-dir"])
+            .arg(&out))?;
+        eprintln!("xtask: wasm-opt -Oz on the widget");
+        run(Command::new(&tools.node).arg(&tools.wasm_opt).arg("-Oz").arg("--enable-bulk-memory").arg("--enable-nontrapping-float-to-int").arg(&wasm).arg("-o").arg(&wasm))?;
+        std::fs::write(&stamp_file, stamp).map_err(|e| e.to_string())?;
+    }
+    // The one module a host page imports: initialise the wasm, then define the elements.
+    std::fs::write(
+        out.join("allot.js"),
+        "// Allot widget: importing this module defines <allot-customers> and friends.\n\
+         import init, { define } from './allot_core.js';\n\
+         await init({ module_or_path: new URL('./allot_core_bg.wasm', import.meta.url) });\n\
+         define();\n",
+    )
+    .map_err(|e| e.to_string())?;
+    portal()
+}
+
+/// Copies the demo portal (`index.html` and its assets) next to the widget.
+pub fn portal() -> Result<(), String> {
+    let root = root();
+    let dist = root.join("dist");
+    std::fs::create_dir_all(&dist).map_err(|e| e.to_string())?;
+    std::fs::copy(root.join("index.html"), dist.join("index.html")).map_err(|e| format!("index.html: {e}"))?;
+    for asset in ["portal.css", "portal.js"] {
+        std::fs::copy(root.join("portal").join(asset), dist.join(asset)).map_err(|e| format!("portal/{asset}: {e}"))?;
+    }
+    Ok(())
+}
+
+/// Writes the tokens the demo portal uses (a module, not inline script: strict CSP).
+pub fn write_demo_config(tokens: &[(&str, &str, String)]) -> Result<(), String> {
+    let entries: Vec<serde_json::Value> = tokens.iter().map(|(label, role, token)| serde_json::json!({"label": label, "role": role, "token": token})).collect();
+    let body = format!("// Written by `cargo xtask dev` / `test`: demo users and their short-lived tokens.\nexport const users = {};\n", serde_json::Value::Array(entries));
+    std::fs::write(root().join("dist/demo-config.js"), body).map_err(|e| e.to_string())
+}
