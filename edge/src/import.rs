@@ -1,14 +1,242 @@
-//! Import (CSV/XLSX) and export (CSV) of customers.
+//! `POST /customers/import` and `GET /customers/export`.
+//!
+//! An import is planned by `shared::import` (decode, map, validate, in-file duplicates),
+//! checked against the tenant's duplicate keys in one query, and written as one D1 batch:
+//! multi-row `INSERT OR IGNORE … SELECT … FROM json_each(?)` statements of a few hundred
+//! rows each, and their audit events. The unique indexes make it idempotent whatever the
+//! timing: the same file twice creates nothing new.
 
+use std::collections::{HashMap, HashSet};
+
+use serde::Deserialize;
+use serde_json::{json, Value};
+use shared::api::{CustomerQuery, ImportDuplicate, ImportReport};
+use shared::customer::DuplicateField;
+use shared::import::{plan, PlannedRow};
+use shared::validate::{new_customer, Creation};
 use worker::{Request, Response};
 
 use crate::context::Ctx;
+use crate::customers::{entropy, insert_values, query_rows, INSERT_COLUMNS, INSERT_COLUMN_COUNT};
+use crate::db::{self, Arg};
 use crate::error::{ApiError, ApiResult};
+use crate::http::{bytes, json, query_pairs, read_body, MAX_IMPORT_BYTES};
 
-pub async fn import(_ctx: &Ctx, _req: &mut Request) -> ApiResult<Response> {
-    Err(ApiError::Internal("import: not built yet".into()))
+/// Rows per insert statement: one JSON parameter each, well under D1's size limits.
+const ROWS_PER_STATEMENT: usize = 400;
+
+const ACCEPTED_TYPES: &[&str] = &[
+    "text/csv",
+    "text/plain",
+    "application/csv",
+    "application/vnd.ms-excel",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/octet-stream",
+];
+
+fn flag(pairs: &[(String, String)], name: &str) -> ApiResult<bool> {
+    match pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()) {
+        None | Some("false") | Some("0") => Ok(false),
+        Some("true") | Some("1") | Some("") => Ok(true),
+        Some(other) => Err(ApiError::BadRequest { code: "invalid", message: format!("{name}={other}: use true or false") }),
+    }
 }
 
-pub async fn export(_ctx: &Ctx, _req: &Request) -> ApiResult<Response> {
-    Err(ApiError::Internal("export: not built yet".into()))
+pub async fn import(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
+    let pairs = query_pairs(req)?;
+    if let Some((unknown, _)) = pairs.iter().find(|(k, _)| k != "dry_run" && k != "to_pool") {
+        return Err(ApiError::BadRequest { code: "invalid", message: format!("unknown query parameter {unknown}") });
+    }
+    let dry_run = flag(&pairs, "dry_run")?;
+    let to_pool = flag(&pairs, "to_pool")?;
+    let content_type = req.headers().get("content-type").ok().flatten().unwrap_or_default();
+    let essence = content_type.split(';').next().unwrap_or_default().trim().to_lowercase();
+    if !essence.is_empty() && !ACCEPTED_TYPES.contains(&essence.as_str()) {
+        return Err(ApiError::UnsupportedMedia(format!("send the file itself as text/csv or XLSX, not {essence}")));
+    }
+    let body = read_body(req, MAX_IMPORT_BYTES).await?;
+    let settings = ctx.settings().await?;
+    let plan = plan(&body, &settings).map_err(|e| ApiError::BadRequest { code: e.code(), message: e.message() })?;
+
+    let existing = existing_keys(ctx, &plan.valid).await?;
+    let mut duplicates = plan.in_file_duplicates.clone();
+    let mut fresh: Vec<&PlannedRow> = Vec::new();
+    for row in &plan.valid {
+        match existing.collides(row) {
+            Some(field) => duplicates.push(ImportDuplicate { line: row.line, field, same_as_line: None }),
+            None => fresh.push(row),
+        }
+    }
+    let mut report = ImportReport {
+        dry_run,
+        rows: plan.rows,
+        valid: plan.valid.len() + plan.in_file_duplicates.len(),
+        created: 0,
+        duplicates,
+        errors: plan.errors.clone(),
+        ignored_columns: plan.ignored_columns.clone(),
+    };
+    if dry_run || fresh.is_empty() {
+        report.duplicates.sort_by_key(|d| d.line);
+        return Ok(json(200, &report));
+    }
+
+    let owner = (!to_pool).then(|| ctx.caller.user.clone());
+    let mut ids_by_line = Vec::with_capacity(fresh.len());
+    let mut statements = Vec::new();
+    for chunk in fresh.chunks(ROWS_PER_STATEMENT) {
+        let mut rows = Vec::with_capacity(chunk.len());
+        for planned in chunk {
+            let customer = new_customer(
+                planned.fields.clone(),
+                Creation { id: shared::ids::new_id("c", ctx.now, entropy()), owner: owner.clone(), created_by: &ctx.caller.user, now: ctx.now },
+                &settings,
+            );
+            ids_by_line.push((planned.line, customer.id.clone()));
+            let values: Vec<Value> = insert_values(&ctx.caller.tenant, &customer, planned.import_key.clone()).into_iter().map(arg_json).collect();
+            rows.push(Value::Array(values));
+        }
+        let select: Vec<String> = (0..INSERT_COLUMN_COUNT).map(|i| format!("json_extract(value, '$[{i}]')")).collect();
+        let rows_json = Value::Array(rows).to_string();
+        statements.push(db::stmt(
+            &ctx.db,
+            &format!("INSERT OR IGNORE INTO customers ({INSERT_COLUMNS}) SELECT {} FROM json_each(?1)", select.join(", ")),
+            &[Arg::Text(rows_json.clone())],
+        )?);
+        statements.push(db::stmt(
+            &ctx.db,
+            "INSERT INTO audit_events (tenant_id, customer_id, actor_id, action, from_owner, to_owner, reason, rule, at) \
+             SELECT c.tenant_id, c.id, ?2, 'import', NULL, c.owner_id, 'imported', NULL, ?3 FROM customers c \
+             WHERE c.tenant_id = ?1 AND c.id IN (SELECT json_extract(value, '$[1]') FROM json_each(?4))",
+            &[Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::Int(ctx.now), Arg::Text(rows_json)],
+        )?);
+    }
+    let results = db::batch(&ctx.db, statements).await?;
+    report.created = results.iter().step_by(2).map(db::changes).sum();
+    if report.created < fresh.len() {
+        // Someone created some of these customers between our check and the batch: the
+        // unique indexes refused them; report them as duplicates.
+        let ids: Vec<&str> = ids_by_line.iter().map(|(_, id)| id.as_str()).collect();
+        let inserted: HashSet<String> = inserted_ids(ctx, &ids).await?;
+        let again = existing_keys(ctx, &plan.valid).await?;
+        for (row, (_, id)) in fresh.iter().zip(&ids_by_line) {
+            if !inserted.contains(id) {
+                let field = again.collides(row).unwrap_or(DuplicateField::Company);
+                report.duplicates.push(ImportDuplicate { line: row.line, field, same_as_line: None });
+            }
+        }
+    }
+    report.duplicates.sort_by_key(|d| d.line);
+    Ok(json(200, &report))
+}
+
+fn arg_json(arg: Arg) -> Value {
+    match arg {
+        Arg::Null => Value::Null,
+        Arg::Text(s) => Value::String(s),
+        Arg::Int(n) => json!(n),
+        Arg::Real(n) => json!(n),
+    }
+}
+
+/// The tenant's live duplicate keys that any planned row uses.
+struct ExistingKeys {
+    by_field: HashMap<DuplicateField, HashSet<String>>,
+    import_keys: HashSet<String>,
+}
+
+impl ExistingKeys {
+    fn collides(&self, row: &PlannedRow) -> Option<DuplicateField> {
+        let has = |field: DuplicateField, key: &Option<String>| key.as_ref().is_some_and(|k| self.by_field.get(&field).is_some_and(|s| s.contains(k)));
+        if has(DuplicateField::Phone, &row.keys.phone) {
+            Some(DuplicateField::Phone)
+        } else if has(DuplicateField::Email, &row.keys.email) {
+            Some(DuplicateField::Email)
+        } else if has(DuplicateField::Company, &row.keys.company) {
+            Some(DuplicateField::Company)
+        } else if row.import_key.as_ref().is_some_and(|k| self.import_keys.contains(k)) {
+            Some(DuplicateField::Company)
+        } else {
+            None
+        }
+    }
+}
+
+async fn existing_keys(ctx: &Ctx, rows: &[PlannedRow]) -> ApiResult<ExistingKeys> {
+    let list = |f: &dyn Fn(&PlannedRow) -> Option<String>| Value::Array(rows.iter().filter_map(f).map(Value::String).collect()).to_string();
+    #[derive(Deserialize)]
+    struct Row {
+        phone_key: Option<String>,
+        email_key: Option<String>,
+        company_key: Option<String>,
+        import_key: Option<String>,
+    }
+    let found = db::all::<Row>(
+        &ctx.db,
+        "SELECT phone_key, email_key, company_key, import_key FROM customers WHERE tenant_id = ?1 AND deleted_at IS NULL AND (\
+         phone_key IN (SELECT value FROM json_each(?2)) OR email_key IN (SELECT value FROM json_each(?3)) \
+         OR company_key IN (SELECT value FROM json_each(?4)) OR import_key IN (SELECT value FROM json_each(?5)))",
+        &[
+            Arg::from(&ctx.caller.tenant),
+            Arg::Text(list(&|r| r.keys.phone.clone())),
+            Arg::Text(list(&|r| r.keys.email.clone())),
+            Arg::Text(list(&|r| r.keys.company.clone())),
+            Arg::Text(list(&|r| r.import_key.clone())),
+        ],
+    )
+    .await?;
+    let mut keys = ExistingKeys { by_field: HashMap::new(), import_keys: HashSet::new() };
+    for row in found {
+        for (field, key) in [(DuplicateField::Phone, row.phone_key), (DuplicateField::Email, row.email_key), (DuplicateField::Company, row.company_key)] {
+            if let Some(key) = key {
+                keys.by_field.entry(field).or_default().insert(key);
+            }
+        }
+        if let Some(k) = row.import_key {
+            keys.import_keys.insert(k);
+        }
+    }
+    Ok(keys)
+}
+
+async fn inserted_ids(ctx: &Ctx, ids: &[&str]) -> ApiResult<HashSet<String>> {
+    #[derive(Deserialize)]
+    struct Row {
+        id: String,
+    }
+    let rows = db::all::<Row>(
+        &ctx.db,
+        "SELECT id FROM customers WHERE tenant_id = ?1 AND id IN (SELECT value FROM json_each(?2))",
+        &[Arg::from(&ctx.caller.tenant), Arg::Text(serde_json::to_string(ids)?)],
+    )
+    .await?;
+    Ok(rows.into_iter().map(|r| r.id).collect())
+}
+
+/// Every visible customer matching the list filters, as CSV with a UTF-8 BOM.
+pub async fn export(ctx: &Ctx, req: &Request) -> ApiResult<Response> {
+    let pairs = query_pairs(req)?;
+    let mut query = CustomerQuery::parse(pairs.iter().filter(|(k, _)| k != "limit" && k != "cursor").map(|(k, v)| (k.as_str(), v.as_str()))).map_err(ApiError::Invalid)?;
+    let english = pairs.iter().any(|(k, v)| k == "lang" && v.starts_with("en"));
+    let settings = ctx.settings().await?;
+    let mut exporter = shared::export::Exporter::new(english);
+    const PAGE: u32 = 1000;
+    loop {
+        let rows = query_rows(ctx, &query, &settings, PAGE).await?;
+        let count = rows.len();
+        let mut last = None;
+        for row in rows {
+            let view = row.into_view(&ctx.caller, &settings, ctx.now);
+            exporter.push(&view, &settings);
+            last = Some(view.customer.id);
+        }
+        if count < PAGE as usize {
+            break;
+        }
+        query.cursor = last;
+    }
+    let response = bytes(200, "text/csv; charset=utf-8", exporter.finish());
+    let headers = response.headers().clone();
+    let _ = headers.set("content-disposition", "attachment; filename=\"customers.csv\"");
+    Ok(response.with_headers(headers))
 }
