@@ -4,6 +4,7 @@
 //!
 //! The worker must be built first (`cargo xtask test` does that once per run).
 
+pub mod harness;
 pub mod seed;
 
 use std::net::TcpListener;
@@ -147,7 +148,7 @@ impl Server {
     /// Stops the server (the process group), waiting for it to exit.
     pub fn stop(&mut self) {
         if let Some(mut child) = self.child.take() {
-            let _ = Command::new("kill").args(["-TERM", &format!("-{}", child.id())]).status();
+            let _ = Command::new("kill").args(["-TERM", "--", &format!("-{}", child.id())]).status();
             let deadline = Instant::now() + Duration::from_secs(10);
             while Instant::now() < deadline {
                 if let Ok(Some(_)) = child.try_wait() {
@@ -155,7 +156,15 @@ impl Server {
                 }
                 std::thread::sleep(Duration::from_millis(100));
             }
-            let _ = Command::new("kill").args(["-KILL", &format!("-{}", child.id())]).status();
+            let _ = Command::new("kill").args(["-KILL", "--", &format!("-{}", child.id())]).status();
+            let _ = child.wait();
+        }
+    }
+
+    /// Kills the process group with SIGKILL: no graceful shutdown.
+    pub fn kill_hard(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = Command::new("kill").args(["-KILL", "--", &format!("-{}", child.id())]).status();
             let _ = child.wait();
         }
     }

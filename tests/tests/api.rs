@@ -1,0 +1,493 @@
+//! End-to-end API suite against the real worker in workerd (`wrangler dev`, local D1 and
+//! KV, temporary state). Run by `cargo xtask test` after the worker is built; alone:
+//! `cargo test -p allot-tests --test api [name-filter]`.
+
+use std::collections::HashSet;
+
+use allot_tests::harness::Suite;
+use allot_tests::{start_test_server, token, Api, Server, ServerOptions, TEST_SECRET};
+use serde_json::{json, Value};
+use shared::ids::Role;
+
+struct World {
+    server: Server,
+    admin: Api,
+    manager: Api,
+    wang: Api,
+    chen: Api,
+    emily: Api,
+    acme: Api,
+}
+
+impl World {
+    fn new(server: Server) -> World {
+        let api = |tenant: &str, user: &str, role| server.api(&server.token(tenant, user, role));
+        World {
+            admin: api("demo", "admin", Role::Admin),
+            manager: api("demo", "mgr-li", Role::Manager),
+            wang: api("demo", "rep-wang", Role::Rep),
+            chen: api("demo", "rep-chen", Role::Rep),
+            emily: api("demo", "rep-emily", Role::Rep),
+            acme: api("acme", "acme-admin", Role::Admin),
+            server,
+        }
+    }
+}
+
+fn created(api: &Api, body: Value) -> Value {
+    let answer = api.post("/api/v1/customers", &body);
+    assert_eq!(answer.status, 201, "create {body}: {}", answer.text);
+    answer.body
+}
+
+fn error_shape(answer: &allot_tests::Answer) {
+    assert!(answer.body["error"]["code"].is_string() && answer.body["error"]["message"].is_string(), "not the error shape: {} {}", answer.status, answer.text);
+}
+
+fn ids_of(page: &Value) -> Vec<String> {
+    page["items"].as_array().map(|a| a.iter().filter_map(|c| c["id"].as_str().map(String::from)).collect()).unwrap_or_default()
+}
+
+/// Walks every page of a list and returns the ids in order.
+fn walk(api: &Api, query: &str, limit: u32) -> Vec<String> {
+    let mut ids = Vec::new();
+    let mut cursor: Option<String> = None;
+    for _ in 0..10_000 {
+        let path = match &cursor {
+            Some(c) => format!("/api/v1/customers?{query}&limit={limit}&cursor={c}"),
+            None => format!("/api/v1/customers?{query}&limit={limit}"),
+        };
+        let page = api.get(&path);
+        assert_eq!(page.status, 200, "{}", page.text);
+        let items = ids_of(&page.body);
+        assert!(items.len() <= limit as usize);
+        ids.extend(items);
+        match page.body["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_string()),
+            None => return ids,
+        }
+    }
+    panic!("pagination never ended");
+}
+
+fn main() {
+    let server = start_test_server("api");
+    let mut world = World::new(server);
+    let ok = Suite::default()
+        .case("health_and_openapi_cover_every_route", health_and_openapi)
+        .case("auth_matrix", auth_matrix)
+        .case("tenant_isolation", tenant_isolation)
+        .case("role_matrix", role_matrix)
+        .case("crud_and_optimistic_concurrency", crud)
+        .case("duplicate_conflict_masks_the_owner", duplicates)
+        .case("validation_errors_name_fields", validation)
+        .case("pagination_walk_returns_each_once", pagination)
+        .case("lifecycle_filter_matches_computed_status", lifecycle_filter)
+        .case("import_gbk_csv_dry_run_real_and_again", import_gbk)
+        .case("import_xlsx_with_bad_rows", import_xlsx)
+        .case("export_round_trip", export_round_trip)
+        .case("garbage_inputs_get_4xx_never_500", garbage)
+        .case("settings_versioning_and_validation", settings)
+        .case("restart_durability", restart)
+        .run(&mut world);
+    drop(world);
+    std::process::exit(if ok { 0 } else { 1 });
+}
+
+fn health_and_openapi(w: &mut World) {
+    let anon = w.server.anonymous();
+    assert_eq!(anon.get("/api/v1/health").body["ok"], json!(true));
+    let doc = anon.get("/api/v1/openapi.json");
+    assert_eq!(doc.status, 200);
+    assert_eq!(doc.body["openapi"], json!("3.1.0"));
+    let paths = doc.body["paths"].as_object().expect("paths");
+    let mut documented = 0;
+    for (path, item) in paths {
+        for (method, op) in item.as_object().expect("path item") {
+            documented += 1;
+            let concrete = path.replace("{id}", "c_does_not_exist");
+            let answer = match method.as_str() {
+                "get" => w.admin.get(&concrete),
+                "delete" => w.admin.delete(&concrete),
+                m => w.admin.send(&m.to_uppercase(), &concrete, "application/json", b"{}"),
+            };
+            let unrouted = answer.status == 405 || (answer.status == 404 && answer.text.contains("no route"));
+            assert!(!unrouted, "documented {method} {path} is not routed: {}", answer.text);
+            assert!(op["responses"].is_object() && op["summary"].is_string(), "{method} {path} lacks responses");
+        }
+    }
+    assert!(documented >= 13, "only {documented} operations documented");
+    // Paths the router answers must be documented: probe near-misses, which must not route.
+    for probe in ["/api/v1/customer", "/api/v1/customers/a/b", "/api/v1/nope", "/api/v2/customers", "/api/v1/customers/import/x"] {
+        let answer = w.admin.get(probe);
+        assert_eq!(answer.status, 404, "{probe} answered {}", answer.status);
+        assert_eq!(answer.code(), "not_found");
+    }
+    // Every schema a route references is in components.
+    let text = doc.text.clone();
+    for reference in text.split("\"$ref\":\"#/components/schemas/").skip(1) {
+        let name = reference.split('"').next().unwrap_or_default();
+        assert!(doc.body["components"]["schemas"][name].is_object(), "missing schema {name}");
+    }
+}
+
+fn auth_matrix(w: &mut World) {
+    let anon = w.server.anonymous();
+    let good = token(TEST_SECRET, "demo", "rep-wang", Role::Rep, 600);
+    let (h, rest) = good.split_once('.').unwrap();
+    let (p, s) = rest.split_once('.').unwrap();
+    use base64_url as b64;
+    let none_alg = format!("{}.{p}.", b64::encode(br#"{"alg":"none","typ":"JWT"}"#));
+    let hs512 = format!("{}.{p}.{s}", b64::encode(br#"{"alg":"HS512","typ":"JWT"}"#));
+    let rs256 = format!("{}.{p}.{s}", b64::encode(br#"{"alg":"RS256","typ":"JWT"}"#));
+    let tampered = format!("{h}.{}.{s}", b64::encode(br#"{"tenant":"demo","sub":"rep-wang","role":"admin","exp":9999999999}"#));
+    let cases: Vec<(&str, Option<String>)> = vec![
+        ("missing header", None),
+        ("not bearer", Some(format!("Basic {good}"))),
+        ("empty bearer", Some("Bearer ".into())),
+        ("malformed", Some("Bearer abc.def".into())),
+        ("garbage base64", Some("Bearer !!!.???.***".into())),
+        ("alg none", Some(format!("Bearer {none_alg}"))),
+        ("alg HS512", Some(format!("Bearer {hs512}"))),
+        ("alg RS256", Some(format!("Bearer {rs256}"))),
+        ("tampered claims", Some(format!("Bearer {tampered}"))),
+        ("other secret", Some(format!("Bearer {}", token("some-other-secret-123", "demo", "rep-wang", Role::Rep, 600)))),
+        ("expired", Some(format!("Bearer {}", token(TEST_SECRET, "demo", "rep-wang", Role::Rep, -120)))),
+        ("unknown tenant", Some(format!("Bearer {}", token(TEST_SECRET, "ghost", "someone", Role::Admin, 600)))),
+        ("other tenant's key", Some(format!("Bearer {h}.{}.{s}", b64::encode(br#"{"tenant":"acme","sub":"rep-wang","role":"rep","exp":9999999999}"#)))),
+    ];
+    for (name, header) in cases {
+        let answer = match &header {
+            None => anon.get("/api/v1/customers"),
+            Some(value) => anon.get_with_authorization("/api/v1/customers", value),
+        };
+        assert_eq!(answer.status, 401, "{name}: {}", answer.text);
+        assert_eq!(answer.code(), "unauthorized", "{name}");
+        error_shape(&answer);
+    }
+    assert_eq!(anon.get_with_authorization("/api/v1/me", &format!("Bearer {good}")).status, 200);
+    let me = w.wang.get("/api/v1/me");
+    assert_eq!((me.body["user"].as_str(), me.body["role"].as_str(), me.body["name"].as_str()), (Some("rep-wang"), Some("rep"), Some("王芳")));
+}
+
+mod base64_url {
+    pub fn encode(bytes: &[u8]) -> String {
+        const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        let mut out = String::new();
+        for chunk in bytes.chunks(3) {
+            let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+            let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+            for i in 0..=chunk.len() {
+                out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            }
+        }
+        out
+    }
+}
+
+fn tenant_isolation(w: &mut World) {
+    let c = created(&w.admin, json!({"name": "隔离测试客户", "phone": "13700000001"}));
+    let id = c["id"].as_str().unwrap();
+    let answer = w.acme.get(&format!("/api/v1/customers/{id}"));
+    assert_eq!(answer.status, 404);
+    assert_eq!(w.acme.patch(&format!("/api/v1/customers/{id}"), &json!({"version": 1, "name": "x"})).status, 404);
+    assert_eq!(w.acme.delete(&format!("/api/v1/customers/{id}")).status, 404);
+    assert!(!walk(&w.acme, "owner=any", 200).contains(&id.to_string()));
+    // The same phone is free in another tenant: duplicate keys are per tenant.
+    created(&w.acme, json!({"name": "Acme 的客户", "phone": "13700000001"}));
+}
+
+fn role_matrix(w: &mut World) {
+    let wang_c = created(&w.wang, json!({"name": "王芳的客户", "phone": "13700000101"}));
+    let emily_c = created(&w.emily, json!({"name": "Emily's customer", "phone": "13700000102"}));
+    let pool_c = created(&w.manager, json!({"name": "公海客户", "phone": "13700000103", "owner": null}));
+    let (wang_id, emily_id, pool_id) = (wang_c["id"].as_str().unwrap(), emily_c["id"].as_str().unwrap(), pool_c["id"].as_str().unwrap());
+    assert_eq!(wang_c["owner"], json!("rep-wang"));
+    assert_eq!(pool_c["owner"], Value::Null);
+
+    // Reps: own and pool visible, other reps' not; pool contacts masked.
+    assert_eq!(w.chen.get(&format!("/api/v1/customers/{wang_id}")).status, 404);
+    let pool_seen = w.chen.get(&format!("/api/v1/customers/{pool_id}"));
+    assert_eq!(pool_seen.status, 200);
+    assert_eq!((pool_seen.body["phone"].as_str(), pool_seen.body["masked"].as_bool()), (Some("137****0103"), Some(true)));
+    let chen_ids = walk(&w.chen, "owner=any", 200);
+    assert!(chen_ids.contains(&pool_id.to_string()) && !chen_ids.contains(&wang_id.to_string()));
+    // Reps cannot edit pool or others' customers, nor delete, nor assign to others.
+    assert_eq!(w.chen.patch(&format!("/api/v1/customers/{pool_id}"), &json!({"version": 1, "name": "抢"})).status, 403);
+    assert_eq!(w.wang.delete(&format!("/api/v1/customers/{wang_id}")).status, 403);
+    assert_eq!(w.wang.post("/api/v1/customers", &json!({"name": "给别人", "owner": "rep-chen"})).status, 403);
+    // The owner edits.
+    assert_eq!(w.wang.patch(&format!("/api/v1/customers/{wang_id}"), &json!({"version": 1, "intent": "high"})).status, 200);
+
+    // Manager of sales1: sees and edits sales1 (王芳), not sales2 (Emily).
+    assert_eq!(w.manager.get(&format!("/api/v1/customers/{wang_id}")).status, 200);
+    assert_eq!(w.manager.get(&format!("/api/v1/customers/{emily_id}")).status, 404);
+    assert_eq!(w.manager.patch(&format!("/api/v1/customers/{wang_id}"), &json!({"version": 2, "tier": "key"})).status, 200);
+    assert_eq!(w.manager.get(&format!("/api/v1/customers/{pool_id}")).body["masked"], json!(false));
+    // Managers assign within their team only.
+    let for_chen = created(&w.manager, json!({"name": "分给陈静", "owner": "rep-chen"}));
+    assert_eq!(for_chen["owner"], json!("rep-chen"));
+    let refused = w.manager.post("/api/v1/customers", &json!({"name": "分给 Emily", "owner": "rep-emily"}));
+    assert_eq!(refused.status, 403, "{}", refused.text);
+    assert_eq!(w.manager.post("/api/v1/customers", &json!({"name": "分给不存在的人", "owner": "nobody"})).status, 403);
+    // Admin sees everything and assigns anyone; only admins change settings.
+    assert_eq!(w.admin.get(&format!("/api/v1/customers/{emily_id}")).status, 200);
+    assert_eq!(created(&w.admin, json!({"name": "分给 Emily", "owner": "rep-emily"}))["owner"], json!("rep-emily"));
+    let settings = w.manager.get("/api/v1/settings").body;
+    assert_eq!(w.manager.put("/api/v1/settings", &settings).status, 403);
+    assert_eq!(w.wang.put("/api/v1/settings", &settings).status, 403);
+    // Deleting: manager in scope yes, out of scope 404.
+    assert_eq!(w.manager.delete(&format!("/api/v1/customers/{emily_id}")).status, 404);
+    assert_eq!(w.manager.delete(&format!("/api/v1/customers/{wang_id}")).status, 200);
+    assert_eq!(w.wang.get(&format!("/api/v1/customers/{wang_id}")).status, 404);
+    // Users directory.
+    let users = w.wang.get("/api/v1/users").body;
+    assert_eq!(users["items"].as_array().map(Vec::len), Some(10));
+}
+
+fn crud(w: &mut World) {
+    let c = created(&w.wang, json!({"name": "  增删改查 ", "company": "杭州云启科技有限公司", "industry": "互联网", "region": "杭州", "amount": 50000, "tier": "potential", "intent": "high", "tags": ["a"], "stage": "需求确认"}));
+    let id = c["id"].as_str().unwrap().to_string();
+    assert_eq!((c["name"].as_str(), c["industry"].as_str(), c["region"].as_str(), c["stage"].as_str()), (Some("增删改查"), Some("internet"), Some("east"), Some("qualified")));
+    assert_eq!((c["version"].as_i64(), c["lifecycle"].as_str(), c["segment"].as_str(), c["editable"].as_bool()), (Some(1), Some("new"), Some("growth"), Some(true)));
+    let got = w.wang.get(&format!("/api/v1/customers/{id}"));
+    assert_eq!(got.body, c);
+    let patched = w.wang.patch(&format!("/api/v1/customers/{id}"), &json!({"version": 1, "amount": 80000, "company": null, "stage": "won"}));
+    assert_eq!(patched.status, 200, "{}", patched.text);
+    assert_eq!((patched.body["version"].as_i64(), patched.body["amount"].as_f64(), patched.body["company"].is_null()), (Some(2), Some(80000.0), true));
+    assert!(patched.body["won_at"].is_i64());
+    // A second writer with the old version loses, with a clear 409, and changes nothing.
+    let stale = w.wang.patch(&format!("/api/v1/customers/{id}"), &json!({"version": 1, "amount": 1}));
+    assert_eq!((stale.status, stale.code()), (409, "stale"));
+    assert_eq!(stale.body["error"]["details"]["current_version"], json!(2));
+    assert_eq!(w.wang.get(&format!("/api/v1/customers/{id}")).body["amount"], json!(80000.0));
+    assert_eq!(w.admin.delete(&format!("/api/v1/customers/{id}")).status, 200);
+    assert_eq!(w.admin.get(&format!("/api/v1/customers/{id}")).status, 404);
+    assert_eq!(w.admin.delete(&format!("/api/v1/customers/{id}")).status, 404);
+    // A deleted customer's keys are free again.
+    created(&w.wang, json!({"name": "重新录入", "company": "杭州云启科技股份有限公司"}));
+}
+
+fn duplicates(w: &mut World) {
+    let first = created(&w.wang, json!({"name": "撞单测试一号", "phone": "+86 139-1111-2222", "email": "Dup@Example.cn", "contact_name": "秘密联系人"}));
+    let id = first["id"].as_str().unwrap();
+    // Another rep, same phone written differently: refused, owner masked, nothing leaked.
+    let clash = w.chen.post("/api/v1/customers", &json!({"name": "另一个名字", "phone": "13911112222"}));
+    assert_eq!((clash.status, clash.code()), (409, "duplicate"), "{}", clash.text);
+    let d = &clash.body["error"]["details"];
+    assert_eq!((d["field"].as_str(), d["owner"].as_str(), d["owned_by_you"].as_bool(), d["in_pool"].as_bool()), (Some("phone"), Some("王*"), Some(false), Some(false)));
+    assert!(d.get("customer_id").is_none());
+    for secret in ["撞单测试一号", "秘密联系人", "dup@example.cn", "rep-wang", "王芳", id] {
+        assert!(!clash.text.to_lowercase().contains(&secret.to_lowercase()), "409 leaks {secret}: {}", clash.text);
+    }
+    // By email, case-insensitively; and the owner hears it is theirs.
+    let mine = w.wang.post("/api/v1/customers", &json!({"name": "x", "email": "dup@EXAMPLE.cn"}));
+    assert_eq!((mine.status, mine.body["error"]["details"]["owned_by_you"].as_bool()), (409, Some(true)));
+    assert_eq!(mine.body["error"]["details"]["customer_id"].as_str(), Some(id));
+    // In the pool: say so, so the rep can claim it.
+    created(&w.manager, json!({"name": "公海撞单", "company": "深圳万象物流有限公司", "owner": null}));
+    let pool = w.chen.post("/api/v1/customers", &json!({"name": "y", "company": "深圳 万象物流 集团"}));
+    assert_eq!((pool.status, pool.body["error"]["details"]["in_pool"].as_bool(), pool.body["error"]["details"]["field"].as_str()), (409, Some(true), Some("company")));
+    // A patch into someone else's key is refused the same way.
+    let other = created(&w.chen, json!({"name": "陈静的客户", "phone": "13922223333"}));
+    let clash = w.chen.patch(&format!("/api/v1/customers/{}", other["id"].as_str().unwrap()), &json!({"version": 1, "phone": "139 1111 2222"}));
+    assert_eq!((clash.status, clash.code()), (409, "duplicate"));
+}
+
+fn validation(w: &mut World) {
+    let answer = w.wang.post("/api/v1/customers", &json!({"name": "", "phone": "abc", "email": "nope", "industry": "mining", "amount": -5, "custom": {"x": 1}}));
+    assert_eq!((answer.status, answer.code()), (400, "invalid"));
+    let paths: Vec<&str> = answer.body["error"]["details"]["fields"].as_array().unwrap().iter().filter_map(|f| f["path"].as_str()).collect();
+    assert_eq!(paths, vec!["name", "phone", "email", "industry", "amount", "custom.x"]);
+}
+
+fn pagination(w: &mut World) {
+    let mut csv = String::from("客户名称,电话\n");
+    for i in 0..130 {
+        csv.push_str(&format!("分页客户{i:03},1360000{i:04}\n"));
+    }
+    let imported = w.admin.send("POST", "/api/v1/customers/import?to_pool=true", "text/csv", csv.as_bytes());
+    assert_eq!(imported.body["created"], json!(130), "{}", imported.text);
+    let all = walk(&w.admin, "owner=any", 200);
+    for limit in [1, 7, 50] {
+        let ids = if limit == 1 { walk(&w.admin, "owner=pool", 1) } else { walk(&w.admin, "owner=any", limit) };
+        let unique: HashSet<&String> = ids.iter().collect();
+        assert_eq!(unique.len(), ids.len(), "limit {limit}: an id appeared twice");
+        if limit != 1 {
+            assert_eq!(ids, all, "limit {limit}: pages differ from one big page");
+        }
+    }
+    let pool = walk(&w.admin, "owner=pool&q=分页客户", 13);
+    assert_eq!(pool.len(), 130);
+    let bad = w.admin.get("/api/v1/customers?limit=500");
+    assert_eq!((bad.status, bad.code()), (400, "invalid"));
+}
+
+fn lifecycle_filter(w: &mut World) {
+    let counts: Vec<usize> = ["new", "active", "dormant", "lost"].iter().map(|s| walk(&w.admin, &format!("owner=any&status={s}"), 200).len()).collect();
+    let all = walk(&w.admin, "owner=any", 200);
+    assert_eq!(counts.iter().sum::<usize>(), all.len(), "statuses must partition customers: {counts:?}");
+    for id in walk(&w.admin, "owner=any&status=new", 200).iter().take(20) {
+        assert_eq!(w.admin.get(&format!("/api/v1/customers/{id}")).body["lifecycle"], json!("new"));
+    }
+}
+
+const BAD_ROWS_CSV: &str = "客户名称,电话,公司,行业,地区,预计金额,客户价值\n\
+导入甲,135 0000 0001,甲公司,制造业,江苏,10万,大客户\n\
+导入乙,135 0000 0002,乙公司,零售业,广东,5000,普通客户\n\
+,135 0000 0003,,,,,\n\
+导入丁,电话坏了,丁公司,采矿业,火星,abc,金牌\n\
+导入戊,+86 135 0000 0001,戊公司,,,,\n\
+导入己,135 0000 0006,己公司,Retail,Shanghai,\"1,000\",potential\n";
+
+fn count(api: &Api, query: &str) -> usize {
+    walk(api, query, 200).len()
+}
+
+fn import_gbk(w: &mut World) {
+    let (gbk, _, _) = encoding_rs::GBK.encode(BAD_ROWS_CSV);
+    let before = count(&w.wang, "owner=me");
+    let dry = w.wang.send("POST", "/api/v1/customers/import?dry_run=true", "text/csv", &gbk);
+    assert_eq!(dry.status, 200, "{}", dry.text);
+    let b = &dry.body;
+    assert_eq!((b["dry_run"].as_bool(), b["rows"].as_u64(), b["created"].as_u64()), (Some(true), Some(6), Some(0)));
+    let error_lines: Vec<u64> = b["errors"].as_array().unwrap().iter().filter_map(|e| e["line"].as_u64()).collect();
+    assert_eq!(error_lines, vec![4, 5]);
+    let bad_paths: Vec<&str> = b["errors"][1]["errors"].as_array().unwrap().iter().filter_map(|e| e["path"].as_str()).collect();
+    assert_eq!(bad_paths, vec!["amount", "tier", "phone", "industry", "region"]);
+    assert_eq!(b["duplicates"], json!([{"line": 6, "field": "phone", "same_as_line": 2}]));
+    assert_eq!(count(&w.wang, "owner=me"), before, "a dry run writes nothing");
+
+    let real = w.wang.send("POST", "/api/v1/customers/import", "text/csv", &gbk);
+    assert_eq!(real.body["created"], json!(3), "{}", real.text);
+    assert_eq!(count(&w.wang, "owner=me"), before + 3);
+    let names: Vec<String> = w.wang.get("/api/v1/customers?owner=me&q=导入").body["items"].as_array().unwrap().iter().filter_map(|c| c["name"].as_str().map(String::from)).collect();
+    assert!(names.contains(&"导入甲".to_string()) && names.contains(&"导入己".to_string()), "{names:?}");
+    let again = w.wang.send("POST", "/api/v1/customers/import", "text/csv", &gbk);
+    assert_eq!(again.body["created"], json!(0), "{}", again.text);
+    assert_eq!(again.body["duplicates"].as_array().map(Vec::len), Some(4));
+    assert_eq!(count(&w.wang, "owner=me"), before + 3, "the same file twice creates nothing new");
+    // Each imported customer has its audit event in the same batch: visible via the owner.
+    let imported = w.wang.get("/api/v1/customers?owner=me&q=导入甲").body;
+    assert_eq!(imported["items"][0]["created_by"], json!("rep-wang"));
+}
+
+fn import_xlsx(w: &mut World) {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let rows = [["Name", "Mobile", "Company", "Industry", "Amount"], ["XLSX One", "13400000001", "XLSX One Ltd", "Finance", "1000"], ["", "", "", "", ""], ["XLSX Bad", "x", "XLSX Bad Inc", "Finance", "lots"], ["XLSX Two", "13400000002", "XLSX Two Co", "Retail", "2000"]];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            if !cell.is_empty() {
+                sheet.write_string(r as u32, c as u16, *cell).unwrap();
+            }
+        }
+    }
+    let bytes = book.save_to_buffer().unwrap();
+    let ct = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    let dry = w.admin.send("POST", "/api/v1/customers/import?dry_run=true", ct, &bytes);
+    assert_eq!((dry.body["rows"].as_u64(), dry.body["created"].as_u64()), (Some(3), Some(0)), "{}", dry.text);
+    assert_eq!(dry.body["errors"][0]["line"], json!(4));
+    let real = w.admin.send("POST", "/api/v1/customers/import?to_pool=true", ct, &bytes);
+    assert_eq!(real.body["created"], json!(2), "{}", real.text);
+    let again = w.admin.send("POST", "/api/v1/customers/import?to_pool=true", ct, &bytes);
+    assert_eq!(again.body["created"], json!(0));
+    assert_eq!(w.admin.get("/api/v1/customers?owner=pool&q=XLSX").body["items"].as_array().map(Vec::len), Some(2));
+    // Not a spreadsheet at all.
+    let junk = w.admin.send("POST", "/api/v1/customers/import", ct, b"PK\x03\x04 not really a zip");
+    assert_eq!((junk.status, junk.code()), (400, "unreadable_file"));
+    let wrong_type = w.admin.send("POST", "/api/v1/customers/import", "image/png", b"x");
+    assert_eq!(wrong_type.status, 415);
+}
+
+fn export_round_trip(w: &mut World) {
+    let answer = w.wang.get("/api/v1/customers/export?owner=me");
+    assert_eq!(answer.status, 200);
+    assert!(answer.content_type.starts_with("text/csv"), "{}", answer.content_type);
+    assert!(answer.text.starts_with('\u{feff}'), "UTF-8 BOM for Excel");
+    let lines = answer.text.lines().count() - 1;
+    assert_eq!(lines, count(&w.wang, "owner=me"));
+    assert!(answer.text.contains("导入甲") && answer.text.contains("制造业"));
+    // Import the export back: every row is a duplicate, nothing new.
+    let back = w.wang.send("POST", "/api/v1/customers/import?dry_run=true", "text/csv", answer.text.as_bytes());
+    assert_eq!(back.status, 200, "{}", back.text);
+    assert_eq!((back.body["rows"].as_u64(), back.body["errors"].as_array().map(Vec::len)), (Some(lines as u64), Some(0)), "{}", back.text);
+    assert_eq!(back.body["duplicates"].as_array().map(Vec::len), Some(lines));
+    // Into another tenant, the same file creates every row, with the same values.
+    let fresh = w.acme.send("POST", "/api/v1/customers/import", "text/csv", answer.text.as_bytes());
+    assert_eq!(fresh.body["created"].as_u64(), Some(lines as u64), "{}", fresh.text);
+    let copy = w.acme.get("/api/v1/customers?q=导入甲").body;
+    assert_eq!((copy["items"][0]["industry"].as_str(), copy["items"][0]["region"].as_str(), copy["items"][0]["amount"].as_f64()), (Some("manufacturing"), Some("east"), Some(100_000.0)));
+    // English headers work too.
+    let en = w.wang.get("/api/v1/customers/export?owner=me&lang=en");
+    assert!(en.text.starts_with("\u{feff}Name,Company"));
+}
+
+fn garbage(w: &mut World) {
+    let post = |ct: &str, body: &[u8]| w.wang.send("POST", "/api/v1/customers", ct, body);
+    let cases: Vec<(&str, allot_tests::Answer, u16, &str)> = vec![
+        ("malformed", post("application/json", b"{\"name\": "), 400, "malformed_json"),
+        ("empty", post("application/json", b""), 400, "malformed_json"),
+        ("not an object", post("application/json", b"[1,2]"), 400, "invalid"),
+        ("wrong type", post("application/json", br#"{"name": 5}"#), 400, "invalid"),
+        ("unknown field", post("application/json", br#"{"name": "a", "nmae": "b"}"#), 400, "invalid"),
+        ("bad enum", post("application/json", br#"{"name": "a", "tier": "gold"}"#), 400, "invalid"),
+        ("bad utf-8", post("application/json", b"{\"name\": \"\xff\xfe\"}"), 400, "invalid_utf8"),
+        ("trailing", post("application/json", br#"{"name": "a"} x"#), 400, "malformed_json"),
+        ("huge", post("application/json", &vec![b' '; 2 << 20]), 413, "too_large"),
+        ("unknown route", w.wang.get("/api/v1/nothing"), 404, "not_found"),
+        ("wrong method", w.wang.send("PUT", "/api/v1/customers", "application/json", b"{}"), 405, "method_not_allowed"),
+        ("bad query", w.wang.get("/api/v1/customers?colour=red"), 400, "invalid"),
+        ("patch without version", w.wang.patch("/api/v1/customers/c_x", &json!({"name": "a"})), 400, "invalid"),
+    ];
+    for (name, answer, status, code) in cases {
+        assert_eq!((answer.status, answer.code()), (status, code), "{name}: {}", answer.text);
+        error_shape(&answer);
+    }
+    let wrong = w.wang.send("POST", "/api/v1/customers", "application/json", br#"{"name": 5}"#);
+    assert_eq!(wrong.body["error"]["details"]["fields"][0]["path"], json!("name"));
+    // Random bytes: always a 4xx in the error shape.
+    let mut rng = allot_tests::seed::Rng::new(99);
+    for i in 0..150 {
+        let len = rng.below(200) as usize;
+        let mut body: Vec<u8> = (0..len).map(|_| rng.below(256) as u8).collect();
+        if i % 3 == 0 {
+            body = format!("{{\"name\": {}, \"amount\": \"{}\"}}", rng.below(10), rng.below(10)).into_bytes();
+        }
+        let answer = post("application/json", &body);
+        assert!((400..500).contains(&answer.status), "case {i}: {} {}", answer.status, answer.text);
+        error_shape(&answer);
+    }
+}
+
+fn settings(w: &mut World) {
+    let current = w.admin.get("/api/v1/settings").body;
+    let version = current["version"].as_i64().unwrap();
+    let mut next = current.clone();
+    next["custom_fields"] = json!([{"key": "level", "label": "等级", "kind": "select", "options": ["A", "B"]}]);
+    let saved = w.admin.put("/api/v1/settings", &next);
+    assert_eq!(saved.status, 200, "{}", saved.text);
+    assert_eq!(saved.body["version"].as_i64(), Some(version + 1));
+    let stale = w.admin.put("/api/v1/settings", &next);
+    assert_eq!((stale.status, stale.code()), (409, "stale"));
+    let mut broken = saved.body.clone();
+    broken["stages"] = json!([]);
+    let bad = w.admin.put("/api/v1/settings", &broken);
+    assert_eq!((bad.status, bad.code()), (400, "invalid"));
+    // The new custom field is validated on writes at once.
+    let refused = w.wang.post("/api/v1/customers", &json!({"name": "自定义字段", "custom": {"level": "Z"}}));
+    assert_eq!(refused.body["error"]["details"]["fields"][0]["path"], json!("custom.level"));
+    assert_eq!(created(&w.wang, json!({"name": "自定义字段", "custom": {"level": "A"}}))["custom"], json!({"level": "A"}));
+}
+
+fn restart(w: &mut World) {
+    let c = created(&w.wang, json!({"name": "重启之后还在", "phone": "13800009999"}));
+    let id = c["id"].as_str().unwrap().to_string();
+    let persist = w.server.persist.clone();
+    // A hard kill (no graceful shutdown): every acknowledged write must survive.
+    w.server.kill_hard();
+    let server = Server::start(ServerOptions { persist, port: allot_tests::free_port(), secret: TEST_SECRET.into(), inherit_output: false }).expect("restart");
+    *w = World::new(server);
+    let got = w.wang.get(&format!("/api/v1/customers/{id}"));
+    assert_eq!((got.status, got.body["name"].as_str()), (200, Some("重启之后还在")));
+}
