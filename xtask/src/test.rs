@@ -1,1 +1,149 @@
-pub fn run(_args: &[String]) -> Result<(), String> { Err("test: not yet".into()) }
+//! `cargo xtask test`: installs what is missing (Chromium too), builds the widget and the
+//! worker once, runs every suite, prints one summary, fails if anything failed.
+//!
+//! Suites: `shared` natively and as WebAssembly (wasm32-wasip1 in Node's WASI), the test
+//! harness's own unit tests, the API suite against a real `wrangler dev`, and the browser
+//! suite (Node's test runner driving headless Chromium through playwright-core).
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+use allot_tests::{root, seed, ServerOptions, TEST_SECRET};
+use shared::ids::Role;
+
+use crate::build::{self, target_dir};
+use crate::dev::DEMO_LOGINS;
+use crate::tools::{self, Tools};
+
+#[derive(Default)]
+struct Tally {
+    passed: usize,
+    failed: usize,
+    suites_failed: Vec<String>,
+}
+
+impl Tally {
+    /// Runs a command, echoing its output, and counts the tests its runner reports.
+    fn suite(&mut self, name: &str, cmd: &mut Command) {
+        println!("\n=== {name}");
+        let child = cmd.stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn();
+        let mut child = match child {
+            Ok(c) => c,
+            Err(e) => {
+                println!("could not start {name}: {e}");
+                self.suites_failed.push(name.into());
+                return;
+            }
+        };
+        let (mut passed, mut failed) = (0, 0);
+        if let Some(out) = child.stdout.take() {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                println!("{line}");
+                let (p, f) = counts(&line);
+                passed += p;
+                failed += f;
+            }
+        }
+        let ok = child.wait().map(|s| s.success()).unwrap_or(false);
+        self.passed += passed;
+        self.failed += failed;
+        if !ok || (passed == 0 && failed == 0) {
+            self.suites_failed.push(name.into());
+        }
+    }
+}
+
+/// Counts from a cargo `test result:` line or a node:test `# pass` / `# fail` line.
+fn counts(line: &str) -> (usize, usize) {
+    let number_before = |word: &str| -> usize {
+        line.split(';').find(|part| part.trim_end().ends_with(word)).and_then(|part| part.split_whitespace().rev().nth(1)).and_then(|n| n.parse().ok()).unwrap_or(0)
+    };
+    if line.starts_with("test result:") {
+        (number_before("passed"), number_before("failed"))
+    } else if let Some(n) = line.strip_prefix("# pass ") {
+        (n.trim().parse().unwrap_or(0), 0)
+    } else if let Some(n) = line.strip_prefix("# fail ") {
+        (0, n.trim().parse().unwrap_or(0))
+    } else {
+        (0, 0)
+    }
+}
+
+fn cargo() -> Command {
+    let mut cmd = Command::new("cargo");
+    cmd.current_dir(root()).env("CARGO_TARGET_DIR", target_dir());
+    cmd
+}
+
+/// Builds `shared`'s tests for wasm32-wasip1 and returns the test binary.
+fn shared_wasm_tests() -> Result<std::path::PathBuf, String> {
+    let targets = Command::new("rustup").args(["target", "list", "--installed"]).output().map_err(|e| e.to_string())?;
+    if !String::from_utf8_lossy(&targets.stdout).lines().any(|l| l.trim() == "wasm32-wasip1") {
+        tools::run(Command::new("rustup").args(["target", "add", "wasm32-wasip1"]))?;
+    }
+    let out = cargo()
+        .args(["test", "-p", "allot-shared", "--features", "token,import", "--target", "wasm32-wasip1", "--no-run", "--message-format=json"])
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| e.to_string())?;
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == "shared")
+        .find_map(|m| m["executable"].as_str().map(std::path::PathBuf::from))
+        .ok_or_else(|| "no wasm32-wasip1 test binary for shared".into())
+}
+
+pub fn run(_args: &[String]) -> Result<(), String> {
+    let tools = tools::ensure(true)?;
+    build::all(&tools, false)?;
+    let mut tally = Tally::default();
+
+    tally.suite("shared (native: unit and property tests)", cargo().args(["test", "-p", "allot-shared", "--features", "token,import"]));
+    match shared_wasm_tests() {
+        Ok(wasm) => tally.suite("shared (wasm32, Node WASI)", Command::new(&tools.node).arg("--no-warnings").arg(root().join("xtask/wasi-run.mjs")).arg(wasm)),
+        Err(e) => {
+            println!("shared (wasm32): {e}");
+            tally.suites_failed.push("shared (wasm32)".into());
+        }
+    }
+    tally.suite("test harness and seed", cargo().args(["test", "-p", "allot-tests", "--lib"]));
+    tally.suite("API end to end (workerd)", cargo().args(["test", "-p", "allot-tests", "--test", "api"]));
+    browser_suite(&tools, &mut tally)?;
+
+    println!("\n=== summary");
+    for failed in &tally.suites_failed {
+        println!("FAILED suite: {failed}");
+    }
+    println!("{} passed, {} failed", tally.passed, tally.failed);
+    if tally.failed == 0 && tally.suites_failed.is_empty() {
+        Ok(())
+    } else {
+        Err("some tests failed".into())
+    }
+}
+
+/// Starts a seeded server, points the demo portal at it, and runs the browser tests.
+fn browser_suite(tools: &Tools, tally: &mut Tally) -> Result<(), String> {
+    let dir = allot_tests::temp_dir("browser");
+    let persist = dir.join("state");
+    allot_tests::migrate(&persist)?;
+    let now = allot_tests::now_ms();
+    let sql = dir.join("seed.sql");
+    std::fs::write(&sql, format!("{}{}", seed::fixture_sql(now), seed::demo_customers_sql(now, 300, 2026))).map_err(|e| e.to_string())?;
+    allot_tests::execute_sql_file(&persist, &sql)?;
+    let tokens: Vec<(&str, &str, String)> =
+        DEMO_LOGINS.iter().map(|(label, tenant, user, role)| (*label, role.as_str(), allot_tests::token(TEST_SECRET, tenant, user, *role, 3600))).collect();
+    build::write_demo_config(&tokens)?;
+    let server = allot_tests::Server::start(ServerOptions { persist, port: allot_tests::free_port(), secret: TEST_SECRET.into(), inherit_output: false })?;
+    let rep_token = allot_tests::token(TEST_SECRET, "demo", "rep-wang", Role::Rep, 3600);
+    let mut cmd = Command::new(&tools.node);
+    cmd.args(["--test", "--test-reporter=tap", "--test-concurrency=1"])
+        .arg(root().join("tests/browser/customers.test.mjs"))
+        .env("ALLOT_URL", &server.base)
+        .env("ALLOT_REP_TOKEN", rep_token)
+        .env("ALLOT_SHOTS", dir.join("shots"));
+    tally.suite("browser (headless Chromium, 390×844)", &mut cmd);
+    drop(server);
+    Ok(())
+}

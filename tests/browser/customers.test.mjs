@@ -1,0 +1,128 @@
+// Browser tests: the demo portal and <allot-customers> in headless Chromium at phone
+// size (390×844), against a real worker. Run by `cargo xtask test`, which starts the
+// server and sets ALLOT_URL; the portal's first demo user is the admin.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const BASE = process.env.ALLOT_URL;
+const SHOTS = process.env.ALLOT_SHOTS || join(tmpdir(), 'allot-shots');
+mkdirSync(SHOTS, { recursive: true });
+let context;
+
+before(async () => {
+  assert.ok(BASE, 'ALLOT_URL must point at a running worker');
+  context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'allot-chromium-')), {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 390, height: 844 },
+    hasTouch: true,
+    isMobile: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+});
+after(async () => { await context?.close(); });
+
+/** Opens the portal and collects console errors and page errors. */
+async function open(path = '/') {
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  await page.goto(BASE + path);
+  return { page, problems };
+}
+
+const rows = (page) => page.locator('allot-customers li.row');
+
+test('portal loads under a strict CSP with no console errors and lists demo customers', async () => {
+  const { page, problems } = await open();
+  await rows(page).first().waitFor({ timeout: 15000 });
+  const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'/);
+  assert.ok(await rows(page).count() >= 20, 'the first page of demo customers is listed');
+  const first = await rows(page).first().locator('.title').textContent();
+  assert.ok(first.trim().length > 0);
+  await page.screenshot({ path: join(SHOTS, 'portal-390.png') });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the list fits a 360 px wide phone without horizontal scrolling', async () => {
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.goto(BASE + '/');
+  await rows(page).first().waitFor({ timeout: 15000 });
+  const overflow = await page.evaluate(() => document.scrollingElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `page overflows by ${overflow}px`);
+  await page.close();
+});
+
+test('the form validates with the shared rules before sending anything', async () => {
+  const { page, problems } = await open();
+  await rows(page).first().waitFor({ timeout: 15000 });
+  let posts = 0;
+  page.on('request', (r) => { if (r.method() === 'POST') posts += 1; });
+  await page.locator('allot-customers button.primary').click();
+  await page.locator('allot-customers input[name=phone]').fill('call me');
+  await page.locator('allot-customers button[type=submit]').tap();
+  const errors = page.locator('allot-customers form .err');
+  await errors.first().waitFor();
+  assert.equal(await errors.count(), 2, 'name required and phone invalid');
+  assert.equal(posts, 0, 'nothing was sent');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('adding a customer through the form shows it, and it survives a reload', async () => {
+  const { page, problems } = await open();
+  await rows(page).first().waitFor({ timeout: 15000 });
+  const name = `浏览器新客户 ${Date.now()}`;
+  const created = page.evaluate(() => new Promise((resolve) => document.addEventListener('allot:customer-created', (e) => resolve(e.detail.name), { once: true })));
+  await page.locator('allot-customers button.primary').tap();
+  await page.locator('allot-customers input[name=name]').fill(name);
+  await page.locator('allot-customers input[name=phone]').fill(`186${String(Date.now()).slice(-8)}`);
+  await page.locator('allot-customers select[name=industry]').selectOption('retail');
+  await page.locator('allot-customers select[name=tier]').selectOption('key');
+  await page.locator('allot-customers button[type=submit]').tap();
+  assert.equal(await created, name, 'the host heard allot:customer-created');
+  await page.locator('allot-customers li.row', { hasText: name }).waitFor();
+  await page.screenshot({ path: join(SHOTS, 'created-390.png') });
+
+  await page.reload();
+  await rows(page).first().waitFor({ timeout: 15000 });
+  await page.locator('allot-customers input[type=search]').fill(name);
+  const row = page.locator('allot-customers li.row', { hasText: name });
+  await row.waitFor();
+  assert.equal(await row.count(), 1);
+  assert.match(await row.textContent(), /大客户/);
+  assert.deepEqual(problems.filter((p) => !p.includes('409')), []);
+  await page.close();
+});
+
+test('a duplicate is refused with the masked owner named, and the form stays open', async () => {
+  const { page } = await open();
+  await rows(page).first().waitFor({ timeout: 15000 });
+  // Take an existing customer's company from another page load through the API.
+  const res = await page.evaluate(async (token) => {
+    const r = await fetch('/api/v1/customers?owner=rep-wang&limit=1', { headers: { authorization: `Bearer ${token}` } });
+    return r.json();
+  }, process.env.ALLOT_REP_TOKEN);
+  const existing = res.items[0];
+  await page.locator('allot-customers select').last().waitFor();
+  await page.locator('#user').selectOption({ index: 3 }); // 陈静 · rep
+  await rows(page).first().waitFor({ timeout: 15000 });
+  await page.locator('allot-customers button.primary').tap();
+  await page.locator('allot-customers input[name=name]').fill('抢单测试');
+  await page.locator('allot-customers input[name=company]').fill(existing.company);
+  await page.locator('allot-customers button[type=submit]').tap();
+  const alert = page.locator('allot-customers form [role=alert]');
+  await alert.waitFor();
+  assert.match(await alert.textContent(), /撞单：该客户已由 王\* 负责/);
+  assert.ok(!(await alert.textContent()).includes(existing.name));
+  await page.close();
+});
