@@ -79,7 +79,7 @@ thread_local! {
 }
 
 /// Every element: tag, kind, observed attributes.
-const ELEMENTS: &[(&str, &str, &[&str])] = &[("allot-customers", "customers", &["api", "token", "lang"])];
+const ELEMENTS: &[(&str, &str, &[&str])] = &[("allot-customers", "customers", &["api", "token", "lang", "page-size"])];
 
 fn mount(kind: String, host: HtmlElement, root: ShadowRoot, origin: String) -> u32 {
     let id = NEXT_ID.with(|n| {

@@ -1,1 +1,144 @@
-pub fn run(_args: &[String]) -> Result<(), String> { Err("bench: not yet".into()) }
+//! `cargo xtask bench`: measures and prints a table. Every figure in the README comes
+//! from this command on the machine named there.
+//!
+//! - widget bundle size (raw, gzip, brotli) after wasm-opt
+//! - API under a bounded loopback load: req/s, p50, p99 of `GET /customers/{id}` and
+//!   `GET /customers?limit=50`, each against `GET /health` on the same instance
+//! - import of 10,000 CSV rows in one request
+//! - `<allot-customers>` in headless Chromium: first page, and 1,000 rows
+
+use std::process::Command;
+use std::sync::{Arc, Barrier};
+use std::time::{Duration, Instant};
+
+use allot_tests::{root, seed, Api, ServerOptions, TEST_SECRET};
+use shared::ids::Role;
+
+use crate::{build, tools};
+
+/// Load shape: this many client threads, each sending this many requests (after a warm-up).
+const THREADS: usize = 16;
+const REQUESTS_PER_THREAD: usize = 150;
+
+struct Load {
+    rps: f64,
+    p50: Duration,
+    p99: Duration,
+    errors: usize,
+}
+
+fn load(api: &Api, path: &str) -> Load {
+    for _ in 0..30 {
+        api.get(path);
+    }
+    let barrier = Arc::new(Barrier::new(THREADS));
+    let started = Instant::now();
+    let handles: Vec<_> = (0..THREADS)
+        .map(|_| {
+            let api = api.clone();
+            let path = path.to_string();
+            let barrier = barrier.clone();
+            std::thread::spawn(move || {
+                barrier.wait();
+                let mut lat = Vec::with_capacity(REQUESTS_PER_THREAD);
+                let mut errors = 0;
+                for _ in 0..REQUESTS_PER_THREAD {
+                    let t = Instant::now();
+                    let answer = api.get(&path);
+                    lat.push(t.elapsed());
+                    if answer.status != 200 {
+                        errors += 1;
+                    }
+                }
+                (lat, errors)
+            })
+        })
+        .collect();
+    let mut all = Vec::new();
+    let mut errors = 0;
+    for h in handles {
+        if let Ok((lat, e)) = h.join() {
+            all.extend(lat);
+            errors += e;
+        }
+    }
+    let elapsed = started.elapsed();
+    all.sort();
+    let pct = |p: f64| all.get(((all.len() as f64 * p) as usize).min(all.len().saturating_sub(1))).copied().unwrap_or_default();
+    Load { rps: all.len() as f64 / elapsed.as_secs_f64(), p50: pct(0.50), p99: pct(0.99), errors }
+}
+
+fn node_json(tools: &tools::Tools, args: &[&str]) -> Result<serde_json::Value, String> {
+    let out = Command::new(&tools.node).args(args).current_dir(root()).output().map_err(|e| e.to_string())?;
+    if !out.status.success() {
+        return Err(format!("node {args:?}: {}", String::from_utf8_lossy(&out.stderr)));
+    }
+    serde_json::from_slice(&out.stdout).map_err(|e| format!("node {args:?} printed no JSON: {e}"))
+}
+
+pub fn run(_args: &[String]) -> Result<(), String> {
+    let tools = tools::ensure(true)?;
+    build::widget(&tools)?;
+    build::worker(&tools, true)?;
+    for f in ["bench-render.html", "bench-render.js"] {
+        std::fs::copy(root().join("bench").join(f), root().join("dist").join(f)).map_err(|e| e.to_string())?;
+    }
+    let mut rows: Vec<(String, String)> = Vec::new();
+
+    let sizes = node_json(&tools, &["bench/sizes.mjs", "dist/widget"])?;
+    let kb = |v: &serde_json::Value| format!("{:.1} KB", v.as_f64().unwrap_or(0.0) / 1024.0);
+    rows.push(("widget bundle (wasm + JS), raw / gzip / brotli".into(), format!("{} / {} / {}", kb(&sizes["raw"]), kb(&sizes["gzip"]), kb(&sizes["brotli"]))));
+    let worker_wasm = std::fs::metadata(root().join("edge/build/index_bg.wasm")).map(|m| m.len()).unwrap_or(0);
+    rows.push(("worker wasm (wasm-opt), raw".into(), format!("{:.1} KB", worker_wasm as f64 / 1024.0)));
+
+    let dir = allot_tests::temp_dir("bench");
+    let persist = dir.join("state");
+    allot_tests::migrate(&persist)?;
+    let sql = dir.join("seed.sql");
+    let now = allot_tests::now_ms();
+    std::fs::write(&sql, format!("{}{}", seed::fixture_sql(now), seed::demo_customers_sql(now, 300, 2026))).map_err(|e| e.to_string())?;
+    allot_tests::execute_sql_file(&persist, &sql)?;
+    let server = allot_tests::Server::start(ServerOptions { persist, port: allot_tests::free_port(), secret: TEST_SECRET.into(), inherit_output: false })?;
+    let admin = server.api(&server.token("demo", "admin", Role::Admin));
+
+    // Import 10,000 rows in one request.
+    let mut csv = String::from("客户名称,电话,邮箱,公司,行业,地区,预计金额,客户价值\n");
+    for i in 0..10_000 {
+        csv.push_str(&format!("压测客户{i:05},139{i:08},load{i}@bench.example.cn,压测公司{i:05}有限公司,制造业,上海,{},潜力客户\n", 1000 + i));
+    }
+    let t = Instant::now();
+    let imported = admin.send("POST", "/api/v1/customers/import?to_pool=true", "text/csv", csv.as_bytes());
+    let import_time = t.elapsed();
+    if imported.body["created"] != serde_json::json!(10_000) {
+        return Err(format!("import did not create 10,000: {}", imported.text));
+    }
+    rows.push(("import 10,000 CSV rows (one request, one D1 batch)".into(), format!("{:.2} s", import_time.as_secs_f64())));
+
+    // API latency against health on the same instance.
+    let id = admin.get("/api/v1/customers?limit=1").body["items"][0]["id"].as_str().unwrap_or_default().to_string();
+    let health = load(&admin, "/api/v1/health");
+    let one = load(&admin, &format!("/api/v1/customers/{id}"));
+    let page = load(&admin, "/api/v1/customers?limit=50");
+    let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1000.0);
+    for (name, l) in [("GET /health", &health), (&format!("GET /customers/{{id}}") as &str, &one), ("GET /customers?limit=50", &page)] {
+        rows.push((
+            format!("{name}: req/s, p50, p99 ({THREADS} clients × {REQUESTS_PER_THREAD})"),
+            format!("{:.0} req/s, {}, {}{}", l.rps, ms(l.p50), ms(l.p99), if l.errors > 0 { format!(", {} errors", l.errors) } else { String::new() }),
+        ));
+    }
+    let ratio = |l: &Load| l.p50.as_secs_f64() / health.p50.as_secs_f64().max(1e-9);
+    rows.push(("p50 ratio to health: GET /customers/{id} · list of 50".into(), format!("{:.2} · {:.2}", ratio(&one), ratio(&page))));
+
+    // The element in a browser, over the 10,300 customers now stored.
+    let render = node_json(&tools, &["bench/render.mjs", &server.base, &server.token("demo", "admin", Role::Admin)])?;
+    rows.push(("<allot-customers>: navigation → first 200 rows (median of 3)".into(), format!("{:.0} ms", render["first_page_ms"].as_f64().unwrap_or(0.0))));
+    rows.push(("<allot-customers>: navigation → 1,000 rows (5 pages)".into(), format!("{:.0} ms", render["thousand_ms"].as_f64().unwrap_or(0.0))));
+    drop(server);
+
+    println!("\n| benchmark | result |\n|---|---|");
+    for (k, v) in rows {
+        println!("| {k} | {v} |");
+    }
+    println!("\nMachine: {} cores; command: cargo xtask bench", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0));
+    Ok(())
+}

@@ -73,7 +73,8 @@ pub fn Customers(attrs: Attrs) -> impl IntoView {
     let generation = StoredValue::new(0u32);
 
     let query = move || {
-        let mut parts = vec![format!("owner={}", owner.get()), "limit=50".to_string()];
+        let page_size = attrs.get("page-size").and_then(|p| p.parse::<u32>().ok()).unwrap_or(50).clamp(1, shared::api::MAX_PAGE);
+        let mut parts = vec![format!("owner={}", owner.get()), format!("limit={page_size}")];
         let text = q.get();
         if !text.trim().is_empty() {
             parts.push(format!("q={}", encode(text.trim())));
