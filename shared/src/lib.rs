@@ -9,6 +9,7 @@
 //! Optional features keep the widget small: `token` (HS256), `import` (CSV/XLSX/GBK and CSV
 //! export) and `schema` (JSON Schema for the OpenAPI document) are turned on by the edge only.
 
+pub mod allocation;
 pub mod api;
 pub mod customer;
 pub mod fields;

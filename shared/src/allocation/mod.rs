@@ -1,0 +1,264 @@
+//! Allocation (分配): which rep gets which unassigned customer, and why.
+//!
+//! Every strategy from the source article is here as a pure function of the reps, the
+//! customers, the weights and a seed: round robin (with a cursor the caller persists),
+//! weighted round robin, performance first, industry expertise, region, customer type,
+//! least loaded, combined, and `Optimal` — the assignment that maximises the total
+//! combined score subject to capacities, solved exactly by successive shortest paths
+//! (see [`optimal`]). Hard constraints hold for every strategy: inactive reps get
+//! nothing and nobody exceeds capacity. Every assignment carries its explanation, and
+//! every run reports the distribution and its fairness.
+
+mod fairness;
+mod greedy;
+pub mod optimal;
+mod score;
+
+use serde::{Deserialize, Serialize};
+
+pub use fairness::{gini, Distribution, RepLoad};
+pub use score::{score, Breakdown, Contribution, Criterion};
+
+use crate::customer::Tier;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    Junior,
+    Senior,
+}
+
+/// Won amount and conversion over the tenant's trailing window, computed from data.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Performance {
+    pub won_amount: f64,
+    /// Won ÷ closed (won + lost), 0 to 1.
+    pub conversion: f64,
+}
+
+/// A rep as allocation sees them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RepProfile {
+    pub id: String,
+    pub level: Level,
+    pub industries: Vec<String>,
+    pub regions: Vec<String>,
+    /// Most customers the rep may hold.
+    pub capacity: u32,
+    pub active: bool,
+    /// Customers held before this run.
+    pub held: u32,
+    pub held_value: f64,
+    pub performance: Performance,
+}
+
+/// An unassigned customer as allocation sees it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Prospect {
+    pub id: String,
+    pub industry: Option<String>,
+    pub region: Option<String>,
+    pub tier: Option<Tier>,
+    pub amount: f64,
+    /// Had an owner or a deal before (an existing customer, not a new lead).
+    pub existing: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Strategy {
+    RoundRobin,
+    WeightedRoundRobin,
+    PerformanceFirst,
+    IndustryExpertise,
+    Region,
+    CustomerType,
+    LeastLoaded,
+    Combined,
+    Optimal,
+}
+
+impl Strategy {
+    pub const ALL: [Strategy; 9] = [
+        Strategy::RoundRobin,
+        Strategy::WeightedRoundRobin,
+        Strategy::PerformanceFirst,
+        Strategy::IndustryExpertise,
+        Strategy::Region,
+        Strategy::CustomerType,
+        Strategy::LeastLoaded,
+        Strategy::Combined,
+        Strategy::Optimal,
+    ];
+}
+
+/// How much each criterion counts in the combined score (and in `Optimal`).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Weights {
+    pub performance: f64,
+    pub industry: f64,
+    pub region: f64,
+    pub customer_type: f64,
+    pub load: f64,
+}
+
+impl Default for Weights {
+    fn default() -> Self {
+        Weights { performance: 1.0, industry: 2.0, region: 2.0, customer_type: 1.0, load: 1.0 }
+    }
+}
+
+/// One allocation run's input.
+#[derive(Clone, Debug)]
+pub struct Plan<'a> {
+    pub reps: &'a [RepProfile],
+    pub customers: &'a [Prospect],
+    pub strategy: Strategy,
+    pub weights: Weights,
+    /// Breaks ties deterministically: the same seed gives the same result.
+    pub seed: u64,
+    /// Where round robin continues from; the outcome says where it stopped.
+    pub cursor: u64,
+    /// Minimum share of assignments for junior reps (0 to 1), honoured when feasible.
+    pub junior_min_share: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Assignment {
+    pub customer: String,
+    pub rep: String,
+    /// The combined score of this pair (what `Optimal` maximises the sum of).
+    pub score: f64,
+    pub breakdown: Breakdown,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runner_up: Option<RunnerUp>,
+}
+
+/// The best alternative, and why it did not get the customer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct RunnerUp {
+    pub rep: String,
+    pub score: f64,
+    pub why_not: WhyNot,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum WhyNot {
+    /// Its capacity was used up.
+    CapacityFull,
+    /// Lower score under this strategy.
+    LowerScore,
+    /// Not its turn in the rotation.
+    NotItsTurn,
+    /// The optimum needed it for other customers.
+    BetterUsedElsewhere,
+    /// Reassigned to honour the junior minimum share.
+    JuniorShare,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Unassigned {
+    pub customer: String,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Outcome {
+    pub strategy: Strategy,
+    pub assignments: Vec<Assignment>,
+    pub unassigned: Vec<Unassigned>,
+    pub distribution: Distribution,
+    /// Round-robin cursor to persist for the next run.
+    pub next_cursor: u64,
+    /// Whether the junior minimum share was met (always true when it is 0).
+    pub junior_share_met: bool,
+}
+
+/// Deterministic tie-breaker in [0, 1) for a (seed, rep, customer) triple (FNV-1a).
+pub(crate) fn jitter(seed: u64, rep: &str, customer: &str) -> f64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ seed;
+    for b in rep.bytes().chain([0xff]).chain(customer.bytes()) {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    (h >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// Runs one allocation.
+pub fn allocate(plan: &Plan<'_>) -> Outcome {
+    let context = score::Context::new(plan.reps, plan.customers);
+    let (mut picks, next_cursor) = match plan.strategy {
+        Strategy::Optimal => (optimal::solve(plan, &context), plan.cursor),
+        other => greedy::run(plan, &context, other),
+    };
+    let junior_share_met = greedy::honour_junior_share(plan, &context, &mut picks);
+    let mut assignments = Vec::new();
+    let mut unassigned = Vec::new();
+    let mut load: Vec<u32> = plan.reps.iter().map(|r| r.held).collect();
+    for (ci, pick) in picks.iter().enumerate() {
+        if let Some((ri, _)) = pick {
+            load[*ri] += 1;
+        }
+        let _ = ci;
+    }
+    for (ci, pick) in picks.into_iter().enumerate() {
+        let customer = &plan.customers[ci];
+        match pick {
+            Some((ri, why_not_hint)) => {
+                let breakdown = score(&context, &plan.weights, &plan.reps[ri], customer);
+                let runner_up = runner_up(plan, &context, ci, ri, &load, why_not_hint);
+                assignments.push(Assignment { customer: customer.id.clone(), rep: plan.reps[ri].id.clone(), score: breakdown.total, breakdown, runner_up });
+            }
+            None => unassigned.push(Unassigned { customer: customer.id.clone(), reason: no_rep_reason(plan) }),
+        }
+    }
+    let distribution = Distribution::of(plan.reps, plan.customers, &assignments);
+    Outcome { strategy: plan.strategy, assignments, unassigned, distribution, next_cursor, junior_share_met }
+}
+
+fn no_rep_reason(plan: &Plan<'_>) -> String {
+    if !plan.reps.iter().any(|r| r.active) {
+        "no active rep".into()
+    } else {
+        "every active rep is at capacity".into()
+    }
+}
+
+/// The best other active rep by combined score, and why it lost.
+fn runner_up(plan: &Plan<'_>, context: &score::Context, ci: usize, chosen: usize, load: &[u32], hint: Option<WhyNot>) -> Option<RunnerUp> {
+    let customer = &plan.customers[ci];
+    let chosen_score = score(context, &plan.weights, &plan.reps[chosen], customer).total;
+    plan.reps
+        .iter()
+        .enumerate()
+        .filter(|(ri, r)| *ri != chosen && r.active)
+        .map(|(ri, r)| (ri, score(context, &plan.weights, r, customer).total))
+        .max_by(|a, b| a.1.total_cmp(&b.1).then_with(|| plan.reps[b.0].id.cmp(&plan.reps[a.0].id)))
+        .map(|(ri, s)| {
+            let full = load[ri] >= plan.reps[ri].capacity;
+            let why_not = if full {
+                WhyNot::CapacityFull
+            } else if let Some(h) = hint {
+                h
+            } else if s > chosen_score {
+                WhyNot::BetterUsedElsewhere
+            } else {
+                WhyNot::LowerScore
+            };
+            RunnerUp { rep: plan.reps[ri].id.clone(), score: s, why_not }
+        })
+}
+
+#[cfg(test)]
+mod tests;
