@@ -85,6 +85,19 @@ pub fn run(_args: &[String]) -> Result<(), String> {
     }
     let mut rows: Vec<(String, String)> = Vec::new();
 
+    // Allocation engine, natively in release mode.
+    let out = Command::new("cargo")
+        .args(["run", "--quiet", "--release", "-p", "allot-shared", "--example", "allocation_bench"])
+        .current_dir(root())
+        .env("CARGO_TARGET_DIR", build::target_dir())
+        .output()
+        .map_err(|e| e.to_string())?;
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        if let Some((name, figure)) = line.split_once(": ") {
+            rows.push((format!("allocation {name} (native)"), figure.to_string()));
+        }
+    }
+
     let sizes = node_json(&tools, &["bench/sizes.mjs", "dist/widget"])?;
     let kb = |v: &serde_json::Value| format!("{:.1} KB", v.as_f64().unwrap_or(0.0) / 1024.0);
     rows.push(("widget bundle (wasm + JS), raw / gzip / brotli".into(), format!("{} / {} / {}", kb(&sizes["raw"]), kb(&sizes["gzip"]), kb(&sizes["brotli"]))));

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Assignment, Level, Prospect, RepProfile};
+use super::{Level, Prospect, RepProfile};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -45,8 +45,8 @@ pub fn gini(values: &[f64]) -> f64 {
 }
 
 impl Distribution {
-    pub fn of(reps: &[RepProfile], customers: &[Prospect], assignments: &[Assignment]) -> Distribution {
-        let amount = |id: &str| customers.iter().find(|c| c.id == id).map_or(0.0, |c| c.amount);
+    /// The distribution of `placed` (customer index, rep index) pairs.
+    pub fn of(reps: &[RepProfile], customers: &[Prospect], placed: &[(usize, usize)], total_score: f64) -> Distribution {
         let mut rows: Vec<RepLoad> = reps
             .iter()
             .map(|r| RepLoad {
@@ -60,13 +60,11 @@ impl Distribution {
             })
             .collect();
         let mut junior = 0usize;
-        for a in assignments {
-            if let Some(i) = reps.iter().position(|r| r.id == a.rep) {
-                rows[i].count_after += 1;
-                rows[i].value_after += amount(&a.customer);
-                if reps[i].level == Level::Junior {
-                    junior += 1;
-                }
+        for &(ci, ri) in placed {
+            rows[ri].count_after += 1;
+            rows[ri].value_after += customers[ci].amount;
+            if reps[ri].level == Level::Junior {
+                junior += 1;
             }
         }
         for row in &mut rows {
@@ -81,8 +79,8 @@ impl Distribution {
             gini_count: gini(&counts),
             gini_value: gini(&values),
             max_min_ratio: (min > 0.0 && min.is_finite()).then(|| max / min),
-            junior_share: if assignments.is_empty() { 0.0 } else { junior as f64 / assignments.len() as f64 },
-            total_score: assignments.iter().map(|a| a.score).sum(),
+            junior_share: if placed.is_empty() { 0.0 } else { junior as f64 / placed.len() as f64 },
+            total_score,
             reps: rows,
         }
     }

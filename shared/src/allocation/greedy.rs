@@ -1,8 +1,8 @@
 //! The rule-based strategies: each customer in turn goes to the best rep with room by
 //! the strategy's own ordering, ties broken by the seed.
 
-use super::score::{self, criterion, Context, Criterion};
-use super::{jitter, Level, Plan, Strategy, WhyNot};
+use super::score::{load_score, Context, Criterion};
+use super::{jitter_from, jitter_prefix, Level, Plan, Strategy, WhyNot};
 
 /// A pick per customer: the rep index, and a reason to report for the runner-up.
 pub type Picks = Vec<Option<(usize, Option<WhyNot>)>>;
@@ -21,10 +21,11 @@ pub fn run(plan: &Plan<'_>, context: &Context, strategy: Strategy) -> (Picks, u6
     let mut rotation: Vec<usize> = (0..n_reps).filter(|&i| plan.reps[i].active).collect();
     rotation.sort_by(|a, b| plan.reps[*a].id.cmp(&plan.reps[*b].id));
     let mut smooth = vec![0i64; n_reps];
+    let prefixes: Vec<u64> = plan.reps.iter().map(|r| jitter_prefix(plan.seed, &r.id)).collect();
     let mut order: Vec<usize> = (0..plan.customers.len()).collect();
     if strategy == Strategy::PerformanceFirst {
         // The most valuable customers choose first, so they meet the best performers.
-        order.sort_by(|a, b| context.value(&plan.customers[*b]).total_cmp(&context.value(&plan.customers[*a])).then(a.cmp(b)));
+        order.sort_by(|a, b| context.value(*b).total_cmp(&context.value(*a)).then(a.cmp(b)));
     }
     for ci in order {
         let customer = &plan.customers[ci];
@@ -49,25 +50,35 @@ pub fn run(plan: &Plan<'_>, context: &Context, strategy: Strategy) -> (Picks, u6
                 })
             }
             other => {
+                // Primary criterion first, then spare capacity, then the seed.
                 let key = |ri: usize| -> f64 {
                     let rep = &plan.reps[ri];
-                    let spare = if rep.capacity == 0 { 0.0 } else { 1.0 - f64::from(load[ri]) / f64::from(rep.capacity) };
+                    let spare = load_score(load[ri], rep.capacity);
                     let primary = match other {
-                        Strategy::PerformanceFirst => context.performance(rep),
-                        Strategy::IndustryExpertise => criterion(context, Criterion::Industry, rep, customer),
-                        Strategy::Region => criterion(context, Criterion::Region, rep, customer),
-                        Strategy::CustomerType => criterion(context, Criterion::CustomerType, rep, customer),
+                        Strategy::PerformanceFirst => context.performance(ri),
+                        Strategy::IndustryExpertise => context.criterion(Criterion::Industry, ri, ci),
+                        Strategy::Region => context.criterion(Criterion::Region, ri, ci),
+                        Strategy::CustomerType => context.criterion(Criterion::CustomerType, ri, ci),
                         Strategy::LeastLoaded => spare,
-                        _ => {
-                            // Combined: the weighted score, with load as it is now.
-                            let w = plan.weights.load.max(0.0);
-                            score::total(context, &plan.weights, rep, customer) - w * criterion(context, Criterion::Load, rep, customer) + w * spare.max(0.0)
-                        }
+                        // Combined: the weighted score, with load as it is now.
+                        _ => context.total_with_load(&plan.weights, ri, ci, load[ri]),
                     };
-                    // Primary criterion first, then spare capacity, then the seed.
-                    primary * 1e6 + spare * 1e3 + jitter(plan.seed, &rep.id, &customer.id)
+                    primary * 1e6 + spare * 1e3
                 };
-                (0..n_reps).filter(|&ri| room[ri] > 0).max_by(|a, b| key(*a).total_cmp(&key(*b))).map(|ri| (ri, None))
+                let mut best: Option<(usize, f64)> = None;
+                for ri in 0..n_reps {
+                    if room[ri] == 0 {
+                        continue;
+                    }
+                    let k = key(ri);
+                    best = match best {
+                        None => Some((ri, k)),
+                        Some((_, bk)) if k > bk => Some((ri, k)),
+                        Some((bi, bk)) if k == bk && jitter_from(prefixes[ri], &customer.id) > jitter_from(prefixes[bi], &customer.id) => Some((ri, k)),
+                        keep => keep,
+                    };
+                }
+                best.map(|(ri, _)| (ri, None))
             }
         };
         if let Some((ri, hint)) = chosen {
@@ -101,10 +112,9 @@ pub fn honour_junior_share(plan: &Plan<'_>, context: &Context, picks: &mut Picks
             if is_junior(*from) {
                 continue;
             }
-            let customer = &plan.customers[ci];
-            let lost = score::total(context, &plan.weights, &plan.reps[*from], customer);
+            let lost = context.total(&plan.weights, *from, ci);
             for to in (0..plan.reps.len()).filter(|&r| is_junior(r) && room[r] > 0) {
-                let loss = lost - score::total(context, &plan.weights, &plan.reps[to], customer);
+                let loss = lost - context.total(&plan.weights, to, ci);
                 if best.is_none_or(|(b, _, _)| loss < b) {
                     best = Some((loss, ci, to));
                 }

@@ -17,7 +17,7 @@ mod score;
 use serde::{Deserialize, Serialize};
 
 pub use fairness::{gini, Distribution, RepLoad};
-pub use score::{score, Breakdown, Contribution, Criterion};
+pub use score::{Breakdown, Context, Contribution, Criterion};
 
 use crate::customer::Tier;
 
@@ -185,10 +185,21 @@ pub struct Outcome {
     pub junior_share_met: bool,
 }
 
-/// Deterministic tie-breaker in [0, 1) for a (seed, rep, customer) triple (FNV-1a).
-pub(crate) fn jitter(seed: u64, rep: &str, customer: &str) -> f64 {
+/// Deterministic tie-breaking (FNV-1a over seed, rep, customer), in two halves so a
+/// solver hashes each rep's part once.
+pub(crate) fn jitter_prefix(seed: u64, rep: &str) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ seed;
-    for b in rep.bytes().chain([0xff]).chain(customer.bytes()) {
+    for b in rep.bytes().chain([0xff]) {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// The tie-breaker in [0, 1) for a rep's prefix and a customer.
+pub(crate) fn jitter_from(prefix: u64, customer: &str) -> f64 {
+    let mut h = prefix;
+    for b in customer.bytes() {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
@@ -197,33 +208,33 @@ pub(crate) fn jitter(seed: u64, rep: &str, customer: &str) -> f64 {
 
 /// Runs one allocation.
 pub fn allocate(plan: &Plan<'_>) -> Outcome {
-    let context = score::Context::new(plan.reps, plan.customers);
+    let context = Context::new(plan.reps, plan.customers);
     let (mut picks, next_cursor) = match plan.strategy {
         Strategy::Optimal => (optimal::solve(plan, &context), plan.cursor),
         other => greedy::run(plan, &context, other),
     };
     let junior_share_met = greedy::honour_junior_share(plan, &context, &mut picks);
+    let mut load: Vec<u32> = plan.reps.iter().map(|r| r.held).collect();
+    for (ri, _) in picks.iter().flatten() {
+        load[*ri] += 1;
+    }
     let mut assignments = Vec::new();
     let mut unassigned = Vec::new();
-    let mut load: Vec<u32> = plan.reps.iter().map(|r| r.held).collect();
-    for (ci, pick) in picks.iter().enumerate() {
-        if let Some((ri, _)) = pick {
-            load[*ri] += 1;
-        }
-        let _ = ci;
-    }
+    let mut placed = Vec::new();
     for (ci, pick) in picks.into_iter().enumerate() {
         let customer = &plan.customers[ci];
         match pick {
-            Some((ri, why_not_hint)) => {
-                let breakdown = score(&context, &plan.weights, &plan.reps[ri], customer);
-                let runner_up = runner_up(plan, &context, ci, ri, &load, why_not_hint);
+            Some((ri, hint)) => {
+                let breakdown = context.breakdown(&plan.weights, ri, ci);
+                let runner_up = runner_up(plan, &context, ci, ri, &load, hint, breakdown.total);
+                placed.push((ci, ri));
                 assignments.push(Assignment { customer: customer.id.clone(), rep: plan.reps[ri].id.clone(), score: breakdown.total, breakdown, runner_up });
             }
             None => unassigned.push(Unassigned { customer: customer.id.clone(), reason: no_rep_reason(plan) }),
         }
     }
-    let distribution = Distribution::of(plan.reps, plan.customers, &assignments);
+    let total_score = assignments.iter().map(|a| a.score).sum();
+    let distribution = Distribution::of(plan.reps, plan.customers, &placed, total_score);
     Outcome { strategy: plan.strategy, assignments, unassigned, distribution, next_cursor, junior_share_met }
 }
 
@@ -236,28 +247,29 @@ fn no_rep_reason(plan: &Plan<'_>) -> String {
 }
 
 /// The best other active rep by combined score, and why it lost.
-fn runner_up(plan: &Plan<'_>, context: &score::Context, ci: usize, chosen: usize, load: &[u32], hint: Option<WhyNot>) -> Option<RunnerUp> {
-    let customer = &plan.customers[ci];
-    let chosen_score = score(context, &plan.weights, &plan.reps[chosen], customer).total;
-    plan.reps
-        .iter()
-        .enumerate()
-        .filter(|(ri, r)| *ri != chosen && r.active)
-        .map(|(ri, r)| (ri, score(context, &plan.weights, r, customer).total))
-        .max_by(|a, b| a.1.total_cmp(&b.1).then_with(|| plan.reps[b.0].id.cmp(&plan.reps[a.0].id)))
-        .map(|(ri, s)| {
-            let full = load[ri] >= plan.reps[ri].capacity;
-            let why_not = if full {
-                WhyNot::CapacityFull
-            } else if let Some(h) = hint {
-                h
-            } else if s > chosen_score {
-                WhyNot::BetterUsedElsewhere
-            } else {
-                WhyNot::LowerScore
-            };
-            RunnerUp { rep: plan.reps[ri].id.clone(), score: s, why_not }
-        })
+fn runner_up(plan: &Plan<'_>, context: &Context, ci: usize, chosen: usize, load: &[u32], hint: Option<WhyNot>, chosen_score: f64) -> Option<RunnerUp> {
+    let mut best: Option<(usize, f64)> = None;
+    for (ri, rep) in plan.reps.iter().enumerate() {
+        if ri == chosen || !rep.active {
+            continue;
+        }
+        let s = context.total(&plan.weights, ri, ci);
+        if best.is_none_or(|(bi, bs)| s > bs || (s == bs && rep.id < plan.reps[bi].id)) {
+            best = Some((ri, s));
+        }
+    }
+    best.map(|(ri, s)| {
+        let why_not = if load[ri] >= plan.reps[ri].capacity {
+            WhyNot::CapacityFull
+        } else if let Some(h) = hint {
+            h
+        } else if s > chosen_score {
+            WhyNot::BetterUsedElsewhere
+        } else {
+            WhyNot::LowerScore
+        };
+        RunnerUp { rep: plan.reps[ri].id.clone(), score: s, why_not }
+    })
 }
 
 #[cfg(test)]

@@ -15,8 +15,8 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use super::score::{self, Context};
-use super::{jitter, Plan};
+use super::score::Context;
+use super::{jitter_from, jitter_prefix, Plan};
 use crate::allocation::greedy::Picks;
 
 /// Scale of the tie-breaking perturbation: far below any real score difference.
@@ -46,10 +46,10 @@ pub fn solve(plan: &Plan<'_>, context: &Context) -> Picks {
     let n = plan.customers.len();
     // cost[c * nodes + v]: −score (plus tie-break) of customer c at node v; 0 at the dummy.
     let mut cost = vec![0.0f64; n * nodes];
+    let prefixes: Vec<u64> = reps.iter().map(|&ri| jitter_prefix(plan.seed, &plan.reps[ri].id)).collect();
     for (c, customer) in plan.customers.iter().enumerate() {
         for (v, &ri) in reps.iter().enumerate() {
-            let rep = &plan.reps[ri];
-            cost[c * nodes + v] = -(score::total(context, &plan.weights, rep, customer) + TIE * jitter(plan.seed, &rep.id, &customer.id));
+            cost[c * nodes + v] = -(context.total(&plan.weights, ri, c) + TIE * jitter_from(prefixes[v], &customer.id));
         }
     }
     let mut at: Vec<usize> = vec![usize::MAX; n];

@@ -1,4 +1,10 @@
 //! The criteria and the combined score of a (rep, customer) pair.
+//!
+//! Scoring runs n × R times per allocation (10⁸ for 100,000 customers and 1,000 reps),
+//! so [`Context`] precomputes everything per rep and per customer once: performance and
+//! value normalised, industries and regions interned into bit sets.
+
+use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -39,66 +45,149 @@ pub struct Breakdown {
     pub total: f64,
 }
 
-/// Normalisers computed once per run.
-pub struct Context {
-    max_won: f64,
-    max_amount: f64,
+/// A small constant so every eligible pair scores above zero: assigning always beats not.
+pub const BASE: f64 = 0.01;
+
+pub const CRITERIA: [Criterion; 5] = [Criterion::Performance, Criterion::Industry, Criterion::Region, Criterion::CustomerType, Criterion::Load];
+
+/// Up to 128 distinct industries or regions become bits; past that, names are compared.
+struct Interned {
+    index: HashMap<String, u32>,
 }
 
-impl Context {
-    pub fn new(reps: &[RepProfile], customers: &[Prospect]) -> Context {
+impl Interned {
+    fn build<'a>(values: impl Iterator<Item = &'a String>) -> Interned {
+        let mut index = HashMap::new();
+        for v in values {
+            let next = index.len() as u32;
+            index.entry(v.clone()).or_insert(next);
+        }
+        Interned { index }
+    }
+    fn fits(&self) -> bool {
+        self.index.len() <= 128
+    }
+    fn mask(&self, values: &[String]) -> u128 {
+        values.iter().filter_map(|v| self.index.get(v)).fold(0, |m, i| m | (1u128 << i))
+    }
+    fn bit(&self, value: &Option<String>) -> u128 {
+        value.as_ref().and_then(|v| self.index.get(v)).map_or(0, |i| 1u128 << i)
+    }
+}
+
+/// Per-run precomputation, indexed like the plan's reps and customers.
+pub struct Context<'a> {
+    pub reps: &'a [RepProfile],
+    pub customers: &'a [Prospect],
+    performance: Vec<f64>,
+    value: Vec<f64>,
+    needs_senior: Vec<bool>,
+    rep_industries: Vec<u128>,
+    rep_regions: Vec<u128>,
+    customer_industry: Vec<u128>,
+    customer_region: Vec<u128>,
+    bits: bool,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(reps: &'a [RepProfile], customers: &'a [Prospect]) -> Context<'a> {
+        let max_won = reps.iter().map(|r| r.performance.won_amount).fold(0.0, f64::max);
+        let max_amount = customers.iter().map(|c| c.amount).fold(0.0, f64::max);
+        let industries = Interned::build(reps.iter().flat_map(|r| r.industries.iter()));
+        let regions = Interned::build(reps.iter().flat_map(|r| r.regions.iter()));
         Context {
-            max_won: reps.iter().map(|r| r.performance.won_amount).fold(0.0, f64::max),
-            max_amount: customers.iter().map(|c| c.amount).fold(0.0, f64::max),
+            reps,
+            customers,
+            performance: reps
+                .iter()
+                .map(|r| {
+                    let won = if max_won > 0.0 { r.performance.won_amount / max_won } else { 0.0 };
+                    (0.5 * r.performance.conversion.clamp(0.0, 1.0) + 0.5 * won).clamp(0.0, 1.0)
+                })
+                .collect(),
+            value: customers
+                .iter()
+                .map(|c| {
+                    let by_amount = if max_amount > 0.0 { c.amount / max_amount } else { 0.0 };
+                    // Key accounts count at least 0.8 whatever their amount.
+                    if c.tier == Some(Tier::Key) { by_amount.max(0.8) } else { by_amount }.clamp(0.0, 1.0)
+                })
+                .collect(),
+            needs_senior: customers.iter().map(|c| c.existing || c.tier == Some(Tier::Key)).collect(),
+            rep_industries: reps.iter().map(|r| industries.mask(&r.industries)).collect(),
+            rep_regions: reps.iter().map(|r| regions.mask(&r.regions)).collect(),
+            customer_industry: customers.iter().map(|c| industries.bit(&c.industry)).collect(),
+            customer_region: customers.iter().map(|c| regions.bit(&c.region)).collect(),
+            bits: industries.fits() && regions.fits(),
         }
     }
 
     /// The rep's performance, 0 to 1: half conversion, half won amount against the best.
-    pub fn performance(&self, rep: &RepProfile) -> f64 {
-        let won = if self.max_won > 0.0 { rep.performance.won_amount / self.max_won } else { 0.0 };
-        (0.5 * rep.performance.conversion.clamp(0.0, 1.0) + 0.5 * won).clamp(0.0, 1.0)
+    pub fn performance(&self, ri: usize) -> f64 {
+        self.performance[ri]
     }
 
-    /// The customer's value, 0 to 1, against the largest in this run (key accounts count
-    /// at least 0.8 whatever their amount).
-    pub fn value(&self, c: &Prospect) -> f64 {
-        let by_amount = if self.max_amount > 0.0 { c.amount / self.max_amount } else { 0.0 };
-        match c.tier {
-            Some(Tier::Key) => by_amount.max(0.8),
-            _ => by_amount,
-        }
-        .clamp(0.0, 1.0)
+    /// The customer's value, 0 to 1, against the largest in this run.
+    pub fn value(&self, ci: usize) -> f64 {
+        self.value[ci]
     }
-}
 
-/// A small constant so every eligible pair scores above zero: assigning always beats not.
-pub const BASE: f64 = 0.01;
-
-pub fn criterion(context: &Context, criterion: Criterion, rep: &RepProfile, c: &Prospect) -> f64 {
-    match criterion {
-        // High performers matter most for valuable customers: the product rewards both.
-        Criterion::Performance => context.performance(rep) * (0.25 + 0.75 * context.value(c)),
-        Criterion::Industry => f64::from(c.industry.as_ref().is_some_and(|i| rep.industries.contains(i))),
-        Criterion::Region => f64::from(c.region.as_ref().is_some_and(|r| rep.regions.contains(r))),
-        Criterion::CustomerType => {
-            let needs_senior = c.existing || c.tier == Some(Tier::Key);
-            match (needs_senior, rep.level) {
+    pub fn criterion(&self, criterion: Criterion, ri: usize, ci: usize) -> f64 {
+        let rep = &self.reps[ri];
+        let c = &self.customers[ci];
+        match criterion {
+            // High performers matter most for valuable customers: the product rewards both.
+            Criterion::Performance => self.performance[ri] * (0.25 + 0.75 * self.value[ci]),
+            Criterion::Industry if self.bits => f64::from(self.rep_industries[ri] & self.customer_industry[ci] != 0),
+            Criterion::Region if self.bits => f64::from(self.rep_regions[ri] & self.customer_region[ci] != 0),
+            Criterion::Industry => f64::from(c.industry.as_ref().is_some_and(|i| rep.industries.contains(i))),
+            Criterion::Region => f64::from(c.region.as_ref().is_some_and(|r| rep.regions.contains(r))),
+            Criterion::CustomerType => match (self.needs_senior[ci], rep.level) {
                 (true, Level::Senior) | (false, Level::Junior) => 1.0,
                 (false, Level::Senior) => 0.3,
                 (true, Level::Junior) => 0.0,
-            }
+            },
+            Criterion::Load => load_score(rep.held, rep.capacity),
         }
-        Criterion::Load => {
-            if rep.capacity == 0 {
-                0.0
-            } else {
-                (1.0 - f64::from(rep.held) / f64::from(rep.capacity)).clamp(0.0, 1.0)
-            }
-        }
+    }
+
+    /// The combined score, with the rep holding `held` customers.
+    pub fn total_with_load(&self, weights: &Weights, ri: usize, ci: usize, held: u32) -> f64 {
+        BASE + weight(weights, Criterion::Performance) * self.criterion(Criterion::Performance, ri, ci)
+            + weight(weights, Criterion::Industry) * self.criterion(Criterion::Industry, ri, ci)
+            + weight(weights, Criterion::Region) * self.criterion(Criterion::Region, ri, ci)
+            + weight(weights, Criterion::CustomerType) * self.criterion(Criterion::CustomerType, ri, ci)
+            + weight(weights, Criterion::Load) * load_score(held, self.reps[ri].capacity)
+    }
+
+    /// The combined score of a pair.
+    pub fn total(&self, weights: &Weights, ri: usize, ci: usize) -> f64 {
+        self.total_with_load(weights, ri, ci, self.reps[ri].held)
+    }
+
+    /// The combined score with its per-criterion contributions.
+    pub fn breakdown(&self, weights: &Weights, ri: usize, ci: usize) -> Breakdown {
+        let contributions: Vec<Contribution> = CRITERIA
+            .iter()
+            .map(|&k| {
+                let value = self.criterion(k, ri, ci);
+                let weight = weight(weights, k);
+                Contribution { criterion: k, value, weight, points: value * weight }
+            })
+            .collect();
+        let total = BASE + contributions.iter().map(|c| c.points).sum::<f64>();
+        Breakdown { contributions, total }
     }
 }
 
-pub const CRITERIA: [Criterion; 5] = [Criterion::Performance, Criterion::Industry, Criterion::Region, Criterion::CustomerType, Criterion::Load];
+/// Spare capacity, 0 to 1.
+pub fn load_score(held: u32, capacity: u32) -> f64 {
+    if capacity == 0 {
+        0.0
+    } else {
+        (1.0 - f64::from(held) / f64::from(capacity)).clamp(0.0, 1.0)
+    }
+}
 
 fn weight(w: &Weights, c: Criterion) -> f64 {
     match c {
@@ -109,23 +198,4 @@ fn weight(w: &Weights, c: Criterion) -> f64 {
         Criterion::Load => w.load,
     }
     .max(0.0)
-}
-
-/// The combined score of a pair with its per-criterion contributions.
-pub fn score(context: &Context, weights: &Weights, rep: &RepProfile, c: &Prospect) -> Breakdown {
-    let contributions: Vec<Contribution> = CRITERIA
-        .iter()
-        .map(|&k| {
-            let value = criterion(context, k, rep, c);
-            let weight = weight(weights, k);
-            Contribution { criterion: k, value, weight, points: value * weight }
-        })
-        .collect();
-    let total = BASE + contributions.iter().map(|c| c.points).sum::<f64>();
-    Breakdown { contributions, total }
-}
-
-/// Just the total, for solvers.
-pub fn total(context: &Context, weights: &Weights, rep: &RepProfile, c: &Prospect) -> f64 {
-    BASE + CRITERIA.iter().map(|&k| criterion(context, k, rep, c) * weight(weights, k)).sum::<f64>()
 }

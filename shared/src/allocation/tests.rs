@@ -131,8 +131,8 @@ fn arb_instance() -> impl Gen<Value = (Vec<RepProfile>, Vec<Prospect>)> {
 /// The best total over every assignment (each customer to any active rep with room, or to
 /// nobody): the ground truth for small instances.
 fn brute_force(reps: &[RepProfile], customers: &[Prospect], weights: &Weights) -> f64 {
-    let context = score::Context::new(reps, customers);
-    fn go(i: usize, reps: &[RepProfile], customers: &[Prospect], room: &mut Vec<u32>, context: &score::Context, weights: &Weights) -> f64 {
+    let context = Context::new(reps, customers);
+    fn go(i: usize, reps: &[RepProfile], customers: &[Prospect], room: &mut Vec<u32>, context: &Context, weights: &Weights) -> f64 {
         if i == customers.len() {
             return 0.0;
         }
@@ -140,7 +140,7 @@ fn brute_force(reps: &[RepProfile], customers: &[Prospect], weights: &Weights) -
         for r in 0..reps.len() {
             if reps[r].active && room[r] > 0 {
                 room[r] -= 1;
-                let s = score::total(context, weights, &reps[r], &customers[i]) + go(i + 1, reps, customers, room, context, weights);
+                let s = context.total(weights, r, i) + go(i + 1, reps, customers, room, context, weights);
                 room[r] += 1;
                 best = best.max(s);
             }
