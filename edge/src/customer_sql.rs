@@ -119,7 +119,7 @@ pub fn view(mut customer: Customer, owner_name: Option<String>, caller: &Caller,
         // The row was read through the manager's scope condition, so it is theirs to edit.
         Scope::Team | Scope::Tenant => true,
     };
-    CustomerView { customer, lifecycle, owner_name, masked, editable }
+    CustomerView { customer, lifecycle, owner_name, masked, editable, allocation: None }
 }
 
 /// Members of the caller's team, when the caller leads one.

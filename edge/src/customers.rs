@@ -66,49 +66,54 @@ pub fn insert_values(tenant: &str, c: &Customer, import_key: Option<String>) -> 
     ]
 }
 
-/// An audit statement that only writes when the statement before it in the same batch
-/// changed exactly one row, so a lost race leaves no audit trace.
-pub fn audit_if_changed(ctx: &Ctx, customer_id: &str, action: &str, from: Option<&str>, to: Option<&str>, reason: &str) -> ApiResult<worker::D1PreparedStatement> {
-    db::stmt(
-        &ctx.db,
-        "INSERT INTO audit_events (tenant_id, customer_id, actor_id, action, from_owner, to_owner, reason, rule, at) \
-         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, NULL, ?8 WHERE changes() = 1",
-        &[
-            Arg::from(&ctx.caller.tenant),
-            Arg::from(customer_id),
-            Arg::from(&ctx.caller.user),
-            Arg::from(action),
-            Arg::from(from),
-            Arg::from(to),
-            Arg::from(reason),
-            Arg::Int(ctx.now),
-        ],
-    )
-}
-
 pub async fn create(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     let input: CustomerInput = read_json(req).await?;
     let settings = ctx.settings().await?;
     let fields = check_customer(&input, &settings).map_err(ApiError::Invalid)?;
     let caller = &ctx.caller;
+    if input.allocate && input.owner.is_some() {
+        return Err(ApiError::Invalid(vec![shared::validate::FieldError::new("owner", "conflict", "allocate and owner exclude each other")]));
+    }
     let owner = initial_owner(caller.role, &caller.user, &input.owner)
         .map_err(|_| ApiError::Forbidden("reps cannot create customers for someone else".into()))?;
-    let owner_id = match &owner {
-        InitialOwner::Creator => Some(caller.user.clone()),
-        InitialOwner::Pool => None,
-        InitialOwner::Other(id) => Some(id.clone()),
+    let id = shared::ids::new_id("c", ctx.now, entropy());
+    // The intake path: the tenant's rules choose the owner before the row exists.
+    let mut allocation = None;
+    let mut intake_rule = None;
+    let mut cursor_statement = None;
+    let mut capacity_limit = None;
+    if input.allocate {
+        let inputs = crate::allocations::inputs(ctx, true).await?;
+        let prospect = shared::allocation::Prospect {
+            id: id.clone(),
+            industry: fields.industry.clone(),
+            region: fields.region.clone(),
+            tier: fields.tier,
+            amount: fields.amount.unwrap_or(0.0),
+            existing: false,
+        };
+        let outcome = crate::allocations::run(&inputs, std::slice::from_ref(&prospect), &Default::default(), ctx.now as u64);
+        intake_rule = Some(inputs.rules.label(outcome.strategy));
+        cursor_statement = crate::allocations::save_cursor(ctx, &outcome)?;
+        allocation = outcome.assignments.into_iter().next();
+        capacity_limit = allocation.as_ref().and_then(|a| inputs.reps.iter().find(|r| r.id == a.rep)).map(|r| r.capacity);
+    }
+    let owner_id = match (&allocation, &owner) {
+        (Some(a), _) => Some(a.rep.clone()),
+        (None, _) if input.allocate => None,
+        (None, InitialOwner::Creator) => Some(caller.user.clone()),
+        (None, InitialOwner::Pool) => None,
+        (None, InitialOwner::Other(id)) => Some(id.clone()),
     };
-    let customer = new_customer(
-        fields,
-        Creation { id: shared::ids::new_id("c", ctx.now, entropy()), owner: owner_id.clone(), created_by: &caller.user, now: ctx.now },
-        &settings,
-    );
+    let customer = new_customer(fields, Creation { id, owner: owner_id.clone(), created_by: &caller.user, now: ctx.now }, &settings);
     // ?1 tenant, ?2 caller, ?3 target owner, then the row's values.
     let mut args = vec![Arg::from(&caller.tenant), Arg::from(&caller.user), Arg::from(owner_id.clone().unwrap_or_default())];
     args.extend(insert_values(&caller.tenant, &customer, None));
     let placeholders: Vec<String> = (4..4 + INSERT_COLUMN_COUNT).map(|i| format!("?{i}")).collect();
-    let condition = match owner {
-        InitialOwner::Other(_) => sql::assignable_target(caller),
+    let condition = match (capacity_limit, &owner) {
+        // The allocated rep must still be under capacity when the row lands.
+        (Some(cap), _) => format!("?2 IS NOT NULL AND (SELECT count(*) FROM customers h WHERE h.tenant_id = ?1 AND h.owner_id = ?3 AND h.deleted_at IS NULL) < {cap}"),
+        (None, InitialOwner::Other(_)) if !input.allocate => sql::assignable_target(caller),
         // D1 refuses unused bindings: mention the caller and target parameters.
         _ => "?1 IS NOT NULL AND ?2 IS NOT NULL AND ?3 IS NOT NULL".into(),
     };
@@ -117,18 +122,46 @@ pub async fn create(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
         &format!("INSERT OR IGNORE INTO customers ({INSERT_COLUMNS}) SELECT {} WHERE {condition}", placeholders.join(", ")),
         &args,
     )?;
-    let audit = audit_if_changed(ctx, &customer.id, "create", None, owner_id.as_deref(), "created")?;
-    let results = db::batch(&ctx.db, vec![insert, audit]).await?;
+    let (action, reason) = if allocation.is_some() { ("allocate", "intake allocation") } else { ("create", "created") };
+    let audit = db::stmt(
+        &ctx.db,
+        "INSERT INTO audit_events (tenant_id, customer_id, actor_id, action, from_owner, to_owner, reason, rule, at) \
+         SELECT ?1, ?2, ?3, ?4, NULL, ?5, ?6, ?7, ?8 WHERE changes() = 1",
+        &[
+            Arg::from(&caller.tenant),
+            Arg::from(&customer.id),
+            Arg::from(&caller.user),
+            Arg::from(action),
+            Arg::from(owner_id.as_deref()),
+            Arg::from(reason),
+            Arg::from(intake_rule.clone().filter(|_| allocation.is_some())),
+            Arg::Int(ctx.now),
+        ],
+    )?;
+    let mut statements = vec![insert, audit];
+    statements.extend(cursor_statement);
+    let results = db::batch(&ctx.db, statements).await?;
     if results.first().map(db::changes) == Some(1) {
-        let view = fetch_visible(ctx, &customer.id).await?.ok_or_else(|| ApiError::Internal("created customer not readable".into()))?;
-        return Ok(json(201, &view.into_view(caller, &settings, ctx.now)));
+        let row = fetch_visible(ctx, &customer.id).await?;
+        let mut view = match row {
+            Some(row) => row.into_view(caller, &settings, ctx.now),
+            // Allocated to someone the caller may not see: answer with what they sent.
+            None => sql::view(customer, None, caller, &settings, ctx.now),
+        };
+        view.allocation = allocation;
+        return Ok(json(201, &view));
     }
     if let InitialOwner::Other(target) = &input_owner_target(&input) {
         if !target_assignable(ctx, target).await? {
             return Err(ApiError::Forbidden(format!("{target} is not an active user you may assign customers to")));
         }
     }
-    Err(duplicate_of(ctx, &DuplicateKeys::of_customer(&customer), None).await?)
+    match duplicate_of(ctx, &DuplicateKeys::of_customer(&customer), None).await? {
+        ApiError::Internal(_) if allocation.is_some() => {
+            Err(ApiError::Conflict { code: "allocation_race", message: "the chosen rep reached capacity meanwhile; submit again".into() })
+        }
+        other => Err(other),
+    }
 }
 
 fn input_owner_target(input: &CustomerInput) -> InitialOwner {

@@ -5,6 +5,7 @@
 //! answers JSON. Static files (the widget, `index.html`) never reach this code: Workers
 //! static assets serves them first.
 
+mod allocations;
 mod context;
 mod cors;
 mod customer_sql;
@@ -15,6 +16,7 @@ mod http;
 mod import;
 mod meta;
 mod openapi;
+mod reps;
 mod routes;
 
 use worker::{event, Context, Env, Request, Response, Result};
@@ -66,6 +68,13 @@ async fn handle(req: &mut Request, env: Env) -> ApiResult<(Response, Vec<String>
         Endpoint::GetCustomer => customers::get(&ctx, id).await,
         Endpoint::PatchCustomer => customers::patch(&ctx, req, id).await,
         Endpoint::DeleteCustomer => customers::delete(&ctx, id).await,
+        Endpoint::ListReps => reps::list(&ctx).await,
+        Endpoint::CreateRep => reps::create(&ctx, req).await,
+        Endpoint::PatchRep => reps::patch(&ctx, req, id).await,
+        Endpoint::GetAllocationRules => allocations::get_rules(&ctx).await,
+        Endpoint::PutAllocationRules => allocations::put_rules(&ctx, req).await,
+        Endpoint::PreviewAllocation => allocations::preview(&ctx, req).await,
+        Endpoint::ApplyAllocation => allocations::apply(&ctx, req).await,
     };
     let allowed = ctx.settings().await.map(|s| s.allowed_origins).unwrap_or_default();
     match response {

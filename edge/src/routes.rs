@@ -4,6 +4,8 @@
 
 use schemars::{generate::SchemaGenerator, JsonSchema, Schema};
 use shared::api::*;
+use shared::allocation::AllocationRules;
+use shared::reps::{RepInput, RepList, RepPatch, RepView};
 use shared::settings::TenantSettings;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,6 +23,13 @@ pub enum Endpoint {
     GetCustomer,
     PatchCustomer,
     DeleteCustomer,
+    ListReps,
+    CreateRep,
+    PatchRep,
+    GetAllocationRules,
+    PutAllocationRules,
+    PreviewAllocation,
+    ApplyAllocation,
 }
 
 pub type SchemaFn = fn(&mut SchemaGenerator) -> Schema;
@@ -72,6 +81,13 @@ pub static ROUTES: &[Route] = &[
     Route { method: "GET", path: "/api/v1/customers/{id}", endpoint: Endpoint::GetCustomer, public: false, summary: "One customer", query: NO_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<CustomerView>) },
     Route { method: "PATCH", path: "/api/v1/customers/{id}", endpoint: Endpoint::PatchCustomer, public: false, summary: "Edit a customer (owner, their manager or admin; `version` as read, else 409 `stale`)", query: NO_QUERY, request: Body::Json(schema::<CustomerPatch>), status: 200, response: Body::Json(schema::<CustomerView>) },
     Route { method: "DELETE", path: "/api/v1/customers/{id}", endpoint: Endpoint::DeleteCustomer, public: false, summary: "Soft-delete a customer (manager or admin)", query: NO_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<Deleted>) },
+    Route { method: "GET", path: "/api/v1/reps", endpoint: Endpoint::ListReps, public: false, summary: "Reps in the caller's scope with load (held customers and value) and performance computed over the trailing window", query: NO_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<RepList>) },
+    Route { method: "POST", path: "/api/v1/reps", endpoint: Endpoint::CreateRep, public: false, summary: "Add a rep or manager (admin)", query: NO_QUERY, request: Body::Json(schema::<RepInput>), status: 201, response: Body::Json(schema::<RepView>) },
+    Route { method: "PATCH", path: "/api/v1/reps/{id}", endpoint: Endpoint::PatchRep, public: false, summary: "Change a rep's level, industries, regions, capacity, active flag or team (manager for their team, admin)", query: NO_QUERY, request: Body::Json(schema::<RepPatch>), status: 200, response: Body::Json(schema::<RepView>) },
+    Route { method: "GET", path: "/api/v1/allocation/rules", endpoint: Endpoint::GetAllocationRules, public: false, summary: "The tenant's allocation rules: strategy, weights, junior minimum share, performance window", query: NO_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<AllocationRules>) },
+    Route { method: "PUT", path: "/api/v1/allocation/rules", endpoint: Endpoint::PutAllocationRules, public: false, summary: "Replace the allocation rules (admin; `version` must match)", query: NO_QUERY, request: Body::Json(schema::<AllocationRules>), status: 200, response: Body::Json(schema::<AllocationRules>) },
+    Route { method: "POST", path: "/api/v1/allocations/preview", endpoint: Endpoint::PreviewAllocation, public: false, summary: "Dry run: assignments with explanations and the distribution; writes nothing (manager, admin)", query: NO_QUERY, request: Body::Json(schema::<AllocationRequest>), status: 200, response: Body::Json(schema::<AllocationResponse>) },
+    Route { method: "POST", path: "/api/v1/allocations", endpoint: Endpoint::ApplyAllocation, public: false, summary: "Allocate and apply in one batch; customers that gained an owner meanwhile are skipped, never overwritten (manager, admin)", query: NO_QUERY, request: Body::Json(schema::<AllocationRequest>), status: 200, response: Body::Json(schema::<AllocationResponse>) },
 ];
 
 pub enum Match<'a> {

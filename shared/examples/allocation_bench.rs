@@ -46,7 +46,7 @@ fn instance(n_customers: usize, n_reps: usize, seed: u64) -> (Vec<RepProfile>, V
 }
 
 fn run(reps: &[RepProfile], customers: &[Prospect], strategy: Strategy) -> (f64, f64) {
-    let plan = Plan { reps, customers, strategy, weights: Weights::default(), seed: 1, cursor: 0, junior_min_share: 0.0 };
+    let plan = Plan { reps, customers, strategy, weights: Weights::default(), seed: 1, cursor: 0, junior_min_share: 0.0, explain_full: false };
     let t = Instant::now();
     let out = allocate(&plan);
     (t.elapsed().as_secs_f64(), out.distribution.total_score)

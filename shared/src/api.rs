@@ -74,6 +74,62 @@ pub struct Me {
     pub name: String,
 }
 
+/// How much an allocation answer explains.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Explain {
+    /// Each assignment's criteria and its runner-up.
+    #[default]
+    Summary,
+    /// Also every eligible rep's score and breakdown for each customer.
+    Full,
+}
+
+/// `POST /allocations/preview` and `POST /allocations` body; every field optional.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AllocationRequest {
+    /// Defaults to the tenant's rule.
+    #[serde(default)]
+    pub strategy: Option<crate::allocation::Strategy>,
+    /// Defaults to the tenant's weights.
+    #[serde(default)]
+    pub weights: Option<crate::allocation::Weights>,
+    /// Defaults to every unowned customer the caller may allocate.
+    #[serde(default)]
+    pub customer_ids: Option<Vec<String>>,
+    #[serde(default)]
+    pub seed: Option<u64>,
+    #[serde(default)]
+    pub explain: Explain,
+}
+
+/// The answer of a preview or an apply.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct AllocationResponse {
+    #[serde(flatten)]
+    pub outcome: crate::allocation::Outcome,
+    /// Strategy and rule version, as written into the audit trail (`combined@v3`).
+    pub rule: String,
+    /// False for a preview.
+    pub applied: bool,
+    /// Assignments not applied because the customer gained an owner meanwhile or the rep
+    /// filled up: never overwritten.
+    #[serde(default)]
+    pub skipped: Vec<SkippedAssignment>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct SkippedAssignment {
+    pub customer: String,
+    pub rep: String,
+    pub reason: String,
+}
+
 /// One entry of the user directory (owner pickers, names on cards).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -145,6 +201,10 @@ pub struct CustomerInput {
     #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub owner: Option<Option<String>>,
+    /// Allocate the new customer with the tenant's rules (the intake path); the answer
+    /// says who got it and why. Excludes `owner`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub allocate: bool,
 }
 
 impl CustomerInput {
@@ -168,6 +228,7 @@ impl CustomerInput {
             custom: c.custom.clone(),
             next_follow_up_at: c.next_follow_up_at,
             owner: None,
+            allocate: false,
         }
     }
 }
@@ -281,6 +342,9 @@ pub struct CustomerView {
     /// Whether the caller may edit it.
     #[serde(default)]
     pub editable: bool,
+    /// On an intake (`"allocate": true`): who got the customer and why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allocation: Option<crate::allocation::Assignment>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -18,6 +18,7 @@ pub mod lifecycle;
 pub mod mask;
 pub mod normalize;
 pub mod ownership;
+pub mod reps;
 pub mod segment;
 pub mod settings;
 pub mod time;

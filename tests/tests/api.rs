@@ -88,6 +88,12 @@ fn main() {
         .case("export_round_trip", export_round_trip)
         .case("garbage_inputs_get_4xx_never_500", garbage)
         .case("settings_versioning_and_validation", settings)
+        .case("reps_directory_roles_and_validation", reps)
+        .case("allocation_rules_versioning", allocation_rules)
+        .case("allocation_preview_writes_nothing_and_explains", allocation_preview)
+        .case("allocation_apply_and_racing_applies", allocation_apply)
+        .case("round_robin_cursor_persists_across_runs", round_robin)
+        .case("intake_allocation_names_the_rep_and_why", intake)
         .case("restart_durability", restart)
         .run(&mut world);
     drop(world);
@@ -490,4 +496,152 @@ fn restart(w: &mut World) {
     *w = World::new(server);
     let got = w.wang.get(&format!("/api/v1/customers/{id}"));
     assert_eq!((got.status, got.body["name"].as_str()), (200, Some("重启之后还在")));
+}
+
+fn reps(w: &mut World) {
+    let all = w.admin.get("/api/v1/reps");
+    assert_eq!(all.status, 200, "{}", all.text);
+    assert_eq!(all.body["items"].as_array().map(Vec::len), Some(9), "8 reps and a manager");
+    let team = w.manager.get("/api/v1/reps").body;
+    let ids: Vec<&str> = team["items"].as_array().unwrap().iter().filter_map(|r| r["id"].as_str()).collect();
+    assert!(ids.contains(&"rep-wang") && !ids.contains(&"rep-emily"), "{ids:?}");
+    let me = w.wang.get("/api/v1/reps").body;
+    assert_eq!(me["items"].as_array().map(Vec::len), Some(1));
+    // Held counts come from the data.
+    let held = me["items"][0]["held"].as_u64().unwrap();
+    assert_eq!(held as usize, walk(&w.wang, "owner=me", 200).len());
+    let new = w.admin.post("/api/v1/reps", &json!({"id": "rep-new", "name": "新人小李", "level": "junior", "industries": ["零售业"], "regions": ["上海"], "capacity": 3, "team": "sales1"}));
+    assert_eq!(new.status, 201, "{}", new.text);
+    assert_eq!((new.body["industries"].clone(), new.body["regions"].clone(), new.body["held"].as_u64()), (json!(["retail"]), json!(["east"]), Some(0)));
+    assert_eq!(w.admin.post("/api/v1/reps", &json!({"id": "rep-new", "name": "x", "level": "junior", "capacity": 1})).code(), "exists");
+    let bad = w.admin.post("/api/v1/reps", &json!({"id": "bad id", "name": "", "level": "junior", "industries": ["mining"], "capacity": 1}));
+    assert_eq!((bad.status, bad.code()), (400, "invalid"));
+    assert_eq!(w.manager.post("/api/v1/reps", &json!({"id": "x", "name": "x", "level": "junior", "capacity": 1})).status, 403);
+    let patched = w.manager.patch("/api/v1/reps/rep-new", &json!({"capacity": 4, "active": true}));
+    assert_eq!((patched.status, patched.body["capacity"].as_u64()), (200, Some(4)), "{}", patched.text);
+    assert_eq!(w.manager.patch("/api/v1/reps/rep-emily", &json!({"capacity": 1})).status, 404, "out of the manager's team");
+    assert_eq!(w.wang.patch("/api/v1/reps/rep-wang", &json!({"capacity": 999})).status, 403);
+}
+
+fn allocation_rules(w: &mut World) {
+    let rules = w.admin.get("/api/v1/allocation/rules").body;
+    assert_eq!(rules["strategy"], json!("combined"));
+    let mut next = rules.clone();
+    next["junior_min_share"] = json!(0.2);
+    let saved = w.admin.put("/api/v1/allocation/rules", &next);
+    assert_eq!((saved.status, saved.body["version"].as_i64()), (200, Some(rules["version"].as_i64().unwrap() + 1)), "{}", saved.text);
+    assert_eq!(w.admin.put("/api/v1/allocation/rules", &next).code(), "stale");
+    let mut bad = saved.body.clone();
+    bad["weights"]["region"] = json!(-3);
+    assert_eq!(w.admin.put("/api/v1/allocation/rules", &bad).code(), "invalid");
+    assert_eq!(w.manager.put("/api/v1/allocation/rules", &saved.body).status, 403);
+}
+
+fn pool_ids(api: &Api, q: &str) -> Vec<String> {
+    walk(api, &format!("owner=pool&q={q}"), 200)
+}
+
+fn make_pool(w: &World, prefix: &str, n: usize, phone_base: u64) -> Vec<String> {
+    let mut csv = String::from("客户名称,电话,行业,地区,预计金额,客户价值\n");
+    let industries = ["零售业", "制造业", "互联网", "金融"];
+    let regions = ["上海", "广州", "北京", "成都"];
+    for i in 0..n {
+        csv.push_str(&format!("{prefix}{i:03},{},{},{},{},{}\n", phone_base + i as u64, industries[i % 4], regions[i % 4], 10_000 * (i + 1), if i % 5 == 0 { "大客户" } else { "普通客户" }));
+    }
+    let answer = w.admin.send("POST", "/api/v1/customers/import?to_pool=true", "text/csv", csv.as_bytes());
+    assert_eq!(answer.body["created"].as_u64(), Some(n as u64), "{}", answer.text);
+    pool_ids(&w.admin, prefix)
+}
+
+fn allocation_preview(w: &mut World) {
+    let ids = make_pool(w, "预览客户", 12, 15500000000);
+    let before = pool_ids(&w.admin, "预览客户");
+    let preview = w.manager.post("/api/v1/allocations/preview", &json!({"customer_ids": ids, "seed": 5}));
+    assert_eq!(preview.status, 200, "{}", preview.text);
+    let b = &preview.body;
+    assert_eq!((b["applied"].as_bool(), b["assignments"].as_array().map(Vec::len)), (Some(false), Some(12)));
+    assert_eq!(pool_ids(&w.admin, "预览客户"), before, "a preview writes nothing");
+    // Managers allocate within their team only.
+    let team: HashSet<&str> = ["rep-wang", "rep-liu", "rep-chen", "rep-zhao", "rep-sun", "rep-zhou", "rep-new"].into_iter().collect();
+    for a in b["assignments"].as_array().unwrap() {
+        assert!(team.contains(a["rep"].as_str().unwrap()), "{a}");
+        assert_eq!(a["breakdown"]["contributions"].as_array().map(Vec::len), Some(5));
+        assert!(a["runner_up"]["why_not"].is_string());
+    }
+    let d = &b["distribution"];
+    assert!(d["gini_count"].is_number() && d["total_score"].as_f64().unwrap() > 0.0 && d["junior_share"].is_number());
+    // Same seed, same answer; full explanations list every eligible rep.
+    let again = w.manager.post("/api/v1/allocations/preview", &json!({"customer_ids": ids, "seed": 5}));
+    assert_eq!(again.body["assignments"], b["assignments"]);
+    let full = w.admin.post("/api/v1/allocations/preview", &json!({"customer_ids": ids, "explain": "full", "strategy": "optimal"}));
+    assert_eq!(full.body["assignments"][0]["alternatives"].as_array().map(Vec::len), Some(9), "{}", full.text);
+    // The optimum's total is at least every other strategy's.
+    let optimal = full.body["distribution"]["total_score"].as_f64().unwrap();
+    for s in ["round_robin", "weighted_round_robin", "performance_first", "industry_expertise", "region", "customer_type", "least_loaded", "combined"] {
+        let other = w.admin.post("/api/v1/allocations/preview", &json!({"customer_ids": ids, "strategy": s}));
+        assert_eq!(other.status, 200, "{s}: {}", other.text);
+        assert!(optimal + 1e-6 >= other.body["distribution"]["total_score"].as_f64().unwrap(), "{s} beat optimal");
+    }
+    assert_eq!(w.wang.post("/api/v1/allocations/preview", &json!({})).status, 403);
+    assert_eq!(w.manager.post("/api/v1/allocations/preview", &json!({"strategy": "coin_flip"})).code(), "invalid");
+}
+
+fn allocation_apply(w: &mut World) {
+    let ids = make_pool(w, "分配客户", 20, 15600000000);
+    // Two runs racing over the same customers: each customer is assigned once.
+    let (a, b) = (w.admin.clone(), w.admin.clone());
+    let body = json!({"customer_ids": ids, "strategy": "least_loaded"});
+    let (b1, b2) = (body.clone(), body.clone());
+    let t1 = std::thread::spawn(move || a.post("/api/v1/allocations", &b1));
+    let t2 = std::thread::spawn(move || b.post("/api/v1/allocations", &b2));
+    let (r1, r2) = (t1.join().unwrap(), t2.join().unwrap());
+    assert_eq!((r1.status, r2.status), (200, 200), "{} {}", r1.text, r2.text);
+    let applied = |r: &allot_tests::Answer| r.body["assignments"].as_array().unwrap().len() - r.body["skipped"].as_array().unwrap().len();
+    assert_eq!(applied(&r1) + applied(&r2), 20, "every customer exactly once: {} / {}", r1.text, r2.text);
+    assert!(pool_ids(&w.admin, "分配客户").is_empty());
+    for id in &ids {
+        let c = w.admin.get(&format!("/api/v1/customers/{id}")).body;
+        assert!(c["owner"].is_string() && c["version"].as_i64() == Some(2), "{c}");
+    }
+    // Nobody above capacity.
+    for rep in w.admin.get("/api/v1/reps").body["items"].as_array().unwrap() {
+        assert!(rep["held"].as_u64() <= rep["capacity"].as_u64().map(|c| c.max(rep["held"].as_u64().unwrap_or(0))), "{rep}");
+    }
+    // A rep at capacity gets nothing more: fill rep-new (capacity 4) and allocate by its specialty.
+    let limit = w.admin.patch("/api/v1/reps/rep-new", &json!({"capacity": 0}));
+    assert_eq!(limit.status, 200);
+    let more = make_pool(w, "满员测试", 4, 15700000000);
+    let answer = w.admin.post("/api/v1/allocations", &json!({"customer_ids": more}));
+    assert!(answer.body["assignments"].as_array().unwrap().iter().all(|a| a["rep"] != json!("rep-new")));
+}
+
+fn round_robin(w: &mut World) {
+    let ids = make_pool(w, "轮流客户", 5, 15800000000);
+    let first = w.manager.post("/api/v1/allocations", &json!({"customer_ids": ids[..3], "strategy": "round_robin"}));
+    assert_eq!(first.status, 200, "{}", first.text);
+    let reps1: Vec<String> = first.body["assignments"].as_array().unwrap().iter().map(|a| a["rep"].as_str().unwrap().to_string()).collect();
+    let second = w.manager.post("/api/v1/allocations", &json!({"customer_ids": ids[3..], "strategy": "round_robin"}));
+    let reps2: Vec<String> = second.body["assignments"].as_array().unwrap().iter().map(|a| a["rep"].as_str().unwrap().to_string()).collect();
+    let rotation: Vec<String> = {
+        let mut v: Vec<String> = w.manager.get("/api/v1/reps").body["items"].as_array().unwrap().iter()
+            .filter(|r| r["role"] == json!("rep") && r["active"] == json!(true) && r["held"].as_u64() < r["capacity"].as_u64()).map(|r| r["id"].as_str().unwrap().to_string()).collect();
+        v.sort();
+        v
+    };
+    let pos = |id: &String| rotation.iter().position(|r| r == id).unwrap();
+    for pair in reps1.iter().chain(reps2.iter()).collect::<Vec<_>>().windows(2) {
+        assert_eq!((pos(pair[0]) + 1) % rotation.len(), pos(pair[1]), "rotation continues across runs: {reps1:?} then {reps2:?}");
+    }
+}
+
+fn intake(w: &mut World) {
+    let answer = w.chen.post("/api/v1/customers", &json!({"name": "官网线索", "phone": "13555550000", "industry": "零售业", "region": "广州", "amount": 90000, "allocate": true}));
+    assert_eq!(answer.status, 201, "{}", answer.text);
+    let alloc = &answer.body["allocation"];
+    let rep = alloc["rep"].as_str().expect("someone got it");
+    assert_eq!(answer.body["owner"].as_str(), Some(rep));
+    assert!(alloc["breakdown"]["contributions"].as_array().unwrap().iter().any(|c| c["criterion"] == json!("industry")));
+    assert!(alloc["runner_up"]["rep"].is_string());
+    let conflicting = w.chen.post("/api/v1/customers", &json!({"name": "x", "allocate": true, "owner": null}));
+    assert_eq!(conflicting.code(), "invalid");
 }

@@ -12,11 +12,13 @@
 mod fairness;
 mod greedy;
 pub mod optimal;
+mod rules;
 mod score;
 
 use serde::{Deserialize, Serialize};
 
 pub use fairness::{gini, Distribution, RepLoad};
+pub use rules::AllocationRules;
 pub use score::{Breakdown, Context, Contribution, Criterion};
 
 use crate::customer::Tier;
@@ -36,6 +38,14 @@ pub struct Performance {
     pub won_amount: f64,
     /// Won ÷ closed (won + lost), 0 to 1.
     pub conversion: f64,
+}
+
+impl Performance {
+    /// From the deals a rep closed in the window: conversion is won ÷ (won + lost).
+    pub fn from_deals(won_amount: f64, won: u32, lost: u32) -> Performance {
+        let closed = won + lost;
+        Performance { won_amount, conversion: if closed == 0 { 0.0 } else { f64::from(won) / f64::from(closed) } }
+    }
 }
 
 /// A rep as allocation sees them.
@@ -126,6 +136,8 @@ pub struct Plan<'a> {
     pub cursor: u64,
     /// Minimum share of assignments for junior reps (0 to 1), honoured when feasible.
     pub junior_min_share: f64,
+    /// List every active rep's score breakdown with each assignment.
+    pub explain_full: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -138,6 +150,16 @@ pub struct Assignment {
     pub breakdown: Breakdown,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runner_up: Option<RunnerUp>,
+    /// With full explanations: every active rep's score for this customer, best first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alternatives: Vec<RepScore>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct RepScore {
+    pub rep: String,
+    pub breakdown: Breakdown,
 }
 
 /// The best alternative, and why it did not get the customer.
@@ -228,7 +250,8 @@ pub fn allocate(plan: &Plan<'_>) -> Outcome {
                 let breakdown = context.breakdown(&plan.weights, ri, ci);
                 let runner_up = runner_up(plan, &context, ci, ri, &load, hint, breakdown.total);
                 placed.push((ci, ri));
-                assignments.push(Assignment { customer: customer.id.clone(), rep: plan.reps[ri].id.clone(), score: breakdown.total, breakdown, runner_up });
+                let alternatives = if plan.explain_full { alternatives(plan, &context, ci) } else { Vec::new() };
+                assignments.push(Assignment { customer: customer.id.clone(), rep: plan.reps[ri].id.clone(), score: breakdown.total, breakdown, runner_up, alternatives });
             }
             None => unassigned.push(Unassigned { customer: customer.id.clone(), reason: no_rep_reason(plan) }),
         }
@@ -236,6 +259,15 @@ pub fn allocate(plan: &Plan<'_>) -> Outcome {
     let total_score = assignments.iter().map(|a| a.score).sum();
     let distribution = Distribution::of(plan.reps, plan.customers, &placed, total_score);
     Outcome { strategy: plan.strategy, assignments, unassigned, distribution, next_cursor, junior_share_met }
+}
+
+fn alternatives(plan: &Plan<'_>, context: &Context, ci: usize) -> Vec<RepScore> {
+    let mut all: Vec<RepScore> = (0..plan.reps.len())
+        .filter(|&ri| plan.reps[ri].active)
+        .map(|ri| RepScore { rep: plan.reps[ri].id.clone(), breakdown: context.breakdown(&plan.weights, ri, ci) })
+        .collect();
+    all.sort_by(|a, b| b.breakdown.total.total_cmp(&a.breakdown.total).then_with(|| a.rep.cmp(&b.rep)));
+    all
 }
 
 fn no_rep_reason(plan: &Plan<'_>) -> String {

@@ -23,7 +23,7 @@ fn prospect(id: &str, industry: &str, region: &str, tier: Option<Tier>, amount: 
 }
 
 fn plan<'a>(reps: &'a [RepProfile], customers: &'a [Prospect], strategy: Strategy) -> Plan<'a> {
-    Plan { reps, customers, strategy, weights: Weights::default(), seed: 7, cursor: 0, junior_min_share: 0.0 }
+    Plan { reps, customers, strategy, weights: Weights::default(), seed: 7, cursor: 0, junior_min_share: 0.0, explain_full: false }
 }
 
 fn owners(o: &Outcome) -> Vec<(String, String)> {

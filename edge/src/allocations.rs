@@ -1,0 +1,202 @@
+//! Allocation rules, previews and runs (`/api/v1/allocation/rules`, `/api/v1/allocations`).
+//!
+//! `shared::allocation` decides; this module loads its inputs (reps with load and
+//! performance, unowned customers, the round-robin cursor) and, for a run, writes every
+//! assignment in one D1 batch. Each assignment is a conditional `UPDATE` that succeeds
+//! only if the customer is still unowned and the rep is still under capacity, followed
+//! by its audit event guarded by `changes() = 1`: a customer claimed meanwhile is skipped
+//! and reported, never overwritten.
+
+use serde::Deserialize;
+use shared::allocation::{allocate, AllocationRules, Outcome, Plan, Prospect, RepProfile, Strategy};
+use shared::api::{AllocationRequest, AllocationResponse, Explain, SkippedAssignment};
+use shared::customer::Tier;
+use shared::ids::Role;
+use worker::{Request, Response};
+
+use crate::context::Ctx;
+use crate::db::{self, Arg};
+use crate::error::{ApiError, ApiResult};
+use crate::http::{json, read_json};
+
+/// Most customers one run considers.
+pub const MAX_RUN: usize = 5_000;
+
+fn rules_key(tenant: &str) -> String {
+    format!("allocation-rules:{tenant}")
+}
+
+/// The tenant's allocation rules, or the defaults.
+pub async fn rules(ctx: &Ctx) -> ApiResult<AllocationRules> {
+    let kv = ctx.env.kv("SETTINGS")?;
+    match kv.get(&rules_key(&ctx.caller.tenant)).text().await? {
+        Some(text) => serde_json::from_str(&text).map_err(|e| ApiError::Internal(format!("stored allocation rules: {e}"))),
+        None => Ok(AllocationRules::default()),
+    }
+}
+
+pub async fn get_rules(ctx: &Ctx) -> ApiResult<Response> {
+    Ok(json(200, &rules(ctx).await?))
+}
+
+pub async fn put_rules(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
+    if ctx.caller.role != Role::Admin {
+        return Err(ApiError::Forbidden("only admins change allocation rules".into()));
+    }
+    let mut next: AllocationRules = read_json(req).await?;
+    next.validate().map_err(ApiError::Invalid)?;
+    let current = rules(ctx).await?;
+    if next.version != current.version {
+        return Err(ApiError::Conflict { code: "stale", message: format!("allocation rules are at version {}, not {}", current.version, next.version) });
+    }
+    next.version = current.version + 1;
+    let kv = ctx.env.kv("SETTINGS")?;
+    kv.put(&rules_key(&ctx.caller.tenant), serde_json::to_string(&next)?)?.execute().await?;
+    Ok(json(200, &next))
+}
+
+#[derive(Deserialize)]
+struct CustomerRow {
+    id: String,
+    industry: Option<String>,
+    region: Option<String>,
+    tier: Option<String>,
+    amount: Option<f64>,
+    existing: f64,
+}
+
+/// Unowned, live customers (all, or the given ids), as the engine sees them.
+async fn prospects(ctx: &Ctx, ids: &Option<Vec<String>>) -> ApiResult<Vec<Prospect>> {
+    let (filter, args) = match ids {
+        Some(ids) => ("AND c.id IN (SELECT value FROM json_each(?2))", vec![Arg::from(&ctx.caller.tenant), Arg::Text(serde_json::to_string(ids)?)]),
+        None => ("", vec![Arg::from(&ctx.caller.tenant)]),
+    };
+    let sql = format!(
+        "SELECT c.id, c.industry, c.region, c.tier, c.amount, \
+         (c.won_at IS NOT NULL OR EXISTS (SELECT 1 FROM audit_events a WHERE a.tenant_id = c.tenant_id AND a.customer_id = c.id AND a.from_owner IS NOT NULL)) AS existing \
+         FROM customers c WHERE c.tenant_id = ?1 AND c.owner_id IS NULL AND c.deleted_at IS NULL {filter} ORDER BY c.id LIMIT {MAX_RUN}"
+    );
+    let rows = db::all::<CustomerRow>(&ctx.db, &sql, &args).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Prospect { id: r.id, industry: r.industry, region: r.region, tier: r.tier.as_deref().and_then(Tier::parse), amount: r.amount.unwrap_or(0.0), existing: r.existing != 0.0 })
+        .collect())
+}
+
+pub async fn cursor(ctx: &Ctx) -> ApiResult<u64> {
+    #[derive(Deserialize)]
+    struct Row {
+        cursor: f64,
+    }
+    let row = db::first::<Row>(&ctx.db, "SELECT cursor FROM allocation_state WHERE tenant_id = ?1", &[Arg::from(&ctx.caller.tenant)]).await?;
+    Ok(row.map_or(0, |r| r.cursor as u64))
+}
+
+/// Everything a run needs, loaded in a few reads.
+pub struct Inputs {
+    pub rules: AllocationRules,
+    pub reps: Vec<RepProfile>,
+    pub cursor: u64,
+}
+
+/// The rules, the reps (in the caller's scope, or the whole tenant for intake) and the
+/// round-robin cursor.
+pub async fn inputs(ctx: &Ctx, tenant_wide: bool) -> ApiResult<Inputs> {
+    let rules = rules(ctx).await?;
+    let views = crate::reps::load(ctx, &rules, tenant_wide, "", &[]).await?;
+    let reps = views.iter().filter(|v| v.role == Role::Rep).map(crate::reps::profile).collect();
+    Ok(Inputs { rules, reps, cursor: cursor(ctx).await? })
+}
+
+/// The statement that persists the round-robin cursor, when the run used it.
+pub fn save_cursor(ctx: &Ctx, outcome: &Outcome) -> ApiResult<Option<worker::D1PreparedStatement>> {
+    if outcome.strategy != Strategy::RoundRobin {
+        return Ok(None);
+    }
+    Ok(Some(db::stmt(
+        &ctx.db,
+        "INSERT INTO allocation_state (tenant_id, cursor) VALUES (?1, ?2) ON CONFLICT (tenant_id) DO UPDATE SET cursor = excluded.cursor",
+        &[Arg::from(&ctx.caller.tenant), Arg::Int(outcome.next_cursor as i64)],
+    )?))
+}
+
+pub fn run(inputs: &Inputs, customers: &[Prospect], request: &AllocationRequest, fallback_seed: u64) -> Outcome {
+    allocate(&Plan {
+        reps: &inputs.reps,
+        customers,
+        strategy: request.strategy.unwrap_or(inputs.rules.strategy),
+        weights: request.weights.unwrap_or(inputs.rules.weights),
+        seed: request.seed.unwrap_or(fallback_seed),
+        cursor: inputs.cursor,
+        junior_min_share: inputs.rules.junior_min_share,
+        explain_full: request.explain == Explain::Full,
+    })
+}
+
+fn check_request(ctx: &Ctx, request: &AllocationRequest) -> ApiResult<()> {
+    if !ctx.caller.role.is_manager_or_admin() {
+        return Err(ApiError::Forbidden("only managers and admins allocate customers".into()));
+    }
+    if let Some(w) = &request.weights {
+        let probe = AllocationRules { weights: *w, ..AllocationRules::default() };
+        probe.validate().map_err(ApiError::Invalid)?;
+    }
+    if request.customer_ids.as_ref().is_some_and(|ids| ids.len() > MAX_RUN) {
+        return Err(ApiError::BadRequest { code: "invalid", message: format!("at most {MAX_RUN} customers per run") });
+    }
+    Ok(())
+}
+
+pub async fn preview(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
+    let request: AllocationRequest = read_json(req).await?;
+    check_request(ctx, &request)?;
+    let inputs = inputs(ctx, false).await?;
+    let customers = prospects(ctx, &request.customer_ids).await?;
+    let outcome = run(&inputs, &customers, &request, ctx.now as u64);
+    let rule = inputs.rules.label(outcome.strategy);
+    Ok(json(200, &AllocationResponse { outcome, rule, applied: false, skipped: Vec::new() }))
+}
+
+pub async fn apply(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
+    let request: AllocationRequest = read_json(req).await?;
+    check_request(ctx, &request)?;
+    let inputs = inputs(ctx, false).await?;
+    let customers = prospects(ctx, &request.customer_ids).await?;
+    let outcome = run(&inputs, &customers, &request, ctx.now as u64);
+    let rule = inputs.rules.label(outcome.strategy);
+    let reason = format!("allocation: {}", rule);
+    let capacity = |rep: &str| inputs.reps.iter().find(|r| r.id == rep).map_or(0, |r| r.capacity);
+    let mut statements = Vec::with_capacity(outcome.assignments.len() * 2 + 1);
+    for a in &outcome.assignments {
+        statements.push(db::stmt(
+            &ctx.db,
+            "UPDATE customers SET owner_id = ?3, owned_since = ?4, updated_at = ?4, version = version + 1 \
+             WHERE tenant_id = ?1 AND id = ?2 AND owner_id IS NULL AND deleted_at IS NULL \
+             AND (SELECT count(*) FROM customers h WHERE h.tenant_id = ?1 AND h.owner_id = ?3 AND h.deleted_at IS NULL) < ?5",
+            &[Arg::from(&ctx.caller.tenant), Arg::from(&a.customer), Arg::from(&a.rep), Arg::Int(ctx.now), Arg::Int(i64::from(capacity(&a.rep)))],
+        )?);
+        statements.push(db::stmt(
+            &ctx.db,
+            "INSERT INTO audit_events (tenant_id, customer_id, actor_id, action, from_owner, to_owner, reason, rule, at) \
+             SELECT ?1, ?2, ?3, 'allocate', NULL, ?4, ?5, ?6, ?7 WHERE changes() = 1",
+            &[
+                Arg::from(&ctx.caller.tenant),
+                Arg::from(&a.customer),
+                Arg::from(&ctx.caller.user),
+                Arg::from(&a.rep),
+                Arg::from(&reason),
+                Arg::from(&rule),
+                Arg::Int(ctx.now),
+            ],
+        )?);
+    }
+    statements.extend(save_cursor(ctx, &outcome)?);
+    let results = if statements.is_empty() { Vec::new() } else { db::batch(&ctx.db, statements).await? };
+    let mut skipped = Vec::new();
+    for (i, a) in outcome.assignments.iter().enumerate() {
+        if results.get(2 * i).map(db::changes) != Some(1) {
+            skipped.push(SkippedAssignment { customer: a.customer.clone(), rep: a.rep.clone(), reason: "the customer gained an owner, was deleted, or the rep reached capacity meanwhile".into() });
+        }
+    }
+    Ok(json(200, &AllocationResponse { outcome, rule, applied: true, skipped }))
+}

@@ -1,0 +1,215 @@
+//! Reps as the allocation engine and the directory see them: their wire types and the
+//! validation of what an admin types in. Performance is never typed in; the edge
+//! computes it from won and lost deals.
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::allocation::{Level, Performance};
+use crate::ids::Role;
+use crate::settings::TenantSettings;
+use crate::validate::FieldError;
+
+fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+pub const MAX_CAPACITY: u32 = 100_000;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct RepView {
+    pub id: String,
+    pub name: String,
+    pub role: Role,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+    pub level: Level,
+    pub industries: Vec<String>,
+    pub regions: Vec<String>,
+    pub capacity: u32,
+    pub active: bool,
+    /// Customers held now.
+    pub held: u32,
+    pub held_value: f64,
+    /// Over the tenant's trailing window (allocation rules).
+    pub performance: Performance,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct RepList {
+    pub items: Vec<RepView>,
+}
+
+/// `POST /reps` body.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RepInput {
+    pub id: String,
+    pub name: String,
+    /// `rep` (default) or `manager`.
+    #[serde(default)]
+    pub role: Option<Role>,
+    #[serde(default)]
+    pub team: Option<String>,
+    pub level: Level,
+    #[serde(default)]
+    pub industries: Vec<String>,
+    #[serde(default)]
+    pub regions: Vec<String>,
+    pub capacity: u32,
+    #[serde(default = "yes")]
+    pub active: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// `PATCH /reps/{id}` body: only the fields to change.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RepPatch {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
+    pub team: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<Level>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub industries: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regions: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active: Option<bool>,
+}
+
+/// A rep's editable fields after validation: labels resolved to keys, deduplicated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RepFields {
+    pub name: String,
+    pub role: Role,
+    pub team: Option<String>,
+    pub level: Level,
+    pub industries: Vec<String>,
+    pub regions: Vec<String>,
+    pub capacity: u32,
+    pub active: bool,
+}
+
+impl RepFields {
+    pub fn from_input(input: &RepInput, settings: &TenantSettings) -> Result<(String, RepFields), Vec<FieldError>> {
+        let mut errors = Vec::new();
+        if !crate::ids::is_valid_slug(&input.id) {
+            errors.push(FieldError::new("id", "invalid_key", "letters, digits, - _ . @, at most 64"));
+        }
+        let fields = RepFields {
+            name: input.name.clone(),
+            role: input.role.unwrap_or(Role::Rep),
+            team: input.team.clone(),
+            level: input.level,
+            industries: input.industries.clone(),
+            regions: input.regions.clone(),
+            capacity: input.capacity,
+            active: input.active,
+        };
+        match fields.checked(settings) {
+            Ok(f) if errors.is_empty() => Ok((input.id.clone(), f)),
+            Ok(_) => Err(errors),
+            Err(mut more) => {
+                errors.append(&mut more);
+                Err(errors)
+            }
+        }
+    }
+
+    pub fn patched(&self, patch: &RepPatch, settings: &TenantSettings) -> Result<RepFields, Vec<FieldError>> {
+        let mut next = self.clone();
+        if let Some(name) = &patch.name {
+            next.name = name.clone();
+        }
+        if let Some(team) = &patch.team {
+            next.team = team.clone();
+        }
+        if let Some(level) = patch.level {
+            next.level = level;
+        }
+        if let Some(industries) = &patch.industries {
+            next.industries = industries.clone();
+        }
+        if let Some(regions) = &patch.regions {
+            next.regions = regions.clone();
+        }
+        if let Some(capacity) = patch.capacity {
+            next.capacity = capacity;
+        }
+        if let Some(active) = patch.active {
+            next.active = active;
+        }
+        next.checked(settings)
+    }
+
+    fn checked(mut self, settings: &TenantSettings) -> Result<RepFields, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        self.name = self.name.trim().to_string();
+        if self.name.is_empty() || self.name.chars().count() > 100 {
+            errors.push(FieldError::new("name", "required", "a name of 1 to 100 characters"));
+        }
+        if self.role == Role::Admin {
+            errors.push(FieldError::new("role", "not_in_list", "rep or manager"));
+        }
+        if self.team.as_deref().is_some_and(|t| !crate::ids::is_valid_slug(t)) {
+            errors.push(FieldError::new("team", "invalid_key", "letters, digits, - _ ."));
+        }
+        if self.capacity > MAX_CAPACITY {
+            errors.push(FieldError::new("capacity", "out_of_range", format!("0 to {MAX_CAPACITY}")));
+        }
+        let mut industries = Vec::new();
+        for (i, text) in self.industries.iter().enumerate() {
+            match settings.resolve_industry(text) {
+                Some(key) if !industries.iter().any(|k: &String| k == key) => industries.push(key.to_string()),
+                Some(_) => {}
+                None => errors.push(FieldError::new(format!("industries[{i}]"), "not_in_list", format!("{text} is not one of the tenant's industries"))),
+            }
+        }
+        let mut regions = Vec::new();
+        for (i, text) in self.regions.iter().enumerate() {
+            match settings.resolve_region(text) {
+                Some(key) if !regions.iter().any(|k: &String| k == key) => regions.push(key.to_string()),
+                Some(_) => {}
+                None => errors.push(FieldError::new(format!("regions[{i}]"), "not_in_list", format!("{text} is not a territory"))),
+            }
+        }
+        self.industries = industries;
+        self.regions = regions;
+        if errors.is_empty() {
+            Ok(self)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn resolves_labels_and_reports_every_problem() {
+        let s = TenantSettings::default();
+        let input: RepInput = serde_json::from_value(json!({"id": "rep-x", "name": " 小明 ", "level": "junior", "industries": ["零售业", "retail", "internet"], "regions": ["上海"], "capacity": 30})).unwrap();
+        let (id, f) = RepFields::from_input(&input, &s).unwrap();
+        assert_eq!((id.as_str(), f.name.as_str(), f.industries.clone(), f.regions.clone(), f.active, f.role), ("rep-x", "小明", vec!["retail".to_string(), "internet".to_string()], vec!["east".to_string()], true, Role::Rep));
+        let bad: RepInput = serde_json::from_value(json!({"id": "a b", "name": "", "role": "admin", "level": "senior", "industries": ["mining"], "regions": ["Mars"], "capacity": 200000})).unwrap();
+        let paths: Vec<String> = RepFields::from_input(&bad, &s).unwrap_err().into_iter().map(|e| e.path).collect();
+        assert_eq!(paths, vec!["id", "name", "role", "capacity", "industries[0]", "regions[0]"]);
+        let patched = f.patched(&RepPatch { capacity: Some(5), team: Some(None), ..Default::default() }, &s).unwrap();
+        assert_eq!((patched.capacity, patched.team), (5, None));
+    }
+}
