@@ -147,23 +147,24 @@ fn check_request(ctx: &Ctx, request: &AllocationRequest) -> ApiResult<()> {
     Ok(())
 }
 
-pub async fn preview(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
+/// Parses, checks and computes a run: what preview answers and apply writes.
+async fn compute(ctx: &Ctx, req: &mut Request) -> ApiResult<(Inputs, Outcome, String)> {
     let request: AllocationRequest = read_json(req).await?;
     check_request(ctx, &request)?;
     let inputs = inputs(ctx, false).await?;
     let customers = prospects(ctx, &request.customer_ids).await?;
     let outcome = run(&inputs, &customers, &request, ctx.now as u64);
     let rule = inputs.rules.label(outcome.strategy);
+    Ok((inputs, outcome, rule))
+}
+
+pub async fn preview(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
+    let (_, outcome, rule) = compute(ctx, req).await?;
     Ok(json(200, &AllocationResponse { outcome, rule, applied: false, skipped: Vec::new() }))
 }
 
 pub async fn apply(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
-    let request: AllocationRequest = read_json(req).await?;
-    check_request(ctx, &request)?;
-    let inputs = inputs(ctx, false).await?;
-    let customers = prospects(ctx, &request.customer_ids).await?;
-    let outcome = run(&inputs, &customers, &request, ctx.now as u64);
-    let rule = inputs.rules.label(outcome.strategy);
+    let (inputs, outcome, rule) = compute(ctx, req).await?;
     let reason = format!("allocation: {}", rule);
     let capacity = |rep: &str| inputs.reps.iter().find(|r| r.id == rep).map_or(0, |r| r.capacity);
     let mut statements = Vec::with_capacity(outcome.assignments.len() * 2 + 1);

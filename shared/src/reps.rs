@@ -169,22 +169,8 @@ impl RepFields {
         if self.capacity > MAX_CAPACITY {
             errors.push(FieldError::new("capacity", "out_of_range", format!("0 to {MAX_CAPACITY}")));
         }
-        let mut industries = Vec::new();
-        for (i, text) in self.industries.iter().enumerate() {
-            match settings.resolve_industry(text) {
-                Some(key) if !industries.iter().any(|k: &String| k == key) => industries.push(key.to_string()),
-                Some(_) => {}
-                None => errors.push(FieldError::new(format!("industries[{i}]"), "not_in_list", format!("{text} is not one of the tenant's industries"))),
-            }
-        }
-        let mut regions = Vec::new();
-        for (i, text) in self.regions.iter().enumerate() {
-            match settings.resolve_region(text) {
-                Some(key) if !regions.iter().any(|k: &String| k == key) => regions.push(key.to_string()),
-                Some(_) => {}
-                None => errors.push(FieldError::new(format!("regions[{i}]"), "not_in_list", format!("{text} is not a territory"))),
-            }
-        }
+        let industries = resolve_all("industries", &self.industries, |t| settings.resolve_industry(t), &mut errors);
+        let regions = resolve_all("regions", &self.regions, |t| settings.resolve_region(t), &mut errors);
         self.industries = industries;
         self.regions = regions;
         if errors.is_empty() {
@@ -193,6 +179,19 @@ impl RepFields {
             Err(errors)
         }
     }
+}
+
+/// Resolves labels to keys, dropping repeats and naming each unknown value by index.
+fn resolve_all<'a>(list: &str, texts: &[String], resolve: impl Fn(&str) -> Option<&'a str>, errors: &mut Vec<FieldError>) -> Vec<String> {
+    let mut keys: Vec<String> = Vec::new();
+    for (i, text) in texts.iter().enumerate() {
+        match resolve(text) {
+            Some(key) if !keys.iter().any(|k| k == key) => keys.push(key.to_string()),
+            Some(_) => {}
+            None => errors.push(FieldError::new(format!("{list}[{i}]"), "not_in_list", format!("{text} is not one of the tenant's {list}"))),
+        }
+    }
+    keys
 }
 
 #[cfg(test)]
