@@ -126,3 +126,48 @@ test('a duplicate is refused with the masked owner named, and the form stays ope
   assert.ok(!(await alert.textContent()).includes(existing.name));
   await page.close();
 });
+
+test('intake form at phone size shows who got the customer and why', async () => {
+  const { page, problems } = await open('/#intake');
+  const form = page.locator('allot-allocate[mode=intake] form');
+  await form.locator('input[name=name]').waitFor({ timeout: 15000 });
+  await form.locator('input[name=name]').fill(`官网线索 ${Date.now()}`);
+  await form.locator('input[name=phone]').fill(`187${String(Date.now()).slice(-8)}`);
+  await form.locator('select[name=industry]').selectOption('manufacturing');
+  await form.locator('select[name=region]').selectOption('east');
+  await form.locator('input[name=amount]').fill('250000');
+  await form.locator('button[type=submit]').tap();
+  const result = page.locator('allot-allocate[mode=intake] .assigned');
+  await result.waitFor({ timeout: 15000 });
+  const text = await result.textContent();
+  assert.match(text, /已分配 .+ → .+/);
+  assert.match(text, /行业专长|地域匹配|业绩优先|负载余量|客户类型/, 'a reason is shown');
+  await page.screenshot({ path: join(SHOTS, 'intake-390.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('manager previews two strategies side by side and applies one', async () => {
+  const { page, problems } = await open('/#allocate');
+  await page.locator('#user').selectOption({ index: 1 }); // 李娜 · manager
+  const manager = page.locator('allot-allocate[mode=manager]');
+  await manager.locator('select[name=strategy] option').first().waitFor({ state: 'attached', timeout: 15000 });
+  await manager.locator('select[name=strategy]').selectOption('optimal');
+  await manager.locator('select[name=compare]').selectOption('round_robin');
+  await manager.locator('button.preview').click();
+  const panels = manager.locator('section.panel');
+  await panels.nth(1).waitFor({ timeout: 15000 });
+  assert.equal(await panels.count(), 2);
+  const total = async (i) => Number(await panels.nth(i).locator('dd.total').textContent());
+  assert.ok(await total(0) >= await total(1), 'optimal scores at least round robin');
+  const assigned = Number(await panels.nth(0).locator('dd.assigned').textContent());
+  assert.ok(assigned > 0, 'the demo pool has customers to allocate');
+  assert.ok(await panels.nth(0).locator('ul.bars li').count() >= 6);
+  await page.screenshot({ path: join(SHOTS, 'manager-390.png'), fullPage: true });
+  await manager.locator('button.apply').click();
+  const status = manager.locator('.msg.ok');
+  await status.waitFor({ timeout: 15000 });
+  assert.match(await status.textContent(), new RegExp(`已分配 ${assigned}`));
+  assert.deepEqual(problems, []);
+  await page.close();
+});

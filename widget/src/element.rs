@@ -79,7 +79,10 @@ thread_local! {
 }
 
 /// Every element: tag, kind, observed attributes.
-const ELEMENTS: &[(&str, &str, &[&str])] = &[("allot-customers", "customers", &["api", "token", "lang", "page-size"])];
+const ELEMENTS: &[(&str, &str, &[&str])] = &[
+    ("allot-customers", "customers", &["api", "token", "lang", "page-size"]),
+    ("allot-allocate", "allocate", &["api", "token", "lang", "mode", "fields"]),
+];
 
 fn mount(kind: String, host: HtmlElement, root: ShadowRoot, origin: String) -> u32 {
     let id = NEXT_ID.with(|n| {
@@ -107,6 +110,7 @@ fn mount(kind: String, host: HtmlElement, root: ShadowRoot, origin: String) -> u
     let _ = root.append_child(&container);
     let handle: Box<dyn std::any::Any> = match kind.as_str() {
         "customers" => Box::new(leptos::mount::mount_to(container, move || crate::customers::Customers(crate::customers::CustomersProps { attrs }))),
+        "allocate" => Box::new(leptos::mount::mount_to(container, move || crate::allocate::Allocate(crate::allocate::AllocateProps { attrs }))),
         _ => return 0,
     };
     INSTANCES.with(|i| i.borrow_mut().insert(id, Instance { attrs, _handle: handle }));

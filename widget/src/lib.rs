@@ -6,6 +6,7 @@
 //! the page. All business rules (validation, classification labels) come from `shared`,
 //! the same code the edge runs.
 
+mod allocate;
 mod api;
 mod customers;
 mod element;

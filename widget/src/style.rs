@@ -35,5 +35,18 @@ form.card .err { color: #b91c1c; font-size: 0.85em; }
 form.card .actions { grid-column: 1 / -1; display: flex; gap: 8px; justify-content: flex-end; }
 .more { display: block; margin: 12px auto; }
 .muted { color: var(--m); }
+ul.why { margin: 6px 0 0; padding-left: 18px; }
+.compare { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 300px), 1fr)); gap: 12px; }
+.panel { border: 1px solid var(--b); border-radius: var(--r); padding: 10px; min-width: 0; }
+.panel h3 { margin: 0 0 8px; font-size: 1em; }
+dl.figures { display: grid; grid-template-columns: auto 1fr; gap: 2px 10px; margin: 0 0 10px; font-size: 0.9em; }
+dl.figures dt { color: var(--m); } dl.figures dd { margin: 0; font-variant-numeric: tabular-nums; }
+ul.bars { list-style: none; margin: 0; padding: 0; display: grid; gap: 6px; }
+ul.bars li { display: grid; grid-template-columns: 5.5em 1fr auto; gap: 6px; align-items: center; font-size: 0.85em; }
+.track { position: relative; height: 12px; background: #f1f5f9; border-radius: 6px; overflow: hidden; display: flex; }
+.track .held { background: #94a3b8; } .track .added { background: var(--a); }
+.track .cap { position: absolute; top: 0; bottom: 0; width: 2px; background: #dc2626; }
+.who { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+input[type=range] { padding: 0; min-height: 32px; }
 @media (max-width: 480px) { .bar select { flex: 1 1 40%; } .seg { flex: 1 1 100%; } .seg button { flex: 1; } }
 "#;

@@ -47,7 +47,7 @@ pub fn describe(lang: Lang, attrs: &Attrs, failure: &Failure) -> String {
     }
 }
 
-fn to_js(value: &impl serde::Serialize) -> wasm_bindgen::JsValue {
+pub fn to_js(value: &impl serde::Serialize) -> wasm_bindgen::JsValue {
     serde_json::to_string(value).ok().and_then(|s| js_sys::JSON::parse(&s).ok()).unwrap_or(wasm_bindgen::JsValue::NULL)
 }
 
