@@ -23,6 +23,10 @@ pub fn Intake(attrs: Attrs, lang: Lang) -> impl IntoView {
     let busy = RwSignal::new(false);
     Effect::new(move |_| {
         let c = Client::of(&attrs);
+        // Hosts often set the token just after the element mounts: wait for it.
+        if !c.has_token() {
+            return;
+        }
         spawn_local(async move {
             match c.get::<TenantSettings>("/settings").await {
                 Ok(s) => settings.set(Some(s)),

@@ -31,6 +31,10 @@ pub fn Manager(attrs: Attrs, lang: Lang) -> impl IntoView {
 
     Effect::new(move |_| {
         let c = Client::of(&attrs);
+        // Hosts often set the token just after the element mounts: wait for it.
+        if !c.has_token() {
+            return;
+        }
         spawn_local(async move {
             if let Ok(r) = c.get::<AllocationRules>("/allocation/rules").await {
                 strategy.set(r.strategy);
