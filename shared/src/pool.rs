@@ -1,0 +1,314 @@
+//! The public pool (公海): when an owned customer is due to go back, and who may claim
+//! one. Pure decisions; the edge turns the same numbers into the conditions of its
+//! claim and recycle statements.
+
+use serde::{Deserialize, Serialize};
+
+use crate::customer::{Customer, Tier};
+use crate::settings::{StageDef, Terminal};
+use crate::time::{Millis, DAY_MS};
+use crate::validate::FieldError;
+
+/// Days per value tier; 0 means never.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TierDays {
+    pub key: u32,
+    pub potential: u32,
+    pub regular: u32,
+}
+
+impl TierDays {
+    pub fn for_tier(&self, tier: Option<Tier>) -> u32 {
+        match tier {
+            Some(Tier::Key) => self.key,
+            Some(Tier::Potential) => self.potential,
+            Some(Tier::Regular) | None => self.regular,
+        }
+    }
+}
+
+/// One pool and its rules.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PoolDef {
+    pub key: String,
+    pub zh: String,
+    pub en: String,
+    /// Customers of these regions belong here (empty: any region).
+    #[serde(default)]
+    pub regions: Vec<String>,
+    /// Customers of these tiers belong here (empty: any tier).
+    #[serde(default)]
+    pub tiers: Vec<Tier>,
+    /// Recycle after this many days without a follow-up.
+    pub recycle_without_follow_up_days: TierDays,
+    /// Recycle after this many days owned without a won deal.
+    pub recycle_without_deal_days: TierDays,
+    /// An open deal at or past this stage is exempt from recycling.
+    #[serde(default)]
+    pub exempt_from_stage: Option<String>,
+    /// Remind the owner this many days before a recycle.
+    pub remind_days_before: u32,
+    pub daily_claim_limit: u32,
+    /// Most customers a rep may hold (保有量) to be allowed to claim.
+    pub holding_cap: u32,
+    /// Days before the previous owner may claim a customer back.
+    pub cooldown_days: u32,
+    /// Days after a claim during which the customer is not recycled (保护期).
+    pub protection_days: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PoolRules {
+    #[serde(default)]
+    pub version: i64,
+    /// Minutes east of UTC of the tenant's working day (480 = China Standard Time): a
+    /// "daily" claim limit resets at local midnight.
+    pub utc_offset_minutes: i32,
+    /// Ordered: a customer belongs to the first pool that matches it.
+    pub pools: Vec<PoolDef>,
+}
+
+impl Default for PoolRules {
+    fn default() -> Self {
+        PoolRules {
+            version: 0,
+            utc_offset_minutes: 480,
+            pools: vec![PoolDef {
+                key: "main".into(),
+                zh: "公海".into(),
+                en: "Public pool".into(),
+                regions: Vec::new(),
+                tiers: Vec::new(),
+                recycle_without_follow_up_days: TierDays { key: 30, potential: 21, regular: 14 },
+                recycle_without_deal_days: TierDays { key: 180, potential: 120, regular: 90 },
+                exempt_from_stage: Some("negotiation".into()),
+                remind_days_before: 3,
+                daily_claim_limit: 10,
+                holding_cap: 200,
+                cooldown_days: 7,
+                protection_days: 7,
+            }],
+        }
+    }
+}
+
+/// Why a customer goes back to the pool.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RecycleReason {
+    NoFollowUp,
+    NoDeal,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case", tag = "state")]
+pub enum Due {
+    /// In the pool already, nothing to decide.
+    Unowned,
+    Won,
+    /// An open deal at or past the exempting stage.
+    OpenDeal,
+    /// Claimed recently; not recycled before `until`.
+    Protected { until: Millis },
+    Recycle { reason: RecycleReason, since: Millis },
+    Remind { reason: RecycleReason, at: Millis, in_days: i64 },
+    Fine { next_deadline: Option<Millis> },
+}
+
+impl PoolRules {
+    pub fn pool_for(&self, c: &Customer) -> Option<&PoolDef> {
+        self.pools.iter().find(|p| {
+            (p.regions.is_empty() || c.region.as_ref().is_some_and(|r| p.regions.contains(r))) && (p.tiers.is_empty() || c.tier.is_some_and(|t| p.tiers.contains(&t)))
+        })
+    }
+
+    /// Local midnight at or before `now`.
+    pub fn day_start(&self, now: Millis) -> Millis {
+        let offset = i64::from(self.utc_offset_minutes) * 60_000;
+        (now + offset).div_euclid(DAY_MS) * DAY_MS - offset
+    }
+
+    pub fn validate(&self, stages: &[StageDef]) -> Result<(), Vec<FieldError>> {
+        let mut errors = Vec::new();
+        if self.pools.is_empty() {
+            errors.push(FieldError::new("pools", "too_few", "at least one pool"));
+        }
+        if !(-720..=840).contains(&self.utc_offset_minutes) {
+            errors.push(FieldError::new("utc_offset_minutes", "out_of_range", "-720 to 840"));
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for (i, p) in self.pools.iter().enumerate() {
+            if !crate::ids::is_valid_slug(&p.key) || !seen.insert(p.key.clone()) {
+                errors.push(FieldError::new(format!("pools[{i}].key"), "invalid_key", "a unique key"));
+            }
+            if let Some(stage) = &p.exempt_from_stage {
+                if !stages.iter().any(|s| &s.key == stage) {
+                    errors.push(FieldError::new(format!("pools[{i}].exempt_from_stage"), "not_in_list", format!("{stage} is not a stage")));
+                }
+            }
+            if p.daily_claim_limit > 10_000 || p.holding_cap > 100_000 || p.cooldown_days > 3650 || p.protection_days > 3650 || p.remind_days_before > 365 {
+                errors.push(FieldError::new(format!("pools[{i}]"), "out_of_range", "limits out of range"));
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// What is due for an owned customer at `now`. `owned_since` is when the current owner
+/// got it (claim, allocation, creation).
+pub fn due(pool: &PoolDef, stages: &[StageDef], c: &Customer, owned_since: Millis, now: Millis) -> Due {
+    if c.owner.is_none() {
+        return Due::Unowned;
+    }
+    let terminal = stages.iter().find(|s| s.key == c.stage).and_then(|s| s.terminal);
+    if terminal == Some(Terminal::Won) || c.won_at.is_some() {
+        return Due::Won;
+    }
+    if terminal.is_none() {
+        let position = |key: &str| stages.iter().position(|s| s.key == key);
+        if let (Some(at), Some(from)) = (position(&c.stage), pool.exempt_from_stage.as_deref().and_then(position)) {
+            if at >= from {
+                return Due::OpenDeal;
+            }
+        }
+    }
+    let protected_until = owned_since + i64::from(pool.protection_days) * DAY_MS;
+    if now < protected_until {
+        return Due::Protected { until: protected_until };
+    }
+    let days = |d: u32| i64::from(d) * DAY_MS;
+    let follow_up_days = pool.recycle_without_follow_up_days.for_tier(c.tier);
+    let deal_days = pool.recycle_without_deal_days.for_tier(c.tier);
+    let last_touch = c.last_follow_up_at.map_or(owned_since, |f| f.max(owned_since));
+    let deadlines = [
+        (follow_up_days > 0).then(|| (last_touch + days(follow_up_days), RecycleReason::NoFollowUp)),
+        (deal_days > 0).then(|| (owned_since + days(deal_days), RecycleReason::NoDeal)),
+    ];
+    let Some((deadline, reason)) = deadlines.into_iter().flatten().min_by_key(|(at, _)| *at) else {
+        return Due::Fine { next_deadline: None };
+    };
+    let deadline = deadline.max(protected_until);
+    if now >= deadline {
+        Due::Recycle { reason, since: deadline }
+    } else if now >= deadline - days(pool.remind_days_before) {
+        Due::Remind { reason, at: deadline, in_days: (deadline - now + DAY_MS - 1) / DAY_MS }
+    } else {
+        Due::Fine { next_deadline: Some(deadline) }
+    }
+}
+
+/// What the database says about a rep and a customer when a claim is tried.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClaimState {
+    pub already_owned: bool,
+    pub claims_today: u32,
+    pub held: u32,
+    /// When this rep last lost this customer (released or recycled), if ever.
+    pub lost_it_at: Option<Millis>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ClaimRefusal {
+    /// `already_owned`, `claim_limit`, `holding_cap` or `cooldown`.
+    pub code: String,
+    pub message: String,
+    pub claims_left_today: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cooldown_until: Option<Millis>,
+}
+
+/// Why a claim fails, in the order a person would want to hear it; `None` if it may go.
+pub fn claim_refusal(pool: &PoolDef, state: &ClaimState, now: Millis) -> Option<ClaimRefusal> {
+    let left = pool.daily_claim_limit.saturating_sub(state.claims_today);
+    let refuse = |code: &str, message: String, cooldown_until| Some(ClaimRefusal { code: code.into(), message, claims_left_today: left, cooldown_until });
+    if state.already_owned {
+        return refuse("already_owned", "someone claimed this customer first (已被他人领取)".into(), None);
+    }
+    if left == 0 {
+        return refuse("claim_limit", format!("daily claim limit of {} reached; 0 left today (今日还可领取 0 个)", pool.daily_claim_limit), None);
+    }
+    if state.held >= pool.holding_cap {
+        return refuse("holding_cap", format!("you hold {} customers, the cap is {} (保有量已满); {left} claims left today", state.held, pool.holding_cap), None);
+    }
+    if let Some(lost) = state.lost_it_at {
+        let until = lost + i64::from(pool.cooldown_days) * DAY_MS;
+        if now < until {
+            return refuse("cooldown", format!("you gave this customer up recently; you may claim it again after the cool-down (冷静期); {left} claims left today"), Some(until));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::TenantSettings;
+
+    const NOW: Millis = 1_780_000_000_000;
+
+    fn customer(stage: &str, tier: Option<Tier>, last_follow_up_days_ago: Option<i64>) -> Customer {
+        let mut c: Customer = serde_json::from_value(serde_json::json!({
+            "id": "c1", "name": "x", "stage": stage, "owner": "r1", "created_by": "r1", "created_at": 0, "updated_at": 0, "version": 1
+        }))
+        .unwrap();
+        c.tier = tier;
+        c.last_follow_up_at = last_follow_up_days_ago.map(|d| NOW - d * DAY_MS);
+        c
+    }
+
+    fn check(stage: &str, tier: Option<Tier>, follow_up: Option<i64>, owned_days_ago: i64) -> Due {
+        let rules = PoolRules::default();
+        let stages = TenantSettings::default().stages;
+        due(&rules.pools[0], &stages, &customer(stage, tier, follow_up), NOW - owned_days_ago * DAY_MS, NOW)
+    }
+
+    #[test]
+    fn due_decisions() {
+        assert_eq!(check("won", None, None, 400), Due::Won);
+        assert_eq!(check("negotiation", None, None, 400), Due::OpenDeal);
+        assert!(matches!(check("lead", None, None, 3), Due::Protected { .. }));
+        assert!(matches!(check("lead", Some(Tier::Regular), Some(15), 60), Due::Recycle { reason: RecycleReason::NoFollowUp, .. }));
+        assert!(matches!(check("lead", Some(Tier::Key), Some(15), 60), Due::Fine { .. }), "key accounts get 30 days");
+        assert_eq!(check("lead", Some(Tier::Regular), Some(12), 60), Due::Remind { reason: RecycleReason::NoFollowUp, at: NOW + 2 * DAY_MS, in_days: 2 });
+        assert!(matches!(check("proposal", Some(Tier::Regular), Some(1), 91), Due::Recycle { reason: RecycleReason::NoDeal, .. }));
+        assert!(matches!(check("lost", Some(Tier::Regular), None, 20), Due::Recycle { .. }), "a lost deal is not an open one");
+        // Never followed up: the clock starts at the claim, after the protection period.
+        assert!(matches!(check("lead", Some(Tier::Regular), None, 10), Due::Fine { .. }));
+    }
+
+    #[test]
+    fn claim_refusals_in_order() {
+        let pool = &PoolRules::default().pools[0];
+        let ok = ClaimState { already_owned: false, claims_today: 3, held: 10, lost_it_at: None };
+        assert_eq!(claim_refusal(pool, &ok, NOW), None);
+        let code = |s: ClaimState| claim_refusal(pool, &s, NOW).map(|r| (r.code, r.claims_left_today));
+        assert_eq!(code(ClaimState { already_owned: true, ..ok }), Some(("already_owned".into(), 7)));
+        assert_eq!(code(ClaimState { claims_today: 10, ..ok }), Some(("claim_limit".into(), 0)));
+        assert_eq!(code(ClaimState { held: 200, ..ok }), Some(("holding_cap".into(), 7)));
+        assert_eq!(code(ClaimState { lost_it_at: Some(NOW - DAY_MS), ..ok }), Some(("cooldown".into(), 7)));
+        assert_eq!(code(ClaimState { lost_it_at: Some(NOW - 8 * DAY_MS), ..ok }), None);
+        assert!(claim_refusal(pool, &ClaimState { claims_today: 10, ..ok }, NOW).unwrap().message.contains("今日还可领取 0 个"));
+    }
+
+    #[test]
+    fn local_day_starts_at_local_midnight() {
+        let rules = PoolRules::default();
+        // 2026-03-05 00:30 in Shanghai is 2026-03-04 16:30 UTC.
+        let local_half_past_midnight = crate::time::days_from_civil(2026, 3, 4) * DAY_MS + 16 * 3_600_000 + 30 * 60_000;
+        assert_eq!(rules.day_start(local_half_past_midnight), crate::time::days_from_civil(2026, 3, 4) * DAY_MS + 16 * 3_600_000);
+        assert_eq!(PoolRules::default().validate(&TenantSettings::default().stages), Ok(()));
+    }
+}
