@@ -59,6 +59,10 @@ fn ms(v: f64) -> Millis {
 }
 
 impl Row {
+    pub fn is_unowned(&self) -> bool {
+        self.owner_id.is_none()
+    }
+
     pub fn into_customer(self) -> (Customer, Option<String>) {
         let customer = Customer {
             id: self.id,

@@ -233,6 +233,13 @@ pub async fn fetch_visible(ctx: &Ctx, id: &str) -> ApiResult<Option<Row>> {
     db::first::<Row>(&ctx.db, &sql, &[Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::from(id)]).await
 }
 
+/// Reads one live customer of the tenant whatever its owner: for decisions that must not
+/// depend on visibility (which pool's limits apply to a claim), never for answering.
+pub async fn fetch_in_tenant(ctx: &Ctx, id: &str) -> ApiResult<Option<Row>> {
+    let sql = format!("{SELECT} WHERE c.tenant_id = ?1 AND c.id = ?2 AND c.deleted_at IS NULL");
+    db::first::<Row>(&ctx.db, &sql, &[Arg::from(&ctx.caller.tenant), Arg::from(id)]).await
+}
+
 fn not_found(id: &str) -> ApiError {
     ApiError::NotFound(format!("no customer {id}"))
 }

@@ -24,6 +24,8 @@ pub enum ApiError {
     Stale { current_version: i64 },
     /// 409 with a specific code.
     Conflict { code: &'static str, message: String },
+    /// 409 decided by a shared rule, with its code and details (claim refusals).
+    Refused { code: String, message: String, details: serde_json::Value },
     /// 413.
     TooLarge(String),
     /// 415.
@@ -42,7 +44,7 @@ impl ApiError {
             ApiError::NotFound(_) => 404,
             ApiError::MethodNotAllowed => 405,
             ApiError::BadRequest { .. } | ApiError::Invalid(_) => 400,
-            ApiError::Duplicate(_) | ApiError::Stale { .. } | ApiError::Conflict { .. } => 409,
+            ApiError::Duplicate(_) | ApiError::Stale { .. } | ApiError::Conflict { .. } | ApiError::Refused { .. } => 409,
             ApiError::TooLarge(_) => 413,
             ApiError::UnsupportedMedia(_) => 415,
             ApiError::Internal(_) => 500,
@@ -50,6 +52,9 @@ impl ApiError {
     }
 
     pub fn body(&self) -> ErrorBody {
+        if let ApiError::Refused { code, message, details } = self {
+            return ErrorBody { error: ErrorDetail { code: code.clone(), message: message.clone(), details: Some(details.clone()) } };
+        }
         let (code, message, details) = match self {
             ApiError::Unauthorized(m) => ("unauthorized", m.clone(), None),
             ApiError::Forbidden(m) => ("forbidden", m.clone(), None),
@@ -75,6 +80,7 @@ impl ApiError {
                 Some(serde_json::json!({ "current_version": current_version })),
             ),
             ApiError::Conflict { code, message } => (*code, message.clone(), None),
+            ApiError::Refused { .. } => ("conflict", String::new(), None),
             ApiError::TooLarge(m) => ("too_large", m.clone(), None),
             ApiError::UnsupportedMedia(m) => ("unsupported_media_type", m.clone(), None),
             ApiError::Internal(_) => ("internal", "an internal error occurred; it has been logged".into(), None),

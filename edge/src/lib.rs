@@ -16,6 +16,7 @@ mod http;
 mod import;
 mod meta;
 mod openapi;
+mod pool;
 mod reps;
 mod routes;
 
@@ -75,6 +76,11 @@ async fn handle(req: &mut Request, env: Env) -> ApiResult<(Response, Vec<String>
         Endpoint::PutAllocationRules => allocations::put_rules(&ctx, req).await,
         Endpoint::PreviewAllocation => allocations::preview(&ctx, req).await,
         Endpoint::ApplyAllocation => allocations::apply(&ctx, req).await,
+        Endpoint::ClaimCustomer => pool::claim(&ctx, id).await,
+        Endpoint::ReleaseCustomer => pool::release(&ctx, req, id).await,
+        Endpoint::GetPoolRules => pool::get_rules(&ctx).await,
+        Endpoint::PutPoolRules => pool::put_rules(&ctx, req).await,
+        Endpoint::Audit => pool::audit(&ctx, req).await,
     };
     let allowed = ctx.settings().await.map(|s| s.allowed_origins).unwrap_or_default();
     match response {

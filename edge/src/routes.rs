@@ -5,6 +5,7 @@
 use schemars::{generate::SchemaGenerator, JsonSchema, Schema};
 use shared::api::*;
 use shared::allocation::AllocationRules;
+use shared::pool::{AuditList, PoolRules, ReleaseInput};
 use shared::reps::{RepInput, RepList, RepPatch, RepView};
 use shared::settings::TenantSettings;
 
@@ -30,6 +31,11 @@ pub enum Endpoint {
     PutAllocationRules,
     PreviewAllocation,
     ApplyAllocation,
+    ClaimCustomer,
+    ReleaseCustomer,
+    GetPoolRules,
+    PutPoolRules,
+    Audit,
 }
 
 pub type SchemaFn = fn(&mut SchemaGenerator) -> Schema;
@@ -61,6 +67,7 @@ pub struct Route {
 }
 
 const NO_QUERY: &[(&str, &str)] = &[];
+const AUDIT_QUERY: &[(&str, &str)] = &[("customer", "the customer's id (required)")];
 const IMPORT_QUERY: &[(&str, &str)] = &[
     ("dry_run", "true: validate and report every bad row, write nothing"),
     ("to_pool", "true: imported customers go to the public pool instead of the importer"),
@@ -88,6 +95,11 @@ pub static ROUTES: &[Route] = &[
     Route { method: "PUT", path: "/api/v1/allocation/rules", endpoint: Endpoint::PutAllocationRules, public: false, summary: "Replace the allocation rules (admin; `version` must match)", query: NO_QUERY, request: Body::Json(schema::<AllocationRules>), status: 200, response: Body::Json(schema::<AllocationRules>) },
     Route { method: "POST", path: "/api/v1/allocations/preview", endpoint: Endpoint::PreviewAllocation, public: false, summary: "Dry run: assignments with explanations and the distribution; writes nothing (manager, admin)", query: NO_QUERY, request: Body::Json(schema::<AllocationRequest>), status: 200, response: Body::Json(schema::<AllocationResponse>) },
     Route { method: "POST", path: "/api/v1/allocations", endpoint: Endpoint::ApplyAllocation, public: false, summary: "Allocate and apply in one batch; customers that gained an owner meanwhile are skipped, never overwritten (manager, admin)", query: NO_QUERY, request: Body::Json(schema::<AllocationRequest>), status: 200, response: Body::Json(schema::<AllocationResponse>) },
+    Route { method: "POST", path: "/api/v1/customers/{id}/claim", endpoint: Endpoint::ClaimCustomer, public: false, summary: "Claim a pool customer (领取): one conditional statement; 409 `already_owned`, `claim_limit`, `holding_cap` or `cooldown` says what is left", query: NO_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<CustomerView>) },
+    Route { method: "POST", path: "/api/v1/customers/{id}/release", endpoint: Endpoint::ReleaseCustomer, public: false, summary: "Release a customer to the pool (退回) with a reason code (owner or their manager); starts the cool-down", query: NO_QUERY, request: Body::Json(schema::<ReleaseInput>), status: 200, response: Body::Json(schema::<CustomerView>) },
+    Route { method: "GET", path: "/api/v1/pool/rules", endpoint: Endpoint::GetPoolRules, public: false, summary: "Pool rules: recycle days by tier, exemptions, reminders, daily claim limit, holding cap, cool-down, protection", query: NO_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<PoolRules>) },
+    Route { method: "PUT", path: "/api/v1/pool/rules", endpoint: Endpoint::PutPoolRules, public: false, summary: "Replace the pool rules (admin; `version` must match)", query: NO_QUERY, request: Body::Json(schema::<PoolRules>), status: 200, response: Body::Json(schema::<PoolRules>) },
+    Route { method: "GET", path: "/api/v1/audit", endpoint: Endpoint::Audit, public: false, summary: "Ownership history of a customer: who, from, to, why, rule, when", query: AUDIT_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<AuditList>) },
 ];
 
 pub enum Match<'a> {

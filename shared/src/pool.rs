@@ -98,6 +98,66 @@ impl Default for PoolRules {
     }
 }
 
+/// Reasons a rep may give for releasing a customer (退回原因).
+pub const RELEASE_REASONS: &[&str] = &["not_interested", "unreachable", "wrong_info", "duplicate", "no_budget", "other"];
+
+/// `POST /customers/{id}/release` body.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReleaseInput {
+    /// One of `not_interested`, `unreachable`, `wrong_info`, `duplicate`, `no_budget`, `other`.
+    pub reason_code: String,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+impl ReleaseInput {
+    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut errors = Vec::new();
+        if !RELEASE_REASONS.contains(&self.reason_code.as_str()) {
+            errors.push(FieldError::new("reason_code", "not_in_list", RELEASE_REASONS.join(", ")));
+        }
+        if self.note.as_ref().is_some_and(|n| n.chars().count() > 500) {
+            errors.push(FieldError::new("note", "too_long", "at most 500 characters"));
+        }
+        if self.reason_code == "other" && self.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
+            errors.push(FieldError::new("note", "required", "say why when the reason is other"));
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// One ownership change, as the audit trail shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct AuditEvent {
+    pub seq: i64,
+    pub customer: String,
+    pub actor: String,
+    /// `create`, `import`, `allocate`, `claim`, `release`, `delete`, …
+    pub action: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    pub at: Millis,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct AuditList {
+    pub items: Vec<AuditEvent>,
+}
+
 /// Why a customer goes back to the pool.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

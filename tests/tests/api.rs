@@ -94,6 +94,9 @@ fn main() {
         .case("allocation_apply_and_racing_applies", allocation_apply)
         .case("round_robin_cursor_persists_across_runs", round_robin)
         .case("intake_allocation_names_the_rep_and_why", intake)
+        .case("claim_release_cooldown_and_audit", claim_release)
+        .case("fifty_simultaneous_claims_one_winner", fifty_claims)
+        .case("claim_storm_respects_daily_limit", claim_storm)
         .case("restart_durability", restart)
         .run(&mut world);
     drop(world);
@@ -644,4 +647,125 @@ fn intake(w: &mut World) {
     assert!(alloc["runner_up"]["rep"].is_string());
     let conflicting = w.chen.post("/api/v1/customers", &json!({"name": "x", "allocate": true, "owner": null}));
     assert_eq!(conflicting.code(), "invalid");
+}
+
+fn rep_api(w: &World, id: &str) -> Api {
+    let created = w.admin.post("/api/v1/reps", &json!({"id": id, "name": format!("压测{id}"), "level": "junior", "capacity": 500}));
+    assert!(created.status == 201 || created.code() == "exists", "{}", created.text);
+    w.server.api(&w.server.token("demo", id, Role::Rep))
+}
+
+fn claim_release(w: &mut World) {
+    let ids = make_pool(w, "领取客户", 3, 15900000000);
+    let first = w.chen.send("POST", &format!("/api/v1/customers/{}/claim", ids[0]), "application/json", b"");
+    assert_eq!(first.status, 200, "{}", first.text);
+    assert_eq!((first.body["owner"].as_str(), first.body["masked"].as_bool()), (Some("rep-chen"), Some(false)));
+    assert!(first.body["phone"].as_str().unwrap().chars().all(|c| c.is_ascii_digit()), "contacts unmasked once claimed");
+    let again = w.wang.send("POST", &format!("/api/v1/customers/{}/claim", ids[1]), "application/json", b"");
+    assert_eq!(again.status, 200);
+    let taken = w.chen.send("POST", &format!("/api/v1/customers/{}/claim", ids[1]), "application/json", b"");
+    assert_eq!((taken.status, taken.code()), (409, "already_owned"), "{}", taken.text);
+    assert!(!taken.text.contains("rep-wang") && !taken.text.contains("领取客户"), "a refusal leaks nothing of the record");
+    // Release needs a valid reason; then the cool-down keeps the same rep away.
+    let bad = w.chen.post(&format!("/api/v1/customers/{}/release", ids[0]), &json!({"reason_code": "bored"}));
+    assert_eq!((bad.status, bad.code()), (400, "invalid"));
+    assert_eq!(w.wang.post(&format!("/api/v1/customers/{}/release", ids[0]), &json!({"reason_code": "unreachable"})).status, 404);
+    let released = w.chen.post(&format!("/api/v1/customers/{}/release", ids[0]), &json!({"reason_code": "unreachable", "note": "空号"}));
+    assert_eq!((released.status, released.body["owner"].is_null()), (200, true), "{}", released.text);
+    let back = w.chen.send("POST", &format!("/api/v1/customers/{}/claim", ids[0]), "application/json", b"");
+    assert_eq!((back.status, back.code()), (409, "cooldown"), "{}", back.text);
+    assert!(back.body["error"]["details"]["cooldown_until"].is_i64());
+    assert_eq!(w.wang.send("POST", &format!("/api/v1/customers/{}/claim", ids[0]), "application/json", b"").status, 200);
+    // The audit trail tells the story in order.
+    let trail = w.manager.get(&format!("/api/v1/audit?customer={}", ids[0])).body;
+    let story: Vec<(String, Option<String>, Option<String>)> = trail["items"].as_array().unwrap().iter()
+        .map(|e| (e["action"].as_str().unwrap().to_string(), e["from"].as_str().map(String::from), e["to"].as_str().map(String::from))).collect();
+    assert_eq!(story, vec![
+        ("import".to_string(), None, None),
+        ("claim".to_string(), None, Some("rep-chen".to_string())),
+        ("release".to_string(), Some("rep-chen".to_string()), None),
+        ("claim".to_string(), None, Some("rep-wang".to_string())),
+    ]);
+    assert!(trail["items"][2]["reason"].as_str().unwrap().contains("unreachable"));
+    assert_eq!(w.acme.get(&format!("/api/v1/audit?customer={}", ids[0])).status, 404);
+}
+
+fn fifty_claims(w: &mut World) {
+    let ids = make_pool(w, "抢单客户", 1, 16000000000);
+    let reps: Vec<Api> = (0..50).map(|i| rep_api(w, &format!("racer-{i:02}"))).collect();
+    let barrier = std::sync::Arc::new(std::sync::Barrier::new(reps.len()));
+    let handles: Vec<_> = reps
+        .into_iter()
+        .map(|api| {
+            let path = format!("/api/v1/customers/{}/claim", ids[0]);
+            let barrier = barrier.clone();
+            std::thread::spawn(move || {
+                barrier.wait();
+                let a = api.send("POST", &path, "application/json", b"");
+                (a.status, a.code().to_string())
+            })
+        })
+        .collect();
+    let answers: Vec<(u16, String)> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    let wins = answers.iter().filter(|(s, _)| *s == 200).count();
+    let lost = answers.iter().filter(|(s, c)| *s == 409 && c == "already_owned").count();
+    assert_eq!((wins, lost), (1, 49), "{answers:?}");
+    let trail = w.admin.get(&format!("/api/v1/audit?customer={}", ids[0])).body;
+    let claims = trail["items"].as_array().unwrap().iter().filter(|e| e["action"] == json!("claim")).count();
+    assert_eq!(claims, 1, "exactly one audit event for the one winner");
+}
+
+fn claim_storm(w: &mut World) {
+    let ids = make_pool(w, "风暴客户", 100, 16100000000);
+    let reps: Vec<(String, Api)> = (0..20).map(|i| { let id = format!("storm-{i:02}"); (id.clone(), rep_api(w, &id)) }).collect();
+    let barrier = std::sync::Arc::new(std::sync::Barrier::new(reps.len()));
+    let handles: Vec<_> = reps
+        .into_iter()
+        .enumerate()
+        .map(|(i, (id, api))| {
+            let targets: Vec<String> = (0..30).map(|k| ids[(i * 7 + k * 3) % ids.len()].clone()).collect();
+            let barrier = barrier.clone();
+            std::thread::spawn(move || {
+                barrier.wait();
+                let mut won = Vec::new();
+                let mut codes = Vec::new();
+                for t in targets {
+                    let a = api.send("POST", &format!("/api/v1/customers/{t}/claim"), "application/json", b"");
+                    if a.status == 200 {
+                        won.push(t);
+                    } else {
+                        codes.push(a.code().to_string());
+                    }
+                }
+                (id, won, codes)
+            })
+        })
+        .collect();
+    let results: Vec<(String, Vec<String>, Vec<String>)> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    let mut owners = std::collections::HashMap::new();
+    for (rep, won, codes) in &results {
+        assert!(won.len() <= 10, "{rep} claimed {} (> daily limit 10)", won.len());
+        assert!(codes.iter().all(|c| c == "already_owned" || c == "claim_limit" || c == "not_found"), "{rep}: {codes:?}");
+        for c in won {
+            assert!(owners.insert(c.clone(), rep.clone()).is_none(), "{c} won twice");
+        }
+    }
+    for (customer, rep) in &owners {
+        assert_eq!(w.admin.get(&format!("/api/v1/customers/{customer}")).body["owner"].as_str(), Some(rep.as_str()));
+    }
+    let mut audited = 0;
+    for id in &ids {
+        audited += w.admin.get(&format!("/api/v1/audit?customer={id}")).body["items"].as_array().unwrap().iter().filter(|e| e["action"] == json!("claim")).count();
+    }
+    assert_eq!(audited, owners.len(), "audit events = successful claims");
+    // A rep past the daily limit hears what is left.
+    let extra = make_pool(w, "限额客户", 11, 16200000000);
+    let api = rep_api(w, "limit-rep");
+    for id in &extra[..10] {
+        assert_eq!(api.send("POST", &format!("/api/v1/customers/{id}/claim"), "application/json", b"").status, 200);
+    }
+    let refused = api.send("POST", &format!("/api/v1/customers/{}/claim", extra[10]), "application/json", b"");
+    assert_eq!((refused.status, refused.code()), (409, "claim_limit"), "{}", refused.text);
+    assert!(refused.body["error"]["message"].as_str().unwrap().contains("今日还可领取 0 个"));
+    assert_eq!(refused.body["error"]["details"]["claims_left_today"], json!(0));
 }

@@ -1,0 +1,201 @@
+//! The public pool (公海): claim and release, pool rules, and the audit trail.
+//!
+//! A claim is one conditional `UPDATE` — unowned, under the daily limit (claims counted
+//! from the audit trail since local midnight), under the holding cap, out of cool-down —
+//! followed in the same batch by its audit row, inserted only if the update changed a
+//! row. Whatever the timing, exactly one of many racing claims wins; the losers' 409 is
+//! explained by `shared::pool::claim_refusal` from a second read.
+
+use serde::Deserialize;
+use shared::pool::{claim_refusal, AuditEvent, AuditList, ClaimState, PoolRules, ReleaseInput};
+use shared::time::DAY_MS;
+use worker::{Request, Response};
+
+use crate::context::Ctx;
+use crate::customer_sql as sql;
+use crate::customers::fetch_visible;
+use crate::db::{self, Arg};
+use crate::error::{ApiError, ApiResult};
+use crate::http::{json, query_pairs, read_json};
+
+fn rules_key(tenant: &str) -> String {
+    format!("pool-rules:{tenant}")
+}
+
+pub async fn rules(ctx: &Ctx) -> ApiResult<PoolRules> {
+    let kv = ctx.env.kv("SETTINGS")?;
+    match kv.get(&rules_key(&ctx.caller.tenant)).text().await? {
+        Some(text) => serde_json::from_str(&text).map_err(|e| ApiError::Internal(format!("stored pool rules: {e}"))),
+        None => Ok(PoolRules::default()),
+    }
+}
+
+pub async fn get_rules(ctx: &Ctx) -> ApiResult<Response> {
+    Ok(json(200, &rules(ctx).await?))
+}
+
+pub async fn put_rules(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
+    if ctx.caller.role != shared::ids::Role::Admin {
+        return Err(ApiError::Forbidden("only admins change pool rules".into()));
+    }
+    let mut next: PoolRules = read_json(req).await?;
+    let settings = ctx.settings().await?;
+    next.validate(&settings.stages).map_err(ApiError::Invalid)?;
+    let current = rules(ctx).await?;
+    if next.version != current.version {
+        return Err(ApiError::Conflict { code: "stale", message: format!("pool rules are at version {}, not {}", current.version, next.version) });
+    }
+    next.version = current.version + 1;
+    ctx.env.kv("SETTINGS")?.put(&rules_key(&ctx.caller.tenant), serde_json::to_string(&next)?)?.execute().await?;
+    Ok(json(200, &next))
+}
+
+pub async fn claim(ctx: &Ctx, id: &str) -> ApiResult<Response> {
+    let settings = ctx.settings().await?;
+    let rules = rules(ctx).await?;
+    // Racing claimants must hear `already_owned`, not 404, so this read ignores visibility;
+    // it only picks the pool whose limits apply, and reveals nothing of the record.
+    let row = crate::customers::fetch_in_tenant(ctx, id).await?.ok_or_else(|| ApiError::NotFound(format!("no customer {id}")))?;
+    let (customer, _) = row.into_customer();
+    let pool = rules.pool_for(&customer).ok_or_else(|| ApiError::Conflict { code: "no_pool", message: "no pool takes this customer".into() })?;
+    let day_start = rules.day_start(ctx.now);
+    let cooldown_start = ctx.now - i64::from(pool.cooldown_days) * DAY_MS;
+    let args = [
+        Arg::from(&ctx.caller.tenant),
+        Arg::from(&ctx.caller.user),
+        Arg::from(id),
+        Arg::Int(ctx.now),
+        Arg::Int(day_start),
+        Arg::Int(i64::from(pool.daily_claim_limit)),
+        Arg::Int(i64::from(pool.holding_cap)),
+        Arg::Int(cooldown_start),
+    ];
+    let update = db::stmt(
+        &ctx.db,
+        "UPDATE customers SET owner_id = ?2, owned_since = ?4, updated_at = ?4, version = version + 1 \
+         WHERE tenant_id = ?1 AND id = ?3 AND owner_id IS NULL AND deleted_at IS NULL \
+         AND (SELECT count(*) FROM audit_events a WHERE a.tenant_id = ?1 AND a.actor_id = ?2 AND a.action = 'claim' AND a.at >= ?5) < ?6 \
+         AND (SELECT count(*) FROM customers h WHERE h.tenant_id = ?1 AND h.owner_id = ?2 AND h.deleted_at IS NULL) < ?7 \
+         AND NOT EXISTS (SELECT 1 FROM audit_events r WHERE r.tenant_id = ?1 AND r.customer_id = ?3 AND r.from_owner = ?2 \
+                         AND r.action IN ('release', 'recycle') AND r.at >= ?8)",
+        &args,
+    )?;
+    let audit = db::stmt(
+        &ctx.db,
+        "INSERT INTO audit_events (tenant_id, customer_id, actor_id, action, from_owner, to_owner, reason, rule, at) \
+         SELECT ?1, ?3, ?2, 'claim', NULL, ?2, 'claimed from the pool', ?5, ?4 WHERE changes() = 1",
+        &[Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::from(id), Arg::Int(ctx.now), Arg::from(format!("pool:{}@v{}", pool.key, rules.version))],
+    )?;
+    let results = db::batch(&ctx.db, vec![update, audit]).await?;
+    if results.first().map(db::changes) == Some(1) {
+        let row = fetch_visible(ctx, id).await?.ok_or_else(|| ApiError::Internal("claimed customer not readable".into()))?;
+        return Ok(json(200, &row.into_view(&ctx.caller, &settings, ctx.now)));
+    }
+    // Lost: read the state and let the shared rule say why.
+    #[derive(Deserialize)]
+    struct State {
+        owned: f64,
+        claims: f64,
+        held: f64,
+        lost_at: Option<f64>,
+    }
+    let state = db::first::<State>(
+        &ctx.db,
+        "SELECT (SELECT count(*) FROM customers WHERE tenant_id = ?1 AND id = ?3 AND owner_id IS NOT NULL) AS owned, \
+         (SELECT count(*) FROM audit_events WHERE tenant_id = ?1 AND actor_id = ?2 AND action = 'claim' AND at >= ?4) AS claims, \
+         (SELECT count(*) FROM customers WHERE tenant_id = ?1 AND owner_id = ?2 AND deleted_at IS NULL) AS held, \
+         (SELECT max(at) FROM audit_events WHERE tenant_id = ?1 AND customer_id = ?3 AND from_owner = ?2 AND action IN ('release', 'recycle')) AS lost_at",
+        &[Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::from(id), Arg::Int(day_start)],
+    )
+    .await?
+    .ok_or_else(|| ApiError::Internal("claim state".into()))?;
+    let state = ClaimState { already_owned: state.owned > 0.0, claims_today: state.claims as u32, held: state.held as u32, lost_it_at: state.lost_at.map(|v| v as i64) };
+    let refusal = claim_refusal(pool, &state, ctx.now).unwrap_or_else(|| shared::pool::ClaimRefusal {
+        code: "already_owned".into(),
+        message: "someone claimed this customer first (已被他人领取)".into(),
+        claims_left_today: pool.daily_claim_limit.saturating_sub(state.claims_today),
+        cooldown_until: None,
+    });
+    Err(ApiError::Refused { code: refusal.code.clone(), message: refusal.message.clone(), details: serde_json::to_value(&refusal)? })
+}
+
+pub async fn release(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Response> {
+    let input: ReleaseInput = read_json(req).await?;
+    input.validate().map_err(ApiError::Invalid)?;
+    let settings = ctx.settings().await?;
+    // The audit row is written first, from the row as it is, under the same conditions
+    // as the update: in one batch both happen or neither does.
+    let condition = format!("c.tenant_id = ?1 AND c.id = ?3 AND c.owner_id IS NOT NULL AND c.deleted_at IS NULL AND {}", sql::editable(&ctx.caller));
+    let reason = match &input.note {
+        Some(note) if !note.trim().is_empty() => format!("{}: {}", input.reason_code, note.trim()),
+        _ => input.reason_code.clone(),
+    };
+    let audit = db::stmt(
+        &ctx.db,
+        &format!(
+            "INSERT INTO audit_events (tenant_id, customer_id, actor_id, action, from_owner, to_owner, reason, rule, at) \
+             SELECT ?1, ?3, ?2, 'release', c.owner_id, NULL, ?4, NULL, ?5 FROM customers c WHERE {condition}"
+        ),
+        &[Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::from(id), Arg::from(reason), Arg::Int(ctx.now)],
+    )?;
+    let update = db::stmt(
+        &ctx.db,
+        &format!("UPDATE customers AS c SET owner_id = NULL, owned_since = NULL, updated_at = ?4, version = version + 1 WHERE {condition}"),
+        &[Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::from(id), Arg::Int(ctx.now)],
+    )?;
+    let results = db::batch(&ctx.db, vec![audit, update]).await?;
+    if results.get(1).map(db::changes) != Some(1) {
+        return match fetch_visible(ctx, id).await? {
+            None => Err(ApiError::NotFound(format!("no customer {id}"))),
+            Some(row) if row.is_unowned() => Err(ApiError::Conflict { code: "not_owned", message: "the customer is already in the pool".into() }),
+            Some(_) => Err(ApiError::Forbidden("only the owner or their manager may release this customer".into())),
+        };
+    }
+    let row = fetch_visible(ctx, id).await?.ok_or_else(|| ApiError::Internal("released customer not readable".into()))?;
+    Ok(json(200, &row.into_view(&ctx.caller, &settings, ctx.now)))
+}
+
+/// `GET /audit?customer=ID`: the ownership history of a customer the caller may see.
+pub async fn audit(ctx: &Ctx, req: &Request) -> ApiResult<Response> {
+    let pairs = query_pairs(req)?;
+    let customer = pairs
+        .iter()
+        .find(|(k, _)| k == "customer")
+        .map(|(_, v)| v.clone())
+        .ok_or_else(|| ApiError::Invalid(vec![shared::validate::FieldError::new("customer", "required", "?customer=ID")]))?;
+    if let Some((k, _)) = pairs.iter().find(|(k, _)| k != "customer") {
+        return Err(ApiError::Invalid(vec![shared::validate::FieldError::new(k.clone(), "invalid", "unknown query parameter")]));
+    }
+    // Visible customers only; deleted ones stay auditable by managers and admins.
+    let visible = fetch_visible(ctx, &customer).await?.is_some();
+    if !visible && !ctx.caller.role.is_manager_or_admin() {
+        return Err(ApiError::NotFound(format!("no customer {customer}")));
+    }
+    #[derive(Deserialize)]
+    struct Row {
+        seq: f64,
+        customer_id: String,
+        actor_id: String,
+        action: String,
+        from_owner: Option<String>,
+        to_owner: Option<String>,
+        reason: Option<String>,
+        rule: Option<String>,
+        at: f64,
+    }
+    let rows = db::all::<Row>(
+        &ctx.db,
+        "SELECT seq, customer_id, actor_id, action, from_owner, to_owner, reason, rule, at FROM audit_events \
+         WHERE tenant_id = ?1 AND customer_id = ?2 ORDER BY seq",
+        &[Arg::from(&ctx.caller.tenant), Arg::from(&customer)],
+    )
+    .await?;
+    if rows.is_empty() && !visible {
+        return Err(ApiError::NotFound(format!("no customer {customer}")));
+    }
+    let items = rows
+        .into_iter()
+        .map(|r| AuditEvent { seq: r.seq as i64, customer: r.customer_id, actor: r.actor_id, action: r.action, from: r.from_owner, to: r.to_owner, reason: r.reason, rule: r.rule, at: r.at as i64 })
+        .collect();
+    Ok(json(200, &AuditList { items }))
+}
