@@ -19,7 +19,7 @@ use crate::db::{json_column, Arg};
 pub const SELECT: &str = "SELECT c.id, c.name, c.company, c.contact_name, c.phone, c.email, c.wechat, c.industry, \
      c.region, c.source, c.amount, c.stage, c.tier, c.intent, c.tags, c.custom, c.owner_id, c.collaborators, \
      c.created_by, c.created_at, c.updated_at, c.last_follow_up_at, c.next_follow_up_at, c.won_at, c.lost_at, \
-     c.segment, c.version, u.name AS owner_name \
+     c.segment, c.version, c.owned_since, u.name AS owner_name \
      FROM customers c LEFT JOIN users u ON u.tenant_id = c.tenant_id AND u.id = c.owner_id";
 
 #[derive(Deserialize)]
@@ -51,6 +51,7 @@ pub struct Row {
     lost_at: Option<f64>,
     segment: Option<String>,
     version: f64,
+    owned_since: Option<f64>,
     owner_name: Option<String>,
 }
 
@@ -61,6 +62,11 @@ fn ms(v: f64) -> Millis {
 impl Row {
     pub fn is_unowned(&self) -> bool {
         self.owner_id.is_none()
+    }
+
+    /// When the current owner got the customer (claim, allocation, creation).
+    pub fn owned_since(&self) -> Option<Millis> {
+        self.owned_since.map(ms).or(Some(ms(self.created_at)).filter(|_| self.owner_id.is_some()))
     }
 
     pub fn into_customer(self) -> (Customer, Option<String>) {

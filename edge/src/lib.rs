@@ -17,10 +17,11 @@ mod import;
 mod meta;
 mod openapi;
 mod pool;
+mod recycle;
 mod reps;
 mod routes;
 
-use worker::{event, Context, Env, Request, Response, Result};
+use worker::{event, Context, Env, Request, Response, Result, ScheduleContext, ScheduledEvent};
 
 use crate::context::Ctx;
 use crate::error::{ApiError, ApiResult};
@@ -37,6 +38,15 @@ async fn fetch(mut req: Request, env: Env, _ctx: Context) -> Result<Response> {
         Err(e) => (e.into_response(), Vec::new()),
     };
     Ok(cors::apply(response, origin.as_deref(), &allowed_origins))
+}
+
+/// The Cron Trigger (`[triggers] crons` in wrangler.toml): recycle what is due.
+#[event(scheduled)]
+async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    match recycle::run(&env, context::now_ms()).await {
+        Ok(r) => worker::console_log!("recycle: scanned {}, recycled {}, reminded {}, {} batches", r.scanned, r.recycled, r.reminded, r.batches),
+        Err(e) => worker::console_error!("recycle failed: {e:?}"),
+    }
 }
 
 /// Routes and runs one request; also returns the tenant's allowed embed origins so the
@@ -81,6 +91,7 @@ async fn handle(req: &mut Request, env: Env) -> ApiResult<(Response, Vec<String>
         Endpoint::GetPoolRules => pool::get_rules(&ctx).await,
         Endpoint::PutPoolRules => pool::put_rules(&ctx, req).await,
         Endpoint::Audit => pool::audit(&ctx, req).await,
+        Endpoint::Reminders => pool::reminders(&ctx).await,
     };
     let allowed = ctx.settings().await.map(|s| s.allowed_origins).unwrap_or_default();
     match response {

@@ -199,3 +199,26 @@ pub async fn audit(ctx: &Ctx, req: &Request) -> ApiResult<Response> {
         .collect();
     Ok(json(200, &AuditList { items }))
 }
+
+/// `GET /reminders`: the caller's reminders ("will be recycled in K days"), soonest first.
+pub async fn reminders(ctx: &Ctx) -> ApiResult<Response> {
+    #[derive(Deserialize)]
+    struct Row {
+        customer_id: String,
+        name: String,
+        kind: String,
+        due_at: f64,
+    }
+    let rows = db::all::<Row>(
+        &ctx.db,
+        "SELECT r.customer_id, c.name, r.kind, r.due_at FROM reminders r JOIN customers c ON c.tenant_id = r.tenant_id AND c.id = r.customer_id \
+         WHERE r.tenant_id = ?1 AND r.owner_id = ?2 AND c.owner_id = ?2 AND c.deleted_at IS NULL AND r.due_at >= ?3 ORDER BY r.due_at",
+        &[Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::Int(ctx.now)],
+    )
+    .await?;
+    let items = rows
+        .into_iter()
+        .map(|r| shared::pool::Reminder { customer: r.customer_id, name: r.name, kind: r.kind, due_at: r.due_at as i64, in_days: ((r.due_at as i64 - ctx.now) + DAY_MS - 1) / DAY_MS })
+        .collect();
+    Ok(json(200, &shared::pool::ReminderList { items }))
+}

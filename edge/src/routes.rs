@@ -5,7 +5,7 @@
 use schemars::{generate::SchemaGenerator, JsonSchema, Schema};
 use shared::api::*;
 use shared::allocation::AllocationRules;
-use shared::pool::{AuditList, PoolRules, ReleaseInput};
+use shared::pool::{AuditList, PoolRules, ReleaseInput, ReminderList};
 use shared::reps::{RepInput, RepList, RepPatch, RepView};
 use shared::settings::TenantSettings;
 
@@ -36,6 +36,7 @@ pub enum Endpoint {
     GetPoolRules,
     PutPoolRules,
     Audit,
+    Reminders,
 }
 
 pub type SchemaFn = fn(&mut SchemaGenerator) -> Schema;
@@ -100,6 +101,7 @@ pub static ROUTES: &[Route] = &[
     Route { method: "GET", path: "/api/v1/pool/rules", endpoint: Endpoint::GetPoolRules, public: false, summary: "Pool rules: recycle days by tier, exemptions, reminders, daily claim limit, holding cap, cool-down, protection", query: NO_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<PoolRules>) },
     Route { method: "PUT", path: "/api/v1/pool/rules", endpoint: Endpoint::PutPoolRules, public: false, summary: "Replace the pool rules (admin; `version` must match)", query: NO_QUERY, request: Body::Json(schema::<PoolRules>), status: 200, response: Body::Json(schema::<PoolRules>) },
     Route { method: "GET", path: "/api/v1/audit", endpoint: Endpoint::Audit, public: false, summary: "Ownership history of a customer: who, from, to, why, rule, when", query: AUDIT_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<AuditList>) },
+    Route { method: "GET", path: "/api/v1/reminders", endpoint: Endpoint::Reminders, public: false, summary: "The caller's reminders: customers that will be recycled in K days unless followed up", query: NO_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<ReminderList>) },
 ];
 
 pub enum Match<'a> {

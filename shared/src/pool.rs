@@ -158,6 +158,24 @@ pub struct AuditList {
     pub items: Vec<AuditEvent>,
 }
 
+/// A reminder for a rep.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Reminder {
+    pub customer: String,
+    pub name: String,
+    /// `recycle`: the customer goes back to the pool at `due_at` unless followed up.
+    pub kind: String,
+    pub due_at: Millis,
+    pub in_days: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ReminderList {
+    pub items: Vec<Reminder>,
+}
+
 /// Why a customer goes back to the pool.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

@@ -105,7 +105,7 @@ impl Server {
         let mut cmd = wrangler_command();
         cmd.args(["dev", "--local", "--ip", "127.0.0.1", "--port", &opts.port.to_string(), "--persist-to"])
             .arg(&opts.persist)
-            .args(["--show-interactive-dev-session=false", "--log-level", "warn", "--var", &format!("ALLOT_SECRET:{}", opts.secret)])
+            .args(["--show-interactive-dev-session=false", "--test-scheduled", "--log-level", "warn", "--var", &format!("ALLOT_SECRET:{}", opts.secret)])
             .stdin(Stdio::null())
             .process_group(0);
         if !opts.inherit_output {
@@ -139,6 +139,19 @@ impl Server {
 
     pub fn api(&self, token: &str) -> Api {
         Api { base: self.base.clone(), token: Some(token.to_string()), agent: agent() }
+    }
+
+    /// Fires the Cron Trigger once (wrangler dev --test-scheduled).
+    pub fn trigger_scheduled(&self) -> u16 {
+        let agent = agent();
+        for path in ["/cdn-cgi/handler/scheduled?cron=17+*+*+*+*", "/__scheduled?cron=17+*+*+*+*"] {
+            if let Ok(r) = agent.get(&format!("{}{path}", self.base)).call() {
+                if r.status().as_u16() == 200 {
+                    return 200;
+                }
+            }
+        }
+        0
     }
 
     pub fn anonymous(&self) -> Api {
@@ -300,7 +313,8 @@ pub fn start_test_server(name: &str) -> Server {
     let persist = dir.join("state");
     migrate(&persist).expect("migrations");
     let fixture = dir.join("fixture.sql");
-    std::fs::write(&fixture, seed::fixture_sql(now_ms())).expect("fixture sql");
+    let now = now_ms();
+    std::fs::write(&fixture, format!("{}{}", seed::fixture_sql(now), seed::recycle_fixture_sql(now))).expect("fixture sql");
     execute_sql_file(&persist, &fixture).expect("fixture");
     Server::start(ServerOptions { persist, port: free_port(), secret: TEST_SECRET.into(), inherit_output: false }).expect("server")
 }

@@ -111,6 +111,29 @@ pub fn fixture_sql(now: i64) -> String {
     sql
 }
 
+/// Customers of tenant `acme` whose dates make the recycle job act: one overdue, one to
+/// remind, one won (exempt), one just claimed (protected). Owned by `acme-rep`.
+pub fn recycle_fixture_sql(now: i64) -> String {
+    let day = DAY_MS;
+    let rows = [
+        ("c_acme_overdue", "Overdue Trading", "13911110001", 60 * day, None, "lead", None),
+        ("c_acme_warn", "Warning Foods", "13911110002", 60 * day, Some(12 * day), "contacted", None),
+        ("c_acme_won", "Won Systems", "13911110003", 200 * day, None, "won", Some(100 * day)),
+        ("c_acme_fresh", "Fresh Labs", "13911110004", 3 * day, None, "lead", None),
+    ];
+    let mut sql = String::new();
+    for (id, name, phone, owned_ago, follow_up_ago, stage, won_ago) in rows {
+        let owned = now - owned_ago;
+        sql.push_str(&format!(
+            "INSERT OR IGNORE INTO customers (tenant_id, id, name, phone, stage, tier, owner_id, created_by, created_at, updated_at, owned_since, last_follow_up_at, won_at, version, phone_key) \
+             VALUES ('acme', {}, {}, {}, {}, 'regular', 'acme-rep', 'acme-rep', {owned}, {owned}, {owned}, {}, {}, 1, {});\n",
+            quote(id), quote(name), quote(phone), quote(stage),
+            opt_num(follow_up_ago.map(|a| now - a)), opt_num(won_ago.map(|a| now - a)), quote(phone),
+        ));
+    }
+    sql
+}
+
 const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "罗", "高"];
 const GIVEN: &[&str] = &["伟", "芳", "娜", "敏", "静", "磊", "强", "洋", "艳", "杰", "涛", "明", "超", "秀英", "建国", "晓燕", "志强", "海燕", "俊杰", "子涵"];
 const CITIES: &[&str] = &["上海", "北京", "深圳", "广州", "杭州", "南京", "苏州", "成都", "武汉", "西安", "重庆", "天津", "青岛", "厦门", "长沙", "郑州"];

@@ -97,6 +97,7 @@ fn main() {
         .case("claim_release_cooldown_and_audit", claim_release)
         .case("fifty_simultaneous_claims_one_winner", fifty_claims)
         .case("claim_storm_respects_daily_limit", claim_storm)
+        .case("recycle_job_is_idempotent", recycle)
         .case("restart_durability", restart)
         .run(&mut world);
     drop(world);
@@ -768,4 +769,25 @@ fn claim_storm(w: &mut World) {
     assert_eq!((refused.status, refused.code()), (409, "claim_limit"), "{}", refused.text);
     assert!(refused.body["error"]["message"].as_str().unwrap().contains("今日还可领取 0 个"));
     assert_eq!(refused.body["error"]["details"]["claims_left_today"], json!(0));
+}
+
+fn recycle(w: &mut World) {
+    let acme_rep = w.server.api(&w.server.token("acme", "acme-rep", Role::Rep));
+    let owner = |id: &str| w.acme.get(&format!("/api/v1/customers/{id}")).body["owner"].clone();
+    assert_eq!(owner("c_acme_overdue"), json!("acme-rep"));
+    for _ in 0..2 {
+        assert_eq!(w.server.trigger_scheduled(), 200, "the scheduled handler runs");
+    }
+    assert_eq!(owner("c_acme_overdue"), Value::Null, "overdue: back in the pool");
+    for kept in ["c_acme_warn", "c_acme_won", "c_acme_fresh"] {
+        assert_eq!(owner(kept), json!("acme-rep"), "{kept} stays");
+    }
+    let trail = w.acme.get("/api/v1/audit?customer=c_acme_overdue").body;
+    let recycles: Vec<&Value> = trail["items"].as_array().unwrap().iter().filter(|e| e["action"] == json!("recycle")).collect();
+    assert_eq!(recycles.len(), 1, "run twice, recycled once: {trail}");
+    assert_eq!((recycles[0]["from"].as_str(), recycles[0]["reason"].as_str()), (Some("acme-rep"), Some("no_follow_up")));
+    let reminders = acme_rep.get("/api/v1/reminders").body;
+    let items = reminders["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "one reminder, not two: {reminders}");
+    assert_eq!((items[0]["customer"].as_str(), items[0]["in_days"].as_i64()), (Some("c_acme_warn"), Some(2)));
 }

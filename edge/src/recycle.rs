@@ -1,0 +1,107 @@
+//! The recycle job (回收), run by the Cron Trigger: owned customers that are due go back
+//! to the pool, and owners get "will be recycled in K days" reminders.
+//!
+//! `shared::pool::due` decides for each customer. Each page of customers is written as one
+//! batch; a recycle is `UPDATE … WHERE owner_id = <owner read> AND version = <version
+//! read>`, so a customer that was followed up, transferred or released since the read is
+//! left alone, and its audit row is guarded by `changes() = 1`. Reminders are
+//! `INSERT OR IGNORE` on a unique key. Running the job twice, or again after an
+//! interruption, therefore does no work twice.
+
+use serde::{Deserialize, Serialize};
+use shared::pool::{due, Due, PoolRules};
+use shared::settings::TenantSettings;
+use shared::time::Millis;
+use worker::Env;
+
+use crate::customer_sql::{Row, SELECT};
+use crate::db::{self, Arg};
+use crate::error::ApiResult;
+
+const PAGE: u32 = 500;
+
+#[derive(Default, Serialize)]
+pub struct Report {
+    pub scanned: usize,
+    pub recycled: usize,
+    pub reminded: usize,
+    pub batches: usize,
+}
+
+async fn kv_json<T: for<'de> Deserialize<'de> + Default>(env: &Env, key: &str) -> ApiResult<T> {
+    let kv = env.kv("SETTINGS")?;
+    Ok(match kv.get(key).text().await? {
+        Some(text) => serde_json::from_str(&text).unwrap_or_default(),
+        None => T::default(),
+    })
+}
+
+pub async fn run(env: &Env, now: Millis) -> ApiResult<Report> {
+    let db = env.d1("DB")?;
+    #[derive(Deserialize)]
+    struct Tenant {
+        id: String,
+    }
+    let tenants = db::all::<Tenant>(&db, "SELECT id FROM tenants ORDER BY id", &[]).await?;
+    let mut report = Report::default();
+    for tenant in tenants {
+        let settings: TenantSettings = kv_json(env, &crate::context::settings_key(&tenant.id)).await?;
+        let rules: PoolRules = kv_json(env, &format!("pool-rules:{}", tenant.id)).await?;
+        let mut after = String::new();
+        loop {
+            let sql = format!("{SELECT} WHERE c.tenant_id = ?1 AND c.owner_id IS NOT NULL AND c.deleted_at IS NULL AND c.id > ?2 ORDER BY c.id LIMIT {PAGE}");
+            let rows = db::all::<Row>(&db, &sql, &[Arg::from(&tenant.id), Arg::from(&after)]).await?;
+            let n = rows.len();
+            let mut statements = Vec::new();
+            for row in rows {
+                let owned_since = row.owned_since().unwrap_or(now);
+                let (customer, _) = row.into_customer();
+                after = customer.id.clone();
+                report.scanned += 1;
+                let Some(pool) = rules.pool_for(&customer) else { continue };
+                let Some(owner) = customer.owner.clone() else { continue };
+                match due(pool, &settings.stages, &customer, owned_since, now) {
+                    Due::Recycle { reason, .. } => {
+                        statements.push(db::stmt(
+                            &db,
+                            "UPDATE customers SET owner_id = NULL, owned_since = NULL, updated_at = ?5, version = version + 1 \
+                             WHERE tenant_id = ?1 AND id = ?2 AND owner_id = ?3 AND version = ?4 AND deleted_at IS NULL",
+                            &[Arg::from(&tenant.id), Arg::from(&customer.id), Arg::from(&owner), Arg::Int(customer.version), Arg::Int(now)],
+                        )?);
+                        statements.push(db::stmt(
+                            &db,
+                            "INSERT INTO audit_events (tenant_id, customer_id, actor_id, action, from_owner, to_owner, reason, rule, at) \
+                             SELECT ?1, ?2, 'system', 'recycle', ?3, NULL, ?4, ?5, ?6 WHERE changes() = 1",
+                            &[
+                                Arg::from(&tenant.id),
+                                Arg::from(&customer.id),
+                                Arg::from(&owner),
+                                Arg::Text(serde_json::to_value(reason)?.as_str().unwrap_or("due").to_string()),
+                                Arg::Text(format!("pool:{}@v{}", pool.key, rules.version)),
+                                Arg::Int(now),
+                            ],
+                        )?);
+                        report.recycled += 1;
+                    }
+                    Due::Remind { at, .. } => {
+                        statements.push(db::stmt(
+                            &db,
+                            "INSERT OR IGNORE INTO reminders (tenant_id, customer_id, owner_id, kind, due_at, created_at) VALUES (?1, ?2, ?3, 'recycle', ?4, ?5)",
+                            &[Arg::from(&tenant.id), Arg::from(&customer.id), Arg::from(&owner), Arg::Int(at), Arg::Int(now)],
+                        )?);
+                        report.reminded += 1;
+                    }
+                    _ => {}
+                }
+            }
+            if !statements.is_empty() {
+                db::batch(&db, statements).await?;
+                report.batches += 1;
+            }
+            if n < PAGE as usize {
+                break;
+            }
+        }
+    }
+    Ok(report)
+}
