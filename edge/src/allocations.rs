@@ -147,24 +147,43 @@ fn check_request(ctx: &Ctx, request: &AllocationRequest) -> ApiResult<()> {
     Ok(())
 }
 
-/// Parses, checks and computes a run: what preview answers and apply writes.
-async fn compute(ctx: &Ctx, req: &mut Request) -> ApiResult<(Inputs, Outcome, String)> {
-    let request: AllocationRequest = read_json(req).await?;
-    check_request(ctx, &request)?;
+/// Checks and computes a run: what preview answers and apply writes.
+async fn compute(ctx: &Ctx, request: &AllocationRequest) -> ApiResult<(Inputs, Outcome, String)> {
+    check_request(ctx, request)?;
     let inputs = inputs(ctx, false).await?;
     let customers = prospects(ctx, &request.customer_ids).await?;
-    let outcome = run(&inputs, &customers, &request, ctx.now as u64);
+    let outcome = run(&inputs, &customers, request, ctx.now as u64);
     let rule = inputs.rules.label(outcome.strategy);
     Ok((inputs, outcome, rule))
 }
 
 pub async fn preview(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
-    let (_, outcome, rule) = compute(ctx, req).await?;
+    let request: AllocationRequest = read_json(req).await?;
+    preview_request(ctx, &request).await
+}
+
+async fn preview_request(ctx: &Ctx, request: &AllocationRequest) -> ApiResult<Response> {
+    let (_, outcome, rule) = compute(ctx, request).await?;
     Ok(json(200, &AllocationResponse { outcome, rule, applied: false, skipped: Vec::new() }))
 }
 
+/// `POST /pool/distribute`: the same engine over pool customers, previewed or applied.
+pub async fn distribute(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
+    let request: shared::api::DistributeRequest = read_json(req).await?;
+    if request.apply {
+        apply_request(ctx, &request.allocation()).await
+    } else {
+        preview_request(ctx, &request.allocation()).await
+    }
+}
+
 pub async fn apply(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
-    let (inputs, outcome, rule) = compute(ctx, req).await?;
+    let request: AllocationRequest = read_json(req).await?;
+    apply_request(ctx, &request).await
+}
+
+async fn apply_request(ctx: &Ctx, request: &AllocationRequest) -> ApiResult<Response> {
+    let (inputs, outcome, rule) = compute(ctx, request).await?;
     let reason = format!("allocation: {}", rule);
     let capacity = |rep: &str| inputs.reps.iter().find(|r| r.id == rep).map_or(0, |r| r.capacity);
     let mut statements = Vec::with_capacity(outcome.assignments.len() * 2 + 1);

@@ -92,6 +92,10 @@ async fn handle(req: &mut Request, env: Env) -> ApiResult<(Response, Vec<String>
         Endpoint::PutPoolRules => pool::put_rules(&ctx, req).await,
         Endpoint::Audit => pool::audit(&ctx, req).await,
         Endpoint::Reminders => pool::reminders(&ctx).await,
+        Endpoint::PoolList => pool::list(&ctx, req).await,
+        Endpoint::PoolStanding => pool::standing(&ctx).await,
+        Endpoint::Transfer => pool::transfer(&ctx, req, id).await,
+        Endpoint::Distribute => allocations::distribute(&ctx, req).await,
     };
     let allowed = ctx.settings().await.map(|s| s.allowed_origins).unwrap_or_default();
     match response {

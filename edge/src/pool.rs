@@ -222,3 +222,125 @@ pub async fn reminders(ctx: &Ctx) -> ApiResult<Response> {
         .collect();
     Ok(json(200, &shared::pool::ReminderList { items }))
 }
+
+/// `GET /pool`: unowned customers with the list filters, each with why and since when it
+/// is in the pool. Contacts are masked for reps (the same view as everywhere).
+pub async fn list(ctx: &Ctx, req: &Request) -> ApiResult<Response> {
+    let pairs = query_pairs(req)?;
+    let mut query = shared::api::CustomerQuery::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))).map_err(ApiError::Invalid)?;
+    query.owner = shared::api::OwnerFilter::Pool;
+    let settings = ctx.settings().await?;
+    let rules = rules(ctx).await?;
+    let rows = crate::customers::query_rows(ctx, &query, &settings, query.limit + 1).await?;
+    let has_more = rows.len() > query.limit as usize;
+    let views: Vec<_> = rows.into_iter().take(query.limit as usize).map(|r| r.into_view(&ctx.caller, &settings, ctx.now)).collect();
+    #[derive(Deserialize)]
+    struct Entry {
+        customer_id: String,
+        action: String,
+        reason: Option<String>,
+        at: f64,
+    }
+    let ids: Vec<&str> = views.iter().map(|v| v.customer.id.as_str()).collect();
+    let entries = db::all::<Entry>(
+        &ctx.db,
+        "SELECT customer_id, action, reason, at FROM audit_events WHERE tenant_id = ?1 AND to_owner IS NULL \
+         AND customer_id IN (SELECT value FROM json_each(?2)) ORDER BY seq",
+        &[Arg::from(&ctx.caller.tenant), Arg::Text(serde_json::to_string(&ids)?)],
+    )
+    .await?;
+    let next_cursor = if has_more { views.last().map(|v| v.customer.id.clone()) } else { None };
+    let items = views
+        .into_iter()
+        .map(|view| {
+            let last = entries.iter().rev().find(|e| e.customer_id == view.customer.id);
+            let (reason, note, since) = match last {
+                Some(e) => (
+                    match e.action.as_str() {
+                        "create" => "created".to_string(),
+                        "import" => "imported".to_string(),
+                        "release" => "released".to_string(),
+                        "recycle" => "recycled".to_string(),
+                        other => other.to_string(),
+                    },
+                    e.reason.clone(),
+                    e.at as i64,
+                ),
+                None => ("created".to_string(), None, view.customer.created_at),
+            };
+            let pool = rules.pool_for(&view.customer).map_or_else(|| "main".to_string(), |p| p.key.clone());
+            shared::pool::PoolItem { customer: view, pool_reason: reason, pool_note: note, pool_since: since, pool }
+        })
+        .collect();
+    Ok(json(200, &shared::pool::PoolPage { items, next_cursor }))
+}
+
+/// `GET /pool/me`: holdings against the cap and claims left today (the first pool's rules).
+pub async fn standing(ctx: &Ctx) -> ApiResult<Response> {
+    let rules = rules(ctx).await?;
+    let pool = rules.pools.first().ok_or_else(|| ApiError::Internal("no pool configured".into()))?;
+    #[derive(Deserialize)]
+    struct Counts {
+        held: f64,
+        claims: f64,
+    }
+    let c = db::first::<Counts>(
+        &ctx.db,
+        "SELECT (SELECT count(*) FROM customers WHERE tenant_id = ?1 AND owner_id = ?2 AND deleted_at IS NULL) AS held, \
+         (SELECT count(*) FROM audit_events WHERE tenant_id = ?1 AND actor_id = ?2 AND action = 'claim' AND at >= ?3) AS claims",
+        &[Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::Int(rules.day_start(ctx.now))],
+    )
+    .await?
+    .ok_or_else(|| ApiError::Internal("standing".into()))?;
+    let claims = c.claims as u32;
+    Ok(json(
+        200,
+        &shared::pool::PoolStanding {
+            held: c.held as u32,
+            holding_cap: pool.holding_cap,
+            claims_today: claims,
+            daily_claim_limit: pool.daily_claim_limit,
+            claims_left_today: pool.daily_claim_limit.saturating_sub(claims),
+        },
+    ))
+}
+
+/// `POST /customers/{id}/transfer`: a manager or admin moves a customer to another rep in
+/// their scope. Follow-ups stay with the customer (they are keyed by customer).
+pub async fn transfer(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Response> {
+    if !ctx.caller.role.is_manager_or_admin() {
+        return Err(ApiError::Forbidden("only managers and admins transfer customers".into()));
+    }
+    let input: shared::pool::TransferInput = read_json(req).await?;
+    let settings = ctx.settings().await?;
+    // ?1 tenant, ?2 caller, ?3 customer, ?4 target, ?5 now, ?6 reason.
+    let condition = format!(
+        "c.tenant_id = ?1 AND c.id = ?3 AND c.deleted_at IS NULL AND c.owner_id IS NOT ?4 AND {} AND {}",
+        sql::editable(&ctx.caller),
+        sql::assignable_target(&ctx.caller).replace("?3", "?4")
+    );
+    let reason = input.note.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(|| "transfer".into());
+    let args = [Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::from(id), Arg::from(&input.to), Arg::Int(ctx.now), Arg::from(reason)];
+    let audit = db::stmt(
+        &ctx.db,
+        &format!(
+            "INSERT INTO audit_events (tenant_id, customer_id, actor_id, action, from_owner, to_owner, reason, rule, at) \
+             SELECT ?1, ?3, ?2, 'transfer', c.owner_id, ?4, ?6, NULL, ?5 FROM customers c WHERE {condition}"
+        ),
+        &args,
+    )?;
+    let update = db::stmt(
+        &ctx.db,
+        &format!("UPDATE customers AS c SET owner_id = ?4, owned_since = ?5, updated_at = ?5, version = version + 1 WHERE {condition} AND ?6 IS NOT NULL"),
+        &args,
+    )?;
+    let results = db::batch(&ctx.db, vec![audit, update]).await?;
+    if results.get(1).map(db::changes) != Some(1) {
+        return match fetch_visible(ctx, id).await? {
+            None => Err(ApiError::NotFound(format!("no customer {id}"))),
+            Some(_) => Err(ApiError::Forbidden(format!("cannot transfer to {}: not an active user in your scope, or already the owner", input.to))),
+        };
+    }
+    let row = fetch_visible(ctx, id).await?.ok_or_else(|| ApiError::Internal("transferred customer not readable".into()))?;
+    Ok(json(200, &row.into_view(&ctx.caller, &settings, ctx.now)))
+}

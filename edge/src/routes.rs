@@ -5,7 +5,7 @@
 use schemars::{generate::SchemaGenerator, JsonSchema, Schema};
 use shared::api::*;
 use shared::allocation::AllocationRules;
-use shared::pool::{AuditList, PoolRules, ReleaseInput, ReminderList};
+use shared::pool::{AuditList, PoolPage, PoolRules, PoolStanding, ReleaseInput, ReminderList, TransferInput};
 use shared::reps::{RepInput, RepList, RepPatch, RepView};
 use shared::settings::TenantSettings;
 
@@ -37,6 +37,10 @@ pub enum Endpoint {
     PutPoolRules,
     Audit,
     Reminders,
+    PoolList,
+    PoolStanding,
+    Transfer,
+    Distribute,
 }
 
 pub type SchemaFn = fn(&mut SchemaGenerator) -> Schema;
@@ -102,6 +106,10 @@ pub static ROUTES: &[Route] = &[
     Route { method: "PUT", path: "/api/v1/pool/rules", endpoint: Endpoint::PutPoolRules, public: false, summary: "Replace the pool rules (admin; `version` must match)", query: NO_QUERY, request: Body::Json(schema::<PoolRules>), status: 200, response: Body::Json(schema::<PoolRules>) },
     Route { method: "GET", path: "/api/v1/audit", endpoint: Endpoint::Audit, public: false, summary: "Ownership history of a customer: who, from, to, why, rule, when", query: AUDIT_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<AuditList>) },
     Route { method: "GET", path: "/api/v1/reminders", endpoint: Endpoint::Reminders, public: false, summary: "The caller's reminders: customers that will be recycled in K days unless followed up", query: NO_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<ReminderList>) },
+    Route { method: "GET", path: "/api/v1/pool", endpoint: Endpoint::PoolList, public: false, summary: "Pool customers (contacts masked for reps) with why and since when each is in the pool; the list filters and pagination", query: CUSTOMER_QUERY_PARAMS, request: Body::None, status: 200, response: Body::Json(schema::<PoolPage>) },
+    Route { method: "GET", path: "/api/v1/pool/me", endpoint: Endpoint::PoolStanding, public: false, summary: "The caller's holdings against the cap and claims left today", query: NO_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<PoolStanding>) },
+    Route { method: "POST", path: "/api/v1/pool/distribute", endpoint: Endpoint::Distribute, public: false, summary: "Hand pool customers out through an allocation strategy: a preview, or applied with `\"apply\": true` (manager, admin)", query: NO_QUERY, request: Body::Json(schema::<DistributeRequest>), status: 200, response: Body::Json(schema::<AllocationResponse>) },
+    Route { method: "POST", path: "/api/v1/customers/{id}/transfer", endpoint: Endpoint::Transfer, public: false, summary: "Transfer a customer to another rep (manager in their team, admin); follow-ups go with it", query: NO_QUERY, request: Body::Json(schema::<TransferInput>), status: 200, response: Body::Json(schema::<CustomerView>) },
 ];
 
 pub enum Match<'a> {

@@ -158,6 +158,51 @@ pub struct AuditList {
     pub items: Vec<AuditEvent>,
 }
 
+/// A pool customer as the pool list shows it: why it is in the pool and since when.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct PoolItem {
+    #[serde(flatten)]
+    pub customer: crate::api::CustomerView,
+    /// `created`, `imported`, `released`, `recycled`, `deleted_owner`, …: the event that
+    /// left it unowned.
+    pub pool_reason: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pool_note: Option<String>,
+    pub pool_since: Millis,
+    /// The pool whose rules apply.
+    pub pool: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct PoolPage {
+    pub items: Vec<PoolItem>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
+/// The caller's standing against the pool rules (for "claims left today").
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct PoolStanding {
+    pub held: u32,
+    pub holding_cap: u32,
+    pub claims_today: u32,
+    pub daily_claim_limit: u32,
+    pub claims_left_today: u32,
+}
+
+/// `POST /customers/{id}/transfer` body.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TransferInput {
+    pub to: String,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
 /// A reminder for a rep.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

@@ -20,6 +20,10 @@ struct World {
 }
 
 impl World {
+    fn zhao(&self) -> Api {
+        self.server.api(&self.server.token("demo", "rep-zhao", Role::Rep))
+    }
+
     fn new(server: Server) -> World {
         let api = |tenant: &str, user: &str, role| server.api(&server.token(tenant, user, role));
         World {
@@ -95,6 +99,7 @@ fn main() {
         .case("round_robin_cursor_persists_across_runs", round_robin)
         .case("intake_allocation_names_the_rep_and_why", intake)
         .case("claim_release_cooldown_and_audit", claim_release)
+        .case("pool_list_standing_transfer_distribute", pool_views)
         .case("fifty_simultaneous_claims_one_winner", fifty_claims)
         .case("claim_storm_respects_daily_limit", claim_storm)
         .case("recycle_job_is_idempotent", recycle)
@@ -790,4 +795,41 @@ fn recycle(w: &mut World) {
     let items = reminders["items"].as_array().unwrap();
     assert_eq!(items.len(), 1, "one reminder, not two: {reminders}");
     assert_eq!((items[0]["customer"].as_str(), items[0]["in_days"].as_i64()), (Some("c_acme_warn"), Some(2)));
+}
+
+fn pool_views(w: &mut World) {
+    let ids = make_pool(w, "公海列表", 4, 16300000000);
+    // Released customers say so in the pool list, masked for reps.
+    assert_eq!(w.zhao().send("POST", &format!("/api/v1/customers/{}/claim", ids[0]), "application/json", b"").status, 200);
+    assert_eq!(w.zhao().post(&format!("/api/v1/customers/{}/release", ids[0]), &json!({"reason_code": "no_budget"})).status, 200);
+    let page = w.chen.get("/api/v1/pool?q=公海列表&limit=10");
+    assert_eq!(page.status, 200, "{}", page.text);
+    let items = page.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 4);
+    let released = items.iter().find(|i| i["id"] == json!(ids[0])).unwrap();
+    assert_eq!((released["pool_reason"].as_str(), released["pool_note"].as_str(), released["masked"].as_bool()), (Some("released"), Some("no_budget"), Some(true)));
+    assert!(released["phone"].as_str().unwrap().contains("****"));
+    let imported = items.iter().find(|i| i["id"] == json!(ids[1])).unwrap();
+    assert_eq!((imported["pool_reason"].as_str(), imported["pool"].as_str()), (Some("imported"), Some("main")));
+    assert!(imported["pool_since"].is_i64());
+    // Standing: holdings against the cap, claims left today.
+    let before = w.zhao().get("/api/v1/pool/me").body;
+    assert_eq!((before["claims_today"].as_u64(), before["claims_left_today"].as_u64(), before["daily_claim_limit"].as_u64()), (Some(1), Some(9), Some(10)));
+    // Transfer: manager within the team; the trail records it.
+    assert_eq!(w.zhao().send("POST", &format!("/api/v1/customers/{}/claim", ids[1]), "application/json", b"").status, 200);
+    let moved = w.manager.post(&format!("/api/v1/customers/{}/transfer", ids[1]), &json!({"to": "rep-chen", "note": "区域调整"}));
+    assert_eq!((moved.status, moved.body["owner"].as_str()), (200, Some("rep-chen")), "{}", moved.text);
+    assert_eq!(w.manager.post(&format!("/api/v1/customers/{}/transfer", ids[1]), &json!({"to": "rep-emily"})).status, 403, "out of the manager's team");
+    assert_eq!(w.chen.post(&format!("/api/v1/customers/{}/transfer", ids[1]), &json!({"to": "rep-wang"})).status, 403, "reps do not transfer");
+    let trail = w.manager.get(&format!("/api/v1/audit?customer={}", ids[1])).body;
+    let last = trail["items"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!((last["action"].as_str(), last["from"].as_str(), last["to"].as_str()), (Some("transfer"), Some("rep-zhao"), Some("rep-chen")));
+    // Distribute from the pool: preview writes nothing, apply assigns.
+    let rest: Vec<String> = vec![ids[2].clone(), ids[3].clone()];
+    let preview = w.manager.post("/api/v1/pool/distribute", &json!({"customer_ids": rest, "strategy": "least_loaded"}));
+    assert_eq!((preview.status, preview.body["applied"].as_bool()), (200, Some(false)), "{}", preview.text);
+    assert_eq!(pool_ids(&w.admin, "公海列表").len(), 3);
+    let applied = w.manager.post("/api/v1/pool/distribute", &json!({"customer_ids": rest, "strategy": "least_loaded", "apply": true}));
+    assert_eq!((applied.body["applied"].as_bool(), applied.body["skipped"].as_array().map(Vec::len)), (Some(true), Some(0)), "{}", applied.text);
+    assert_eq!(pool_ids(&w.admin, "公海列表").len(), 1);
 }
