@@ -171,3 +171,39 @@ test('manager previews two strategies side by side and applies one', async () =>
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('a rep claims from the pool, releases with a reason, and hears why a reclaim is refused', async () => {
+  const { page, problems } = await open('/#pool');
+  await page.locator('#user').selectOption({ index: 3 }); // 陈静 · rep
+  const pool = page.locator('allot-pool');
+  const standing = pool.locator('.standing');
+  await standing.waitFor({ timeout: 15000 });
+  const left = async () => Number((await standing.textContent()).match(/今日还可领取 (\d+) 个/)[1]);
+  const before = await left();
+  const first = pool.locator('ul.pool li.row').first();
+  await first.waitFor({ timeout: 15000 });
+  const id = await first.getAttribute('data-id');
+  assert.match(await first.textContent(), /\*\*\*\*/, 'contacts are masked in the pool');
+  await first.locator('button.claim').tap();
+  await pool.locator('.msg.ok', { hasText: '领取成功' }).waitFor({ timeout: 15000 });
+  await page.waitForFunction(async (b) => {
+    const el = document.querySelector('allot-pool').shadowRoot.querySelector('.standing');
+    return el && Number(el.textContent.match(/今日还可领取 (\d+) 个/)[1]) === b - 1;
+  }, before, { timeout: 15000 });
+  // Release it from "mine" with a reason.
+  await pool.locator('button[role=tab]').nth(1).tap();
+  const mine = pool.locator(`ul.mine li.row[data-id="${id}"]`);
+  await mine.locator('button.release').tap();
+  await pool.locator('form.release select[name=reason]').selectOption('unreachable');
+  await pool.locator('form.release button[type=submit]').tap();
+  await pool.locator('.msg.ok', { hasText: '已退回公海' }).waitFor({ timeout: 15000 });
+  // Claiming it straight back is refused with the reason.
+  await pool.locator('button[role=tab]').first().tap();
+  await pool.locator(`ul.pool li.row[data-id="${id}"] button.claim`).tap();
+  const refused = pool.locator('.msg.err');
+  await refused.waitFor({ timeout: 15000 });
+  assert.match(await refused.textContent(), /冷静期/);
+  await page.screenshot({ path: join(SHOTS, 'pool-390.png') });
+  assert.deepEqual(problems.filter((p) => !p.includes('409')), []);
+  await page.close();
+});

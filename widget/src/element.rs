@@ -82,6 +82,7 @@ thread_local! {
 const ELEMENTS: &[(&str, &str, &[&str])] = &[
     ("allot-customers", "customers", &["api", "token", "lang", "page-size"]),
     ("allot-allocate", "allocate", &["api", "token", "lang", "mode", "fields"]),
+    ("allot-pool", "pool", &["api", "token", "lang"]),
 ];
 
 fn mount(kind: String, host: HtmlElement, root: ShadowRoot, origin: String) -> u32 {
@@ -110,6 +111,7 @@ fn mount(kind: String, host: HtmlElement, root: ShadowRoot, origin: String) -> u
     let _ = root.append_child(&container);
     let handle: Box<dyn std::any::Any> = match kind.as_str() {
         "customers" => Box::new(leptos::mount::mount_to(container, move || crate::customers::Customers(crate::customers::CustomersProps { attrs }))),
+        "pool" => Box::new(leptos::mount::mount_to(container, move || crate::pool::Pool(crate::pool::PoolProps { attrs }))),
         "allocate" => Box::new(leptos::mount::mount_to(container, move || crate::allocate::Allocate(crate::allocate::AllocateProps { attrs }))),
         _ => return 0,
     };

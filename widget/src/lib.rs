@@ -11,6 +11,7 @@ mod api;
 mod customers;
 mod element;
 mod i18n;
+mod pool;
 mod style;
 
 use wasm_bindgen::prelude::*;

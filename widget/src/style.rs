@@ -48,5 +48,7 @@ ul.bars li { display: grid; grid-template-columns: 5.5em 1fr auto; gap: 6px; ali
 .track .cap { position: absolute; top: 0; bottom: 0; width: 2px; background: #dc2626; }
 .who { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 input[type=range] { padding: 0; min-height: 32px; }
+ul.warnings { list-style: none; margin: 0 0 8px; padding: 8px 10px; background: #fff7ed; color: #9a3412; border-radius: var(--r); font-size: 0.9em; }
+.standing { background: #eff6ff; color: #1e3a8a; }
 @media (max-width: 480px) { .bar select { flex: 1 1 40%; } .seg { flex: 1 1 100%; } .seg button { flex: 1; } }
 "#;

@@ -1,0 +1,258 @@
+//! `<allot-pool api token lang>`: the public pool (公海). Pool customers (contacts masked)
+//! with why they are there; claim with the refusal explained; my holdings against the cap
+//! and claims left today; release with a reason; "will be recycled in N days" warnings;
+//! for managers, hand the pool out through an allocation strategy with a preview.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use shared::api::{AllocationResponse, CustomerPage, CustomerView, DistributeRequest, Me};
+use shared::pool::{PoolItem, PoolPage, PoolStanding, ReminderList, RELEASE_REASONS};
+use shared::time::DAY_MS;
+
+use crate::api::{Client, Failure};
+use crate::element::Attrs;
+use crate::i18n::{t, Lang};
+
+#[derive(Clone, Copy, PartialEq)]
+enum Tab {
+    Pool,
+    Mine,
+}
+
+fn reason_label(lang: Lang, code: &str) -> String {
+    let (zh, en) = match code {
+        "released" => ("退回", "Released"),
+        "recycled" => ("回收", "Recycled"),
+        "imported" => ("导入", "Imported"),
+        "created" => ("录入", "Created"),
+        "not_interested" => ("无意向", "Not interested"),
+        "unreachable" => ("联系不上", "Unreachable"),
+        "wrong_info" => ("信息有误", "Wrong information"),
+        "duplicate" => ("重复客户", "Duplicate"),
+        "no_budget" => ("无预算", "No budget"),
+        "other" => ("其他", "Other"),
+        other => return other.to_string(),
+    };
+    lang.pick(zh, en).to_string()
+}
+
+/// A claim refusal in the reader's language, with what is left.
+fn refusal(lang: Lang, failure: &Failure, attrs: &Attrs) -> String {
+    match failure {
+        Failure::Api { code, details, .. } => {
+            let left = details.as_ref().and_then(|d| d["claims_left_today"].as_u64()).unwrap_or(0);
+            match code.as_str() {
+                "already_owned" => lang.pick("已被他人领取", "Someone claimed it first").to_string(),
+                "claim_limit" => match lang {
+                    Lang::Zh => format!("今日领取已达上限，今日还可领取 {left} 个"),
+                    Lang::En => format!("Daily claim limit reached: {left} left today"),
+                },
+                "holding_cap" => lang.pick("保有量已满，请先跟进或退回客户", "You hold the maximum; follow up or release first").to_string(),
+                "cooldown" => lang.pick("冷静期内不能领取自己退回的客户", "Cool-down: you released this customer recently").to_string(),
+                _ => crate::customers::describe(lang, attrs, failure),
+            }
+        }
+        other => crate::customers::describe(lang, attrs, other),
+    }
+}
+
+#[component]
+pub fn Pool(attrs: Attrs) -> impl IntoView {
+    let lang = Memo::new(move |_| Lang::resolve(attrs.get("lang")));
+    let tab = RwSignal::new(Tab::Pool);
+    let q = RwSignal::new(String::new());
+    let items = RwSignal::new(Vec::<PoolItem>::new());
+    let mine = RwSignal::new(Vec::<CustomerView>::new());
+    let standing = RwSignal::new(None::<PoolStanding>);
+    let reminders = RwSignal::new(None::<ReminderList>);
+    let me = RwSignal::new(None::<Me>);
+    let message = RwSignal::new(None::<(bool, String)>);
+    let releasing = RwSignal::new(None::<String>);
+    let reason = RwSignal::new("not_interested".to_string());
+    let note = RwSignal::new(String::new());
+    let distribution = RwSignal::new(None::<AllocationResponse>);
+    let version = RwSignal::new(0u32);
+
+    let reload = move || version.update(|v| *v += 1);
+    Effect::new(move |_| {
+        let _ = version.get();
+        let text = q.get();
+        let c = Client::of(&attrs);
+        if !c.has_token() {
+            return;
+        }
+        let lang = lang.get_untracked();
+        spawn_local(async move {
+            let mut path = "/pool?limit=50".to_string();
+            if !text.trim().is_empty() {
+                path.push_str(&format!("&q={}", js_sys::encode_uri_component(text.trim())));
+            }
+            match c.get::<PoolPage>(&path).await {
+                Ok(p) => items.set(p.items),
+                Err(f) => message.set(Some((false, crate::customers::describe(lang, &attrs, &f)))),
+            }
+            if let Ok(p) = c.get::<CustomerPage>("/customers?owner=me&limit=100").await {
+                mine.set(p.items);
+            }
+            standing.set(c.get::<PoolStanding>("/pool/me").await.ok());
+            reminders.set(c.get::<ReminderList>("/reminders").await.ok());
+            if me.get_untracked().is_none() {
+                me.set(c.get::<Me>("/me").await.ok());
+            }
+        });
+    });
+
+    let claim = move |id: String| {
+        let c = Client::of(&attrs);
+        let lang = lang.get_untracked();
+        spawn_local(async move {
+            match c.send::<CustomerView>("POST", &format!("/customers/{id}/claim"), &serde_json::json!({})).await {
+                Ok(view) => {
+                    message.set(Some((true, format!("{} · {}", lang.pick("领取成功", "Claimed"), view.customer.name))));
+                    attrs.emit("allot:customer-claimed", &crate::customers::to_js(&view));
+                    reload();
+                }
+                Err(f) => message.set(Some((false, refusal(lang, &f, &attrs)))),
+            }
+        });
+    };
+    let release = move || {
+        let Some(id) = releasing.get_untracked() else { return };
+        let c = Client::of(&attrs);
+        let lang = lang.get_untracked();
+        let body = serde_json::json!({"reason_code": reason.get_untracked(), "note": Some(note.get_untracked()).filter(|n| !n.trim().is_empty())});
+        spawn_local(async move {
+            match c.send::<CustomerView>("POST", &format!("/customers/{id}/release"), &body).await {
+                Ok(view) => {
+                    releasing.set(None);
+                    note.set(String::new());
+                    message.set(Some((true, format!("{} · {}", lang.pick("已退回公海", "Released"), view.customer.name))));
+                    attrs.emit("allot:customer-released", &crate::customers::to_js(&view));
+                    reload();
+                }
+                Err(f) => message.set(Some((false, crate::customers::describe(lang, &attrs, &f)))),
+            }
+        });
+    };
+    let distribute = move |apply: bool| {
+        let c = Client::of(&attrs);
+        let lang = lang.get_untracked();
+        let body = DistributeRequest { apply, ..Default::default() };
+        spawn_local(async move {
+            match c.send::<AllocationResponse>("POST", "/pool/distribute", &body).await {
+                Ok(r) if apply => {
+                    distribution.set(None);
+                    message.set(Some((true, format!("{} {}", lang.pick("已分配", "Distributed"), r.outcome.assignments.len() - r.skipped.len()))));
+                    reload();
+                }
+                Ok(r) => distribution.set(Some(r)),
+                Err(f) => message.set(Some((false, crate::customers::describe(lang, &attrs, &f)))),
+            }
+        });
+    };
+
+    let is_manager = move || me.get().is_some_and(|m| m.role.is_manager_or_admin());
+    let label = move |key: &str| t(lang.get(), key);
+    let now = js_sys::Date::now() as i64;
+
+    view! {
+        <style>{crate::style::CSS}</style>
+        {move || standing.get().map(|s| view! {
+            <div class="msg standing" role="status">
+                {match lang.get() {
+                    Lang::Zh => format!("我的客户 {}/{} · 今日还可领取 {} 个", s.held, s.holding_cap, s.claims_left_today),
+                    Lang::En => format!("Holding {}/{} · {} claims left today", s.held, s.holding_cap, s.claims_left_today),
+                }}
+            </div>
+        })}
+        {move || reminders.get().filter(|r| !r.items.is_empty()).map(|r| view! {
+            <ul class="warnings" role="alert">
+                {r.items.into_iter().map(|item| view! {
+                    <li>{match lang.get() {
+                        Lang::Zh => format!("⚠ {} 将在 {} 天后回收公海，请及时跟进", item.name, item.in_days),
+                        Lang::En => format!("⚠ {} will be recycled in {} days unless followed up", item.name, item.in_days),
+                    }}</li>
+                }).collect_view()}
+            </ul>
+        })}
+        <div class="bar">
+            <div class="seg" role="tablist">
+                <button type="button" role="tab" aria-pressed=move || (tab.get() == Tab::Pool).to_string() on:click=move |_| tab.set(Tab::Pool)>{move || label("pool")}</button>
+                <button type="button" role="tab" aria-pressed=move || (tab.get() == Tab::Mine).to_string() on:click=move |_| tab.set(Tab::Mine)>{move || label("mine")}</button>
+            </div>
+            <input type="search" aria-label=move || label("search") placeholder=move || label("search") prop:value=move || q.get() on:input=move |ev| q.set(event_target_value(&ev)) />
+            {move || is_manager().then(|| view! {
+                <button type="button" class="distribute" on:click=move |_| distribute(false)>{lang.get().pick("分配公海", "Distribute pool")}</button>
+            })}
+        </div>
+        {move || message.get().map(|(ok, m)| view! { <div class=if ok { "msg ok" } else { "msg err" } role="alert">{m}</div> })}
+        {move || distribution.get().map(|r| view! {
+            <div class="card panel">
+                <p>{format!("{}: {} · Gini {:.3}", super::allocate::strategy_label(lang.get(), r.outcome.strategy), r.outcome.assignments.len(), r.outcome.distribution.gini_count)}</p>
+                <div class="actions">
+                    <button type="button" on:click=move |_| distribution.set(None)>{label("cancel")}</button>
+                    <button type="button" class="primary apply" on:click=move |_| distribute(true)>{lang.get().pick("确认分配", "Apply")}</button>
+                </div>
+            </div>
+        })}
+        {move || releasing.get().map(|id| view! {
+            <form class="card release" on:submit=move |ev| { ev.prevent_default(); release(); }>
+                <label>{lang.get().pick("退回原因", "Reason")}
+                    <select name="reason" on:change=move |ev| reason.set(event_target_value(&ev))>
+                        {RELEASE_REASONS.iter().map(|code| view! { <option value=*code selected=reason.get_untracked() == *code>{reason_label(lang.get_untracked(), code)}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label>{lang.get().pick("备注", "Note")}
+                    <input name="note" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev)) />
+                </label>
+                <div class="actions">
+                    <button type="button" on:click=move |_| releasing.set(None)>{label("cancel")}</button>
+                    <button type="submit" class="primary" data-id=id>{lang.get().pick("确认退回", "Release")}</button>
+                </div>
+            </form>
+        })}
+        {move || match tab.get() {
+            Tab::Pool => view! {
+                <ul class="list pool">
+                    <For each=move || items.get() key=|i| (i.customer.customer.id.clone(), i.customer.customer.version) children=move |item| {
+                        let id = item.customer.customer.id.clone();
+                        let row_id = id.clone();
+                        let days = (now - item.pool_since).max(0) / DAY_MS;
+                        let sub = [item.customer.customer.company.clone(), item.customer.customer.phone.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · ");
+                        view! {
+                            <li class="row" data-id=row_id>
+                                <div>
+                                    <div class="title">{item.customer.customer.name.clone()}</div>
+                                    <div class="sub">{sub}</div>
+                                    <div class="sub">{format!("{} · {} {}", reason_label(lang.get_untracked(), &item.pool_reason), days, lang.get_untracked().pick("天前", "days ago"))}</div>
+                                </div>
+                                <div class="tags">
+                                    <button type="button" class="primary claim" on:click=move |_| claim(id.clone())>{lang.get_untracked().pick("领取", "Claim")}</button>
+                                </div>
+                            </li>
+                        }
+                    } />
+                </ul>
+            }.into_any(),
+            Tab::Mine => view! {
+                <ul class="list mine">
+                    <For each=move || mine.get() key=|c| (c.customer.id.clone(), c.customer.version) children=move |c| {
+                        let id = c.customer.id.clone();
+                        let row_id = id.clone();
+                        view! {
+                            <li class="row" data-id=row_id>
+                                <div>
+                                    <div class="title">{c.customer.name.clone()}</div>
+                                    <div class="sub">{c.customer.phone.clone().unwrap_or_default()}</div>
+                                </div>
+                                <div class="tags">
+                                    <button type="button" class="release" on:click=move |_| releasing.set(Some(id.clone()))>{lang.get_untracked().pick("退回", "Release")}</button>
+                                </div>
+                            </li>
+                        }
+                    } />
+                </ul>
+            }.into_any(),
+        }}
+    }
+}
