@@ -174,13 +174,21 @@ test('manager previews two strategies side by side and applies one', async () =>
 
 test('a rep claims from the pool, releases with a reason, and hears why a reclaim is refused', async () => {
   const { page, problems } = await open('/#pool');
+  // Earlier tests may have handed the whole pool out: put one customer in it first.
+  const created = await page.evaluate(async (token) => {
+    const r = await fetch('/api/v1/customers', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: `公海浏览器客户 ${Date.now()}`, phone: `185${String(Date.now()).slice(-8)}`, owner: null }) });
+    return r.status;
+  }, process.env.ALLOT_REP_TOKEN);
+  assert.equal(created, 201);
   await page.locator('#user').selectOption({ index: 3 }); // 陈静 · rep
   const pool = page.locator('allot-pool');
   const standing = pool.locator('.standing');
   await standing.waitFor({ timeout: 15000 });
   const left = async () => Number((await standing.textContent()).match(/今日还可领取 (\d+) 个/)[1]);
   const before = await left();
-  const first = pool.locator('ul.pool li.row').first();
+  // After the switch the list is the rep's: masked contacts.
+  const first = pool.locator('ul.pool li.row', { hasText: '****' }).first();
   await first.waitFor({ timeout: 15000 });
   const id = await first.getAttribute('data-id');
   assert.match(await first.textContent(), /\*\*\*\*/, 'contacts are masked in the pool');

@@ -189,7 +189,7 @@ pub fn Customers(attrs: Attrs) -> impl IntoView {
             })
         }}
         <ul class="list" aria-busy=move || loading.get().to_string()>
-            <For each=move || items.get() key=|c| (c.customer.id.clone(), c.customer.version) children=move |c| {
+            <For each=move || items.get() key=|c| (c.customer.id.clone(), c.customer.version, c.masked, c.editable) children=move |c| {
                 let lang = lang.get_untracked();
                 let sub = [c.customer.company.clone(), c.customer.contact_name.clone(), c.customer.phone.clone()]
                     .into_iter().flatten().collect::<Vec<_>>().join(" · ");

@@ -214,7 +214,7 @@ pub fn Pool(attrs: Attrs) -> impl IntoView {
         {move || match tab.get() {
             Tab::Pool => view! {
                 <ul class="list pool">
-                    <For each=move || items.get() key=|i| (i.customer.customer.id.clone(), i.customer.customer.version) children=move |item| {
+                    <For each=move || items.get() key=|i| (i.customer.customer.id.clone(), i.customer.customer.version, i.customer.masked) children=move |item| {
                         let id = item.customer.customer.id.clone();
                         let row_id = id.clone();
                         let days = (now - item.pool_since).max(0) / DAY_MS;
