@@ -22,6 +22,12 @@ pub const SELECT: &str = "SELECT c.id, c.name, c.company, c.contact_name, c.phon
      c.segment, c.version, c.owned_since, u.name AS owner_name \
      FROM customers c LEFT JOIN users u ON u.tenant_id = c.tenant_id AND u.id = c.owner_id";
 
+/// The row as a write leaves it (`UPDATE … RETURNING`), so an answer shows exactly what
+/// this write did even if another write lands a moment later. No owner name: no join.
+pub const RETURNING: &str = " RETURNING id, name, company, contact_name, phone, email, wechat, industry, region, source, amount, \
+     stage, tier, intent, tags, custom, owner_id, collaborators, created_by, created_at, updated_at, last_follow_up_at, \
+     next_follow_up_at, won_at, lost_at, segment, version, owned_since";
+
 #[derive(Deserialize)]
 pub struct Row {
     id: String,
@@ -52,6 +58,7 @@ pub struct Row {
     segment: Option<String>,
     version: f64,
     owned_since: Option<f64>,
+    #[serde(default)]
     owner_name: Option<String>,
 }
 

@@ -77,6 +77,11 @@ pub async fn batch(db: &D1Database, statements: Vec<D1PreparedStatement>) -> Api
     db.batch(statements).await.map_err(|e| d1_error("batch", e))
 }
 
+/// The rows a statement of a batch returned (`RETURNING`).
+pub fn returned<T: DeserializeOwned>(result: &D1Result) -> ApiResult<Vec<T>> {
+    result.results::<T>().map_err(|e| ApiError::Internal(format!("returned rows: {e}")))
+}
+
 pub fn changes(result: &D1Result) -> usize {
     result.meta().ok().flatten().and_then(|m| m.changes).unwrap_or(0)
 }

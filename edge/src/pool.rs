@@ -72,12 +72,12 @@ pub async fn claim(ctx: &Ctx, id: &str) -> ApiResult<Response> {
     ];
     let update = db::stmt(
         &ctx.db,
-        "UPDATE customers SET owner_id = ?2, owned_since = ?4, updated_at = ?4, version = version + 1 \
+        &format!("UPDATE customers SET owner_id = ?2, owned_since = ?4, updated_at = ?4, version = version + 1 \
          WHERE tenant_id = ?1 AND id = ?3 AND owner_id IS NULL AND deleted_at IS NULL \
          AND (SELECT count(*) FROM audit_events a WHERE a.tenant_id = ?1 AND a.actor_id = ?2 AND a.action = 'claim' AND a.at >= ?5) < ?6 \
          AND (SELECT count(*) FROM customers h WHERE h.tenant_id = ?1 AND h.owner_id = ?2 AND h.deleted_at IS NULL) < ?7 \
          AND NOT EXISTS (SELECT 1 FROM audit_events r WHERE r.tenant_id = ?1 AND r.customer_id = ?3 AND r.from_owner = ?2 \
-                         AND r.action IN ('release', 'recycle') AND r.at >= ?8)",
+                         AND r.action IN ('release', 'recycle') AND r.at >= ?8){}", sql::RETURNING),
         &args,
     )?;
     let audit = db::stmt(
@@ -87,9 +87,10 @@ pub async fn claim(ctx: &Ctx, id: &str) -> ApiResult<Response> {
         &[Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::from(id), Arg::Int(ctx.now), Arg::from(format!("pool:{}@v{}", pool.key, rules.version))],
     )?;
     let results = db::batch(&ctx.db, vec![update, audit]).await?;
-    if results.first().map(db::changes) == Some(1) {
-        let row = fetch_visible(ctx, id).await?.ok_or_else(|| ApiError::Internal("claimed customer not readable".into()))?;
-        return Ok(json(200, &row.into_view(&ctx.caller, &settings, ctx.now)));
+    if let Some(row) = results.first().map(db::returned::<crate::customer_sql::Row>).transpose()?.and_then(|rows| rows.into_iter().next()) {
+        let mut view = row.into_view(&ctx.caller, &settings, ctx.now);
+        view.owner_name = ctx.caller.name.clone();
+        return Ok(json(200, &view));
     }
     // Lost: read the state and let the shared rule say why.
     #[derive(Deserialize)]
@@ -140,19 +141,18 @@ pub async fn release(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Respon
     )?;
     let update = db::stmt(
         &ctx.db,
-        &format!("UPDATE customers AS c SET owner_id = NULL, owned_since = NULL, updated_at = ?4, version = version + 1 WHERE {condition}"),
+        &format!("UPDATE customers AS c SET owner_id = NULL, owned_since = NULL, updated_at = ?4, version = version + 1 WHERE {condition}{}", sql::RETURNING),
         &[Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::from(id), Arg::Int(ctx.now)],
     )?;
     let results = db::batch(&ctx.db, vec![audit, update]).await?;
-    if results.get(1).map(db::changes) != Some(1) {
-        return match fetch_visible(ctx, id).await? {
+    match results.get(1).map(db::returned::<crate::customer_sql::Row>).transpose()?.and_then(|rows| rows.into_iter().next()) {
+        Some(row) => Ok(json(200, &row.into_view(&ctx.caller, &settings, ctx.now))),
+        None => match fetch_visible(ctx, id).await? {
             None => Err(ApiError::NotFound(format!("no customer {id}"))),
             Some(row) if row.is_unowned() => Err(ApiError::Conflict { code: "not_owned", message: "the customer is already in the pool".into() }),
             Some(_) => Err(ApiError::Forbidden("only the owner or their manager may release this customer".into())),
-        };
+        },
     }
-    let row = fetch_visible(ctx, id).await?.ok_or_else(|| ApiError::Internal("released customer not readable".into()))?;
-    Ok(json(200, &row.into_view(&ctx.caller, &settings, ctx.now)))
 }
 
 /// `GET /audit?customer=ID`: the ownership history of a customer the caller may see.
@@ -331,16 +331,15 @@ pub async fn transfer(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Respo
     )?;
     let update = db::stmt(
         &ctx.db,
-        &format!("UPDATE customers AS c SET owner_id = ?4, owned_since = ?5, updated_at = ?5, version = version + 1 WHERE {condition} AND ?6 IS NOT NULL"),
+        &format!("UPDATE customers AS c SET owner_id = ?4, owned_since = ?5, updated_at = ?5, version = version + 1 WHERE {condition} AND ?6 IS NOT NULL{}", sql::RETURNING),
         &args,
     )?;
     let results = db::batch(&ctx.db, vec![audit, update]).await?;
-    if results.get(1).map(db::changes) != Some(1) {
-        return match fetch_visible(ctx, id).await? {
+    match results.get(1).map(db::returned::<crate::customer_sql::Row>).transpose()?.and_then(|rows| rows.into_iter().next()) {
+        Some(row) => Ok(json(200, &row.into_view(&ctx.caller, &settings, ctx.now))),
+        None => match fetch_visible(ctx, id).await? {
             None => Err(ApiError::NotFound(format!("no customer {id}"))),
             Some(_) => Err(ApiError::Forbidden(format!("cannot transfer to {}: not an active user in your scope, or already the owner", input.to))),
-        };
+        },
     }
-    let row = fetch_visible(ctx, id).await?.ok_or_else(|| ApiError::Internal("transferred customer not readable".into()))?;
-    Ok(json(200, &row.into_view(&ctx.caller, &settings, ctx.now)))
 }

@@ -109,7 +109,7 @@ impl Server {
             .stdin(Stdio::null())
             .process_group(0);
         if !opts.inherit_output {
-            let log = std::fs::File::create(opts.persist.with_extension("log")).map_err(|e| e.to_string())?;
+            let log = std::fs::OpenOptions::new().create(true).append(true).open(opts.persist.with_extension("log")).map_err(|e| e.to_string())?;
             let err = log.try_clone().map_err(|e| e.to_string())?;
             cmd.stdout(log).stderr(err);
         }

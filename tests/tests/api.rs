@@ -103,6 +103,7 @@ fn main() {
         .case("fifty_simultaneous_claims_one_winner", fifty_claims)
         .case("claim_storm_respects_daily_limit", claim_storm)
         .case("recycle_job_is_idempotent", recycle)
+        .case("release_racing_transfer_ends_in_a_serial_order", release_vs_transfer)
         .case("restart_durability", restart)
         .run(&mut world);
     drop(world);
@@ -832,4 +833,36 @@ fn pool_views(w: &mut World) {
     let applied = w.manager.post("/api/v1/pool/distribute", &json!({"customer_ids": rest, "strategy": "least_loaded", "apply": true}));
     assert_eq!((applied.body["applied"].as_bool(), applied.body["skipped"].as_array().map(Vec::len)), (Some(true), Some(0)), "{}", applied.text);
     assert_eq!(pool_ids(&w.admin, "公海列表").len(), 1);
+}
+
+/// The owner the audit trail implies: replaying every event's `to`.
+fn replayed_owner(w: &World, id: &str) -> Value {
+    let trail = w.admin.get(&format!("/api/v1/audit?customer={id}")).body;
+    trail["items"].as_array().unwrap().last().map(|e| e["to"].clone()).unwrap_or(Value::Null)
+}
+
+fn release_vs_transfer(w: &mut World) {
+    let ids = make_pool(w, "竞态客户", 6, 16400000000);
+    let zhao = w.zhao();
+    let mut outcomes = std::collections::HashSet::new();
+    for id in &ids {
+        assert_eq!(zhao.send("POST", &format!("/api/v1/customers/{id}/claim"), "application/json", b"").status, 200);
+    }
+    for id in &ids {
+        let (owner_api, manager) = (zhao.clone(), w.manager.clone());
+        let (a, b) = (id.clone(), id.clone());
+        let release = std::thread::spawn(move || owner_api.post(&format!("/api/v1/customers/{a}/release"), &json!({"reason_code": "other", "note": "race"})).status);
+        let transfer = std::thread::spawn(move || manager.post(&format!("/api/v1/customers/{b}/transfer"), &json!({"to": "rep-chen"})).status);
+        let (r, t) = (release.join().unwrap(), transfer.join().unwrap());
+        let owner = w.admin.get(&format!("/api/v1/customers/{id}")).body["owner"].clone();
+        // Serial orders: release then transfer (both 200, owner rep-chen); transfer then
+        // release (release refused, owner rep-chen); never a mix such as a pool customer
+        // with a transfer recorded last.
+        assert_eq!(owner, json!("rep-chen"), "release {r} / transfer {t}");
+        assert_eq!(t, 200);
+        // Transfer first: the customer is no longer the rep's, so it is invisible to them (404).
+        assert!(r == 200 || r == 404, "release answered {r}");
+        assert_eq!(replayed_owner(w, id), owner, "the audit trail replays to the final owner");
+        outcomes.insert(r);
+    }
 }
