@@ -151,13 +151,27 @@ impl<'a> Context<'a> {
         }
     }
 
-    /// The combined score, with the rep holding `held` customers.
+    /// The combined score, with the rep holding `held` customers. The hot path of every
+    /// solver (10⁸ calls for 100,000 × 1,000): bit tests and a few multiplications, the
+    /// same arithmetic as [`Context::criterion`] inlined.
+    #[inline]
     pub fn total_with_load(&self, weights: &Weights, ri: usize, ci: usize, held: u32) -> f64 {
-        BASE + weight(weights, Criterion::Performance) * self.criterion(Criterion::Performance, ri, ci)
-            + weight(weights, Criterion::Industry) * self.criterion(Criterion::Industry, ri, ci)
-            + weight(weights, Criterion::Region) * self.criterion(Criterion::Region, ri, ci)
-            + weight(weights, Criterion::CustomerType) * self.criterion(Criterion::CustomerType, ri, ci)
-            + weight(weights, Criterion::Load) * load_score(held, self.reps[ri].capacity)
+        if !self.bits {
+            return BASE + CRITERIA.iter().map(|&k| weight(weights, k) * if k == Criterion::Load { load_score(held, self.reps[ri].capacity) } else { self.criterion(k, ri, ci) }).sum::<f64>();
+        }
+        let rep = &self.reps[ri];
+        let industry = f64::from(self.rep_industries[ri] & self.customer_industry[ci] != 0);
+        let region = f64::from(self.rep_regions[ri] & self.customer_region[ci] != 0);
+        let customer_type = match (self.needs_senior[ci], rep.level) {
+            (true, Level::Senior) | (false, Level::Junior) => 1.0,
+            (false, Level::Senior) => 0.3,
+            (true, Level::Junior) => 0.0,
+        };
+        BASE + weights.performance.max(0.0) * self.performance[ri] * (0.25 + 0.75 * self.value[ci])
+            + weights.industry.max(0.0) * industry
+            + weights.region.max(0.0) * region
+            + weights.customer_type.max(0.0) * customer_type
+            + weights.load.max(0.0) * load_score(held, rep.capacity)
     }
 
     /// The combined score of a pair.
