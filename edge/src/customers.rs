@@ -272,6 +272,19 @@ pub async fn query_rows(ctx: &Ctx, query: &CustomerQuery, settings: &shared::set
 
 pub async fn patch(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Response> {
     let patch: CustomerPatch = read_json(req).await?;
+    write_patch(ctx, id, &patch, None).await
+}
+
+/// `POST /customers/{id}/stage`: a board move. Refused moves are 422 with the reason.
+pub async fn move_stage(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Response> {
+    let input: shared::pipeline::StageMove = read_json(req).await?;
+    let patch = CustomerPatch { version: input.version, stage: Some(input.stage.clone()), ..Default::default() };
+    write_patch(ctx, id, &patch, Some(&input.stage)).await
+}
+
+/// Applies a patch with optimistic concurrency; `moving_to` makes a refused stage entry a
+/// 422 (a board move) rather than a 400 (a form).
+async fn write_patch(ctx: &Ctx, id: &str, patch: &CustomerPatch, moving_to: Option<&str>) -> ApiResult<Response> {
     let settings = ctx.settings().await?;
     let row = fetch_visible(ctx, id).await?.ok_or_else(|| not_found(id))?;
     let (existing, owner_name) = row.into_customer();
@@ -282,7 +295,10 @@ pub async fn patch(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Response
     if patch.version != existing.version {
         return Err(ApiError::Stale { current_version: existing.version });
     }
-    let updated = apply_patch(&existing, &patch, &settings, ctx.now).map_err(ApiError::Invalid)?;
+    if let Some(to) = moving_to {
+        shared::pipeline::check_move(&settings, &existing, to).map_err(|r| ApiError::Unprocessable { code: r.code.clone(), message: r.message.clone(), details: serde_json::to_value(&r).unwrap_or_default() })?;
+    }
+    let updated = apply_patch(&existing, patch, &settings, ctx.now).map_err(ApiError::Invalid)?;
     let keys = DuplicateKeys::of_customer(&updated);
     let sql = format!(
         "UPDATE OR IGNORE customers AS c SET name = ?4, company = ?5, contact_name = ?6, phone = ?7, email = ?8, wechat = ?9, \

@@ -26,6 +26,8 @@ pub enum ApiError {
     Conflict { code: &'static str, message: String },
     /// 409 decided by a shared rule, with its code and details (claim refusals).
     Refused { code: String, message: String, details: serde_json::Value },
+    /// 422: well-formed, but a business rule refuses it (a stage move).
+    Unprocessable { code: String, message: String, details: serde_json::Value },
     /// 413.
     TooLarge(String),
     /// 415.
@@ -46,13 +48,14 @@ impl ApiError {
             ApiError::BadRequest { .. } | ApiError::Invalid(_) => 400,
             ApiError::Duplicate(_) | ApiError::Stale { .. } | ApiError::Conflict { .. } | ApiError::Refused { .. } => 409,
             ApiError::TooLarge(_) => 413,
+            ApiError::Unprocessable { .. } => 422,
             ApiError::UnsupportedMedia(_) => 415,
             ApiError::Internal(_) => 500,
         }
     }
 
     pub fn body(&self) -> ErrorBody {
-        if let ApiError::Refused { code, message, details } = self {
+        if let ApiError::Refused { code, message, details } | ApiError::Unprocessable { code, message, details } = self {
             return ErrorBody { error: ErrorDetail { code: code.clone(), message: message.clone(), details: Some(details.clone()) } };
         }
         let (code, message, details) = match self {
@@ -80,7 +83,7 @@ impl ApiError {
                 Some(serde_json::json!({ "current_version": current_version })),
             ),
             ApiError::Conflict { code, message } => (*code, message.clone(), None),
-            ApiError::Refused { .. } => ("conflict", String::new(), None),
+            ApiError::Refused { .. } | ApiError::Unprocessable { .. } => ("conflict", String::new(), None),
             ApiError::TooLarge(m) => ("too_large", m.clone(), None),
             ApiError::UnsupportedMedia(m) => ("unsupported_media_type", m.clone(), None),
             ApiError::Internal(_) => ("internal", "an internal error occurred; it has been logged".into(), None),

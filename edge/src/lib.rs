@@ -12,6 +12,7 @@ mod customer_sql;
 mod customers;
 mod db;
 mod error;
+mod follow_ups;
 mod http;
 mod import;
 mod meta;
@@ -96,6 +97,9 @@ async fn handle(req: &mut Request, env: Env) -> ApiResult<(Response, Vec<String>
         Endpoint::PoolStanding => pool::standing(&ctx).await,
         Endpoint::Transfer => pool::transfer(&ctx, req, id).await,
         Endpoint::Distribute => allocations::distribute(&ctx, req).await,
+        Endpoint::MoveStage => customers::move_stage(&ctx, req, id).await,
+        Endpoint::ListFollowUps => follow_ups::list(&ctx, id).await,
+        Endpoint::CreateFollowUp => follow_ups::create(&ctx, req, id).await,
     };
     let allowed = ctx.settings().await.map(|s| s.allowed_origins).unwrap_or_default();
     match response {

@@ -5,6 +5,7 @@
 use schemars::{generate::SchemaGenerator, JsonSchema, Schema};
 use shared::api::*;
 use shared::allocation::AllocationRules;
+use shared::pipeline::{FollowUp, FollowUpInput, FollowUpList, StageMove};
 use shared::pool::{AuditList, PoolPage, PoolRules, PoolStanding, ReleaseInput, ReminderList, TransferInput};
 use shared::reps::{RepInput, RepList, RepPatch, RepView};
 use shared::settings::TenantSettings;
@@ -41,6 +42,9 @@ pub enum Endpoint {
     PoolStanding,
     Transfer,
     Distribute,
+    MoveStage,
+    ListFollowUps,
+    CreateFollowUp,
 }
 
 pub type SchemaFn = fn(&mut SchemaGenerator) -> Schema;
@@ -110,6 +114,9 @@ pub static ROUTES: &[Route] = &[
     Route { method: "GET", path: "/api/v1/pool/me", endpoint: Endpoint::PoolStanding, public: false, summary: "The caller's holdings against the cap and claims left today", query: NO_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<PoolStanding>) },
     Route { method: "POST", path: "/api/v1/pool/distribute", endpoint: Endpoint::Distribute, public: false, summary: "Hand pool customers out through an allocation strategy: a preview, or applied with `\"apply\": true` (manager, admin)", query: NO_QUERY, request: Body::Json(schema::<DistributeRequest>), status: 200, response: Body::Json(schema::<AllocationResponse>) },
     Route { method: "POST", path: "/api/v1/customers/{id}/transfer", endpoint: Endpoint::Transfer, public: false, summary: "Transfer a customer to another rep (manager in their team, admin); follow-ups go with it", query: NO_QUERY, request: Body::Json(schema::<TransferInput>), status: 200, response: Body::Json(schema::<CustomerView>) },
+    Route { method: "POST", path: "/api/v1/customers/{id}/stage", endpoint: Endpoint::MoveStage, public: false, summary: "Move a customer to a pipeline stage (owner, their manager, admin); stale `version` → 409 `stale`; a refused move (e.g. 方案报价 without an amount) → 422 with the reason", query: NO_QUERY, request: Body::Json(schema::<StageMove>), status: 200, response: Body::Json(schema::<CustomerView>) },
+    Route { method: "GET", path: "/api/v1/customers/{id}/follow-ups", endpoint: Endpoint::ListFollowUps, public: false, summary: "The follow-up log of a customer, newest first", query: NO_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<FollowUpList>) },
+    Route { method: "POST", path: "/api/v1/customers/{id}/follow-ups", endpoint: Endpoint::CreateFollowUp, public: false, summary: "Log a follow-up (call, visit, WeChat, email, meeting); updates the customer's last and next follow-up dates", query: NO_QUERY, request: Body::Json(schema::<FollowUpInput>), status: 201, response: Body::Json(schema::<FollowUp>) },
 ];
 
 pub enum Match<'a> {

@@ -18,6 +18,7 @@ pub mod lifecycle;
 pub mod mask;
 pub mod normalize;
 pub mod ownership;
+pub mod pipeline;
 pub mod pool;
 pub mod reps;
 pub mod segment;

@@ -45,6 +45,9 @@ pub struct StageDef {
     /// `won` or `lost` for the two terminal stages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub terminal: Option<Terminal>,
+    /// Fields a customer needs before entering this stage (e.g. `amount` for 方案报价).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub required_fields: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,7 +87,7 @@ fn territory(key: &str, zh: &str, en: &str, places: &[&str]) -> Territory {
 }
 
 fn stage(key: &str, zh: &str, en: &str, probability: u8, terminal: Option<Terminal>) -> StageDef {
-    StageDef { key: key.into(), zh: zh.into(), en: en.into(), probability, terminal }
+    StageDef { key: key.into(), zh: zh.into(), en: en.into(), probability, terminal, required_fields: Vec::new() }
 }
 
 impl Default for TenantSettings {
@@ -111,7 +114,7 @@ impl Default for TenantSettings {
                 stage("lead", "线索", "Lead", 10, None),
                 stage("contacted", "初步接触", "Contacted", 20, None),
                 stage("qualified", "需求确认", "Qualified", 40, None),
-                stage("proposal", "方案报价", "Proposal", 60, None),
+                StageDef { required_fields: vec!["amount".into()], ..stage("proposal", "方案报价", "Proposal", 60, None) },
                 stage("negotiation", "商务谈判", "Negotiation", 80, None),
                 stage("won", "赢单", "Won", 100, Some(Terminal::Won)),
                 stage("lost", "输单", "Lost", 0, Some(Terminal::Lost)),
@@ -179,6 +182,11 @@ impl TenantSettings {
         for (i, s) in self.stages.iter().enumerate() {
             if s.probability > 100 {
                 errors.push(FieldError::new(format!("stages[{i}].probability"), "out_of_range", "0 to 100"));
+            }
+            for f in &s.required_fields {
+                if !crate::pipeline::REQUIRABLE.contains(&f.as_str()) {
+                    errors.push(FieldError::new(format!("stages[{i}].required_fields"), "not_in_list", crate::pipeline::REQUIRABLE.join(", ")));
+                }
             }
         }
         for (i, f) in self.custom_fields.iter().enumerate() {

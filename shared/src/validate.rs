@@ -208,6 +208,14 @@ pub fn apply_patch(existing: &Customer, patch: &CustomerPatch, settings: &Tenant
     let fields = check_customer(&input, settings)?;
     let mut updated = existing.clone();
     overwrite(&mut updated, fields, settings, now);
+    // A stage change through a patch obeys the same entry rules as a board move.
+    if updated.stage != existing.stage {
+        let mut before_move = updated.clone();
+        before_move.stage = existing.stage.clone();
+        if let Err(refusal) = crate::pipeline::check_move(settings, &before_move, &updated.stage) {
+            return Err(vec![FieldError::new("stage", &refusal.code, refusal.message)]);
+        }
+    }
     updated.updated_at = now;
     updated.version = existing.version + 1;
     Ok(updated)

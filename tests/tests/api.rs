@@ -102,6 +102,7 @@ fn main() {
         .case("pool_list_standing_transfer_distribute", pool_views)
         .case("fifty_simultaneous_claims_one_winner", fifty_claims)
         .case("claim_storm_respects_daily_limit", claim_storm)
+        .case("stage_moves_and_follow_ups", stages_and_follow_ups)
         .case("recycle_job_is_idempotent", recycle)
         .case("release_racing_transfer_ends_in_a_serial_order", release_vs_transfer)
         .case("restart_durability", restart)
@@ -865,4 +866,36 @@ fn release_vs_transfer(w: &mut World) {
         assert_eq!(replayed_owner(w, id), owner, "the audit trail replays to the final owner");
         outcomes.insert(r);
     }
+}
+
+fn stages_and_follow_ups(w: &mut World) {
+    let c = created(&w.wang, json!({"name": "漏斗客户", "phone": "13600009999", "stage": "qualified"}));
+    let id = c["id"].as_str().unwrap().to_string();
+    let path = format!("/api/v1/customers/{id}/stage");
+    // 方案报价 needs an amount: a 422 that names what is missing, nothing changes.
+    let refused = w.wang.post(&path, &json!({"stage": "proposal", "version": 1}));
+    assert_eq!((refused.status, refused.code()), (422, "missing_fields"), "{}", refused.text);
+    assert_eq!(refused.body["error"]["details"]["missing"], json!(["amount"]));
+    assert_eq!(w.wang.patch(&format!("/api/v1/customers/{id}"), &json!({"version": 1, "stage": "proposal"})).code(), "invalid", "a patch obeys the same rule");
+    assert_eq!(w.wang.patch(&format!("/api/v1/customers/{id}"), &json!({"version": 1, "amount": 88000})).status, 200);
+    let moved = w.wang.post(&path, &json!({"stage": "方案报价", "version": 2}));
+    assert_eq!((moved.status, moved.body["stage"].as_str(), moved.body["version"].as_i64()), (200, Some("proposal"), Some(3)), "{}", moved.text);
+    let stale = w.wang.post(&path, &json!({"stage": "negotiation", "version": 2}));
+    assert_eq!((stale.status, stale.code()), (409, "stale"));
+    assert_eq!(w.chen.post(&path, &json!({"stage": "negotiation", "version": 3})).status, 404, "another rep's customer");
+    assert_eq!(w.manager.post(&path, &json!({"stage": "negotiation", "version": 3})).status, 200, "their manager may");
+    assert_eq!(w.wang.post(&path, &json!({"stage": "moon", "version": 4})).code(), "unknown_stage");
+    // Follow-ups update the customer's dates and stay with it on a transfer.
+    let fpath = format!("/api/v1/customers/{id}/follow-ups");
+    let next = allot_tests::now_ms() + 3 * 86_400_000;
+    let logged = w.wang.post(&fpath, &json!({"kind": "wechat", "note": "发了报价单", "outcome": "客户考虑中", "next_follow_up_at": next}));
+    assert_eq!(logged.status, 201, "{}", logged.text);
+    let after = w.wang.get(&format!("/api/v1/customers/{id}")).body;
+    assert_eq!((after["last_follow_up_at"].as_i64(), after["next_follow_up_at"].as_i64(), after["lifecycle"].as_str()), (logged.body["at"].as_i64(), Some(next), Some("active")));
+    assert_eq!(w.wang.post(&fpath, &json!({"kind": "fax", "note": "x"})).code(), "invalid");
+    assert_eq!(w.wang.post(&fpath, &json!({"kind": "call", "note": " "})).code(), "invalid");
+    assert_eq!(w.chen.post(&fpath, &json!({"kind": "call", "note": "偷看"})).status, 404);
+    assert_eq!(w.manager.post(&format!("/api/v1/customers/{id}/transfer"), &json!({"to": "rep-chen"})).status, 200);
+    let log = w.chen.get(&fpath).body;
+    assert_eq!((log["items"].as_array().map(Vec::len), log["items"][0]["note"].as_str()), (Some(1), Some("发了报价单")), "the log went with the customer");
 }

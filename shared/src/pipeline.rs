@@ -1,0 +1,220 @@
+//! The pipeline (销售漏斗): stage moves and their rules, column totals, follow-ups.
+//! The board in the widget and the edge both call these, so a move the board shows as
+//! allowed is one the API accepts, and the totals are the same numbers on both sides.
+
+use serde::{Deserialize, Serialize};
+
+use crate::customer::Customer;
+use crate::settings::{StageDef, TenantSettings};
+use crate::time::Millis;
+use crate::validate::FieldError;
+
+/// `POST /customers/{id}/stage` body.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct StageMove {
+    pub stage: String,
+    /// The version the caller read; a stale one is refused (409 `stale`).
+    pub version: i64,
+}
+
+/// Why a move is refused (422).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct MoveRefusal {
+    /// `unknown_stage`, `same_stage` or `missing_fields`.
+    pub code: String,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<String>,
+}
+
+/// Fields a stage may require before a customer enters it.
+pub const REQUIRABLE: &[&str] = &["amount", "company", "contact_name", "phone", "email", "industry", "region", "tier", "intent"];
+
+fn has(c: &Customer, field: &str) -> bool {
+    match field {
+        "amount" => c.amount.is_some_and(|a| a > 0.0),
+        "company" => c.company.is_some(),
+        "contact_name" => c.contact_name.is_some(),
+        "phone" => c.phone.is_some(),
+        "email" => c.email.is_some(),
+        "industry" => c.industry.is_some(),
+        "region" => c.region.is_some(),
+        "tier" => c.tier.is_some(),
+        "intent" => c.intent.is_some(),
+        _ => true,
+    }
+}
+
+/// Whether `customer` may move to `to`; the stage key is resolved from a key or label.
+pub fn check_move<'a>(settings: &'a TenantSettings, customer: &Customer, to: &str) -> Result<&'a StageDef, MoveRefusal> {
+    let stage = settings.resolve_stage(to).ok_or_else(|| MoveRefusal { code: "unknown_stage".into(), message: format!("{to} is not a pipeline stage"), missing: Vec::new() })?;
+    if stage.key == customer.stage {
+        return Err(MoveRefusal { code: "same_stage".into(), message: format!("the customer is already in {}", stage.key), missing: Vec::new() });
+    }
+    let missing: Vec<String> = stage.required_fields.iter().filter(|f| !has(customer, f)).cloned().collect();
+    if !missing.is_empty() {
+        return Err(MoveRefusal {
+            code: "missing_fields".into(),
+            message: format!("{} ({}) needs {} first", stage.en, stage.zh, missing.join(", ")),
+            missing,
+        });
+    }
+    Ok(stage)
+}
+
+/// One board column's figures.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ColumnTotal {
+    pub stage: String,
+    pub count: u32,
+    pub amount: f64,
+    /// amount × the stage's win probability.
+    pub weighted: f64,
+}
+
+/// Count, amount and weighted amount per stage, in stage order.
+pub fn column_totals<'a>(stages: &[StageDef], customers: impl IntoIterator<Item = &'a Customer>) -> Vec<ColumnTotal> {
+    let mut totals: Vec<ColumnTotal> = stages.iter().map(|s| ColumnTotal { stage: s.key.clone(), count: 0, amount: 0.0, weighted: 0.0 }).collect();
+    for c in customers {
+        if let Some(i) = stages.iter().position(|s| s.key == c.stage) {
+            let amount = c.amount.unwrap_or(0.0);
+            totals[i].count += 1;
+            totals[i].amount += amount;
+            totals[i].weighted += amount * f64::from(stages[i].probability) / 100.0;
+        }
+    }
+    totals
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum FollowUpKind {
+    Call,
+    Visit,
+    Wechat,
+    Email,
+    Meeting,
+}
+
+impl FollowUpKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FollowUpKind::Call => "call",
+            FollowUpKind::Visit => "visit",
+            FollowUpKind::Wechat => "wechat",
+            FollowUpKind::Email => "email",
+            FollowUpKind::Meeting => "meeting",
+        }
+    }
+}
+
+/// `POST /customers/{id}/follow-ups` body.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct FollowUpInput {
+    pub kind: FollowUpKind,
+    pub note: String,
+    #[serde(default)]
+    pub outcome: Option<String>,
+    /// When to follow up next (milliseconds); must be in the future.
+    #[serde(default)]
+    pub next_follow_up_at: Option<Millis>,
+}
+
+impl FollowUpInput {
+    pub fn validate(&self, now: Millis) -> Result<(), Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let note = self.note.trim();
+        if note.is_empty() || note.chars().count() > 2000 {
+            errors.push(FieldError::new("note", "required", "a note of 1 to 2000 characters"));
+        }
+        if self.outcome.as_ref().is_some_and(|o| o.chars().count() > 200) {
+            errors.push(FieldError::new("outcome", "too_long", "at most 200 characters"));
+        }
+        if self.next_follow_up_at.is_some_and(|at| at <= now) {
+            errors.push(FieldError::new("next_follow_up_at", "out_of_range", "must be in the future"));
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct FollowUp {
+    pub id: String,
+    pub customer: String,
+    pub author: String,
+    pub kind: FollowUpKind,
+    pub note: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_follow_up_at: Option<Millis>,
+    pub at: Millis,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct FollowUpList {
+    pub items: Vec<FollowUp>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn customer(stage: &str, amount: Option<f64>) -> Customer {
+        let mut c: Customer = serde_json::from_value(serde_json::json!({
+            "id": "c1", "name": "x", "stage": stage, "owner": "r1", "created_by": "r1", "created_at": 0, "updated_at": 0, "version": 1
+        }))
+        .unwrap();
+        c.amount = amount;
+        c
+    }
+
+    #[test]
+    fn moves() {
+        let s = TenantSettings::default();
+        assert_eq!(s.stages[3].required_fields, vec!["amount"], "方案报价 needs an amount by default");
+        let check = |stage: &str, amount: Option<f64>, to: &str| check_move(&s, &customer(stage, amount), to).map(|st| st.key.clone()).map_err(|r| r.code);
+        for (stage, amount, to, expect) in [
+            ("lead", None, "contacted", Ok("contacted")),
+            ("lead", None, "初步接触", Ok("contacted")),
+            ("lead", None, "lead", Err("same_stage")),
+            ("lead", None, "moon", Err("unknown_stage")),
+            ("qualified", None, "proposal", Err("missing_fields")),
+            ("qualified", Some(0.0), "proposal", Err("missing_fields")),
+            ("qualified", Some(5.0), "proposal", Ok("proposal")),
+            ("negotiation", None, "won", Ok("won")),
+        ] {
+            assert_eq!(check(stage, amount, to), expect.map(String::from).map_err(String::from), "{stage} -> {to}");
+        }
+    }
+
+    #[test]
+    fn totals() {
+        let s = TenantSettings::default();
+        let cs = [customer("lead", Some(100.0)), customer("lead", None), customer("proposal", Some(1000.0)), customer("gone", Some(5.0))];
+        let t = column_totals(&s.stages, &cs);
+        assert_eq!((t[0].count, t[0].amount, t[0].weighted), (2, 100.0, 10.0));
+        assert_eq!((t[3].count, t[3].amount, t[3].weighted), (1, 1000.0, 600.0));
+        assert_eq!(t.iter().map(|c| c.count).sum::<u32>(), 3, "unknown stages are not counted");
+    }
+
+    #[test]
+    fn follow_up_validation() {
+        let bad = FollowUpInput { kind: FollowUpKind::Call, note: " ".into(), outcome: None, next_follow_up_at: Some(5) };
+        let paths: Vec<String> = bad.validate(10).unwrap_err().into_iter().map(|e| e.path).collect();
+        assert_eq!(paths, vec!["note", "next_follow_up_at"]);
+    }
+}
