@@ -92,7 +92,7 @@ async fn handle(req: &mut Request, env: Env) -> ApiResult<(Response, Vec<String>
         Endpoint::GetPoolRules => pool::get_rules(&ctx).await,
         Endpoint::PutPoolRules => pool::put_rules(&ctx, req).await,
         Endpoint::Audit => pool::audit(&ctx, req).await,
-        Endpoint::Reminders => pool::reminders(&ctx).await,
+        Endpoint::Reminders => pool::reminders(&ctx, req).await,
         Endpoint::PoolList => pool::list(&ctx, req).await,
         Endpoint::PoolStanding => pool::standing(&ctx).await,
         Endpoint::Transfer => pool::transfer(&ctx, req, id).await,

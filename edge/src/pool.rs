@@ -200,8 +200,36 @@ pub async fn audit(ctx: &Ctx, req: &Request) -> ApiResult<Response> {
     Ok(json(200, &AuditList { items }))
 }
 
-/// `GET /reminders`: the caller's reminders ("will be recycled in K days"), soonest first.
-pub async fn reminders(ctx: &Ctx) -> ApiResult<Response> {
+/// `GET /reminders[?scope=team]`: follow-ups overdue and due today (dates set by the last
+/// follow-up or by the segment's cadence) and "will be recycled in K days", soonest first;
+/// for the caller, or for a manager's team.
+pub async fn reminders(ctx: &Ctx, req: &Request) -> ApiResult<Response> {
+    let pairs = query_pairs(req)?;
+    let team = match pairs.iter().find(|(k, _)| k == "scope").map(|(_, v)| v.as_str()) {
+        None | Some("me") => false,
+        Some("team") if ctx.caller.role.is_manager_or_admin() => true,
+        Some(other) => return Err(ApiError::Invalid(vec![shared::validate::FieldError::new("scope", "invalid", format!("me or team (managers), not {other}"))])),
+    };
+    let settings = ctx.settings().await?;
+    let pool_rules = rules(ctx).await?;
+    let end_of_today = pool_rules.day_start(ctx.now) + DAY_MS;
+    let mut query = shared::api::CustomerQuery::parse(std::iter::empty()).map_err(ApiError::Invalid)?;
+    query.owner = if team { shared::api::OwnerFilter::Any } else { shared::api::OwnerFilter::Me };
+    let rows = crate::customers::query_rows(ctx, &query, &settings, 1000).await?;
+    let in_days = |at: i64| (at - ctx.now).div_euclid(DAY_MS) + i64::from((at - ctx.now).rem_euclid(DAY_MS) > 0);
+    let mut items = Vec::new();
+    for row in rows {
+        let (c, _) = row.into_customer();
+        if c.owner.is_none() {
+            continue;
+        }
+        if let Some(due) = shared::pipeline::follow_up_due(&c, &settings) {
+            if due < end_of_today {
+                let kind = if due < pool_rules.day_start(ctx.now) { "overdue" } else { "due_today" };
+                items.push(shared::pool::Reminder { customer: c.id.clone(), name: c.name.clone(), kind: kind.into(), due_at: due, in_days: in_days(due) });
+            }
+        }
+    }
     #[derive(Deserialize)]
     struct Row {
         customer_id: String,
@@ -209,17 +237,18 @@ pub async fn reminders(ctx: &Ctx) -> ApiResult<Response> {
         kind: String,
         due_at: f64,
     }
-    let rows = db::all::<Row>(
+    let owner_scope = if team { format!("AND {}", sql::visible(&ctx.caller)) } else { "AND c.owner_id = ?2".to_string() };
+    let recycle = db::all::<Row>(
         &ctx.db,
-        "SELECT r.customer_id, c.name, r.kind, r.due_at FROM reminders r JOIN customers c ON c.tenant_id = r.tenant_id AND c.id = r.customer_id \
-         WHERE r.tenant_id = ?1 AND r.owner_id = ?2 AND c.owner_id = ?2 AND c.deleted_at IS NULL AND r.due_at >= ?3 ORDER BY r.due_at",
+        &format!(
+            "SELECT r.customer_id, c.name, r.kind, r.due_at FROM reminders r JOIN customers c ON c.tenant_id = r.tenant_id AND c.id = r.customer_id \
+             WHERE r.tenant_id = ?1 AND c.owner_id = r.owner_id AND c.deleted_at IS NULL AND r.due_at >= ?3 AND ?2 IS NOT NULL {owner_scope}"
+        ),
         &[Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::Int(ctx.now)],
     )
     .await?;
-    let items = rows
-        .into_iter()
-        .map(|r| shared::pool::Reminder { customer: r.customer_id, name: r.name, kind: r.kind, due_at: r.due_at as i64, in_days: ((r.due_at as i64 - ctx.now) + DAY_MS - 1) / DAY_MS })
-        .collect();
+    items.extend(recycle.into_iter().map(|r| shared::pool::Reminder { customer: r.customer_id, name: r.name, kind: r.kind, due_at: r.due_at as i64, in_days: in_days(r.due_at as i64) }));
+    items.sort_by_key(|r| r.due_at);
     Ok(json(200, &shared::pool::ReminderList { items }))
 }
 

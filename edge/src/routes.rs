@@ -76,6 +76,7 @@ pub struct Route {
 }
 
 const NO_QUERY: &[(&str, &str)] = &[];
+const REMINDER_QUERY: &[(&str, &str)] = &[("scope", "me (default) or team (managers and admins)")];
 const AUDIT_QUERY: &[(&str, &str)] = &[("customer", "the customer's id (required)")];
 const IMPORT_QUERY: &[(&str, &str)] = &[
     ("dry_run", "true: validate and report every bad row, write nothing"),
@@ -109,7 +110,7 @@ pub static ROUTES: &[Route] = &[
     Route { method: "GET", path: "/api/v1/pool/rules", endpoint: Endpoint::GetPoolRules, public: false, summary: "Pool rules: recycle days by tier, exemptions, reminders, daily claim limit, holding cap, cool-down, protection", query: NO_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<PoolRules>) },
     Route { method: "PUT", path: "/api/v1/pool/rules", endpoint: Endpoint::PutPoolRules, public: false, summary: "Replace the pool rules (admin; `version` must match)", query: NO_QUERY, request: Body::Json(schema::<PoolRules>), status: 200, response: Body::Json(schema::<PoolRules>) },
     Route { method: "GET", path: "/api/v1/audit", endpoint: Endpoint::Audit, public: false, summary: "Ownership history of a customer: who, from, to, why, rule, when", query: AUDIT_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<AuditList>) },
-    Route { method: "GET", path: "/api/v1/reminders", endpoint: Endpoint::Reminders, public: false, summary: "The caller's reminders: customers that will be recycled in K days unless followed up", query: NO_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<ReminderList>) },
+    Route { method: "GET", path: "/api/v1/reminders", endpoint: Endpoint::Reminders, public: false, summary: "Reminders: follow-ups overdue and due today (set dates or segment cadence), and customers that will be recycled in K days; for me, or `scope=team` for managers", query: REMINDER_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<ReminderList>) },
     Route { method: "GET", path: "/api/v1/pool", endpoint: Endpoint::PoolList, public: false, summary: "Pool customers (contacts masked for reps) with why and since when each is in the pool; the list filters and pagination", query: CUSTOMER_QUERY_PARAMS, request: Body::None, status: 200, response: Body::Json(schema::<PoolPage>) },
     Route { method: "GET", path: "/api/v1/pool/me", endpoint: Endpoint::PoolStanding, public: false, summary: "The caller's holdings against the cap and claims left today", query: NO_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<PoolStanding>) },
     Route { method: "POST", path: "/api/v1/pool/distribute", endpoint: Endpoint::Distribute, public: false, summary: "Hand pool customers out through an allocation strategy: a preview, or applied with `\"apply\": true` (manager, admin)", query: NO_QUERY, request: Body::Json(schema::<DistributeRequest>), status: 200, response: Body::Json(schema::<AllocationResponse>) },

@@ -169,6 +169,16 @@ pub struct FollowUpList {
     pub items: Vec<FollowUp>,
 }
 
+/// When a customer is next due for a follow-up: the date set by the last follow-up, or
+/// else the segment's cadence counted from the last follow-up (or from creation).
+pub fn follow_up_due(c: &Customer, settings: &TenantSettings) -> Option<Millis> {
+    if let Some(at) = c.next_follow_up_at {
+        return Some(at);
+    }
+    let cadence = settings.segments.iter().find(|s| Some(&s.key) == c.segment.as_ref())?.cadence_days;
+    Some(c.last_follow_up_at.unwrap_or(c.created_at) + i64::from(cadence) * crate::time::DAY_MS)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,6 +219,18 @@ mod tests {
         assert_eq!((t[0].count, t[0].amount, t[0].weighted), (2, 100.0, 10.0));
         assert_eq!((t[3].count, t[3].amount, t[3].weighted), (1, 1000.0, 600.0));
         assert_eq!(t.iter().map(|c| c.count).sum::<u32>(), 3, "unknown stages are not counted");
+    }
+
+    #[test]
+    fn due_dates_follow_the_cadence() {
+        let s = TenantSettings::default();
+        let mut c = customer("lead", None);
+        assert_eq!(follow_up_due(&c, &s), None, "no segment, no date: nothing due");
+        c.segment = Some("core".into());
+        c.last_follow_up_at = Some(1_000);
+        assert_eq!(follow_up_due(&c, &s), Some(1_000 + 7 * crate::time::DAY_MS));
+        c.next_follow_up_at = Some(5);
+        assert_eq!(follow_up_due(&c, &s), Some(5), "an explicit date wins");
     }
 
     #[test]

@@ -209,7 +209,8 @@ pub struct TransferInput {
 pub struct Reminder {
     pub customer: String,
     pub name: String,
-    /// `recycle`: the customer goes back to the pool at `due_at` unless followed up.
+    /// `overdue` / `due_today`: a follow-up is due; `recycle`: the customer goes back to
+    /// the pool at `due_at` unless followed up.
     pub kind: String,
     pub due_at: Millis,
     pub in_days: i64,

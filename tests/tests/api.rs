@@ -794,8 +794,8 @@ fn recycle(w: &mut World) {
     assert_eq!(recycles.len(), 1, "run twice, recycled once: {trail}");
     assert_eq!((recycles[0]["from"].as_str(), recycles[0]["reason"].as_str()), (Some("acme-rep"), Some("no_follow_up")));
     let reminders = acme_rep.get("/api/v1/reminders").body;
-    let items = reminders["items"].as_array().unwrap();
-    assert_eq!(items.len(), 1, "one reminder, not two: {reminders}");
+    let items: Vec<&Value> = reminders["items"].as_array().unwrap().iter().filter(|r| r["kind"] == json!("recycle")).collect();
+    assert_eq!(items.len(), 1, "one recycle reminder, not two: {reminders}");
     assert_eq!((items[0]["customer"].as_str(), items[0]["in_days"].as_i64()), (Some("c_acme_warn"), Some(2)));
 }
 
@@ -896,6 +896,13 @@ fn stages_and_follow_ups(w: &mut World) {
     assert_eq!(w.wang.post(&fpath, &json!({"kind": "call", "note": " "})).code(), "invalid");
     assert_eq!(w.chen.post(&fpath, &json!({"kind": "call", "note": "偷看"})).status, 404);
     assert_eq!(w.manager.post(&format!("/api/v1/customers/{id}/transfer"), &json!({"to": "rep-chen"})).status, 200);
+    // Reminders: a follow-up set for yesterday is overdue, for the owner and their manager.
+    let overdue = created(&w.wang, json!({"name": "逾期跟进", "next_follow_up_at": allot_tests::now_ms() - 86_400_000}));
+    let mine = w.wang.get("/api/v1/reminders").body;
+    assert!(mine["items"].as_array().unwrap().iter().any(|r| r["customer"] == overdue["id"] && r["kind"] == json!("overdue") && r["in_days"] == json!(-1)), "{mine}");
+    let team = w.manager.get("/api/v1/reminders?scope=team").body;
+    assert!(team["items"].as_array().unwrap().iter().any(|r| r["customer"] == overdue["id"]));
+    assert_eq!(w.wang.get("/api/v1/reminders?scope=team").code(), "invalid");
     let log = w.chen.get(&fpath).body;
     assert_eq!((log["items"].as_array().map(Vec::len), log["items"][0]["note"].as_str()), (Some(1), Some("发了报价单")), "the log went with the customer");
 }

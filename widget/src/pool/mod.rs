@@ -168,9 +168,13 @@ pub fn Pool(attrs: Attrs) -> impl IntoView {
         {move || reminders.get().filter(|r| !r.items.is_empty()).map(|r| view! {
             <ul class="warnings" role="alert">
                 {r.items.into_iter().map(|item| view! {
-                    <li>{match lang.get() {
-                        Lang::Zh => format!("⚠ {} 将在 {} 天后回收公海，请及时跟进", item.name, item.in_days),
-                        Lang::En => format!("⚠ {} will be recycled in {} days unless followed up", item.name, item.in_days),
+                    <li>{match (lang.get(), item.kind.as_str()) {
+                        (Lang::Zh, "recycle") => format!("⚠ {} 将在 {} 天后回收公海，请及时跟进", item.name, item.in_days),
+                        (Lang::En, "recycle") => format!("⚠ {} will be recycled in {} days unless followed up", item.name, item.in_days),
+                        (Lang::Zh, "overdue") => format!("⏰ {} 跟进已逾期 {} 天", item.name, -item.in_days),
+                        (Lang::En, "overdue") => format!("⏰ {}: follow-up {} days overdue", item.name, -item.in_days),
+                        (Lang::Zh, _) => format!("📅 {} 今日待跟进", item.name),
+                        (Lang::En, _) => format!("📅 {}: follow up today", item.name),
                     }}</li>
                 }).collect_view()}
             </ul>
