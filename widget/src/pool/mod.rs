@@ -167,7 +167,8 @@ pub fn Pool(attrs: Attrs) -> impl IntoView {
         })}
         {move || reminders.get().filter(|r| !r.items.is_empty()).map(|r| view! {
             <ul class="warnings" role="alert">
-                {r.items.into_iter().map(|item| view! {
+                {(r.items.len() > 5).then(|| view! { <li class="more-warnings">{format!("{} · {}", lang.get().pick("提醒", "Reminders"), r.items.len())}</li> })}
+                {r.items.into_iter().take(5).map(|item| view! {
                     <li>{match (lang.get(), item.kind.as_str()) {
                         (Lang::Zh, "recycle") => format!("⚠ {} 将在 {} 天后回收公海，请及时跟进", item.name, item.in_days),
                         (Lang::En, "recycle") => format!("⚠ {} will be recycled in {} days unless followed up", item.name, item.in_days),
