@@ -98,6 +98,7 @@ async fn handle(req: &mut Request, env: Env) -> ApiResult<(Response, Vec<String>
         Endpoint::Transfer => pool::transfer(&ctx, req, id).await,
         Endpoint::Distribute => allocations::distribute(&ctx, req).await,
         Endpoint::MoveStage => customers::move_stage(&ctx, req, id).await,
+        Endpoint::PutStages => meta::put_stages(&ctx, req).await,
         Endpoint::ListFollowUps => follow_ups::list(&ctx, id).await,
         Endpoint::CreateFollowUp => follow_ups::create(&ctx, req, id).await,
     };

@@ -72,3 +72,52 @@ pub async fn users(ctx: &Ctx) -> ApiResult<Response> {
         .collect();
     Ok(json(200, &UserList { items }))
 }
+
+/// `PUT /pipeline/stages`: replaces the stages. A removed stage that still holds customers
+/// is refused (409 `stage_in_use`, with the count) unless `moves` says where they go; the
+/// customers move in one batch before the settings document changes.
+pub async fn put_stages(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
+    if ctx.caller.role != Role::Admin {
+        return Err(ApiError::Forbidden("only admins change the pipeline".into()));
+    }
+    let update: shared::pipeline::StagesUpdate = read_json(req).await?;
+    let current = ctx.settings().await?;
+    if update.version != current.version {
+        return Err(ApiError::Conflict { code: "stale", message: format!("settings are at version {}, not {}", current.version, update.version) });
+    }
+    let mut next = current.clone();
+    next.stages = update.stages.clone();
+    next.validate().map_err(ApiError::Invalid)?;
+    update.validate_moves(&current.stages).map_err(ApiError::Invalid)?;
+    #[derive(Deserialize)]
+    struct Count {
+        n: f64,
+    }
+    let mut statements = Vec::new();
+    for (from, to) in update.removed(&current.stages) {
+        let held = db::first::<Count>(&ctx.db, "SELECT count(*) AS n FROM customers WHERE tenant_id = ?1 AND stage = ?2 AND deleted_at IS NULL", &[Arg::from(&ctx.caller.tenant), Arg::from(from)]).await?;
+        let n = held.map_or(0, |c| c.n as u64);
+        match to {
+            _ if n == 0 => {}
+            None => {
+                return Err(ApiError::Refused {
+                    code: "stage_in_use".into(),
+                    message: format!("stage {from} still holds {n} customers; say where they go in `moves`"),
+                    details: serde_json::json!({ "stage": from, "customers": n }),
+                })
+            }
+            Some(to) => statements.push(db::stmt(
+                &ctx.db,
+                "UPDATE customers SET stage = ?3, updated_at = ?4, version = version + 1 WHERE tenant_id = ?1 AND stage = ?2",
+                &[Arg::from(&ctx.caller.tenant), Arg::from(from), Arg::from(to), Arg::Int(ctx.now)],
+            )?),
+        }
+    }
+    if !statements.is_empty() {
+        db::batch(&ctx.db, statements).await?;
+    }
+    next.version = current.version + 1;
+    ctx.env.kv("SETTINGS")?.put(&settings_key(&ctx.caller.tenant), serde_json::to_string(&next)?)?.execute().await?;
+    remember_settings(&ctx.caller.tenant, &next);
+    Ok(json(200, &next))
+}

@@ -5,7 +5,7 @@
 use schemars::{generate::SchemaGenerator, JsonSchema, Schema};
 use shared::api::*;
 use shared::allocation::AllocationRules;
-use shared::pipeline::{FollowUp, FollowUpInput, FollowUpList, StageMove};
+use shared::pipeline::{FollowUp, FollowUpInput, FollowUpList, StageMove, StagesUpdate};
 use shared::pool::{AuditList, PoolPage, PoolRules, PoolStanding, ReleaseInput, ReminderList, TransferInput};
 use shared::reps::{RepInput, RepList, RepPatch, RepView};
 use shared::settings::TenantSettings;
@@ -43,6 +43,7 @@ pub enum Endpoint {
     Transfer,
     Distribute,
     MoveStage,
+    PutStages,
     ListFollowUps,
     CreateFollowUp,
 }
@@ -118,6 +119,7 @@ pub static ROUTES: &[Route] = &[
     Route { method: "POST", path: "/api/v1/customers/{id}/stage", endpoint: Endpoint::MoveStage, public: false, summary: "Move a customer to a pipeline stage (owner, their manager, admin); stale `version` → 409 `stale`; a refused move (e.g. 方案报价 without an amount) → 422 with the reason", query: NO_QUERY, request: Body::Json(schema::<StageMove>), status: 200, response: Body::Json(schema::<CustomerView>) },
     Route { method: "GET", path: "/api/v1/customers/{id}/follow-ups", endpoint: Endpoint::ListFollowUps, public: false, summary: "The follow-up log of a customer, newest first", query: NO_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<FollowUpList>) },
     Route { method: "POST", path: "/api/v1/customers/{id}/follow-ups", endpoint: Endpoint::CreateFollowUp, public: false, summary: "Log a follow-up (call, visit, WeChat, email, meeting); updates the customer's last and next follow-up dates", query: NO_QUERY, request: Body::Json(schema::<FollowUpInput>), status: 201, response: Body::Json(schema::<FollowUp>) },
+    Route { method: "PUT", path: "/api/v1/pipeline/stages", endpoint: Endpoint::PutStages, public: false, summary: "Replace the pipeline stages (admin; versioned with the settings); a removed stage that holds customers needs `moves`, else 409 `stage_in_use`", query: NO_QUERY, request: Body::Json(schema::<StagesUpdate>), status: 200, response: Body::Json(schema::<TenantSettings>) },
 ];
 
 pub enum Match<'a> {

@@ -103,6 +103,7 @@ fn main() {
         .case("fifty_simultaneous_claims_one_winner", fifty_claims)
         .case("claim_storm_respects_daily_limit", claim_storm)
         .case("stage_moves_and_follow_ups", stages_and_follow_ups)
+        .case("pipeline_stages_never_vanish_silently", pipeline_stages)
         .case("recycle_job_is_idempotent", recycle)
         .case("release_racing_transfer_ends_in_a_serial_order", release_vs_transfer)
         .case("restart_durability", restart)
@@ -905,4 +906,24 @@ fn stages_and_follow_ups(w: &mut World) {
     assert_eq!(w.wang.get("/api/v1/reminders?scope=team").code(), "invalid");
     let log = w.chen.get(&fpath).body;
     assert_eq!((log["items"].as_array().map(Vec::len), log["items"][0]["note"].as_str()), (Some(1), Some("发了报价单")), "the log went with the customer");
+}
+
+fn pipeline_stages(w: &mut World) {
+    let settings = w.admin.get("/api/v1/settings").body;
+    let mut stages: Vec<Value> = settings["stages"].as_array().unwrap().clone();
+    // Drop 初步接触 (contacted), which holds customers.
+    let c = created(&w.admin, json!({"name": "阶段迁移客户", "stage": "contacted"}));
+    stages.retain(|s| s["key"] != json!("contacted"));
+    let body = json!({"version": settings["version"], "stages": stages});
+    let refused = w.admin.put("/api/v1/pipeline/stages", &body);
+    assert_eq!((refused.status, refused.code()), (409, "stage_in_use"), "{}", refused.text);
+    assert!(refused.body["error"]["details"]["customers"].as_u64().unwrap() >= 1);
+    assert_eq!(w.manager.put("/api/v1/pipeline/stages", &body).status, 403);
+    let bad_move = w.admin.put("/api/v1/pipeline/stages", &json!({"version": settings["version"], "stages": stages, "moves": {"contacted": "moon"}}));
+    assert_eq!(bad_move.code(), "invalid");
+    let ok = w.admin.put("/api/v1/pipeline/stages", &json!({"version": settings["version"], "stages": stages, "moves": {"contacted": "lead"}}));
+    assert_eq!(ok.status, 200, "{}", ok.text);
+    assert_eq!(ok.body["version"].as_i64(), Some(settings["version"].as_i64().unwrap() + 1));
+    assert_eq!(w.admin.get(&format!("/api/v1/customers/{}", c["id"].as_str().unwrap())).body["stage"], json!("lead"));
+    assert_eq!(w.admin.put("/api/v1/pipeline/stages", &body).code(), "stale");
 }
