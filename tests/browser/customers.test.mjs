@@ -215,3 +215,46 @@ test('a rep claims from the pool, releases with a reason, and hears why a reclai
   assert.deepEqual(problems.filter((p) => !p.includes('409')), []);
   await page.close();
 });
+
+test('board: keyboard and mouse moves persist, a refused move rolls back with a message', async () => {
+  const { page, problems } = await open('/#board');
+  // A customer without an amount: 方案报价 (proposal) will refuse it.
+  const name = `漏斗浏览器客户 ${Date.now()}`;
+  const status = await page.evaluate(async ([token, name]) => (await fetch('/api/v1/customers', { method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name, stage: 'qualified' }) })).status, [process.env.ALLOT_REP_TOKEN, name]);
+  assert.equal(status, 201);
+  await page.locator('#user').selectOption({ index: 2 }); // 王芳 · rep
+  const board = page.locator('allot-board');
+  const card = board.locator('li.card', { hasText: name });
+  await card.waitFor({ timeout: 15000 });
+  const column = async (loc) => loc.evaluate((el) => el.closest('[data-stage]').dataset.stage);
+  assert.equal(await column(card), 'qualified');
+  // Keyboard: → into 方案报价 is refused (no amount) and rolled back with the reason.
+  await card.focus();
+  await page.keyboard.press('ArrowRight');
+  const refused = board.locator('.msg.err');
+  await refused.waitFor({ timeout: 15000 });
+  assert.match(await refused.textContent(), /无法移动/);
+  assert.equal(await column(board.locator('li.card', { hasText: name })), 'qualified');
+  // Keyboard: ← into 初步接触 works.
+  await board.locator('li.card', { hasText: name }).focus();
+  await page.keyboard.press('ArrowLeft');
+  await page.waitForFunction((n) => [...document.querySelector('allot-board').shadowRoot.querySelectorAll('[data-stage=contacted] li.card')].some((c) => c.textContent.includes(n)), name, { timeout: 15000 });
+  // Mouse: drag it back to 需求确认.
+  const from = await board.locator('li.card', { hasText: name }).boundingBox();
+  const target = await board.locator('section[data-stage=qualified] header').boundingBox();
+  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(target.x + target.width / 2, target.y + target.height / 2, { steps: 8 });
+  await page.mouse.up();
+  await page.waitForFunction((n) => [...document.querySelector('allot-board').shadowRoot.querySelectorAll('[data-stage=qualified] li.card')].some((c) => c.textContent.includes(n)), name, { timeout: 15000 });
+  // It persisted: a reload shows it in 需求确认.
+  await page.reload();
+  const again = page.locator('allot-board li.card', { hasText: name });
+  await again.waitFor({ timeout: 15000 });
+  assert.equal(await column(again), 'qualified');
+  await page.screenshot({ path: join(SHOTS, 'board-390.png') });
+  assert.deepEqual(problems.filter((p) => !p.includes('422')), []);
+  await page.close();
+});

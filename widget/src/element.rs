@@ -83,6 +83,7 @@ const ELEMENTS: &[(&str, &str, &[&str])] = &[
     ("allot-customers", "customers", &["api", "token", "lang", "page-size"]),
     ("allot-allocate", "allocate", &["api", "token", "lang", "mode", "fields"]),
     ("allot-pool", "pool", &["api", "token", "lang"]),
+    ("allot-board", "board", &["api", "token", "lang"]),
 ];
 
 fn mount(kind: String, host: HtmlElement, root: ShadowRoot, origin: String) -> u32 {
@@ -111,6 +112,7 @@ fn mount(kind: String, host: HtmlElement, root: ShadowRoot, origin: String) -> u
     let _ = root.append_child(&container);
     let handle: Box<dyn std::any::Any> = match kind.as_str() {
         "customers" => Box::new(leptos::mount::mount_to(container, move || crate::customers::Customers(crate::customers::CustomersProps { attrs }))),
+        "board" => Box::new(leptos::mount::mount_to(container, move || crate::board::Board(crate::board::BoardProps { attrs }))),
         "pool" => Box::new(leptos::mount::mount_to(container, move || crate::pool::Pool(crate::pool::PoolProps { attrs }))),
         "allocate" => Box::new(leptos::mount::mount_to(container, move || crate::allocate::Allocate(crate::allocate::AllocateProps { attrs }))),
         _ => return 0,

@@ -8,6 +8,7 @@
 
 mod allocate;
 mod api;
+mod board;
 mod customers;
 mod element;
 mod i18n;

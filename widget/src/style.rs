@@ -52,3 +52,15 @@ ul.warnings { list-style: none; margin: 0 0 8px; padding: 8px 10px; background: 
 .standing { background: #eff6ff; color: #1e3a8a; }
 @media (max-width: 480px) { .bar select { flex: 1 1 40%; } .seg { flex: 1 1 100%; } .seg button { flex: 1; } }
 "#;
+
+/// The board's layout: columns side by side, snapping horizontally on a phone.
+pub const BOARD_CSS: &str = r#"
+.board { display: flex; gap: 10px; overflow-x: auto; scroll-snap-type: x mandatory; padding-bottom: 8px; touch-action: pan-x pan-y; }
+.column { flex: 0 0 min(85vw, 260px); scroll-snap-align: start; background: #f8fafc; border: 1px solid var(--b); border-radius: var(--r); padding: 8px; max-height: 70vh; overflow-y: auto; }
+.column header h3 { margin: 0; font-size: 0.95em; }
+.column ul { list-style: none; margin: 8px 0 0; padding: 0; display: grid; gap: 6px; min-height: 40px; }
+.card { background: #fff; border: 1px solid var(--b); border-radius: var(--r); padding: 8px; cursor: grab; touch-action: none; user-select: none; }
+.card:focus-visible { outline: 2px solid var(--a); }
+.card .meta { display: flex; gap: 6px; align-items: center; justify-content: space-between; font-size: 0.8em; margin-top: 4px; }
+.avatar { display: inline-grid; place-items: center; min-width: 24px; height: 24px; border-radius: 50%; background: #e0e7ff; color: #3730a3; font-size: 0.75em; }
+"#;
