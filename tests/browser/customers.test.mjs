@@ -218,6 +218,8 @@ test('a rep claims from the pool, releases with a reason, and hears why a reclai
 
 test('board: keyboard and mouse moves persist, a refused move rolls back with a message', async () => {
   const { page, problems } = await open('/#board');
+  // Desktop width: neighbouring columns are on screen for the mouse drag.
+  await page.setViewportSize({ width: 1280, height: 800 });
   // A customer without an amount: 方案报价 (proposal) will refuse it.
   const name = `漏斗浏览器客户 ${Date.now()}`;
   const status = await page.evaluate(async ([token, name]) => (await fetch('/api/v1/customers', { method: 'POST',
@@ -254,7 +256,7 @@ test('board: keyboard and mouse moves persist, a refused move rolls back with a 
   const again = page.locator('allot-board li.card', { hasText: name });
   await again.waitFor({ timeout: 15000 });
   assert.equal(await column(again), 'qualified');
-  await page.screenshot({ path: join(SHOTS, 'board-390.png') });
+  await page.screenshot({ path: join(SHOTS, 'board-1280.png') });
   assert.deepEqual(problems.filter((p) => !p.includes('422')), []);
   await page.close();
 });
