@@ -48,7 +48,9 @@ pub fn Board(attrs: Attrs) -> impl IntoView {
         }
         spawn_local(async move {
             if let Ok(s) = c.get::<TenantSettings>("/settings").await {
-                settings.set(Some(s));
+                if settings.with_untracked(|current| current.as_ref() != Some(&s)) {
+                    settings.set(Some(s));
+                }
             }
             let mut all = Vec::new();
             let mut cursor: Option<String> = None;
@@ -120,18 +122,9 @@ pub fn Board(attrs: Attrs) -> impl IntoView {
             stages.get(usize::try_from(i).ok()?).map(|x| x.key.clone())
         })
     };
-    // Which column is under the pointer: the shadow root's own hit test.
-    let column_at = move |x: f64, y: f64| -> Option<String> {
-        let root = attrs.host.with_value(|h| h.shadow_root())?;
-        let mut el = root.element_from_point(x as f32, y as f32);
-        while let Some(e) = el {
-            if let Some(stage) = e.get_attribute("data-stage") {
-                return Some(stage);
-            }
-            el = e.parent_element();
-        }
-        None
-    };
+    // The column under the pointer, from pointerover (pointer capture is released on
+    // pointerdown so touch pointers report the columns they cross too).
+    let over = StoredValue::new(None::<String>);
     let now = js_sys::Date::now() as i64;
 
     view! {
@@ -148,10 +141,10 @@ pub fn Board(attrs: Attrs) -> impl IntoView {
         {move || message.get().map(|(ok, m)| view! { <div class=if ok { "msg ok" } else { "msg err" } role="alert">{m}</div> })}
         <div class="board"
             on:pointermove=move |ev| { if dragging.get_untracked().is_some() { ev.prevent_default(); } }
-            on:pointerup=move |ev| {
+            on:pointerup=move |_| {
                 if let Some(id) = dragging.get_untracked() {
                     dragging.set(None);
-                    if let Some(stage) = column_at(f64::from(ev.client_x()), f64::from(ev.client_y())) {
+                    if let Some(stage) = over.get_value() {
                         move_card(id, stage);
                     }
                 }
@@ -163,7 +156,8 @@ pub fn Board(attrs: Attrs) -> impl IntoView {
                     let key = stage.key.clone();
                     let column_cards: Vec<CustomerView> = cards.with(|cs| cs.iter().filter(|c| c.customer.stage == key).cloned().collect());
                     view! {
-                        <section class="column" data-stage=key.clone() aria-label=lang.pick(&stage.zh, &stage.en).to_string()>
+                        <section class="column" data-stage=key.clone() aria-label=lang.pick(&stage.zh, &stage.en).to_string()
+                            on:pointerover={ let key = key.clone(); move |_| over.set_value(Some(key.clone())) }>
                             <header>
                                 <h3>{lang.pick(&stage.zh, &stage.en).to_string()}</h3>
                                 <p class="sub totals">{format!("{} · ¥{} · {} ¥{}", total.count, money(total.amount), lang.pick("加权", "weighted"), money(total.weighted))}</p>

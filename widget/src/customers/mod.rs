@@ -130,8 +130,11 @@ pub fn Customers(attrs: Attrs) -> impl IntoView {
             return;
         }
         spawn_local(async move {
+            // Unchanged settings must not re-create an open form (it would lose what was typed).
             if let Ok(s) = c.get::<TenantSettings>("/settings").await {
-                settings.set(Some(s));
+                if settings.with_untracked(|current| current.as_ref() != Some(&s)) {
+                    settings.set(Some(s));
+                }
             }
         });
     });
