@@ -22,17 +22,9 @@ use crate::http::{json, read_json};
 /// Most customers one run considers.
 pub const MAX_RUN: usize = 5_000;
 
-fn rules_key(tenant: &str) -> String {
-    format!("allocation-rules:{tenant}")
-}
-
 /// The tenant's allocation rules, or the defaults.
 pub async fn rules(ctx: &Ctx) -> ApiResult<AllocationRules> {
-    let kv = ctx.env.kv("SETTINGS")?;
-    match kv.get(&rules_key(&ctx.caller.tenant)).text().await? {
-        Some(text) => serde_json::from_str(&text).map_err(|e| ApiError::Internal(format!("stored allocation rules: {e}"))),
-        None => Ok(AllocationRules::default()),
-    }
+    crate::documents::load(&ctx.env, &ctx.caller.tenant).await
 }
 
 pub async fn get_rules(ctx: &Ctx) -> ApiResult<Response> {
@@ -43,16 +35,10 @@ pub async fn put_rules(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     if ctx.caller.role != Role::Admin {
         return Err(ApiError::Forbidden("only admins change allocation rules".into()));
     }
-    let mut next: AllocationRules = read_json(req).await?;
+    let next: AllocationRules = read_json(req).await?;
     next.validate().map_err(ApiError::Invalid)?;
     let current = rules(ctx).await?;
-    if next.version != current.version {
-        return Err(ApiError::Conflict { code: "stale", message: format!("allocation rules are at version {}, not {}", current.version, next.version) });
-    }
-    next.version = current.version + 1;
-    let kv = ctx.env.kv("SETTINGS")?;
-    kv.put(&rules_key(&ctx.caller.tenant), serde_json::to_string(&next)?)?.execute().await?;
-    Ok(json(200, &next))
+    Ok(json(200, &crate::documents::replace(ctx, &current, next).await?))
 }
 
 #[derive(Deserialize)]

@@ -41,10 +41,6 @@ pub fn now_ms() -> Millis {
     js_sys::Date::now() as Millis
 }
 
-pub fn settings_key(tenant: &str) -> String {
-    format!("settings:{tenant}")
-}
-
 impl Ctx {
     /// Authenticates the request: bearer token, HS256 with the tenant's derived key,
     /// expiry, and a tenant that exists. Every failure is a 401.
@@ -75,11 +71,7 @@ impl Ctx {
         if let Some(settings) = cached {
             return Ok(settings);
         }
-        let kv = self.env.kv("SETTINGS")?;
-        let settings = match kv.get(&settings_key(tenant)).text().await? {
-            Some(text) => serde_json::from_str(&text).map_err(|e| ApiError::Internal(format!("stored settings of {tenant}: {e}")))?,
-            None => TenantSettings::default(),
-        };
+        let settings: TenantSettings = crate::documents::load(&self.env, tenant).await?;
         remember_settings(tenant, &settings);
         Ok(settings)
     }

@@ -11,6 +11,7 @@ mod cors;
 mod customer_sql;
 mod customers;
 mod db;
+mod documents;
 mod error;
 mod follow_ups;
 mod http;

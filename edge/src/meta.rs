@@ -6,7 +6,7 @@ use shared::ids::Role;
 use shared::settings::TenantSettings;
 use worker::{Request, Response};
 
-use crate::context::{remember_settings, settings_key, Ctx};
+use crate::context::{remember_settings, Ctx};
 use crate::db::{self, Arg};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
@@ -35,17 +35,12 @@ pub async fn put_settings(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     if ctx.caller.role != Role::Admin {
         return Err(ApiError::Forbidden("only admins change tenant settings".into()));
     }
-    let mut next: TenantSettings = read_json(req).await?;
+    let next: TenantSettings = read_json(req).await?;
     next.validate().map_err(ApiError::Invalid)?;
     let current = ctx.settings().await?;
-    if next.version != current.version {
-        return Err(ApiError::Conflict { code: "stale", message: format!("settings are at version {}, not {}", current.version, next.version) });
-    }
-    next.version = current.version + 1;
-    let kv = ctx.env.kv("SETTINGS")?;
-    kv.put(&settings_key(&ctx.caller.tenant), serde_json::to_string(&next)?)?.execute().await?;
-    remember_settings(&ctx.caller.tenant, &next);
-    Ok(json(200, &next))
+    let saved = crate::documents::replace(ctx, &current, next).await?;
+    remember_settings(&ctx.caller.tenant, &saved);
+    Ok(json(200, &saved))
 }
 
 pub async fn users(ctx: &Ctx) -> ApiResult<Response> {
@@ -82,10 +77,8 @@ pub async fn put_stages(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     }
     let update: shared::pipeline::StagesUpdate = read_json(req).await?;
     let current = ctx.settings().await?;
-    if update.version != current.version {
-        return Err(ApiError::Conflict { code: "stale", message: format!("settings are at version {}, not {}", current.version, update.version) });
-    }
     let mut next = current.clone();
+    next.version = update.version;
     next.stages = update.stages.clone();
     next.validate().map_err(ApiError::Invalid)?;
     update.validate_moves(&current.stages).map_err(ApiError::Invalid)?;
@@ -116,8 +109,7 @@ pub async fn put_stages(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     if !statements.is_empty() {
         db::batch(&ctx.db, statements).await?;
     }
-    next.version = current.version + 1;
-    ctx.env.kv("SETTINGS")?.put(&settings_key(&ctx.caller.tenant), serde_json::to_string(&next)?)?.execute().await?;
-    remember_settings(&ctx.caller.tenant, &next);
-    Ok(json(200, &next))
+    let saved = crate::documents::replace(ctx, &current, next).await?;
+    remember_settings(&ctx.caller.tenant, &saved);
+    Ok(json(200, &saved))
 }

@@ -18,16 +18,8 @@ use crate::db::{self, Arg};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, query_pairs, read_json};
 
-fn rules_key(tenant: &str) -> String {
-    format!("pool-rules:{tenant}")
-}
-
 pub async fn rules(ctx: &Ctx) -> ApiResult<PoolRules> {
-    let kv = ctx.env.kv("SETTINGS")?;
-    match kv.get(&rules_key(&ctx.caller.tenant)).text().await? {
-        Some(text) => serde_json::from_str(&text).map_err(|e| ApiError::Internal(format!("stored pool rules: {e}"))),
-        None => Ok(PoolRules::default()),
-    }
+    crate::documents::load(&ctx.env, &ctx.caller.tenant).await
 }
 
 pub async fn get_rules(ctx: &Ctx) -> ApiResult<Response> {
@@ -38,16 +30,11 @@ pub async fn put_rules(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     if ctx.caller.role != shared::ids::Role::Admin {
         return Err(ApiError::Forbidden("only admins change pool rules".into()));
     }
-    let mut next: PoolRules = read_json(req).await?;
+    let next: PoolRules = read_json(req).await?;
     let settings = ctx.settings().await?;
     next.validate(&settings.stages).map_err(ApiError::Invalid)?;
     let current = rules(ctx).await?;
-    if next.version != current.version {
-        return Err(ApiError::Conflict { code: "stale", message: format!("pool rules are at version {}, not {}", current.version, next.version) });
-    }
-    next.version = current.version + 1;
-    ctx.env.kv("SETTINGS")?.put(&rules_key(&ctx.caller.tenant), serde_json::to_string(&next)?)?.execute().await?;
-    Ok(json(200, &next))
+    Ok(json(200, &crate::documents::replace(ctx, &current, next).await?))
 }
 
 pub async fn claim(ctx: &Ctx, id: &str) -> ApiResult<Response> {

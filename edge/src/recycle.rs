@@ -28,14 +28,6 @@ pub struct Report {
     pub batches: usize,
 }
 
-async fn kv_json<T: for<'de> Deserialize<'de> + Default>(env: &Env, key: &str) -> ApiResult<T> {
-    let kv = env.kv("SETTINGS")?;
-    Ok(match kv.get(key).text().await? {
-        Some(text) => serde_json::from_str(&text).unwrap_or_default(),
-        None => T::default(),
-    })
-}
-
 pub async fn run(env: &Env, now: Millis) -> ApiResult<Report> {
     let db = env.d1("DB")?;
     #[derive(Deserialize)]
@@ -45,8 +37,8 @@ pub async fn run(env: &Env, now: Millis) -> ApiResult<Report> {
     let tenants = db::all::<Tenant>(&db, "SELECT id FROM tenants ORDER BY id", &[]).await?;
     let mut report = Report::default();
     for tenant in tenants {
-        let settings: TenantSettings = kv_json(env, &crate::context::settings_key(&tenant.id)).await?;
-        let rules: PoolRules = kv_json(env, &format!("pool-rules:{}", tenant.id)).await?;
+        let settings: TenantSettings = crate::documents::load(env, &tenant.id).await?;
+        let rules: PoolRules = crate::documents::load(env, &tenant.id).await?;
         let mut after = String::new();
         loop {
             let sql = format!("{SELECT} WHERE c.tenant_id = ?1 AND c.owner_id IS NOT NULL AND c.deleted_at IS NULL AND c.id > ?2 ORDER BY c.id LIMIT {PAGE}");

@@ -547,6 +547,21 @@ fn allocation_rules(w: &mut World) {
     bad["weights"]["region"] = json!(-3);
     assert_eq!(w.admin.put("/api/v1/allocation/rules", &bad).code(), "invalid");
     assert_eq!(w.manager.put("/api/v1/allocation/rules", &saved.body).status, 403);
+    // Pool rules: the same versioning, validated against the stages.
+    let pool = w.admin.get("/api/v1/pool/rules").body;
+    let mut next = pool.clone();
+    next["pools"][0]["cooldown_days"] = json!(5);
+    let saved = w.admin.put("/api/v1/pool/rules", &next);
+    assert_eq!((saved.status, saved.body["version"].as_i64()), (200, Some(pool["version"].as_i64().unwrap() + 1)), "{}", saved.text);
+    assert_eq!(w.admin.put("/api/v1/pool/rules", &next).code(), "stale");
+    let mut bad = saved.body.clone();
+    bad["pools"][0]["exempt_from_stage"] = json!("moon");
+    assert_eq!(w.admin.put("/api/v1/pool/rules", &bad).code(), "invalid");
+    assert_eq!(w.manager.put("/api/v1/pool/rules", &saved.body).status, 403);
+    // Back to the defaults' cool-down so later cases see the documented 7 days.
+    let mut restore = saved.body.clone();
+    restore["pools"][0]["cooldown_days"] = json!(7);
+    assert_eq!(w.admin.put("/api/v1/pool/rules", &restore).status, 200);
 }
 
 fn pool_ids(api: &Api, q: &str) -> Vec<String> {
