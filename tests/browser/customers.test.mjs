@@ -242,12 +242,18 @@ test('board: keyboard moves persist, a refused move rolls back with a message', 
   assert.match(await refused.textContent(), /无法移动/);
   assert.equal(await column(board.locator('li.card', { hasText: name })), 'qualified');
   // Keyboard: ← into 初步接触 works.
+  const stageSaved = () => page.waitForResponse((r) => r.url().endsWith('/stage') && r.status() === 200);
   await board.locator('li.card', { hasText: name }).focus();
+  let saved = stageSaved();
   await page.keyboard.press('ArrowLeft');
+  await saved;
   await page.waitForFunction((n) => [...document.querySelector('allot-board').shadowRoot.querySelectorAll('[data-stage=contacted] li.card')].some((c) => c.textContent.includes(n)), name, { timeout: 15000 });
   // Keyboard: → back into 需求确认 (pointer drag is implemented but not yet covered here).
   await board.locator('li.card', { hasText: name }).focus();
+  saved = stageSaved();
   await page.keyboard.press('ArrowRight');
+  // The move shows at once (optimistic); the reload below must wait for the server.
+  await saved;
   await page.waitForFunction((n) => [...document.querySelector('allot-board').shadowRoot.querySelectorAll('[data-stage=qualified] li.card')].some((c) => c.textContent.includes(n)), name, { timeout: 15000 });
   // It persisted: a reload shows it in 需求确认.
   await page.reload();
