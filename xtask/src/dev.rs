@@ -69,13 +69,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
     for (label, _, token) in &tokens {
         println!("  {label:<20} {token}");
     }
-    println!("Try: curl -H \"Authorization: Bearer <token>\" http://127.0.0.1:{port}/api/v1/customers?limit=5\n");
+    println!("Try: curl -H \"Authorization: Bearer <token>\" http://127.0.0.1:{port}/api/v1/customers?limit=5");
+    println!("Run the recycle job now: curl \"http://127.0.0.1:{port}/cdn-cgi/handler/scheduled?cron=17+*+*+*+*\"\n");
     // Replace this process with wrangler, so Ctrl-C and `kill` reach it directly.
     use std::os::unix::process::CommandExt;
     let err = allot_tests::wrangler_command()
         .args(["dev", "--local", "--ip", "127.0.0.1", "--port", &port.to_string(), "--persist-to"])
         .arg(&persist)
-        .args(["--show-interactive-dev-session=false", "--log-level", "info", "--var", &format!("ALLOT_SECRET:{secret}")])
+        .args(["--show-interactive-dev-session=false", "--test-scheduled", "--log-level", "info", "--var", &format!("ALLOT_SECRET:{secret}")])
         .exec();
     Err(format!("could not start wrangler dev: {err}"))
 }
