@@ -82,6 +82,11 @@ pub fn returned<T: DeserializeOwned>(result: &D1Result) -> ApiResult<Vec<T>> {
     result.results::<T>().map_err(|e| ApiError::Internal(format!("returned rows: {e}")))
 }
 
+/// The first row statement `index` of a batch returned, if it changed one.
+pub fn returned_first<T: DeserializeOwned>(results: &[D1Result], index: usize) -> ApiResult<Option<T>> {
+    Ok(results.get(index).map(returned::<T>).transpose()?.and_then(|rows| rows.into_iter().next()))
+}
+
 pub fn changes(result: &D1Result) -> usize {
     result.meta().ok().flatten().and_then(|m| m.changes).unwrap_or(0)
 }

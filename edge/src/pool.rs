@@ -74,7 +74,7 @@ pub async fn claim(ctx: &Ctx, id: &str) -> ApiResult<Response> {
         &[Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::from(id), Arg::Int(ctx.now), Arg::from(format!("pool:{}@v{}", pool.key, rules.version))],
     )?;
     let results = db::batch(&ctx.db, vec![update, audit]).await?;
-    if let Some(row) = results.first().map(db::returned::<crate::customer_sql::Row>).transpose()?.and_then(|rows| rows.into_iter().next()) {
+    if let Some(row) = db::returned_first::<crate::customer_sql::Row>(&results, 0)? {
         let mut view = row.into_view(&ctx.caller, &settings, ctx.now);
         view.owner_name = ctx.caller.name.clone();
         return Ok(json(200, &view));
@@ -132,7 +132,7 @@ pub async fn release(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Respon
         &[Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::from(id), Arg::Int(ctx.now)],
     )?;
     let results = db::batch(&ctx.db, vec![audit, update]).await?;
-    match results.get(1).map(db::returned::<crate::customer_sql::Row>).transpose()?.and_then(|rows| rows.into_iter().next()) {
+    match db::returned_first::<crate::customer_sql::Row>(&results, 1)? {
         Some(row) => Ok(json(200, &row.into_view(&ctx.caller, &settings, ctx.now))),
         None => match fetch_visible(ctx, id).await? {
             None => Err(ApiError::NotFound(format!("no customer {id}"))),
@@ -351,7 +351,7 @@ pub async fn transfer(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Respo
         &args,
     )?;
     let results = db::batch(&ctx.db, vec![audit, update]).await?;
-    match results.get(1).map(db::returned::<crate::customer_sql::Row>).transpose()?.and_then(|rows| rows.into_iter().next()) {
+    match db::returned_first::<crate::customer_sql::Row>(&results, 1)? {
         Some(row) => Ok(json(200, &row.into_view(&ctx.caller, &settings, ctx.now))),
         None => match fetch_visible(ctx, id).await? {
             None => Err(ApiError::NotFound(format!("no customer {id}"))),

@@ -53,11 +53,7 @@ impl StagesUpdate {
                 errors.push(FieldError::new(format!("moves.{from}"), "not_in_list", format!("{to} is not one of the new stages")));
             }
         }
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(errors)
-        }
+        crate::validate::finish(errors)
     }
 }
 
@@ -182,11 +178,7 @@ impl FollowUpInput {
         if self.next_follow_up_at.is_some_and(|at| at <= now) {
             errors.push(FieldError::new("next_follow_up_at", "out_of_range", "must be in the future"));
         }
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(errors)
-        }
+        crate::validate::finish(errors)
     }
 }
 

@@ -124,11 +124,7 @@ impl ReleaseInput {
         if self.reason_code == "other" && self.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
             errors.push(FieldError::new("note", "required", "say why when the reason is other"));
         }
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(errors)
-        }
+        crate::validate::finish(errors)
     }
 }
 
@@ -282,11 +278,7 @@ impl PoolRules {
                 errors.push(FieldError::new(format!("pools[{i}]"), "out_of_range", "limits out of range"));
             }
         }
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(errors)
-        }
+        crate::validate::finish(errors)
     }
 }
 

@@ -206,11 +206,7 @@ impl TenantSettings {
                 errors.push(FieldError::new(format!("allowed_origins[{i}]"), "invalid_origin", "an origin such as https://portal.example.cn"));
             }
         }
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(errors)
-        }
+        crate::validate::finish(errors)
     }
 }
 

@@ -28,6 +28,15 @@ impl FieldError {
     }
 }
 
+/// `Ok` when nothing was reported: the tail of every validator.
+pub fn finish(errors: Vec<FieldError>) -> Result<(), Vec<FieldError>> {
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
 pub const MAX_NAME: usize = 200;
 pub const MAX_TEXT: usize = 200;
 pub const MAX_TAGS: usize = 20;

@@ -77,3 +77,16 @@ impl Client {
         serde_json::from_str(&text).map_err(|e| Failure::Network(format!("unexpected answer: {e}")))
     }
 }
+
+/// Loads the tenant settings into `target`, leaving it untouched when nothing changed:
+/// a refetch (token change) must not re-create an open form and lose what was typed.
+pub async fn load_settings(client: &Client, target: leptos::prelude::RwSignal<Option<shared::settings::TenantSettings>>) -> Result<(), Failure> {
+    use leptos::prelude::{Set, WithUntracked};
+    let s = client.get::<shared::settings::TenantSettings>("/settings").await?;
+    // The element may have been unmounted while the request was in flight: then the
+    // signal is gone and there is nothing to update.
+    if target.try_with_untracked(|current| current.as_ref() != Some(&s)) == Some(true) {
+        target.try_set(Some(s));
+    }
+    Ok(())
+}

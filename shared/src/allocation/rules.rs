@@ -43,11 +43,7 @@ impl AllocationRules {
         if !(1..=3650).contains(&self.performance_window_days) {
             errors.push(FieldError::new("performance_window_days", "out_of_range", "1 to 3650 days"));
         }
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(errors)
-        }
+        crate::validate::finish(errors)
     }
 
     /// The rule label written into audit events: `combined@v3`.

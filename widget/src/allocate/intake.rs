@@ -28,9 +28,8 @@ pub fn Intake(attrs: Attrs, lang: Lang) -> impl IntoView {
             return;
         }
         spawn_local(async move {
-            match c.get::<TenantSettings>("/settings").await {
-                Ok(s) => settings.set(Some(s)),
-                Err(f) => failure.set(Some(crate::customers::describe(lang, &attrs, &f))),
+            if let Err(f) = crate::api::load_settings(&c, settings).await {
+                failure.set(Some(crate::customers::describe(lang, &attrs, &f)));
             }
         });
     });

@@ -16,9 +16,11 @@ use crate::i18n::Lang;
 #[component]
 pub fn Allocate(attrs: Attrs) -> impl IntoView {
     let lang = Memo::new(move |_| Lang::resolve(attrs.get("lang")));
+    // Only a change of mode (or language) re-creates the form; a new token does not.
+    let mode = Memo::new(move |_| attrs.get("mode"));
     view! {
         <style>{crate::style::CSS}</style>
-        {move || match attrs.get("mode").as_deref() {
+        {move || match mode.get().as_deref() {
             Some("manager") => manager::Manager(manager::ManagerProps { attrs, lang: lang.get() }).into_any(),
             _ => intake::Intake(intake::IntakeProps { attrs, lang: lang.get() }).into_any(),
         }}

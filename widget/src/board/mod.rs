@@ -47,11 +47,7 @@ pub fn Board(attrs: Attrs) -> impl IntoView {
             return;
         }
         spawn_local(async move {
-            if let Ok(s) = c.get::<TenantSettings>("/settings").await {
-                if settings.with_untracked(|current| current.as_ref() != Some(&s)) {
-                    settings.set(Some(s));
-                }
-            }
+            let _ = crate::api::load_settings(&c, settings).await;
             let mut all = Vec::new();
             let mut cursor: Option<String> = None;
             while all.len() < MAX_CARDS {

@@ -130,12 +130,7 @@ pub fn Customers(attrs: Attrs) -> impl IntoView {
             return;
         }
         spawn_local(async move {
-            // Unchanged settings must not re-create an open form (it would lose what was typed).
-            if let Ok(s) = c.get::<TenantSettings>("/settings").await {
-                if settings.with_untracked(|current| current.as_ref() != Some(&s)) {
-                    settings.set(Some(s));
-                }
-            }
+            let _ = crate::api::load_settings(&c, settings).await;
         });
     });
     // The list whenever a filter, the token or the API changes.
