@@ -20,6 +20,7 @@ pub mod normalize;
 pub mod ownership;
 pub mod pipeline;
 pub mod pool;
+pub mod reports;
 pub mod reps;
 pub mod segment;
 pub mod settings;

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::customer::Customer;
-use crate::settings::{StageDef, TenantSettings};
+use crate::settings::{StageDef, TenantSettings, Terminal};
 use crate::time::Millis;
 use crate::validate::FieldError;
 
@@ -103,6 +103,20 @@ pub fn check_move<'a>(settings: &'a TenantSettings, customer: &Customer, to: &st
     Ok(stage)
 }
 
+/// The furthest stage a customer has reached along the pipeline, after it enters `stage`
+/// having reached `previous` before: the later of the two in stage order. Lost is not a
+/// step forward (a deal lost at 方案报价 reached 方案报价), so it never becomes the
+/// furthest; won is the last step. Drives the funnel report's conversion between stages.
+pub fn reached_stage(stages: &[StageDef], previous: Option<&str>, stage: &str) -> Option<String> {
+    let rank = |key: &str| stages.iter().filter(|s| s.terminal != Some(Terminal::Lost)).position(|s| s.key == key);
+    match (previous.and_then(|p| rank(p).map(|r| (p, r))), rank(stage)) {
+        (Some((p, before)), Some(now)) => Some(if now > before { stage } else { p }.to_string()),
+        (Some((p, _)), None) => Some(p.to_string()),
+        (None, Some(_)) => Some(stage.to_string()),
+        (None, None) => None,
+    }
+}
+
 /// One board column's figures.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -122,7 +136,7 @@ pub fn column_totals<'a>(stages: &[StageDef], customers: impl IntoIterator<Item 
             let amount = c.amount.unwrap_or(0.0);
             totals[i].count += 1;
             totals[i].amount += amount;
-            totals[i].weighted += amount * f64::from(stages[i].probability) / 100.0;
+            totals[i].weighted += stages[i].weighted(amount);
         }
     }
     totals

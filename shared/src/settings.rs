@@ -50,6 +50,13 @@ pub struct StageDef {
     pub required_fields: Vec<String>,
 }
 
+impl StageDef {
+    /// An amount weighted by this stage's win probability (加权金额).
+    pub fn weighted(&self, amount: f64) -> f64 {
+        amount * f64::from(self.probability) / 100.0
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
