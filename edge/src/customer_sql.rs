@@ -19,14 +19,14 @@ use crate::db::{json_column, Arg};
 pub const SELECT: &str = "SELECT c.id, c.name, c.company, c.contact_name, c.phone, c.email, c.wechat, c.industry, \
      c.region, c.source, c.amount, c.stage, c.tier, c.intent, c.tags, c.custom, c.owner_id, c.collaborators, \
      c.created_by, c.created_at, c.updated_at, c.last_follow_up_at, c.next_follow_up_at, c.won_at, c.lost_at, \
-     c.segment, c.version, c.owned_since, u.name AS owner_name \
+     c.segment, c.version, c.owned_since, c.reached_stage, u.name AS owner_name \
      FROM customers c LEFT JOIN users u ON u.tenant_id = c.tenant_id AND u.id = c.owner_id";
 
 /// The row as a write leaves it (`UPDATE … RETURNING`), so an answer shows exactly what
 /// this write did even if another write lands a moment later. No owner name: no join.
 pub const RETURNING: &str = " RETURNING id, name, company, contact_name, phone, email, wechat, industry, region, source, amount, \
      stage, tier, intent, tags, custom, owner_id, collaborators, created_by, created_at, updated_at, last_follow_up_at, \
-     next_follow_up_at, won_at, lost_at, segment, version, owned_since";
+     next_follow_up_at, won_at, lost_at, segment, version, owned_since, reached_stage";
 
 #[derive(Deserialize)]
 pub struct Row {
@@ -58,6 +58,8 @@ pub struct Row {
     segment: Option<String>,
     version: f64,
     owned_since: Option<f64>,
+    #[serde(default)]
+    pub reached_stage: Option<String>,
     #[serde(default)]
     owner_name: Option<String>,
 }
@@ -140,9 +142,9 @@ pub fn view(mut customer: Customer, owner_name: Option<String>, caller: &Caller,
 }
 
 /// Members of the caller's team, when the caller leads one.
-const TEAM_MEMBERS: &str = "SELECT t.id FROM users t JOIN users m ON m.tenant_id = t.tenant_id AND m.team_id = t.team_id \
+pub const TEAM_MEMBERS: &str = "SELECT t.id FROM users t JOIN users m ON m.tenant_id = t.tenant_id AND m.team_id = t.team_id \
      WHERE m.tenant_id = ?1 AND m.id = ?2";
-const LEADS_NO_TEAM: &str = "NOT EXISTS (SELECT 1 FROM users m WHERE m.tenant_id = ?1 AND m.id = ?2 AND m.team_id IS NOT NULL)";
+pub const LEADS_NO_TEAM: &str = "NOT EXISTS (SELECT 1 FROM users m WHERE m.tenant_id = ?1 AND m.id = ?2 AND m.team_id IS NOT NULL)";
 
 /// D1 refuses a statement that binds a parameter it never uses, so every condition
 /// mentions the caller parameters even where the scope does not need them.
@@ -186,6 +188,14 @@ impl Filter {
     pub fn new(caller: &Caller) -> Filter {
         Filter {
             conditions: vec!["c.tenant_id = ?1".into(), "c.deleted_at IS NULL".into(), visible(caller)],
+            args: vec![Arg::from(&caller.tenant), Arg::from(&caller.user)],
+        }
+    }
+
+    /// Tenant rows that are not deleted, under a scope condition of the caller's own.
+    pub fn scoped(caller: &Caller, scope: String) -> Filter {
+        Filter {
+            conditions: vec!["c.tenant_id = ?1".into(), "c.deleted_at IS NULL".into(), scope],
             args: vec![Arg::from(&caller.tenant), Arg::from(&caller.user)],
         }
     }
@@ -242,7 +252,7 @@ impl Filter {
 
     /// The SQL reading of [`LifecycleBounds::contains`]; the property test in `shared`
     /// guarantees the bounds partition customers as `classify` does.
-    fn push_lifecycle(&mut self, b: LifecycleBounds) {
+    pub fn push_lifecycle(&mut self, b: LifecycleBounds) {
         const ENGAGED: &str = "MAX(COALESCE(c.last_follow_up_at, -1), COALESCE(c.won_at, -1))";
         const ACTIVITY: &str = "MAX(c.created_at, COALESCE(c.last_follow_up_at, -1), COALESCE(c.won_at, -1))";
         if let Some(lost) = b.marked_lost {

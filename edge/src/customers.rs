@@ -3,6 +3,7 @@
 use serde::Deserialize;
 use shared::api::{CustomerInput, CustomerPage, CustomerPatch, CustomerQuery, DuplicateDetails};
 use shared::customer::{Customer, DuplicateKeys};
+use shared::settings::StageDef;
 use shared::ownership::{initial_owner, may_delete, InitialOwner};
 use shared::validate::{apply_patch, check_customer, new_customer, Creation};
 use worker::{Request, Response};
@@ -24,10 +25,10 @@ pub fn entropy() -> u64 {
 pub const INSERT_COLUMNS: &str = "tenant_id, id, name, company, contact_name, phone, email, wechat, industry, region, \
      source, amount, stage, tier, intent, tags, custom, owner_id, collaborators, created_by, created_at, updated_at, \
      owned_since, last_follow_up_at, next_follow_up_at, won_at, lost_at, segment, version, phone_key, email_key, \
-     company_key, import_key";
-pub const INSERT_COLUMN_COUNT: usize = 33;
+     company_key, import_key, reached_stage";
+pub const INSERT_COLUMN_COUNT: usize = 34;
 
-pub fn insert_values(tenant: &str, c: &Customer, import_key: Option<String>) -> Vec<Arg> {
+pub fn insert_values(tenant: &str, c: &Customer, import_key: Option<String>, stages: &[StageDef]) -> Vec<Arg> {
     let keys = DuplicateKeys::of_customer(c);
     vec![
         Arg::from(tenant),
@@ -63,6 +64,7 @@ pub fn insert_values(tenant: &str, c: &Customer, import_key: Option<String>) -> 
         Arg::from(keys.email),
         Arg::from(keys.company),
         Arg::from(import_key),
+        Arg::from(shared::pipeline::reached_stage(stages, None, &c.stage)),
     ]
 }
 
@@ -108,7 +110,7 @@ pub async fn create(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     let customer = new_customer(fields, Creation { id, owner: owner_id.clone(), created_by: &caller.user, now: ctx.now }, &settings);
     // ?1 tenant, ?2 caller, ?3 target owner, then the row's values.
     let mut args = vec![Arg::from(&caller.tenant), Arg::from(&caller.user), Arg::from(owner_id.clone().unwrap_or_default())];
-    args.extend(insert_values(&caller.tenant, &customer, None));
+    args.extend(insert_values(&caller.tenant, &customer, None, &settings.stages));
     let placeholders: Vec<String> = (4..4 + INSERT_COLUMN_COUNT).map(|i| format!("?{i}")).collect();
     let condition = match (capacity_limit, &owner) {
         // The allocated rep must still be under capacity when the row lands.
@@ -287,6 +289,7 @@ pub async fn move_stage(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Res
 async fn write_patch(ctx: &Ctx, id: &str, patch: &CustomerPatch, moving_to: Option<&str>) -> ApiResult<Response> {
     let settings = ctx.settings().await?;
     let row = fetch_visible(ctx, id).await?.ok_or_else(|| not_found(id))?;
+    let reached_before = row.reached_stage.clone();
     let (existing, owner_name) = row.into_customer();
     let current = sql::view(existing.clone(), owner_name.clone(), &ctx.caller, &settings, ctx.now);
     if !current.editable {
@@ -304,7 +307,7 @@ async fn write_patch(ctx: &Ctx, id: &str, patch: &CustomerPatch, moving_to: Opti
         "UPDATE OR IGNORE customers AS c SET name = ?4, company = ?5, contact_name = ?6, phone = ?7, email = ?8, wechat = ?9, \
          industry = ?10, region = ?11, source = ?12, amount = ?13, stage = ?14, tier = ?15, intent = ?16, tags = ?17, \
          custom = ?18, next_follow_up_at = ?19, won_at = ?20, lost_at = ?21, segment = ?22, phone_key = ?23, \
-         email_key = ?24, company_key = ?25, updated_at = ?26, version = ?27 \
+         email_key = ?24, company_key = ?25, updated_at = ?26, version = ?27, reached_stage = ?29 \
          WHERE c.tenant_id = ?1 AND c.id = ?3 AND c.version = ?28 AND c.deleted_at IS NULL AND {}",
         sql::editable(&ctx.caller)
     );
@@ -338,6 +341,7 @@ async fn write_patch(ctx: &Ctx, id: &str, patch: &CustomerPatch, moving_to: Opti
         Arg::Int(ctx.now),
         Arg::Int(u.version),
         Arg::Int(existing.version),
+        Arg::from(shared::pipeline::reached_stage(&settings.stages, reached_before.as_deref(), &u.stage)),
     ];
     let result = db::stmt(&ctx.db, &sql, &args)?.run().await.map_err(|e| ApiError::Internal(format!("patch: {e}")))?;
     if db::changes(&result) == 1 {

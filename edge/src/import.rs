@@ -93,7 +93,7 @@ pub async fn import(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
                 &settings,
             );
             ids_by_line.push((planned.line, customer.id.clone()));
-            let values: Vec<Value> = insert_values(&ctx.caller.tenant, &customer, planned.import_key.clone()).into_iter().map(arg_json).collect();
+            let values: Vec<Value> = insert_values(&ctx.caller.tenant, &customer, planned.import_key.clone(), &settings.stages).into_iter().map(arg_json).collect();
             rows.push(Value::Array(values));
         }
         let select: Vec<String> = (0..INSERT_COLUMN_COUNT).map(|i| format!("json_extract(value, '$[{i}]')")).collect();

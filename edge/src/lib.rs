@@ -20,6 +20,7 @@ mod meta;
 mod openapi;
 mod pool;
 mod recycle;
+mod reports;
 mod reps;
 mod routes;
 
@@ -102,6 +103,7 @@ async fn handle(req: &mut Request, env: Env) -> ApiResult<(Response, Vec<String>
         Endpoint::PutStages => meta::put_stages(&ctx, req).await,
         Endpoint::ListFollowUps => follow_ups::list(&ctx, id).await,
         Endpoint::CreateFollowUp => follow_ups::create(&ctx, req, id).await,
+        Endpoint::Report(kind) => reports::report(&ctx, req, kind).await,
     };
     let allowed = ctx.settings().await.map(|s| s.allowed_origins).unwrap_or_default();
     match response {

@@ -105,6 +105,14 @@ pub async fn put_stages(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
                 &[Arg::from(&ctx.caller.tenant), Arg::from(from), Arg::from(to), Arg::Int(ctx.now)],
             )?),
         }
+        // The funnel's "furthest stage reached" follows a removed stage to its successor.
+        if let Some(to) = to {
+            statements.push(db::stmt(
+                &ctx.db,
+                "UPDATE customers SET reached_stage = ?3 WHERE tenant_id = ?1 AND reached_stage = ?2",
+                &[Arg::from(&ctx.caller.tenant), Arg::from(from), Arg::from(to)],
+            )?);
+        }
     }
     if !statements.is_empty() {
         db::batch(&ctx.db, statements).await?;

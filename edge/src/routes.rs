@@ -7,6 +7,7 @@ use shared::api::*;
 use shared::allocation::AllocationRules;
 use shared::pipeline::{FollowUp, FollowUpInput, FollowUpList, StageMove, StagesUpdate};
 use shared::pool::{AuditList, PoolPage, PoolRules, PoolStanding, ReleaseInput, ReminderList, TransferInput};
+use shared::reports::{FairnessReport, FollowUpReport, FunnelReport, PoolFlowReport, ReportKind, RepsReport, StrategyReport};
 use shared::reps::{RepInput, RepList, RepPatch, RepView};
 use shared::settings::TenantSettings;
 
@@ -46,6 +47,7 @@ pub enum Endpoint {
     PutStages,
     ListFollowUps,
     CreateFollowUp,
+    Report(ReportKind),
 }
 
 pub type SchemaFn = fn(&mut SchemaGenerator) -> Schema;
@@ -84,6 +86,15 @@ const IMPORT_QUERY: &[(&str, &str)] = &[
     ("to_pool", "true: imported customers go to the public pool instead of the importer"),
 ];
 
+const REPORT_QUERY: &[(&str, &str)] = &[
+    ("from", "first day, YYYY-MM-DD in the tenant's time zone (default: 29 days before `to`)"),
+    ("to", "last day, included (default: today)"),
+    ("days", "instead of `from`: this many days up to `to`"),
+    ("team", "only this team's reps (within the caller's own scope)"),
+    ("format", "json (default) or csv; `Accept: text/csv` also gives CSV"),
+    ("lang", "zh (default) or en: the CSV's headers and labels"),
+];
+
 /// Literal paths come before patterns that would also match them.
 pub static ROUTES: &[Route] = &[
     Route { method: "GET", path: "/api/v1/health", endpoint: Endpoint::Health, public: true, summary: "Liveness", query: NO_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<Health>) },
@@ -120,6 +131,12 @@ pub static ROUTES: &[Route] = &[
     Route { method: "GET", path: "/api/v1/customers/{id}/follow-ups", endpoint: Endpoint::ListFollowUps, public: false, summary: "The follow-up log of a customer, newest first", query: NO_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<FollowUpList>) },
     Route { method: "POST", path: "/api/v1/customers/{id}/follow-ups", endpoint: Endpoint::CreateFollowUp, public: false, summary: "Log a follow-up (call, visit, WeChat, email, meeting); updates the customer's last and next follow-up dates", query: NO_QUERY, request: Body::Json(schema::<FollowUpInput>), status: 201, response: Body::Json(schema::<FollowUp>) },
     Route { method: "PUT", path: "/api/v1/pipeline/stages", endpoint: Endpoint::PutStages, public: false, summary: "Replace the pipeline stages (admin; versioned with the settings); a removed stage that holds customers needs `moves`, else 409 `stage_in_use`", query: NO_QUERY, request: Body::Json(schema::<StagesUpdate>), status: 200, response: Body::Json(schema::<TenantSettings>) },
+    Route { method: "GET", path: "/api/v1/reports/funnel", endpoint: Endpoint::Report(ReportKind::Funnel), public: false, summary: "Funnel conversion of the customers created in the period (furthest stage reached), outcomes per tier and segment, lifecycle mix now", query: REPORT_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<FunnelReport>) },
+    Route { method: "GET", path: "/api/v1/reports/reps", endpoint: Endpoint::Report(ReportKind::Reps), public: false, summary: "Per rep: held now, received, won, lost, won amount, conversion in the period (a rep sees their own row, a manager the team)", query: REPORT_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<RepsReport>) },
+    Route { method: "GET", path: "/api/v1/reports/strategies", endpoint: Endpoint::Report(ReportKind::Strategies), public: false, summary: "Outcomes per allocation strategy and channel (claim, transfer, own entry, import) of the customers assigned in the period, from the audit trail", query: REPORT_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<StrategyReport>) },
+    Route { method: "GET", path: "/api/v1/reports/fairness", endpoint: Endpoint::Report(ReportKind::Fairness), public: false, summary: "Allocation fairness: held count and value against capacity, received in the period, Gini, max/min, junior share", query: REPORT_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<FairnessReport>) },
+    Route { method: "GET", path: "/api/v1/reports/follow-ups", endpoint: Endpoint::Report(ReportKind::FollowUps), public: false, summary: "Follow-up timeliness per rep: scheduled in the period, done on time, late, missed, pending", query: REPORT_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<FollowUpReport>) },
+    Route { method: "GET", path: "/api/v1/reports/pool", endpoint: Endpoint::Report(ReportKind::Pool), public: false, summary: "Pool flow per day (week, month for long periods): recycled, released, entered, claimed, allocated; customers in the pool now", query: REPORT_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<PoolFlowReport>) },
 ];
 
 pub enum Match<'a> {

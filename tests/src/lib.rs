@@ -294,6 +294,15 @@ impl Api {
         self.send("PATCH", path, "application/json", body.to_string().as_bytes())
     }
 
+    /// GET with an `Accept` header (content negotiation).
+    pub fn get_accepting(&self, path: &str, accept: &str) -> Answer {
+        let mut req = self.agent.get(&self.url(path)).header("accept", accept);
+        if let Some(t) = &self.token {
+            req = req.header("authorization", &format!("Bearer {t}"));
+        }
+        Self::finish(req.call())
+    }
+
     /// Calls with a raw `Authorization` header value (auth matrix tests).
     pub fn get_with_authorization(&self, path: &str, authorization: &str) -> Answer {
         Self::finish(self.agent.get(&self.url(path)).header("authorization", authorization).call())
@@ -309,12 +318,22 @@ pub fn temp_dir(name: &str) -> PathBuf {
 
 /// Starts a fresh server with the fixture tenants and users (no customers).
 pub fn start_test_server(name: &str) -> Server {
+    start_server_with(name, |now| format!("{}{}", seed::fixture_sql(now), seed::recycle_fixture_sql(now)))
+}
+
+/// A server holding the demo data (`cargo xtask dev`'s seed): 300 customers with their
+/// audit trail and follow-up log.
+pub fn start_demo_server(name: &str) -> Server {
+    start_server_with(name, |now| format!("{}{}", seed::fixture_sql(now), seed::demo_customers_sql(now, 300, 2026)))
+}
+
+fn start_server_with(name: &str, sql: impl Fn(i64) -> String) -> Server {
     let dir = temp_dir(name);
     let persist = dir.join("state");
     migrate(&persist).expect("migrations");
     let fixture = dir.join("fixture.sql");
     let now = now_ms();
-    std::fs::write(&fixture, format!("{}{}", seed::fixture_sql(now), seed::recycle_fixture_sql(now))).expect("fixture sql");
+    std::fs::write(&fixture, sql(now)).expect("fixture sql");
     execute_sql_file(&persist, &fixture).expect("fixture");
     Server::start(ServerOptions { persist, port: free_port(), secret: TEST_SECRET.into(), inherit_output: false }).expect("server")
 }

@@ -242,20 +242,93 @@ pub fn demo_customers_sql(now: i64, n: usize, seed: u64) -> String {
             *lost = c.last_follow_up_at.unwrap_or(created_at);
         }
         let keys = DuplicateKeys::of_customer(&c);
+        // A lost deal got somewhere before it was lost.
+        let reached = if c.stage == "lost" { Some(rng.pick(&["lead", "contacted", "qualified", "proposal", "negotiation"]).to_string()) } else { Some(c.stage.clone()) };
         sql.push_str(&format!(
-            "INSERT OR IGNORE INTO customers (tenant_id, id, name, company, contact_name, phone, email, wechat, industry, region, source, amount, stage, tier, intent, tags, custom, owner_id, collaborators, created_by, created_at, updated_at, owned_since, last_follow_up_at, next_follow_up_at, won_at, lost_at, segment, version, phone_key, email_key, company_key) VALUES ('demo', {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, '[]', '{{}}', {}, '[]', {}, {}, {}, {}, {}, {}, {}, {}, {}, 1, {}, {}, {});\n",
+            "INSERT OR IGNORE INTO customers (tenant_id, id, name, company, contact_name, phone, email, wechat, industry, region, source, amount, stage, tier, intent, tags, custom, owner_id, collaborators, created_by, created_at, updated_at, owned_since, last_follow_up_at, next_follow_up_at, won_at, lost_at, segment, version, phone_key, email_key, company_key, reached_stage) VALUES ('demo', {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, '[]', '{{}}', {}, '[]', {}, {}, {}, {}, {}, {}, {}, {}, {}, 1, {}, {}, {}, {});\n",
             quote(&c.id), quote(&c.name), opt(&c.company), opt(&c.contact_name), opt(&c.phone), opt(&c.email), opt(&c.wechat),
             opt(&c.industry), opt(&c.region), opt(&c.source), opt_num(c.amount), quote(&c.stage),
             opt(&c.tier.map(|t| t.as_str().to_string())), opt(&c.intent.map(|i| i.as_str().to_string())),
             opt(&c.owner), quote(&c.created_by), c.created_at, c.created_at, opt_num(c.owner.as_ref().map(|_| c.created_at)),
             opt_num(c.last_follow_up_at), opt_num(c.next_follow_up_at), opt_num(c.won_at), opt_num(c.lost_at), opt(&c.segment),
-            opt(&keys.phone), opt(&keys.email), opt(&keys.company),
+            opt(&keys.phone), opt(&keys.email), opt(&keys.company), opt(&reached),
         ));
-        sql.push_str(&format!(
-            "INSERT INTO audit_events (tenant_id, customer_id, actor_id, action, from_owner, to_owner, reason, rule, at) SELECT 'demo', {}, {}, 'create', NULL, {}, 'seed', NULL, {} WHERE changes() = 1;\n",
-            quote(&c.id), quote(&c.created_by), opt(&c.owner), c.created_at
-        ));
+        sql.push_str(&history_sql(&mut rng, &c, &reps, now));
         made += 1;
+    }
+    sql
+}
+
+const NOTES: &[&str] = &["电话沟通需求", "发送产品资料", "上门拜访", "微信跟进报价", "约定下周演示", "确认预算", "Demo call", "Sent the proposal"];
+
+/// The audit trail and follow-up log behind a seeded customer, so that the reports have
+/// history to show: how it reached its owner (own entry, an allocation strategy, a pool
+/// claim, or recycled into the pool) and its follow-ups, some on time and some late.
+/// Only runs when the customer row was new (`changes() = 1` after its insert).
+fn history_sql(rng: &mut Rng, c: &shared::customer::Customer, reps: &[&SeedUser], now: i64) -> String {
+    let mut sql = String::new();
+    let mut event = |actor: &str, action: &str, from: Option<&str>, to: Option<&str>, reason: &str, rule: Option<&str>, at: i64| {
+        sql.push_str(&format!(
+            "INSERT INTO audit_events (tenant_id, customer_id, actor_id, action, from_owner, to_owner, reason, rule, at) SELECT 'demo', {}, {}, {}, {}, {}, {}, {}, {at} FROM customers WHERE tenant_id = 'demo' AND id = {} AND version = 1 AND NOT EXISTS (SELECT 1 FROM audit_events WHERE tenant_id = 'demo' AND customer_id = {} AND action = {} AND at = {at});\n",
+            quote(&c.id), quote(actor), quote(action), from.map_or("NULL".into(), quote), to.map_or("NULL".into(), quote), quote(reason), rule.map_or("NULL".into(), quote), quote(&c.id), quote(&c.id), quote(action),
+        ));
+    };
+    let hour = 3_600_000;
+    match c.owner.as_deref() {
+        Some(owner) => match rng.below(100) {
+            0..=34 => event(owner, "create", None, Some(owner), "seed", None, c.created_at),
+            35..=79 => {
+                event("admin", "create", None, None, "seed", None, c.created_at - hour);
+                let rule = *rng.pick(&["round_robin@v1", "combined@v1", "combined@v1", "optimal@v1"]);
+                event("mgr-li", "allocate", None, Some(owner), &format!("allocation: {rule}"), Some(rule), c.created_at);
+            }
+            _ => {
+                event("admin", "create", None, None, "seed", None, c.created_at - hour);
+                event(owner, "claim", None, Some(owner), "claimed from the pool", Some("pool:main@v1"), c.created_at);
+            }
+        },
+        None => {
+            event("admin", "create", None, None, "seed", None, c.created_at - 2 * hour);
+            // Some pool customers were recycled from a rep (never rep-wang, whom the
+            // browser tests have claim from the pool, and never within the cool-down).
+            let age_days = (now - c.created_at) / DAY_MS;
+            if age_days > 9 && rng.chance(60) {
+                let from = loop {
+                    let r = rng.pick(reps);
+                    if r.id != "rep-wang" {
+                        break r.id;
+                    }
+                };
+                event(from, "claim", None, Some(from), "claimed from the pool", Some("pool:main@v1"), c.created_at - hour);
+                let recycled = now - (8 + rng.below((age_days - 8) as u64) as i64) * DAY_MS;
+                event("system", "recycle", Some(from), None, "no_follow_up", Some("pool:main@v1"), recycled);
+            }
+        }
+    }
+    let (Some(owner), Some(last)) = (c.owner.as_deref(), c.last_follow_up_at) else { return sql };
+    // Follow-ups back from the last one, each scheduling the next with a due date that
+    // the next one met or missed by a day or two.
+    let count = 1 + rng.below(4) as usize;
+    let mut times = vec![last];
+    for _ in 1..count {
+        let earlier = times[times.len() - 1] - (2 + rng.below(12) as i64) * DAY_MS - rng.below(DAY_MS as u64) as i64;
+        if earlier <= c.created_at {
+            break;
+        }
+        times.push(earlier);
+    }
+    times.reverse();
+    for (i, at) in times.iter().enumerate() {
+        let next = match times.get(i + 1) {
+            Some(done) => (done.div_euclid(DAY_MS) + rng.below(4) as i64 - 1) * DAY_MS,
+            None => c.next_follow_up_at.unwrap_or(at + 7 * DAY_MS),
+        };
+        let kind = *rng.pick(&["call", "visit", "wechat", "email", "meeting"]);
+        let note = *rng.pick(NOTES);
+        sql.push_str(&format!(
+            "INSERT OR IGNORE INTO follow_ups (tenant_id, id, customer_id, author_id, kind, note, outcome, next_follow_up_at, at) VALUES ('demo', {}, {}, {}, {}, {}, NULL, {next}, {at});\n",
+            quote(&format!("f_{}_{i}", c.id)), quote(&c.id), quote(owner), quote(kind), quote(note),
+        ));
     }
     sql
 }

@@ -10,6 +10,7 @@ mod allocate;
 mod api;
 mod board;
 mod customers;
+mod dashboard;
 mod element;
 mod i18n;
 mod pool;

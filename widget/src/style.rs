@@ -64,3 +64,31 @@ pub const BOARD_CSS: &str = r#"
 .card .meta { display: flex; gap: 6px; align-items: center; justify-content: space-between; font-size: 0.8em; margin-top: 4px; }
 .avatar { display: inline-grid; place-items: center; min-width: 24px; height: 24px; border-radius: 50%; background: #e0e7ff; color: #3730a3; font-size: 0.75em; }
 "#;
+
+/// The dashboard: charts in a grid that stacks to one column on a phone.
+pub const DASHBOARD_CSS: &str = r#"
+.dashboard h2 { margin: 0; font-size: 1.1em; flex: 1 1 100%; }
+form.custom { display: flex; flex-wrap: wrap; gap: 6px; align-items: end; }
+form.custom label { display: flex; flex-direction: column; font-size: 0.8em; color: var(--m); }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 380px), 1fr)); gap: 12px; }
+figure.chart { margin: 0; border: 1px solid var(--b); border-radius: var(--r); padding: 10px; min-width: 0; }
+figure.chart figcaption { display: flex; justify-content: space-between; align-items: center; gap: 8px; margin-bottom: 6px; }
+figure.chart h3 { margin: 0; font-size: 1em; }
+figure.chart .tools { display: flex; gap: 4px; }
+figure.chart .tools button { min-height: 32px; padding: 2px 8px; font-size: 0.85em; }
+figure.chart svg { width: 100%; height: auto; display: block; }
+svg text { font-size: 11px; fill: currentColor; } svg text.figure { fill: var(--m); } svg text.end { text-anchor: end; }
+svg rect.track { fill: #f1f5f9; } svg rect.value { fill: var(--a); } svg line.marker { stroke: #dc2626; stroke-width: 2; }
+svg rect.in, .swatch.in { fill: #16a34a; background: #16a34a; } svg rect.out, .swatch.out { fill: #f59e0b; background: #f59e0b; }
+svg line.axis { stroke: var(--b); }
+.swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin: 0 4px 0 2px; vertical-align: middle; }
+.swatch.marker { background: #dc2626; width: 3px; }
+.legend { font-size: 0.8em; margin: 6px 0 0; }
+.table { overflow-x: auto; }
+.table table { border-collapse: collapse; font-size: 0.8em; width: 100%; }
+.table th, .table td { border-bottom: 1px solid var(--b); padding: 4px 6px; text-align: left; white-space: nowrap; font-variant-numeric: tabular-nums; }
+dl.mix { grid-template-columns: repeat(4, auto 1fr); margin-top: 8px; }
+.compare.strategies-side-by-side { grid-column: 1 / -1; }
+.review-link a, .review-link button { font-weight: 600; color: var(--a); }
+@media (max-width: 480px) { dl.mix { grid-template-columns: auto 1fr auto 1fr; } }
+"#;

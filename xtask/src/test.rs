@@ -110,6 +110,7 @@ pub fn run(_args: &[String]) -> Result<(), String> {
     }
     tally.suite("test harness and seed", cargo().args(["test", "-p", "allot-tests", "--lib"]));
     tally.suite("API end to end (workerd)", cargo().args(["test", "-p", "allot-tests", "--test", "api"]));
+    tally.suite("reports end to end (workerd, demo seed)", cargo().args(["test", "-p", "allot-tests", "--test", "reports"]));
     browser_suite(&tools, &mut tally)?;
 
     println!("\n=== summary");

@@ -65,7 +65,8 @@ impl Period {
     }
 }
 
-/// `?from=YYYY-MM-DD&to=YYYY-MM-DD&team=ID&format=csv&lang=en`.
+/// `?from=YYYY-MM-DD&to=YYYY-MM-DD&team=ID&format=csv&lang=en`, or `days=N` for the N
+/// days up to `to` (the widget's period picker: no time zone arithmetic in the browser).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ReportQuery {
     pub period: Period,
@@ -78,7 +79,7 @@ impl ReportQuery {
     /// Parses the query; `now` and the tenant's UTC offset pick "today" for the defaults.
     pub fn parse<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>, now: Millis, offset_minutes: i32) -> Result<ReportQuery, Vec<FieldError>> {
         let today = (now + i64::from(offset_minutes) * 60_000).div_euclid(DAY_MS);
-        let (mut from, mut to, mut team, mut csv, mut english) = (None, None, None, false, false);
+        let (mut from, mut to, mut team, mut csv, mut english, mut days) = (None, None, None, false, false, None);
         let mut errors = Vec::new();
         let day = |key: &str, value: &str, errors: &mut Vec<FieldError>| match parse_date(value) {
             Some(ms) => Some(ms.div_euclid(DAY_MS)),
@@ -98,12 +99,16 @@ impl ReportQuery {
                     "json" => csv = false,
                     _ => errors.push(FieldError::new(key, "invalid", "json or csv")),
                 },
+                "days" => match value.parse::<i64>() {
+                    Ok(n) if (1..=MAX_DAYS).contains(&n) => days = Some(n),
+                    _ => errors.push(FieldError::new(key, "out_of_range", format!("1 to {MAX_DAYS}"))),
+                },
                 "lang" => english = value.starts_with("en"),
-                _ => errors.push(FieldError::new(key, "unknown", "not a report parameter (from, to, team, format, lang)")),
+                _ => errors.push(FieldError::new(key, "unknown", "not a report parameter (from, to, days, team, format, lang)")),
             }
         }
         let to = to.unwrap_or(today);
-        let from = from.unwrap_or(to - (DEFAULT_DAYS - 1));
+        let from = from.unwrap_or(to - (days.unwrap_or(DEFAULT_DAYS) - 1));
         if errors.is_empty() {
             if from > to {
                 errors.push(FieldError::new("from", "after_to", "from must not be after to"));

@@ -24,6 +24,9 @@ fn period_parse_defaults_and_errors() {
     assert_eq!(q.period.start, days_from_civil(2026, 10, 29) * DAY_MS - 8 * 3_600_000);
     let q = ReportQuery::parse([("from", "2026-01-01"), ("to", "2026-12-31"), ("team", "east"), ("format", "csv")], now, OFFSET).unwrap();
     assert_eq!((q.period.bucket_days, q.period.buckets(), q.team.as_deref(), q.csv), (7, 53, Some("east"), true));
+    let week = ReportQuery::parse([("days", "7"), ("to", "2026-11-10")], now, OFFSET).unwrap();
+    assert_eq!((week.period.from.as_str(), week.period.days()), ("2026-11-04", 7));
+    assert!(ReportQuery::parse([("days", "0")], now, OFFSET).is_err());
     let bad = ReportQuery::parse([("from", "2026-12-01"), ("to", "2026-11-01")], now, OFFSET).unwrap_err();
     assert_eq!(bad[0].code, "after_to");
     let bad = ReportQuery::parse([("from", "yesterday"), ("format", "xml"), ("x", "1")], now, OFFSET).unwrap_err();

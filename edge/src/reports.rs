@@ -1,0 +1,200 @@
+//! `/api/v1/reports/{kind}`: aggregates in D1, figures from `shared::reports`.
+//!
+//! Every query groups in SQL and returns one row per stage, rep, strategy or bucket, never
+//! one per customer; `shared` derives rates, cumulative counts and Gini coefficients from
+//! those rows. Every statement binds the same parameters: ?1 tenant, ?2 caller, ?3 team
+//! (or null), ?4 period start, ?5 period end, ?6 now.
+
+use shared::ids::Role;
+use shared::lifecycle::LifecycleThresholds;
+use shared::customer::Lifecycle;
+use shared::reports::{
+    FairnessReport, FlowRow, FollowUpReport, FunnelReport, FunnelRow, GroupRow, LifecycleMix, PoolFlowReport, ReportKind, ReportQuery, RepRow, RepsReport, StrategyReport, StrategyRow, Table, TimelinessRow,
+};
+use shared::time::DAY_MS;
+use worker::{Request, Response};
+
+use crate::context::Ctx;
+use crate::customer_sql::{Filter, LEADS_NO_TEAM, TEAM_MEMBERS};
+use crate::db::{self, Arg};
+use crate::error::{ApiError, ApiResult};
+use crate::http::{bytes, json, query_pairs};
+
+/// D1 refuses a statement that leaves a bound parameter unused; this always-true
+/// condition mentions them all.
+const BINDS: &str = "coalesce(?1, ?2, ?3, ?4, ?5, ?6, 0) IS NOT NULL";
+
+/// Whose figures the caller sees, as a condition on a user-id column: a rep their own, a
+/// manager their team (everyone if they lead no team), an admin everyone; `?3` narrows
+/// to one team.
+fn scope(ctx: &Ctx, column: &str) -> String {
+    let role = match ctx.caller.role {
+        Role::Rep => format!("{column} = ?2"),
+        Role::Manager => format!("({LEADS_NO_TEAM} OR {column} IN ({TEAM_MEMBERS}))"),
+        Role::Admin => "1".into(),
+    };
+    format!("{role} AND (?3 IS NULL OR {column} IN (SELECT t.id FROM users t WHERE t.tenant_id = ?1 AND t.team_id = ?3)) AND {BINDS}")
+}
+
+pub async fn report(ctx: &Ctx, req: &Request, kind: ReportKind) -> ApiResult<Response> {
+    let pairs = query_pairs(req)?;
+    let offset = crate::pool::rules(ctx).await?.utc_offset_minutes;
+    let mut query = ReportQuery::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())), ctx.now, offset).map_err(ApiError::Invalid)?;
+    let accept = req.headers().get("accept").ok().flatten().unwrap_or_default();
+    query.csv |= accept.contains("text/csv");
+    let args = [
+        Arg::from(&ctx.caller.tenant),
+        Arg::from(&ctx.caller.user),
+        Arg::from(query.team.clone()),
+        Arg::Int(query.period.start),
+        Arg::Int(query.period.end),
+        Arg::Int(ctx.now),
+    ];
+    let period = query.period.clone();
+    let (body, table): (serde_json::Value, Table) = match kind {
+        ReportKind::Funnel => {
+            let r = funnel(ctx, &args, period).await?;
+            (serde_json::to_value(&r)?, r.table(query.english))
+        }
+        ReportKind::Reps => {
+            let r = RepsReport::build(period, &rep_rows(ctx, &args).await?);
+            (serde_json::to_value(&r)?, r.table(query.english))
+        }
+        ReportKind::Fairness => {
+            let r = FairnessReport::build(period, &rep_rows(ctx, &args).await?);
+            (serde_json::to_value(&r)?, r.table(query.english))
+        }
+        ReportKind::Strategies => {
+            let r = StrategyReport::build(period, &strategy_rows(ctx, &args).await?);
+            (serde_json::to_value(&r)?, r.table(query.english))
+        }
+        ReportKind::FollowUps => {
+            let r = FollowUpReport::build(period, &timeliness_rows(ctx, &args).await?);
+            (serde_json::to_value(&r)?, r.table(query.english))
+        }
+        ReportKind::Pool => {
+            let r = pool_flow(ctx, &args, period).await?;
+            (serde_json::to_value(&r)?, r.table(query.english))
+        }
+    };
+    if !query.csv {
+        return Ok(json(200, &body));
+    }
+    let response = bytes(200, "text/csv; charset=utf-8", table.to_csv().into_bytes());
+    let headers = response.headers().clone();
+    let name = format!("allot-{}-{}-{}.csv", kind.as_str(), query.period.from, query.period.to);
+    let _ = headers.set("content-disposition", &format!("attachment; filename=\"{name}\""));
+    Ok(response.with_headers(headers))
+}
+
+async fn funnel(ctx: &Ctx, args: &[Arg], period: shared::reports::Period) -> ApiResult<FunnelReport> {
+    let settings = ctx.settings().await?;
+    let cohort = format!("FROM customers c WHERE c.tenant_id = ?1 AND c.deleted_at IS NULL AND c.created_at >= ?4 AND c.created_at < ?5 AND {}", scope(ctx, "c.owner_id"));
+    let rows = db::all::<FunnelRow>(&ctx.db, &format!("SELECT c.stage, c.reached_stage, count(*) AS customers, total(c.amount) AS amount {cohort} GROUP BY c.stage, c.reached_stage"), args).await?;
+    let group = |column: &str| {
+        format!(
+            "SELECT c.{column} AS key, count(*) AS customers, total(c.won_at IS NOT NULL) AS won, total(c.lost_at IS NOT NULL) AS lost, \
+             total(CASE WHEN c.won_at IS NOT NULL THEN c.amount END) AS won_amount {cohort} GROUP BY c.{column}"
+        )
+    };
+    let tiers = db::all::<GroupRow>(&ctx.db, &group("tier"), args).await?;
+    let segments = db::all::<GroupRow>(&ctx.db, &group("segment"), args).await?;
+    let lifecycle = lifecycle_mix(ctx, &settings.lifecycle).await?;
+    Ok(FunnelReport::build(period, &settings.stages, &rows, &tiers, &segments, lifecycle))
+}
+
+/// Customers in scope by status now, counted with the same bounds the list filter uses,
+/// in one batch.
+async fn lifecycle_mix(ctx: &Ctx, thresholds: &LifecycleThresholds) -> ApiResult<LifecycleMix> {
+    #[derive(serde::Deserialize)]
+    struct Count {
+        n: f64,
+    }
+    let scope = match ctx.caller.role {
+        Role::Rep => "c.owner_id = ?2".to_string(),
+        Role::Manager => format!("({LEADS_NO_TEAM} OR c.owner_id IN ({TEAM_MEMBERS}))"),
+        Role::Admin => "?1 IS NOT NULL AND ?2 IS NOT NULL".to_string(),
+    };
+    let mut statements = Vec::new();
+    for status in [Lifecycle::New, Lifecycle::Active, Lifecycle::Dormant, Lifecycle::Lost] {
+        let mut filter = Filter::scoped(&ctx.caller, scope.clone());
+        filter.push_lifecycle(thresholds.bounds(status, ctx.now));
+        statements.push(db::stmt(&ctx.db, &format!("SELECT count(*) AS n FROM customers c WHERE {}", filter.where_clause()), &filter.args)?);
+    }
+    let results = db::batch(&ctx.db, statements).await?;
+    let n = |i: usize| -> ApiResult<u32> { Ok(db::returned::<Count>(&results[i])?.first().map_or(0, |c| c.n as u32)) };
+    Ok(LifecycleMix { new: n(0)?, active: n(1)?, dormant: n(2)?, lost: n(3)? })
+}
+
+async fn rep_rows(ctx: &Ctx, args: &[Arg]) -> ApiResult<Vec<RepRow>> {
+    let held = "FROM customers c WHERE c.tenant_id = ?1 AND c.owner_id = u.id AND c.deleted_at IS NULL";
+    let received = "FROM audit_events a JOIN customers c ON c.tenant_id = a.tenant_id AND c.id = a.customer_id \
+                    WHERE a.tenant_id = ?1 AND a.to_owner = u.id AND a.at >= ?4 AND a.at < ?5";
+    let sql = format!(
+        "SELECT u.id AS rep, u.name, u.team_id AS team, u.level, u.capacity, u.active, \
+         (SELECT count(*) {held}) AS held, (SELECT total(c.amount) {held}) AS held_value, \
+         (SELECT count(*) {received}) AS assigned, (SELECT total(c.amount) {received}) AS assigned_value, \
+         (SELECT count(*) {held} AND c.won_at >= ?4 AND c.won_at < ?5) AS won, \
+         (SELECT count(*) {held} AND c.lost_at >= ?4 AND c.lost_at < ?5) AS lost, \
+         (SELECT total(c.amount) {held} AND c.won_at >= ?4 AND c.won_at < ?5) AS won_amount \
+         FROM users u WHERE u.tenant_id = ?1 AND u.role = 'rep' AND {} ORDER BY u.id",
+        scope(ctx, "u.id")
+    );
+    db::all::<RepRow>(&ctx.db, &sql, args).await
+}
+
+async fn strategy_rows(ctx: &Ctx, args: &[Arg]) -> ApiResult<Vec<StrategyRow>> {
+    // Outcomes count only while the customer is still with the rep the event gave it to,
+    // so a strategy is not credited with a deal another rep won after a transfer.
+    let sql = format!(
+        "SELECT a.action, a.rule, count(*) AS assigned, \
+         total(EXISTS (SELECT 1 FROM follow_ups f WHERE f.tenant_id = ?1 AND f.customer_id = a.customer_id AND f.at >= a.at)) AS followed_up, \
+         total(c.owner_id = a.to_owner AND c.won_at >= a.at) AS won, \
+         total(c.owner_id = a.to_owner AND c.lost_at >= a.at) AS lost, \
+         total(CASE WHEN c.owner_id = a.to_owner AND c.won_at >= a.at THEN c.amount END) AS won_amount \
+         FROM audit_events a JOIN customers c ON c.tenant_id = a.tenant_id AND c.id = a.customer_id \
+         WHERE a.tenant_id = ?1 AND a.to_owner IS NOT NULL AND a.at >= ?4 AND a.at < ?5 AND c.deleted_at IS NULL AND {} \
+         GROUP BY a.action, a.rule",
+        scope(ctx, "a.to_owner")
+    );
+    db::all::<StrategyRow>(&ctx.db, &sql, args).await
+}
+
+async fn timeliness_rows(ctx: &Ctx, args: &[Arg]) -> ApiResult<Vec<TimelinessRow>> {
+    // A follow-up scheduled for day D is done by the next follow-up logged on that
+    // customer after the scheduling one; on time if before the end of D.
+    let sql = format!(
+        "SELECT x.author_id AS rep, u.name AS name, count(*) AS scheduled, \
+         total(x.done < x.due + {DAY_MS}) AS on_time, total(x.done >= x.due + {DAY_MS}) AS late, \
+         total(x.done IS NULL AND x.due + {DAY_MS} <= ?6) AS missed \
+         FROM (SELECT f.author_id, f.next_follow_up_at AS due, \
+               (SELECT min(g.at) FROM follow_ups g WHERE g.tenant_id = f.tenant_id AND g.customer_id = f.customer_id AND g.at > f.at) AS done \
+               FROM follow_ups f WHERE f.tenant_id = ?1 AND f.next_follow_up_at >= ?4 AND f.next_follow_up_at < ?5 AND {}) x \
+         LEFT JOIN users u ON u.tenant_id = ?1 AND u.id = x.author_id \
+         GROUP BY x.author_id ORDER BY x.author_id",
+        scope(ctx, "f.author_id")
+    );
+    db::all::<TimelinessRow>(&ctx.db, &sql, args).await
+}
+
+async fn pool_flow(ctx: &Ctx, args: &[Arg], period: shared::reports::Period) -> ApiResult<PoolFlowReport> {
+    #[derive(serde::Deserialize)]
+    struct Count {
+        n: f64,
+    }
+    let bucket_ms = i64::from(period.bucket_days) * DAY_MS;
+    // Into the pool: recycled, released, or entered without an owner; out of it: claimed
+    // or allocated (the intake path allocates a customer that never was in the pool).
+    // Attributed to the rep it left or went to, else to whoever entered it.
+    let sql = format!(
+        "SELECT CAST((a.at - ?4) / {bucket_ms} AS INTEGER) AS bucket, a.action, count(*) AS events FROM audit_events a \
+         WHERE a.tenant_id = ?1 AND a.at >= ?4 AND a.at < ?5 \
+         AND (a.action IN ('recycle', 'release', 'claim') OR (a.action IN ('create', 'import') AND a.to_owner IS NULL) \
+              OR (a.action = 'allocate' AND a.from_owner IS NULL AND a.reason <> 'intake allocation')) \
+         AND {} GROUP BY bucket, a.action",
+        scope(ctx, "coalesce(a.to_owner, a.from_owner, a.actor_id)")
+    );
+    let rows = db::all::<FlowRow>(&ctx.db, &sql, args).await?;
+    let in_pool = db::first::<Count>(&ctx.db, "SELECT count(*) AS n FROM customers WHERE tenant_id = ?1 AND owner_id IS NULL AND deleted_at IS NULL", &args[..1]).await?;
+    Ok(PoolFlowReport::build(period, &rows, in_pool.map_or(0.0, |c| c.n)))
+}
