@@ -162,16 +162,14 @@ async fn strategy_rows(ctx: &Ctx, args: &[Arg]) -> ApiResult<Vec<StrategyRow>> {
 
 async fn timeliness_rows(ctx: &Ctx, args: &[Arg]) -> ApiResult<Vec<TimelinessRow>> {
     // A follow-up scheduled for day D is done by the next follow-up logged on that
-    // customer after the scheduling one; on time if before the end of D.
+    // customer (`done_at`, set when that one is logged); on time if before the end of D.
     let sql = format!(
-        "SELECT x.author_id AS rep, u.name AS name, count(*) AS scheduled, \
-         total(x.done < x.due + {DAY_MS}) AS on_time, total(x.done >= x.due + {DAY_MS}) AS late, \
-         total(x.done IS NULL AND x.due + {DAY_MS} <= ?6) AS missed \
-         FROM (SELECT f.author_id, f.next_follow_up_at AS due, \
-               (SELECT min(g.at) FROM follow_ups g WHERE g.tenant_id = f.tenant_id AND g.customer_id = f.customer_id AND g.at > f.at) AS done \
-               FROM follow_ups f WHERE f.tenant_id = ?1 AND f.next_follow_up_at >= ?4 AND f.next_follow_up_at < ?5 AND {}) x \
-         LEFT JOIN users u ON u.tenant_id = ?1 AND u.id = x.author_id \
-         GROUP BY x.author_id ORDER BY x.author_id",
+        "SELECT f.author_id AS rep, u.name AS name, count(*) AS scheduled, \
+         total(f.done_at < f.next_follow_up_at + {DAY_MS}) AS on_time, total(f.done_at >= f.next_follow_up_at + {DAY_MS}) AS late, \
+         total(f.done_at IS NULL AND f.next_follow_up_at + {DAY_MS} <= ?6) AS missed \
+         FROM follow_ups f LEFT JOIN users u ON u.tenant_id = f.tenant_id AND u.id = f.author_id \
+         WHERE f.tenant_id = ?1 AND f.next_follow_up_at >= ?4 AND f.next_follow_up_at < ?5 AND {} \
+         GROUP BY f.author_id ORDER BY f.author_id",
         scope(ctx, "f.author_id")
     );
     db::all::<TimelinessRow>(&ctx.db, &sql, args).await

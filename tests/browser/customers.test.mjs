@@ -3,39 +3,13 @@
 // server and sets ALLOT_URL; the portal's first demo user is the admin.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { BASE, SHOTS, launch, open as openWith } from './support.mjs';
 
-const BASE = process.env.ALLOT_URL;
-const SHOTS = process.env.ALLOT_SHOTS || join(tmpdir(), 'allot-shots');
-mkdirSync(SHOTS, { recursive: true });
 let context;
-
-before(async () => {
-  assert.ok(BASE, 'ALLOT_URL must point at a running worker');
-  context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'allot-chromium-')), {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 390, height: 844 },
-    hasTouch: true,
-    isMobile: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
-});
+before(async () => { context = await launch(); });
 after(async () => { await context?.close(); });
-
-/** Opens the portal and collects console errors and page errors. */
-async function open(path = '/') {
-  const page = await context.newPage();
-  const problems = [];
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  await page.goto(BASE + path);
-  return { page, problems };
-}
+const open = (path) => openWith(context, path);
 
 const rows = (page) => page.locator('allot-customers li.row');
 

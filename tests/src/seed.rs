@@ -259,6 +259,41 @@ pub fn demo_customers_sql(now: i64, n: usize, seed: u64) -> String {
     sql
 }
 
+/// Bulk data for the report benchmarks, generated inside SQLite by recursive CTEs (a few
+/// statements instead of 600,000 literal rows): `customers` customers of tenant `demo`
+/// over the last year, spread over the eight demo reps (every fifth in the pool), each
+/// with the audit event that gave it its owner and `follow_ups` follow-ups (logged by
+/// the owner, or by one rep for pool customers).
+pub fn bulk_sql(now: i64, customers: u32, follow_ups: u32) -> String {
+    let reps: Vec<String> = USERS.iter().filter(|u| u.tenant == "demo" && u.role == "rep").map(|u| quote(u.id)).collect();
+    let owner = format!("CASE WHEN i % 5 = 0 THEN NULL ELSE json_extract('[{}]', '$[' || (i % {}) || ']') END", reps.iter().map(|r| format!("\"{}\"", r.trim_matches('\''))).collect::<Vec<_>>().join(","), reps.len());
+    let day = DAY_MS;
+    let last = customers.saturating_sub(1);
+    format!(
+        "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < {last}) \
+         INSERT OR IGNORE INTO customers (tenant_id, id, name, stage, reached_stage, tier, segment, amount, owner_id, created_by, created_at, updated_at, owned_since, last_follow_up_at, next_follow_up_at, won_at, lost_at, version) \
+         SELECT 'demo', printf('c_bulk%07d', i), printf('压测客户%07d', i), \
+           CASE WHEN i % 100 < 30 THEN 'lead' WHEN i % 100 < 52 THEN 'contacted' WHEN i % 100 < 68 THEN 'qualified' WHEN i % 100 < 80 THEN 'proposal' WHEN i % 100 < 88 THEN 'negotiation' WHEN i % 100 < 95 THEN 'won' ELSE 'lost' END, \
+           CASE WHEN i % 100 < 30 THEN 'lead' WHEN i % 100 < 52 THEN 'contacted' WHEN i % 100 < 68 THEN 'qualified' WHEN i % 100 < 80 THEN 'proposal' WHEN i % 100 < 88 THEN 'negotiation' WHEN i % 100 < 95 THEN 'won' ELSE 'qualified' END, \
+           CASE i % 6 WHEN 0 THEN 'key' WHEN 1 THEN 'potential' WHEN 2 THEN 'potential' ELSE 'regular' END, \
+           CASE i % 3 WHEN 0 THEN 'vip' ELSE NULL END, 5000 + (i * 37) % 500000, {owner}, 'admin', \
+           {now} - (i % 365) * {day} - (i * 7919) % {day}, {now}, {now} - (i % 365) * {day}, \
+           {now} - (i % 365) * {day} + {follow_ups} * 2 * {day}, {now} + (i % 14 - 7) * {day}, \
+           CASE WHEN i % 100 BETWEEN 88 AND 94 THEN {now} - (i % 365) * {day} + 20 * {day} END, \
+           CASE WHEN i % 100 >= 95 THEN {now} - (i % 365) * {day} + 20 * {day} END, 1 FROM n;\n\
+         INSERT INTO audit_events (tenant_id, customer_id, actor_id, action, from_owner, to_owner, reason, rule, at) \
+         SELECT 'demo', id, 'mgr-li', CASE WHEN rowid % 4 = 3 THEN 'claim' ELSE 'allocate' END, NULL, owner_id, 'bulk', \
+           CASE rowid % 4 WHEN 0 THEN 'round_robin@v1' WHEN 1 THEN 'combined@v1' WHEN 2 THEN 'optimal@v1' ELSE 'pool:main@v1' END, created_at \
+         FROM customers WHERE tenant_id = 'demo' AND id LIKE 'c_bulk%' AND owner_id IS NOT NULL;\n\
+         WITH RECURSIVE k(j) AS (SELECT 0 UNION ALL SELECT j + 1 FROM k WHERE j < {follow_ups} - 1) \
+         INSERT OR IGNORE INTO follow_ups (tenant_id, id, customer_id, author_id, kind, note, outcome, next_follow_up_at, at, done_at) \
+         SELECT 'demo', c.id || '_' || k.j, c.id, coalesce(c.owner_id, 'rep-wang'), 'call', '压测跟进', NULL, \
+           c.created_at + (k.j * 2 + 2 + (k.j + c.rowid) % 3 - 1) * {day}, c.created_at + k.j * 2 * {day}, \
+           CASE WHEN k.j < {follow_ups} - 1 THEN c.created_at + (k.j + 1) * 2 * {day} END \
+         FROM customers c, k WHERE c.tenant_id = 'demo' AND c.id LIKE 'c_bulk%';\n"
+    )
+}
+
 const NOTES: &[&str] = &["电话沟通需求", "发送产品资料", "上门拜访", "微信跟进报价", "约定下周演示", "确认预算", "Demo call", "Sent the proposal"];
 
 /// The audit trail and follow-up log behind a seeded customer, so that the reports have
@@ -326,8 +361,8 @@ fn history_sql(rng: &mut Rng, c: &shared::customer::Customer, reps: &[&SeedUser]
         let kind = *rng.pick(&["call", "visit", "wechat", "email", "meeting"]);
         let note = *rng.pick(NOTES);
         sql.push_str(&format!(
-            "INSERT OR IGNORE INTO follow_ups (tenant_id, id, customer_id, author_id, kind, note, outcome, next_follow_up_at, at) VALUES ('demo', {}, {}, {}, {}, {}, NULL, {next}, {at});\n",
-            quote(&format!("f_{}_{i}", c.id)), quote(&c.id), quote(owner), quote(kind), quote(note),
+            "INSERT OR IGNORE INTO follow_ups (tenant_id, id, customer_id, author_id, kind, note, outcome, next_follow_up_at, at, done_at) VALUES ('demo', {}, {}, {}, {}, {}, NULL, {next}, {at}, {});\n",
+            quote(&format!("f_{}_{i}", c.id)), quote(&c.id), quote(owner), quote(kind), quote(note), opt_num(times.get(i + 1)),
         ));
     }
     sql

@@ -84,8 +84,15 @@ fn node_json(tools: &tools::Tools, args: &[&str]) -> Result<serde_json::Value, S
     serde_json::from_slice(&out.stdout).map_err(|e| format!("node {args:?} printed no JSON: {e}"))
 }
 
-pub fn run(_args: &[String]) -> Result<(), String> {
+pub fn run(args: &[String]) -> Result<(), String> {
     let tools = tools::ensure(true)?;
+    if args.iter().any(|a| a == "reports") {
+        build::worker(&tools, true)?;
+        let mut rows = Vec::new();
+        reports(&mut rows)?;
+        print_table(rows);
+        return Ok(());
+    }
     build::widget(&tools)?;
     build::worker(&tools, true)?;
     for f in ["bench-render.html", "bench-render.js"] {
@@ -230,10 +237,59 @@ pub fn run(_args: &[String]) -> Result<(), String> {
     rows.push(("<allot-customers>: navigation → 1,000 rows (5 pages)".into(), format!("{:.0} ms", render["thousand_ms"].as_f64().unwrap_or(0.0))));
     drop(server);
 
+    reports(&mut rows)?;
+    print_table(rows);
+    Ok(())
+}
+
+fn print_table(rows: Vec<(String, String)>) {
     println!("\n| benchmark | result |\n|---|---|");
     for (k, v) in rows {
         println!("| {k} | {v} |");
     }
     println!("\nMachine: {} cores; command: cargo xtask bench", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0));
+}
+
+/// Each report over 100,000 customers and 500,000 follow-ups (generated in SQLite by the
+/// seed's `bulk_sql`), over a one-year period: the first (cold) request and the median
+/// of five more, as the admin (every rep, no scope condition) and as a manager (team).
+fn reports(rows: &mut Vec<(String, String)>) -> Result<(), String> {
+    const CUSTOMERS: u32 = 100_000;
+    const FOLLOW_UPS: u32 = 5;
+    let dir = allot_tests::temp_dir("bench-reports");
+    let persist = dir.join("state");
+    allot_tests::migrate(&persist)?;
+    let sql = dir.join("bulk.sql");
+    let now = allot_tests::now_ms();
+    std::fs::write(&sql, format!("{}{}", seed::fixture_sql(now), seed::bulk_sql(now, CUSTOMERS, FOLLOW_UPS))).map_err(|e| e.to_string())?;
+    let t = Instant::now();
+    allot_tests::execute_sql_file(&persist, &sql)?;
+    println!("bulk data for the reports generated in {:.1} s", t.elapsed().as_secs_f64());
+    let server = allot_tests::Server::start(ServerOptions { persist, port: allot_tests::free_port(), secret: TEST_SECRET.into(), inherit_output: false })?;
+    let admin = server.api(&server.token("demo", "admin", Role::Admin));
+    let manager = server.api(&server.token("demo", "mgr-li", Role::Manager));
+    let funnel = admin.get("/api/v1/reports/funnel?days=366").body;
+    let follow = admin.get("/api/v1/reports/follow-ups?days=366").body;
+    println!("funnel cohort {}, follow-ups scheduled {}", funnel["cohort"], follow["total"]["scheduled"]);
+    for kind in ["funnel", "reps", "strategies", "fairness", "follow-ups", "pool"] {
+        for (who, api) in [("admin", &admin), ("manager", &manager)] {
+            let path = format!("/api/v1/reports/{kind}?days=366");
+            let time = |api: &Api| -> Result<Duration, String> {
+                let t = Instant::now();
+                let answer = api.get(&path);
+                if answer.status != 200 {
+                    return Err(format!("{path}: {} {}", answer.status, answer.text));
+                }
+                Ok(t.elapsed())
+            };
+            let cold = time(api)?;
+            let mut warm = (0..5).map(|_| time(api)).collect::<Result<Vec<_>, _>>()?;
+            warm.sort();
+            rows.push((
+                format!("GET /reports/{kind} as {who}, 1 year over {CUSTOMERS} customers, {} follow-ups: first / median of 5", CUSTOMERS * FOLLOW_UPS),
+                format!("{:.0} ms / {:.0} ms", cold.as_secs_f64() * 1000.0, warm[2].as_secs_f64() * 1000.0),
+            ));
+        }
+    }
     Ok(())
 }

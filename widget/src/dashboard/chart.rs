@@ -15,9 +15,9 @@ pub struct Bar {
     pub text: String,
 }
 
-const WIDTH: f64 = 360.0;
-const LABEL: f64 = 88.0;
-const TRACK: f64 = 180.0;
+const WIDTH: f64 = 320.0;
+const LABEL: f64 = 80.0;
+const TRACK: f64 = 140.0;
 const ROW: f64 = 26.0;
 
 /// Cuts a label to what fits in the label column (CJK characters count double).

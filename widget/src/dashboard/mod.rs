@@ -204,7 +204,7 @@ fn reps_chart(lang: Lang, x: RepsReport) -> impl IntoView {
             value: r.won_amount,
             max: top,
             marker: None,
-            text: format!("{} · {} {}", money(r.won_amount), pct(r.conversion), lang.pick("转化", "conv.")),
+            text: format!("{} · {}", money(r.won_amount), pct(r.conversion)),
         })
         .collect();
     let summary = match lang {
