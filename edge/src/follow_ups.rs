@@ -76,7 +76,14 @@ pub async fn create(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Respons
             Arg::Int(ctx.now),
         ],
     )?;
-    let results = db::batch(&ctx.db, vec![update, insert]).await?;
+    // Logging this follow-up does the ones scheduled before it (timeliness report).
+    let done = db::stmt(
+        &ctx.db,
+        "UPDATE follow_ups SET done_at = ?3 WHERE tenant_id = ?1 AND customer_id = ?2 AND done_at IS NULL AND id <> ?4 \
+         AND EXISTS (SELECT 1 FROM follow_ups n WHERE n.tenant_id = ?1 AND n.id = ?4)",
+        &[Arg::from(&ctx.caller.tenant), Arg::from(id), Arg::Int(ctx.now), Arg::from(&follow_up_id)],
+    )?;
+    let results = db::batch(&ctx.db, vec![update, insert, done]).await?;
     if results.first().map(db::changes) != Some(1) {
         return match fetch_visible(ctx, id).await? {
             None => Err(ApiError::NotFound(format!("no customer {id}"))),
