@@ -2,7 +2,7 @@
 // logs the events the widgets emit. A real portal mints tokens on its own backend.
 import '/widget/allot.js';
 
-const elements = () => document.querySelectorAll('allot-customers, allot-allocate, allot-pool, allot-board, allot-dashboard');
+const elements = () => document.querySelectorAll('allot-customers, allot-allocate, allot-pool, allot-board, allot-reminders, allot-dashboard');
 const userSelect = document.getElementById('user');
 const langSelect = document.getElementById('lang');
 
@@ -33,7 +33,7 @@ langSelect.addEventListener('change', apply);
 apply();
 
 const log = document.getElementById('events');
-for (const name of ['allot:customer-created', 'allot:customer-updated', 'allot:allocation-applied', 'allot:customer-claimed', 'allot:customer-released', 'allot:stage-changed', 'allot:edit-rules', 'allot:unauthorized']) {
+for (const name of ['allot:customer-created', 'allot:customer-updated', 'allot:allocation-applied', 'allot:customer-claimed', 'allot:customer-released', 'allot:stage-changed', 'allot:follow-up-added', 'allot:edit-rules', 'allot:unauthorized']) {
   document.addEventListener(name, (e) => {
     const li = document.createElement('li');
     li.textContent = `${new Date().toLocaleTimeString()} ${name} ${e.detail?.name ?? ''}`;

@@ -133,12 +133,17 @@ pub fn view(mut customer: Customer, owner_name: Option<String>, caller: &Caller,
         customer.email = customer.email.as_deref().map(shared::mask::email);
         customer.wechat = customer.wechat.as_ref().map(|_| "***".into());
     }
-    let editable = match Scope::of(caller.role) {
-        Scope::Own => customer.owner.as_deref() == Some(caller.user.as_str()),
-        // The row was read through the manager's scope condition, so it is theirs to edit.
-        Scope::Team | Scope::Tenant => true,
-    };
+    let editable = may_edit_visible(caller, customer.owner.as_deref());
     CustomerView { customer, lifecycle, owner_name, masked, editable, allocation: None }
+}
+
+/// Whether the caller may edit a customer they can see (read through [`visible`]): a rep
+/// only their own; for managers the visibility condition is the edit condition.
+pub fn may_edit_visible(caller: &Caller, owner: Option<&str>) -> bool {
+    match Scope::of(caller.role) {
+        Scope::Own => owner == Some(caller.user.as_str()),
+        Scope::Team | Scope::Tenant => true,
+    }
 }
 
 /// Members of the caller's team, when the caller leads one.

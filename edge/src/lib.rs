@@ -6,6 +6,7 @@
 //! static assets serves them first.
 
 mod allocations;
+mod board;
 mod context;
 mod cors;
 mod customer_sql;
@@ -104,6 +105,7 @@ async fn handle(req: &mut Request, env: Env) -> ApiResult<(Response, Vec<String>
         Endpoint::ListFollowUps => follow_ups::list(&ctx, id).await,
         Endpoint::CreateFollowUp => follow_ups::create(&ctx, req, id).await,
         Endpoint::Report(kind) => reports::report(&ctx, req, kind).await,
+        Endpoint::Board => board::board(&ctx, req).await,
     };
     let allowed = ctx.settings().await.map(|s| s.allowed_origins).unwrap_or_default();
     match response {

@@ -5,7 +5,7 @@
 use schemars::{generate::SchemaGenerator, JsonSchema, Schema};
 use shared::api::*;
 use shared::allocation::AllocationRules;
-use shared::pipeline::{FollowUp, FollowUpInput, FollowUpList, StageMove, StagesUpdate};
+use shared::pipeline::{BoardPage, FollowUp, FollowUpInput, FollowUpList, StageMove, StagesUpdate};
 use shared::pool::{AuditList, PoolPage, PoolRules, PoolStanding, ReleaseInput, ReminderList, TransferInput};
 use shared::reports::{FairnessReport, FollowUpReport, FunnelReport, PoolFlowReport, ReportKind, RepsReport, StrategyReport};
 use shared::reps::{RepInput, RepList, RepPatch, RepView};
@@ -48,6 +48,7 @@ pub enum Endpoint {
     ListFollowUps,
     CreateFollowUp,
     Report(ReportKind),
+    Board,
 }
 
 pub type SchemaFn = fn(&mut SchemaGenerator) -> Schema;
@@ -86,6 +87,7 @@ const IMPORT_QUERY: &[(&str, &str)] = &[
     ("to_pool", "true: imported customers go to the public pool instead of the importer"),
 ];
 
+const BOARD_QUERY: &[(&str, &str)] = &[("owner", "me (default), team (owned by someone you can see) or all")];
 const REPORT_QUERY: &[(&str, &str)] = &[
     ("from", "first day, YYYY-MM-DD in the tenant's time zone (default: 29 days before `to`)"),
     ("to", "last day, included (default: today)"),
@@ -130,6 +132,7 @@ pub static ROUTES: &[Route] = &[
     Route { method: "POST", path: "/api/v1/customers/{id}/stage", endpoint: Endpoint::MoveStage, public: false, summary: "Move a customer to a pipeline stage (owner, their manager, admin); stale `version` → 409 `stale`; a refused move (e.g. 方案报价 without an amount) → 422 with the reason", query: NO_QUERY, request: Body::Json(schema::<StageMove>), status: 200, response: Body::Json(schema::<CustomerView>) },
     Route { method: "GET", path: "/api/v1/customers/{id}/follow-ups", endpoint: Endpoint::ListFollowUps, public: false, summary: "The follow-up log of a customer, newest first", query: NO_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<FollowUpList>) },
     Route { method: "POST", path: "/api/v1/customers/{id}/follow-ups", endpoint: Endpoint::CreateFollowUp, public: false, summary: "Log a follow-up (call, visit, WeChat, email, meeting); updates the customer's last and next follow-up dates", query: NO_QUERY, request: Body::Json(schema::<FollowUpInput>), status: 201, response: Body::Json(schema::<FollowUp>) },
+    Route { method: "GET", path: "/api/v1/board", endpoint: Endpoint::Board, public: false, summary: "Every card of the pipeline board in one answer (up to 10,000, most recently changed first): name, company, amount, stage, owner, follow-up dates, version, whether the caller may move it", query: BOARD_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<BoardPage>) },
     Route { method: "PUT", path: "/api/v1/pipeline/stages", endpoint: Endpoint::PutStages, public: false, summary: "Replace the pipeline stages (admin; versioned with the settings); a removed stage that holds customers needs `moves`, else 409 `stage_in_use`", query: NO_QUERY, request: Body::Json(schema::<StagesUpdate>), status: 200, response: Body::Json(schema::<TenantSettings>) },
     Route { method: "GET", path: "/api/v1/reports/funnel", endpoint: Endpoint::Report(ReportKind::Funnel), public: false, summary: "Funnel conversion of the customers created in the period (furthest stage reached), outcomes per tier and segment, lifecycle mix now", query: REPORT_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<FunnelReport>) },
     Route { method: "GET", path: "/api/v1/reports/reps", endpoint: Endpoint::Report(ReportKind::Reps), public: false, summary: "Per rep: held now, received, won, lost, won amount, conversion in the period (a rep sees their own row, a manager the team)", query: REPORT_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<RepsReport>) },

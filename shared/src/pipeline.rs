@@ -128,18 +128,100 @@ pub struct ColumnTotal {
     pub weighted: f64,
 }
 
-/// Count, amount and weighted amount per stage, in stage order.
-pub fn column_totals<'a>(stages: &[StageDef], customers: impl IntoIterator<Item = &'a Customer>) -> Vec<ColumnTotal> {
+/// Count, amount and weighted amount per stage, in stage order, of `(stage, amount)`
+/// pairs (customers or board cards).
+pub fn column_totals<'a>(stages: &[StageDef], items: impl IntoIterator<Item = (&'a str, Option<f64>)>) -> Vec<ColumnTotal> {
     let mut totals: Vec<ColumnTotal> = stages.iter().map(|s| ColumnTotal { stage: s.key.clone(), count: 0, amount: 0.0, weighted: 0.0 }).collect();
-    for c in customers {
-        if let Some(i) = stages.iter().position(|s| s.key == c.stage) {
-            let amount = c.amount.unwrap_or(0.0);
+    for (stage, amount) in items {
+        if let Some(i) = stages.iter().position(|s| s.key == stage) {
+            let amount = amount.unwrap_or(0.0);
             totals[i].count += 1;
             totals[i].amount += amount;
             totals[i].weighted += stages[i].weighted(amount);
         }
     }
     totals
+}
+
+/// Most cards one board answer carries.
+pub const BOARD_LIMIT: usize = 10_000;
+
+/// What the pipeline board shows of a customer: compact, so that 10,000 load in one
+/// answer (`GET /board`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct BoardCard {
+    pub id: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<f64>,
+    pub stage: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_follow_up_at: Option<Millis>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_follow_up_at: Option<Millis>,
+    pub version: i64,
+    /// Whether the caller may move it.
+    pub editable: bool,
+}
+
+impl BoardCard {
+    /// The board's search: name or company contains the text, ignoring case.
+    pub fn matches(&self, text: &str) -> bool {
+        let text = text.trim().to_lowercase();
+        text.is_empty() || self.name.to_lowercase().contains(&text) || self.company.as_deref().is_some_and(|c| c.to_lowercase().contains(&text))
+    }
+
+    /// Reminder flags: the next follow-up is overdue (before today) or due today.
+    pub fn follow_up_flag(&self, today_start: Millis) -> Option<FollowUpFlag> {
+        let due = self.next_follow_up_at?;
+        if due < today_start {
+            Some(FollowUpFlag::Overdue)
+        } else if due < today_start + crate::time::DAY_MS {
+            Some(FollowUpFlag::DueToday)
+        } else {
+            None
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FollowUpFlag {
+    Overdue,
+    DueToday,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct BoardPage {
+    pub cards: Vec<BoardCard>,
+    /// More than [`BOARD_LIMIT`] matched: narrow the scope.
+    pub truncated: bool,
+}
+
+/// `GET /board?owner=`: mine, the team's owned customers, or everything visible.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BoardScope {
+    Mine,
+    Team,
+    All,
+}
+
+impl BoardScope {
+    pub fn parse(text: &str) -> Option<BoardScope> {
+        match text {
+            "" | "me" | "mine" => Some(BoardScope::Mine),
+            "team" => Some(BoardScope::Team),
+            "all" | "any" => Some(BoardScope::All),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -154,6 +236,8 @@ pub enum FollowUpKind {
 }
 
 impl FollowUpKind {
+    pub const ALL: [FollowUpKind; 5] = [FollowUpKind::Call, FollowUpKind::Visit, FollowUpKind::Wechat, FollowUpKind::Email, FollowUpKind::Meeting];
+
     pub fn as_str(self) -> &'static str {
         match self {
             FollowUpKind::Call => "call",
@@ -263,10 +347,20 @@ mod tests {
     fn totals() {
         let s = TenantSettings::default();
         let cs = [customer("lead", Some(100.0)), customer("lead", None), customer("proposal", Some(1000.0)), customer("gone", Some(5.0))];
-        let t = column_totals(&s.stages, &cs);
+        let t = column_totals(&s.stages, cs.iter().map(|c| (c.stage.as_str(), c.amount)));
         assert_eq!((t[0].count, t[0].amount, t[0].weighted), (2, 100.0, 10.0));
         assert_eq!((t[3].count, t[3].amount, t[3].weighted), (1, 1000.0, 600.0));
         assert_eq!(t.iter().map(|c| c.count).sum::<u32>(), 3, "unknown stages are not counted");
+    }
+
+    #[test]
+    fn board_cards_search_and_flags() {
+        let card = BoardCard { id: "c1".into(), name: "星辰科技".into(), company: Some("Nova Tech Ltd".into()), amount: None, stage: "lead".into(), owner: None, owner_name: None, last_follow_up_at: None, next_follow_up_at: Some(10 * DAY_MS + 5), version: 1, editable: true };
+        assert!(card.matches("星辰") && card.matches("nova") && card.matches("  ") && !card.matches("华信"));
+        assert_eq!(card.follow_up_flag(10 * DAY_MS), Some(FollowUpFlag::DueToday));
+        assert_eq!(card.follow_up_flag(11 * DAY_MS), Some(FollowUpFlag::Overdue));
+        assert_eq!(card.follow_up_flag(9 * DAY_MS), None);
+        assert_eq!((BoardScope::parse("me"), BoardScope::parse("team"), BoardScope::parse("all"), BoardScope::parse("x")), (Some(BoardScope::Mine), Some(BoardScope::Team), Some(BoardScope::All), None));
     }
 
     #[test]

@@ -104,6 +104,7 @@ fn main() {
         .case("claim_storm_respects_daily_limit", claim_storm)
         .case("stage_moves_and_follow_ups", stages_and_follow_ups)
         .case("pipeline_stages_never_vanish_silently", pipeline_stages)
+        .case("board_answers_every_card_in_scope", board)
         .case("recycle_job_is_idempotent", recycle)
         .case("release_racing_transfer_ends_in_a_serial_order", release_vs_transfer)
         .case("restart_durability", restart)
@@ -941,4 +942,32 @@ fn pipeline_stages(w: &mut World) {
     assert_eq!(ok.body["version"].as_i64(), Some(settings["version"].as_i64().unwrap() + 1));
     assert_eq!(w.admin.get(&format!("/api/v1/customers/{}", c["id"].as_str().unwrap())).body["stage"], json!("lead"));
     assert_eq!(w.admin.put("/api/v1/pipeline/stages", &body).code(), "stale");
+}
+
+fn board(w: &mut World) {
+    let mine = created(&w.wang, json!({"name": "看板客户", "amount": 3000, "stage": "qualified"}));
+    let pool = created(&w.admin, json!({"name": "看板公海客户", "owner": null}));
+    let emily = created(&w.emily, json!({"name": "看板他组客户"}));
+    let cards = |api: &Api, owner: &str| -> Vec<Value> {
+        let answer = api.get(&format!("/api/v1/board?owner={owner}"));
+        assert_eq!(answer.status, 200, "{}", answer.text);
+        assert_eq!(answer.body["truncated"], json!(false));
+        answer.body["cards"].as_array().unwrap().clone()
+    };
+    let has = |cards: &[Value], id: &Value| cards.iter().find(|c| c["id"] == *id).cloned();
+    let wang_me = cards(&w.wang, "me");
+    assert!(wang_me.iter().all(|c| c["owner"] == json!("rep-wang") && c["editable"] == json!(true)));
+    let card = has(&wang_me, &mine["id"]).expect("my new customer is on my board");
+    assert_eq!((card["stage"].as_str(), card["amount"].as_f64(), card["version"].as_i64()), (Some("qualified"), Some(3000.0), mine["version"].as_i64()));
+    assert_eq!(wang_me[0]["id"], mine["id"], "most recently changed first");
+    let wang_all = cards(&w.wang, "all");
+    assert_eq!(has(&wang_all, &pool["id"]).map(|c| c["editable"].clone()), Some(json!(false)), "pool cards show, but a rep cannot move them");
+    assert!(has(&wang_all, &emily["id"]).is_none(), "another rep's customer is not visible");
+    let team = cards(&w.manager, "team");
+    assert!(has(&team, &mine["id"]).is_some() && has(&team, &pool["id"]).is_none(), "team: owned customers of the team");
+    assert!(has(&team, &emily["id"]).is_none(), "Emily is in sales2, not the manager's team");
+    assert!(has(&cards(&w.admin, "all"), &emily["id"]).is_some());
+    assert_eq!(w.wang.get("/api/v1/board?owner=everyone").code(), "invalid");
+    assert_eq!(w.wang.get("/api/v1/board?page=2").code(), "invalid");
+    assert!(cards(&w.acme, "all").iter().all(|c| c["id"] != mine["id"]), "tenants never mix");
 }

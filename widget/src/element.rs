@@ -84,6 +84,7 @@ const ELEMENTS: &[(&str, &str, &[&str])] = &[
     ("allot-allocate", "allocate", &["api", "token", "lang", "mode", "fields"]),
     ("allot-pool", "pool", &["api", "token", "lang"]),
     ("allot-board", "board", &["api", "token", "lang"]),
+    ("allot-reminders", "reminders", &["api", "token", "lang", "scope"]),
     ("allot-dashboard", "dashboard", &["api", "token", "lang", "view", "rules-href"]),
 ];
 
@@ -115,6 +116,7 @@ fn mount(kind: String, host: HtmlElement, root: ShadowRoot, origin: String) -> u
         "customers" => Box::new(leptos::mount::mount_to(container, move || crate::customers::Customers(crate::customers::CustomersProps { attrs }))),
         "board" => Box::new(leptos::mount::mount_to(container, move || crate::board::Board(crate::board::BoardProps { attrs }))),
         "pool" => Box::new(leptos::mount::mount_to(container, move || crate::pool::Pool(crate::pool::PoolProps { attrs }))),
+        "reminders" => Box::new(leptos::mount::mount_to(container, move || crate::reminders::Reminders(crate::reminders::RemindersProps { attrs }))),
         "dashboard" => Box::new(leptos::mount::mount_to(container, move || crate::dashboard::Dashboard(crate::dashboard::DashboardProps { attrs }))),
         "allocate" => Box::new(leptos::mount::mount_to(container, move || crate::allocate::Allocate(crate::allocate::AllocateProps { attrs }))),
         _ => return 0,

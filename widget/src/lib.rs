@@ -12,8 +12,10 @@ mod board;
 mod customers;
 mod dashboard;
 mod element;
+mod follow_ups;
 mod i18n;
 mod pool;
+mod reminders;
 mod style;
 
 use wasm_bindgen::prelude::*;

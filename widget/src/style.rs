@@ -55,14 +55,33 @@ ul.warnings { list-style: none; margin: 0 0 8px; padding: 8px 10px; background: 
 
 /// The board's layout: columns side by side, snapping horizontally on a phone.
 pub const BOARD_CSS: &str = r#"
-.board { display: flex; gap: 10px; overflow-x: auto; scroll-snap-type: x mandatory; padding-bottom: 8px; touch-action: pan-x pan-y; }
-.column { flex: 0 0 min(85vw, 260px); scroll-snap-align: start; background: #f8fafc; border: 1px solid var(--b); border-radius: var(--r); padding: 8px; max-height: 70vh; overflow-y: auto; }
+.bar input.search { flex: 1 1 160px; min-width: 0; }
+.board { display: flex; gap: 10px; overflow-x: auto; scroll-snap-type: x mandatory; padding-bottom: 8px; }
+.board.is-dragging { scroll-snap-type: none; user-select: none; }
+.column { flex: 0 0 min(85vw, 260px); scroll-snap-align: start; background: #f8fafc; border: 1px solid var(--b); border-radius: var(--r); padding: 0 8px 8px; height: min(70vh, 720px); overflow-y: auto; overscroll-behavior: contain; }
+.column.drop { outline: 2px dashed var(--a); outline-offset: -2px; background: #eff6ff; }
+.column header { position: sticky; top: 0; z-index: 1; background: inherit; padding: 8px 0 6px; }
 .column header h3 { margin: 0; font-size: 0.95em; }
-.column ul { list-style: none; margin: 8px 0 0; padding: 0; display: grid; gap: 6px; min-height: 40px; }
-.card { background: #fff; border: 1px solid var(--b); border-radius: var(--r); padding: 8px; cursor: grab; touch-action: none; user-select: none; }
-.card:focus-visible { outline: 2px solid var(--a); }
-.card .meta { display: flex; gap: 6px; align-items: center; justify-content: space-between; font-size: 0.8em; margin-top: 4px; }
+.column ul { list-style: none; margin: 0; padding: 0; position: relative; min-height: 40px; }
+li.card { position: absolute; left: 0; right: 0; height: 86px; overflow: hidden; background: #fff; border: 1px solid var(--b); border-radius: var(--r); padding: 8px 8px 8px 26px; cursor: grab; user-select: none; }
+li.card.locked { cursor: pointer; background: #fbfbfc; }
+li.card.dragging { opacity: 0.4; }
+li.card .title, li.card .sub { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+li.card:focus-visible { outline: 2px solid var(--a); }
+li.card .grip { position: absolute; left: 0; top: 0; bottom: 0; width: 22px; display: grid; place-items: center; color: var(--m); touch-action: none; cursor: grab; font-size: 14px; }
+li.card .meta { display: flex; gap: 6px; align-items: center; justify-content: space-between; font-size: 0.8em; margin-top: 4px; }
 .avatar { display: inline-grid; place-items: center; min-width: 24px; height: 24px; border-radius: 50%; background: #e0e7ff; color: #3730a3; font-size: 0.75em; }
+.ghost { position: fixed; left: 0; top: 0; z-index: 30; pointer-events: none; background: var(--a); color: #fff; padding: 6px 10px; border-radius: var(--r); font-size: 0.85em; box-shadow: 0 4px 12px rgba(0,0,0,.2); max-width: 60vw; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.scrim { position: fixed; inset: 0; background: rgba(15, 23, 42, .35); z-index: 20; }
+.drawer { position: fixed; top: 0; right: 0; bottom: 0; width: min(100vw, 420px); z-index: 21; background: var(--allot-bg, #fff); padding: 12px; overflow-y: auto; box-shadow: -4px 0 16px rgba(0,0,0,.15); }
+.drawer header { display: flex; justify-content: space-between; align-items: center; gap: 8px; }
+.drawer header h3 { margin: 0; overflow-wrap: anywhere; }
+.drawer h4 { margin: 12px 0 6px; }
+ol.log { list-style: none; margin: 0; padding: 0; display: grid; gap: 8px; }
+ol.log li.entry { border-left: 3px solid var(--a); padding: 4px 8px; background: #f8fafc; border-radius: 4px; }
+ol.log .note { white-space: pre-wrap; overflow-wrap: anywhere; }
+form.follow-up textarea { width: 100%; }
+form.follow-up .wide { grid-column: 1 / -1; }
 "#;
 
 /// The dashboard: charts in a grid that stacks to one column on a phone.
@@ -91,4 +110,13 @@ dl.mix { grid-template-columns: repeat(4, auto 1fr); margin-top: 8px; }
 .compare.strategies-side-by-side { grid-column: 1 / -1; }
 .review-link a, .review-link button { font-weight: 600; color: var(--a); }
 @media (max-width: 480px) { dl.mix { grid-template-columns: auto 1fr auto 1fr; } }
+"#;
+
+/// `<allot-reminders>`: a list of tappable reminders, each opening the follow-up form.
+pub const REMINDERS_CSS: &str = r#"
+.reminders h3.group { font-size: 0.95em; margin: 12px 0 4px; }
+.reminders h3.overdue { color: #b91c1c; } .reminders h3.recycle { color: #9a3412; }
+li.reminder { padding: 0; border-bottom: 1px solid var(--b); }
+li.reminder button.open { width: 100%; text-align: left; background: none; border: 0; border-radius: 0; display: flex; flex-direction: column; align-items: flex-start; gap: 2px; padding: 10px 4px; min-height: 48px; }
+li.reminder form { margin: 0 4px 10px; }
 "#;

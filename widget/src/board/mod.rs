@@ -1,44 +1,64 @@
-//! `<allot-board api token lang>`: the pipeline board (销售漏斗). One column per stage with
-//! count, amount and weighted amount (`shared::pipeline::column_totals`, the same numbers
-//! as the API); cards move by pointer drag (mouse and touch) or by keyboard (arrow keys
-//! on a focused card). Moves are optimistic and rolled back with a message when the
-//! server refuses (409/422/403).
+//! `<allot-board api token lang>`: the pipeline board (销售漏斗). One virtualised column
+//! per stage with count, amount and weighted amount (`shared::pipeline::column_totals`,
+//! the same numbers as the API). Cards move by pointer drag (mouse anywhere on a card; on
+//! touch by its grip, so a finger elsewhere still scrolls), with auto-scroll near the
+//! edges, or by keyboard (← / → on a focused card; Enter opens it). Moves are optimistic
+//! and rolled back with a message when the server refuses (409/422/403). A card opens a
+//! drawer with the follow-up log and a form to add one. Filters: mine / team / all and
+//! search. Emits `allot:stage-changed`, `allot:follow-up-added` and `allot:board-ready`.
+
+mod column;
+mod drawer;
+
+use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::api::{CustomerPage, CustomerView};
-use shared::pipeline::{column_totals, StageMove};
+use shared::api::{CustomerView, Me, UserList};
+use shared::ids::Role;
+use shared::pipeline::{column_totals, BoardCard, BoardPage, ColumnTotal, FollowUp, StageMove};
 use shared::settings::TenantSettings;
-use shared::time::DAY_MS;
 use wasm_bindgen::JsCast;
 
 use crate::api::{Client, Failure};
 use crate::element::Attrs;
 use crate::i18n::{t, Lang};
+use column::{CardEvents, Column, CARD_HEIGHT};
+use drawer::Drawer;
 
-/// Most cards loaded (pages of 200).
-const MAX_CARDS: usize = 1000;
-
-fn money(v: f64) -> String {
-    if v >= 10_000.0 {
-        format!("{:.1}万", v / 10_000.0)
-    } else {
-        format!("{v:.0}")
-    }
+/// A pointer drag in progress: which card, where it started, whether it has moved enough
+/// to be a drag rather than a tap.
+#[derive(Clone)]
+struct Drag {
+    id: String,
+    x: f64,
+    y: f64,
+    started: bool,
 }
 
-fn initials(name: &str) -> String {
-    name.chars().take(2).collect()
-}
+/// Pixels from an edge where a drag scrolls the board or a column.
+const EDGE: f64 = 48.0;
+const SCROLL_STEP: i32 = 18;
 
 #[component]
 pub fn Board(attrs: Attrs) -> impl IntoView {
     let lang = Memo::new(move |_| Lang::resolve(attrs.get("lang")));
+    let lang_signal: Signal<Lang> = lang.into();
     let settings = RwSignal::new(None::<TenantSettings>);
-    let cards = RwSignal::new(Vec::<CustomerView>::new());
+    let cards = RwSignal::new(Vec::<BoardCard>::new());
+    let truncated = RwSignal::new(false);
     let message = RwSignal::new(None::<(bool, String)>);
-    let dragging = RwSignal::new(None::<String>);
     let scope = RwSignal::new("me");
+    let search = RwSignal::new(String::new());
+    let me = RwSignal::new(None::<Me>);
+    let names = RwSignal::new(Vec::<(String, String)>::new());
+    let open = RwSignal::new(None::<String>);
+    let drag = StoredValue::new(None::<Drag>);
+    let dragging = RwSignal::new(None::<String>);
+    let over = RwSignal::new(None::<String>);
+    let ghost = RwSignal::new(None::<(String, f64, f64)>);
+    let just_dragged = StoredValue::new(false);
+    let board_ref = NodeRef::<leptos::html::Div>::new();
 
     Effect::new(move |_| {
         let c = Client::of(&attrs);
@@ -48,153 +68,283 @@ pub fn Board(attrs: Attrs) -> impl IntoView {
         }
         spawn_local(async move {
             let _ = crate::api::load_settings(&c, settings).await;
-            let mut all = Vec::new();
-            let mut cursor: Option<String> = None;
-            while all.len() < MAX_CARDS {
-                let path = match &cursor {
-                    Some(cur) => format!("/customers?owner={owner}&limit=200&cursor={cur}"),
-                    None => format!("/customers?owner={owner}&limit=200"),
-                };
-                match c.get::<CustomerPage>(&path).await {
-                    Ok(page) => {
-                        all.extend(page.items);
-                        match page.next_cursor {
-                            Some(next) => cursor = Some(next),
-                            None => break,
-                        }
-                    }
-                    Err(_) => break,
+            match c.get::<BoardPage>(&format!("/board?owner={owner}")).await {
+                Ok(page) => {
+                    let n = page.cards.len();
+                    cards.try_set(page.cards);
+                    truncated.try_set(page.truncated);
+                    // After the DOM update: hosts (and the benchmark) learn the board is drawn.
+                    request_animation_frame(move || attrs.emit("allot:board-ready", &wasm_bindgen::JsValue::from_f64(n as f64)));
+                }
+                Err(f) => {
+                    message.try_set(Some((false, crate::customers::describe(lang.get_untracked(), &attrs, &f))));
                 }
             }
-            cards.set(all);
+            if me.try_get_untracked().flatten().is_none() {
+                me.try_set(c.get::<Me>("/me").await.ok());
+            }
+            if let Ok(users) = c.get::<UserList>("/users").await {
+                names.try_set(users.items.into_iter().map(|u| (u.id, u.name)).collect());
+            }
         });
     });
 
+    let stages = Memo::new(move |_| settings.with(|s| s.as_ref().map(|s| s.stages.clone()).unwrap_or_default()));
+    // Indices into `cards` per column, after the search: moving a card recomputes these
+    // lists of numbers, not copies of 10,000 cards.
+    let columns = Memo::new(move |_| {
+        let text = search.get();
+        stages.with(|stages| {
+            cards.with(|cs| {
+                stages.iter().map(|s| cs.iter().enumerate().filter(|(_, c)| c.stage == s.key && c.matches(&text)).map(|(i, _)| i).collect::<Vec<usize>>()).collect::<Vec<_>>()
+            })
+        })
+    });
+    let totals = Memo::new(move |_| {
+        stages.with(|stages| cards.with(|cs| columns.with(|cols| column_totals(stages, cols.iter().flatten().filter_map(|&i| cs.get(i)).map(|c| (c.stage.as_str(), c.amount))))))
+    });
+
+    // Brings a card into view in its column and focuses it (after a keyboard move the
+    // card is a new element in another, virtualised column).
+    let reveal = move |id: String| {
+        let Some((stage_index, row)) = columns.with_untracked(|cols| {
+            cards.with_untracked(|cs| cols.iter().enumerate().find_map(|(si, col)| col.iter().position(|&i| cs.get(i).is_some_and(|c| c.id == id)).map(|r| (si, r))))
+        }) else {
+            return;
+        };
+        let Some(board) = board_ref.get_untracked() else { return };
+        let board: web_sys::HtmlElement = board.into();
+        if let Some(column) = board.children().item(stage_index as u32).and_then(|c| c.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let top = row as f64 * CARD_HEIGHT;
+            let (now, height) = (f64::from(column.scroll_top()), f64::from(column.client_height()));
+            if top < now || top + CARD_HEIGHT > now + height - 60.0 {
+                column.set_scroll_top((top - 60.0).max(0.0) as i32);
+            }
+            column.scroll_into_view_with_bool(false);
+            let selector = format!("li.card[data-id=\"{id}\"]");
+            set_timeout(
+                move || {
+                    if let Ok(Some(card)) = column.query_selector(&selector) {
+                        if let Ok(card) = card.dyn_into::<web_sys::HtmlElement>() {
+                            let _ = card.focus();
+                        }
+                    }
+                },
+                Duration::from_millis(30),
+            );
+        }
+    };
+
     // Optimistic move: show it now, ask the server, roll back with the reason if refused.
-    let move_card = move |id: String, to: String| {
-        let Some(before) = cards.with_untracked(|cs| cs.iter().find(|c| c.customer.id == id).cloned()) else { return };
-        if before.customer.stage == to || !before.editable {
+    let move_card = move |id: String, to: String, refocus: bool| {
+        let Some(before) = cards.with_untracked(|cs| cs.iter().find(|c| c.id == id).cloned()) else { return };
+        if before.stage == to {
             return;
         }
         let lang = lang.get_untracked();
+        if !before.editable {
+            message.set(Some((false, t(lang, "forbidden"))));
+            return;
+        }
+        // A moved card tops its new column, as the server orders it (last changed first).
         cards.update(|cs| {
-            if let Some(c) = cs.iter_mut().find(|c| c.customer.id == id) {
-                c.customer.stage = to.clone();
+            if let Some(i) = cs.iter().position(|c| c.id == id) {
+                let mut card = cs.remove(i);
+                card.stage = to.clone();
+                cs.insert(0, card);
             }
         });
+        if refocus {
+            reveal(id.clone());
+        }
         let client = Client::of(&attrs);
-        let body = StageMove { stage: to.clone(), version: before.customer.version };
+        let body = StageMove { stage: to.clone(), version: before.version };
         spawn_local(async move {
             match client.send::<CustomerView>("POST", &format!("/customers/{id}/stage"), &body).await {
                 Ok(saved) => {
-                    message.set(None);
+                    message.try_set(None);
                     attrs.emit("allot:stage-changed", &crate::customers::to_js(&saved));
-                    cards.update(|cs| {
-                        if let Some(c) = cs.iter_mut().find(|c| c.customer.id == id) {
-                            *c = saved;
+                    cards.try_update(|cs| {
+                        if let Some(c) = cs.iter_mut().find(|c| c.id == id) {
+                            c.version = saved.customer.version;
+                            c.stage = saved.customer.stage.clone();
                         }
                     });
                 }
                 Err(f) => {
-                    cards.update(|cs| {
-                        if let Some(c) = cs.iter_mut().find(|c| c.customer.id == id) {
+                    cards.try_update(|cs| {
+                        if let Some(c) = cs.iter_mut().find(|c| c.id == id) {
                             *c = before.clone();
                         }
                     });
+                    if refocus {
+                        reveal(id.clone());
+                    }
                     let text = match &f {
                         Failure::Api { status: 422, message: m, .. } => format!("{} {m}", lang.pick("无法移动：", "Cannot move:")),
                         other => crate::customers::describe(lang, &attrs, other),
                     };
-                    message.set(Some((false, text)));
+                    message.try_set(Some((false, text)));
                 }
             }
         });
     };
 
     let neighbour = move |stage: &str, step: i32| -> Option<String> {
-        settings.with_untracked(|s| {
-            let stages = &s.as_ref()?.stages;
+        stages.with_untracked(|stages| {
             let i = stages.iter().position(|x| x.key == stage)? as i32 + step;
             stages.get(usize::try_from(i).ok()?).map(|x| x.key.clone())
         })
     };
-    // The column under the pointer, from pointerover (pointer capture is released on
-    // pointerdown so touch pointers report the columns they cross too).
-    let over = StoredValue::new(None::<String>);
-    let now = js_sys::Date::now() as i64;
+
+    let events = CardEvents {
+        pointer_down: Callback::new(move |(id, ev): (String, web_sys::PointerEvent)| {
+            // Touch drags start on the grip only: elsewhere a finger scrolls the column.
+            let on_grip = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|e| e.closest(".grip").ok().flatten()).is_some();
+            if ev.pointer_type() == "touch" && !on_grip {
+                return;
+            }
+            if ev.button() != 0 {
+                return;
+            }
+            if let Some(target) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
+                let _ = target.release_pointer_capture(ev.pointer_id());
+            }
+            drag.set_value(Some(Drag { id, x: f64::from(ev.client_x()), y: f64::from(ev.client_y()), started: false }));
+        }),
+        key: Callback::new(move |(id, stage, ev): (String, String, web_sys::KeyboardEvent)| {
+            let step = match ev.key().as_str() {
+                "ArrowRight" => 1,
+                "ArrowLeft" => -1,
+                "Enter" | " " => {
+                    ev.prevent_default();
+                    open.set(Some(id));
+                    return;
+                }
+                _ => return,
+            };
+            ev.prevent_default();
+            if let Some(to) = neighbour(&stage, step) {
+                move_card(id, to, true);
+            }
+        }),
+    };
+
+    // The column under a point, found through the shadow root (works the same for mouse
+    // and touch, captured or not).
+    let column_at = move |x: f64, y: f64| -> Option<web_sys::HtmlElement> {
+        let root = attrs.host.with_value(|h| h.shadow_root())?;
+        root.element_from_point(x as f32, y as f32)?.closest("section.column").ok().flatten()?.dyn_into::<web_sys::HtmlElement>().ok()
+    };
+    let pointer_move = move |ev: web_sys::PointerEvent| {
+        let Some(mut d) = drag.get_value() else { return };
+        let (x, y) = (f64::from(ev.client_x()), f64::from(ev.client_y()));
+        if !d.started {
+            if (x - d.x).hypot(y - d.y) < 6.0 {
+                return;
+            }
+            d.started = true;
+            dragging.set(Some(d.id.clone()));
+            drag.set_value(Some(d.clone()));
+        }
+        ev.prevent_default();
+        let name = cards.with_untracked(|cs| cs.iter().find(|c| c.id == d.id).map(|c| c.name.clone())).unwrap_or_default();
+        ghost.set(Some((name, x, y)));
+        let column = column_at(x, y);
+        over.set(column.as_ref().and_then(|c| c.get_attribute("data-stage")));
+        // Auto-scroll: near the board's left or right edge, and a column's top or bottom.
+        if let Some(board) = board_ref.get_untracked() {
+            let rect = board.get_bounding_client_rect();
+            if x < rect.left() + EDGE {
+                board.set_scroll_left(board.scroll_left() - SCROLL_STEP);
+            } else if x > rect.right() - EDGE {
+                board.set_scroll_left(board.scroll_left() + SCROLL_STEP);
+            }
+        }
+        if let Some(column) = column {
+            let rect = column.get_bounding_client_rect();
+            if y < rect.top() + EDGE {
+                column.set_scroll_top(column.scroll_top() - SCROLL_STEP);
+            } else if y > rect.bottom() - EDGE {
+                column.set_scroll_top(column.scroll_top() + SCROLL_STEP);
+            }
+        }
+    };
+    let finish = move |drop: bool| {
+        let d = drag.get_value();
+        drag.set_value(None);
+        ghost.set(None);
+        dragging.set(None);
+        let target = over.get_untracked();
+        over.set(None);
+        if let Some(d) = d.filter(|d| d.started) {
+            just_dragged.set_value(true);
+            if let (true, Some(stage)) = (drop, target) {
+                move_card(d.id, stage, false);
+            }
+        }
+    };
+    let click = move |ev: web_sys::MouseEvent| {
+        if just_dragged.get_value() {
+            just_dragged.set_value(false);
+            return;
+        }
+        let id = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|e| e.closest("li.card").ok().flatten()).and_then(|c| c.get_attribute("data-id"));
+        if id.is_some() {
+            open.set(id);
+        }
+    };
+    let logged = Callback::new(move |f: FollowUp| {
+        // The server bumped the customer's version and dates with the follow-up.
+        cards.update(|cs| {
+            if let Some(c) = cs.iter_mut().find(|c| c.id == f.customer) {
+                c.version += 1;
+                c.last_follow_up_at = Some(f.at);
+                c.next_follow_up_at = f.next_follow_up_at;
+            }
+        });
+    });
+    let scopes = move || match me.get().map(|m| m.role) {
+        Some(Role::Manager | Role::Admin) => vec!["me", "team", "all"],
+        _ => vec!["me", "all"],
+    };
 
     view! {
         <style>{crate::style::CSS}{crate::style::BOARD_CSS}</style>
         <div class="bar">
             <div class="seg" role="group">
-                {["me", "any"].into_iter().map(|k| view! {
-                    <button type="button" aria-pressed=move || (scope.get() == k).to_string() on:click=move |_| scope.set(k)>
-                        {move || t(lang.get(), if k == "me" { "mine" } else { "all" })}
+                {move || scopes().into_iter().map(|k| view! {
+                    <button type="button" data-scope=k aria-pressed=move || (scope.get() == k).to_string() on:click=move |_| scope.set(k)>
+                        {move || match k { "me" => t(lang.get(), "mine"), "team" => lang.get().pick("团队", "Team").to_string(), _ => t(lang.get(), "all") }}
                     </button>
                 }).collect_view()}
             </div>
+            <input type="search" class="search" placeholder=move || lang.get().pick("搜索客户或公司", "Search name or company") bind:value=search />
         </div>
+        {move || truncated.get().then(|| view! { <div class="msg err">{lang.get().pick("客户过多，仅显示最新 10,000 个", "Showing the newest 10,000 customers only")}</div> })}
         {move || message.get().map(|(ok, m)| view! { <div class=if ok { "msg ok" } else { "msg err" } role="alert">{m}</div> })}
-        <div class="board"
-            on:pointermove=move |ev| { if dragging.get_untracked().is_some() { ev.prevent_default(); } }
-            on:pointerup=move |_| {
-                if let Some(id) = dragging.get_untracked() {
-                    dragging.set(None);
-                    if let Some(stage) = over.get_value() {
-                        move_card(id, stage);
-                    }
-                }
-            }>
-            {move || settings.get().map(|s| {
-                let lang = lang.get();
-                let totals = cards.with(|cs| column_totals(&s.stages, cs.iter().map(|c| &c.customer)));
-                s.stages.iter().zip(totals).map(|(stage, total)| {
+        <div class="board" node_ref=board_ref class:is-dragging=move || dragging.get().is_some()
+            on:pointermove=pointer_move
+            on:pointerup=move |_| finish(true)
+            on:pointercancel=move |_| finish(false)
+            on:click=click>
+            {move || {
+                stages.get().into_iter().enumerate().map(|(i, stage)| {
                     let key = stage.key.clone();
-                    let column_cards: Vec<CustomerView> = cards.with(|cs| cs.iter().filter(|c| c.customer.stage == key).cloned().collect());
-                    view! {
-                        <section class="column" data-stage=key.clone() aria-label=lang.pick(&stage.zh, &stage.en).to_string()
-                            on:pointerover={ let key = key.clone(); move |_| over.set_value(Some(key.clone())) }>
-                            <header>
-                                <h3>{lang.pick(&stage.zh, &stage.en).to_string()}</h3>
-                                <p class="sub totals">{format!("{} · ¥{} · {} ¥{}", total.count, money(total.amount), lang.pick("加权", "weighted"), money(total.weighted))}</p>
-                            </header>
-                            <ul>
-                                {column_cards.into_iter().map(|c| {
-                                    let id = c.customer.id.clone();
-                                    let (id_down, id_key) = (id.clone(), id.clone());
-                                    let stage_now = c.customer.stage.clone();
-                                    let days = c.customer.last_follow_up_at.map(|at| (now - at) / DAY_MS);
-                                    let due = c.customer.next_follow_up_at.is_some_and(|at| at < now);
-                                    view! {
-                                        <li class="card" tabindex="0" data-id=id.clone() draggable="false"
-                                            on:pointerdown=move |ev| {
-                                                dragging.set(Some(id_down.clone()));
-                                                if let Some(target) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
-                                                    let _ = target.release_pointer_capture(ev.pointer_id());
-                                                }
-                                            }
-                                            on:keydown=move |ev| {
-                                                let step = match ev.key().as_str() { "ArrowRight" => 1, "ArrowLeft" => -1, _ => 0 };
-                                                if step != 0 {
-                                                    ev.prevent_default();
-                                                    if let Some(to) = neighbour(&stage_now, step) { move_card(id_key.clone(), to); }
-                                                }
-                                            }>
-                                            <div class="title">{c.customer.name.clone()}</div>
-                                            <div class="sub">{c.customer.company.clone().unwrap_or_default()}</div>
-                                            <div class="meta">
-                                                <span>{c.customer.amount.map(|a| format!("¥{}", money(a))).unwrap_or_default()}</span>
-                                                <span class="avatar" title=c.owner_name.clone().unwrap_or_default()>{initials(&c.owner_name.clone().unwrap_or_default())}</span>
-                                                <span class=if due { "tag lost" } else { "tag" }>{days.map_or_else(|| lang.pick("未跟进", "no follow-up").to_string(), |d| format!("{d}{}", lang.pick("天", "d")))}</span>
-                                            </div>
-                                        </li>
-                                    }
-                                }).collect_view()}
-                            </ul>
-                        </section>
-                    }
+                    let (zh, en) = (stage.zh.clone(), stage.en.clone());
+                    let title = Signal::derive(move || lang.get().pick(&zh, &en).to_string());
+                    let indices = Memo::new(move |_| columns.with(|cols| cols.get(i).cloned().unwrap_or_default()));
+                    let total = Signal::derive(move || totals.with(|ts| ts.get(i).cloned().unwrap_or(ColumnTotal { stage: String::new(), count: 0, amount: 0.0, weighted: 0.0 })));
+                    let target_key = key.clone();
+                    let target = Signal::derive(move || over.get().as_deref() == Some(target_key.as_str()));
+                    view! { <Column key=key title=title cards=cards indices=indices total=total lang=lang_signal dragging=dragging.into() target=target events=events /> }
                 }).collect_view()
-            })}
+            }}
         </div>
+        {move || ghost.get().map(|(name, x, y)| view! { <div class="ghost" aria-hidden="true" style=format!("transform: translate({}px, {}px)", x + 8.0, y + 8.0)>{name}</div> })}
+        {move || open.get().and_then(|id| cards.with_untracked(|cs| cs.iter().find(|c| c.id == id).cloned())).map(|card| {
+            let stage_name = stages.with_untracked(|s| s.iter().find(|s| s.key == card.stage).map(|s| lang.get_untracked().pick(&s.zh, &s.en).to_string())).unwrap_or_default();
+            view! { <Drawer attrs=attrs lang=lang_signal card=card stage_name=stage_name names=names.into() on_close=Callback::new(move |_| open.set(None)) on_logged=logged /> }
+        })}
     }
 }

@@ -1,0 +1,175 @@
+// Browser tests of <allot-board> and <allot-reminders>: dragging a card with the mouse
+// (1280×800) and with emulated touch on its grip (390×844), the move persisting; the
+// card drawer's follow-up log and form; logging a follow-up from a reminder.
+// Run by `cargo xtask test` (ALLOT_URL, ALLOT_REP_TOKEN for rep-wang).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { SHOTS, launch, open as openWith } from './support.mjs';
+
+let context;
+before(async () => { context = await launch(); });
+after(async () => { await context?.close(); });
+
+const TOKEN = process.env.ALLOT_REP_TOKEN;
+const DAY = 86_400_000;
+
+/** Calls the API as rep-wang from inside the page. */
+async function api(page, method, path, body) {
+  return page.evaluate(async ([token, method, path, body]) => {
+    const r = await fetch(`/api/v1${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body ? JSON.stringify(body) : undefined });
+    return { status: r.status, body: await r.json() };
+  }, [TOKEN, method, path, body]);
+}
+
+/** The portal as 王芳 (rep), at a size, on a section. */
+async function openAsRep(hash, size) {
+  const { page, problems } = await openWith(context, '/');
+  await page.setViewportSize(size);
+  await page.locator('#user').selectOption({ index: 2 });
+  await page.goto(`${process.env.ALLOT_URL}/${hash}`);
+  await page.reload();
+  return { page, problems };
+}
+
+const stageOf = (card) => card.evaluate((el) => el.closest('[data-stage]').dataset.stage);
+const center = async (loc) => { const b = await loc.boundingBox(); return { x: b.x + b.width / 2, y: b.y + b.height / 2 }; };
+
+test('mouse drag at 1280×800 moves a card to the next column, and it persists', async () => {
+  const { page, problems } = await openAsRep('#board', { width: 1280, height: 800 });
+  const name = `拖拽客户 ${Date.now()}`;
+  const created = await api(page, 'POST', '/customers', { name, stage: 'lead', amount: 12000 });
+  assert.equal(created.status, 201);
+  await page.reload();
+  const board = page.locator('allot-board');
+  const card = board.locator('li.card', { hasText: name });
+  await card.waitFor({ timeout: 15000 });
+  assert.equal(await stageOf(card), 'lead');
+  // Centred on screen, clear of the portal's sticky header.
+  await card.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+  const from = await center(card);
+  const to = await center(board.locator('section.column[data-stage=contacted] header'));
+  const saved = page.waitForResponse((r) => r.url().endsWith('/stage') && r.request().method() === 'POST');
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move(from.x + 20, from.y + 5, { steps: 3 });
+  await board.locator('.ghost').waitFor({ timeout: 5000 });
+  await page.mouse.move(to.x, to.y + 120, { steps: 12 });
+  await board.locator('section.column.drop').waitFor({ timeout: 5000 });
+  assert.equal(await board.locator('section.column.drop').getAttribute('data-stage'), 'contacted', 'the target column is highlighted');
+  await page.mouse.up();
+  assert.equal((await saved).status(), 200);
+  assert.equal(await stageOf(board.locator('li.card', { hasText: name })), 'contacted');
+  assert.equal((await api(page, 'GET', `/customers/${created.body.id}`)).body.stage, 'contacted', 'persisted');
+  await page.reload();
+  const again = page.locator('allot-board li.card', { hasText: name });
+  await again.waitFor({ timeout: 15000 });
+  assert.equal(await stageOf(again), 'contacted');
+  await page.screenshot({ path: join(SHOTS, 'board-drag-1280.png') });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('touch drag by the grip at 390×844 moves a card; a finger elsewhere scrolls', async () => {
+  const { page, problems } = await openAsRep('#board', { width: 390, height: 844 });
+  const name = `触摸拖拽 ${Date.now()}`;
+  const created = await api(page, 'POST', '/customers', { name, stage: 'lead', amount: 8000 });
+  assert.equal(created.status, 201);
+  await page.reload();
+  const board = page.locator('allot-board');
+  const card = board.locator('li.card', { hasText: name });
+  await card.waitFor({ timeout: 15000 });
+  await card.scrollIntoViewIfNeeded();
+  const cdp = await context.newCDPSession(page);
+  const touch = (type, x, y) => cdp.send('Input.dispatchTouchEvent', { type, touchPoints: type === 'touchEnd' ? [] : [{ x, y }] });
+  // A finger on the card body (not the grip) scrolls the column and moves nothing.
+  const column = board.locator('section.column[data-stage=lead]');
+  const top = () => column.evaluate((el) => el.scrollTop);
+  const before = await top();
+  const body = await center(card.locator('.title'));
+  let posted = 0;
+  page.on('request', (r) => { if (r.url().endsWith('/stage')) posted += 1; });
+  await touch('touchStart', body.x, body.y);
+  for (let i = 1; i <= 8; i++) await touch('touchMove', body.x, body.y - 25 * i);
+  await touch('touchEnd');
+  await page.waitForTimeout(400);
+  assert.ok(await top() > before, 'the column scrolled');
+  assert.equal(posted, 0, 'no move without the grip');
+  await column.evaluate((el) => { el.scrollTop = 0; });
+  await page.waitForTimeout(100);
+  const gripNow = await center(card.locator('.grip'));
+  const saved = page.waitForResponse((r) => r.url().endsWith('/stage') && r.request().method() === 'POST');
+  await touch('touchStart', gripNow.x, gripNow.y);
+  // Towards the right edge, where the next column shows and the board auto-scrolls.
+  for (let i = 1; i <= 12; i++) await touch('touchMove', gripNow.x + (372 - gripNow.x) * (i / 12), gripNow.y + 30);
+  await touch('touchEnd');
+  const response = await saved;
+  assert.equal(response.status(), 200);
+  const moved = JSON.parse(response.request().postData());
+  assert.equal(moved.stage, 'contacted', 'dropped on the next column');
+  assert.equal((await api(page, 'GET', `/customers/${created.body.id}`)).body.stage, 'contacted', 'persisted');
+  await page.screenshot({ path: join(SHOTS, 'board-touch-390.png') });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a card opens a drawer with its follow-up log; a follow-up added there shows up', async () => {
+  const { page, problems } = await openAsRep('#board', { width: 390, height: 844 });
+  const name = `抽屉客户 ${Date.now()}`;
+  const created = await api(page, 'POST', '/customers', { name, stage: 'lead' });
+  await api(page, 'POST', `/customers/${created.body.id}/follow-ups`, { kind: 'call', note: '第一次电话' });
+  await page.reload();
+  await page.evaluate(() => { window.__added = []; document.addEventListener('allot:follow-up-added', (e) => window.__added.push(e.detail)); });
+  const board = page.locator('allot-board');
+  const card = board.locator('li.card', { hasText: name });
+  await card.waitFor({ timeout: 15000 });
+  await card.tap();
+  const drawer = board.locator('aside.drawer');
+  await drawer.locator('li.entry', { hasText: '第一次电话' }).waitFor({ timeout: 15000 });
+  // The form checks with the shared rule first: an empty note is refused locally.
+  await drawer.locator('button[type=submit]').tap();
+  await drawer.locator('form .err').waitFor();
+  await drawer.locator('select[name=kind]').selectOption('visit');
+  await drawer.locator('textarea[name=note]').fill('上门演示，客户满意');
+  await drawer.locator('input[name=outcome]').fill('约下周报价');
+  await drawer.locator('button[type=submit]').tap();
+  await drawer.locator('li.entry', { hasText: '上门演示，客户满意' }).waitFor({ timeout: 15000 });
+  assert.equal(await drawer.locator('li.entry').count(), 2);
+  assert.equal((await page.evaluate(() => window.__added)).length, 1, 'allot:follow-up-added reached the host');
+  const log = await api(page, 'GET', `/customers/${created.body.id}/follow-ups`);
+  assert.equal(log.body.items[0].note, '上门演示，客户满意');
+  assert.equal(log.body.items[0].kind, 'visit');
+  await page.screenshot({ path: join(SHOTS, 'drawer-390.png') });
+  // The card's version followed the follow-up: a keyboard move right after succeeds.
+  await drawer.locator('button.close').tap();
+  const saved = page.waitForResponse((r) => r.url().endsWith('/stage'));
+  await board.locator('li.card', { hasText: name }).focus();
+  await page.keyboard.press('ArrowRight');
+  assert.equal((await saved).status(), 200);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('reminders: an overdue follow-up is listed; logging it from there clears it', async () => {
+  const { page, problems } = await openAsRep('#reminders', { width: 390, height: 844 });
+  const name = `提醒客户 ${Date.now()}`;
+  const created = await api(page, 'POST', '/customers', { name, next_follow_up_at: Date.now() - 2 * DAY });
+  assert.equal(created.status, 201);
+  await page.reload();
+  const reminders = page.locator('allot-reminders');
+  const item = reminders.locator(`li.reminder.overdue[data-customer="${created.body.id}"]`);
+  await item.waitFor({ timeout: 15000 });
+  assert.match(await item.textContent(), /逾期 2 天/);
+  await item.locator('button.open').tap();
+  await item.locator('textarea[name=note]').fill('电话回访完成');
+  await item.locator('button[type=submit]').tap();
+  await reminders.locator('.msg.ok').waitFor({ timeout: 15000 });
+  await page.waitForFunction((id) => !document.querySelector('allot-reminders').shadowRoot.querySelector(`li.reminder[data-customer="${id}"]`), created.body.id, { timeout: 15000 });
+  const after = await api(page, 'GET', `/customers/${created.body.id}`);
+  assert.ok(after.body.last_follow_up_at > Date.now() - 60_000, 'the follow-up was logged');
+  assert.ok(after.body.next_follow_up_at > Date.now(), 'the next one is in the future');
+  await page.screenshot({ path: join(SHOTS, 'reminders-390.png') });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
