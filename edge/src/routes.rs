@@ -87,7 +87,7 @@ const IMPORT_QUERY: &[(&str, &str)] = &[
     ("to_pool", "true: imported customers go to the public pool instead of the importer"),
 ];
 
-const BOARD_QUERY: &[(&str, &str)] = &[("owner", "me (default), team (owned by someone you can see) or all")];
+const BOARD_QUERY: &[(&str, &str)] = &[("owner", "me (default), team (owned by someone you can see) or all"), ("per_stage", "only the first N (1–500) cards of each column, with exact `totals`")];
 const REPORT_QUERY: &[(&str, &str)] = &[
     ("from", "first day, YYYY-MM-DD in the tenant's time zone (default: 29 days before `to`)"),
     ("to", "last day, included (default: today)"),

@@ -203,6 +203,26 @@ pub struct BoardPage {
     pub cards: Vec<BoardCard>,
     /// More than [`BOARD_LIMIT`] matched: narrow the scope.
     pub truncated: bool,
+    /// With `per_stage`: only the first cards of each column are here (`complete` is
+    /// false) and `totals` has every column's exact figures, so a board draws at once
+    /// and fetches the rest behind.
+    pub complete: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub totals: Option<Vec<ColumnTotal>>,
+}
+
+/// Column totals from per-stage sums (`count`, `amount`), as SQL aggregates them: the
+/// same figures [`column_totals`] gives over the cards themselves.
+pub fn column_totals_from_sums<'a>(stages: &[StageDef], sums: impl IntoIterator<Item = (&'a str, u32, f64)>) -> Vec<ColumnTotal> {
+    let mut totals = column_totals(stages, std::iter::empty());
+    for (stage, count, amount) in sums {
+        if let Some(i) = stages.iter().position(|s| s.key == stage) {
+            totals[i].count += count;
+            totals[i].amount += amount;
+            totals[i].weighted += stages[i].weighted(amount);
+        }
+    }
+    totals
 }
 
 /// `GET /board?owner=`: mine, the team's owned customers, or everything visible.
@@ -351,6 +371,8 @@ mod tests {
         assert_eq!((t[0].count, t[0].amount, t[0].weighted), (2, 100.0, 10.0));
         assert_eq!((t[3].count, t[3].amount, t[3].weighted), (1, 1000.0, 600.0));
         assert_eq!(t.iter().map(|c| c.count).sum::<u32>(), 3, "unknown stages are not counted");
+        let sums = column_totals_from_sums(&s.stages, [("lead", 2, 100.0), ("proposal", 1, 1000.0), ("gone", 1, 5.0)]);
+        assert_eq!(sums, t, "sums give the same totals as the cards");
     }
 
     #[test]

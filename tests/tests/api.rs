@@ -967,6 +967,21 @@ fn board(w: &mut World) {
     assert!(has(&team, &mine["id"]).is_some() && has(&team, &pool["id"]).is_none(), "team: owned customers of the team");
     assert!(has(&team, &emily["id"]).is_none(), "Emily is in sales2, not the manager's team");
     assert!(has(&cards(&w.admin, "all"), &emily["id"]).is_some());
+    // per_stage: the first card of each column, with totals equal to the whole board's.
+    let all = cards(&w.admin, "all");
+    let first = w.admin.get("/api/v1/board?owner=all&per_stage=1");
+    assert_eq!(first.status, 200, "{}", first.text);
+    let first = first.body;
+    let stages: HashSet<&str> = all.iter().filter_map(|c| c["stage"].as_str()).collect();
+    assert_eq!(first["cards"].as_array().unwrap().len(), stages.len(), "one card per non-empty column");
+    assert_eq!(first["complete"], json!(all.len() == stages.len()));
+    for total in first["totals"].as_array().unwrap() {
+        let in_stage: Vec<&Value> = all.iter().filter(|c| c["stage"] == total["stage"]).collect();
+        assert_eq!(total["count"].as_u64(), Some(in_stage.len() as u64), "count of {}", total["stage"]);
+        let amount: f64 = in_stage.iter().filter_map(|c| c["amount"].as_f64()).sum();
+        assert!((total["amount"].as_f64().unwrap() - amount).abs() < 1e-6, "amount of {}", total["stage"]);
+    }
+    assert_eq!(w.admin.get("/api/v1/board?per_stage=0").code(), "invalid");
     assert_eq!(w.wang.get("/api/v1/board?owner=everyone").code(), "invalid");
     assert_eq!(w.wang.get("/api/v1/board?page=2").code(), "invalid");
     assert!(cards(&w.acme, "all").iter().all(|c| c["id"] != mine["id"]), "tenants never mix");

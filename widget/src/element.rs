@@ -83,7 +83,7 @@ const ELEMENTS: &[(&str, &str, &[&str])] = &[
     ("allot-customers", "customers", &["api", "token", "lang", "page-size"]),
     ("allot-allocate", "allocate", &["api", "token", "lang", "mode", "fields"]),
     ("allot-pool", "pool", &["api", "token", "lang"]),
-    ("allot-board", "board", &["api", "token", "lang"]),
+    ("allot-board", "board", &["api", "token", "lang", "scope"]),
     ("allot-reminders", "reminders", &["api", "token", "lang", "scope"]),
     ("allot-dashboard", "dashboard", &["api", "token", "lang", "view", "rules-href"]),
 ];

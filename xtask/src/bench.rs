@@ -86,18 +86,27 @@ fn node_json(tools: &tools::Tools, args: &[&str]) -> Result<serde_json::Value, S
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let tools = tools::ensure(true)?;
-    if args.iter().any(|a| a == "reports") {
+    // `cargo xtask bench reports` / `board`: only those sections.
+    let only: Vec<&str> = args.iter().map(String::as_str).filter(|a| ["reports", "board"].contains(a)).collect();
+    if !only.is_empty() {
+        if only.contains(&"board") {
+            build::widget(&tools)?;
+        }
         build::worker(&tools, true)?;
+        copy_bench_pages()?;
         let mut rows = Vec::new();
-        reports(&mut rows)?;
+        if only.contains(&"reports") {
+            reports(&mut rows)?;
+        }
+        if only.contains(&"board") {
+            board(&tools, &mut rows)?;
+        }
         print_table(rows);
         return Ok(());
     }
     build::widget(&tools)?;
     build::worker(&tools, true)?;
-    for f in ["bench-render.html", "bench-render.js"] {
-        std::fs::copy(root().join("bench").join(f), root().join("dist").join(f)).map_err(|e| e.to_string())?;
-    }
+    copy_bench_pages()?;
     let mut rows: Vec<(String, String)> = Vec::new();
 
     // Allocation engine, natively in release mode.
@@ -238,7 +247,49 @@ pub fn run(args: &[String]) -> Result<(), String> {
     drop(server);
 
     reports(&mut rows)?;
+    board(&tools, &mut rows)?;
     print_table(rows);
+    Ok(())
+}
+
+/// The benchmark pages are served from `dist/` next to the widget (same origin).
+fn copy_bench_pages() -> Result<(), String> {
+    for f in ["bench-render.html", "bench-render.js", "board-widget.html", "board-widget.js", "board-vanilla.html", "board-vanilla.js", "board-move.js"] {
+        std::fs::copy(root().join("bench").join(f), root().join("dist").join(f)).map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// `<allot-board>` against the hand-written vanilla-JS board (bench/board-vanilla.*) in
+/// the same browser on the same cards: 10,000 customers, of which rep-wang holds ~1,000.
+fn board(tools: &tools::Tools, rows: &mut Vec<(String, String)>) -> Result<(), String> {
+    let dir = allot_tests::temp_dir("bench-board");
+    let persist = dir.join("state");
+    allot_tests::migrate(&persist)?;
+    let sql = dir.join("bulk.sql");
+    let now = allot_tests::now_ms();
+    std::fs::write(&sql, format!("{}{}", seed::fixture_sql(now), seed::bulk_sql(now, 10_000, 1))).map_err(|e| e.to_string())?;
+    allot_tests::execute_sql_file(&persist, &sql)?;
+    let server = allot_tests::Server::start(ServerOptions { persist, port: allot_tests::free_port(), secret: TEST_SECRET.into(), inherit_output: false })?;
+    let rep = server.token("demo", "rep-wang", Role::Rep);
+    let admin = server.token("demo", "admin", Role::Admin);
+    let r = node_json(tools, &["bench/board.mjs", &server.base, &rep, "me", &admin, "all"])?;
+    drop(server);
+    println!("board bench raw figures: {r}");
+    let f = |k: &str, m: &str| r[k][m].as_f64().unwrap_or(f64::NAN);
+    let n = |k: &str| r[k]["cards"].as_u64().unwrap_or(0);
+    for size in ["1k", "10k"] {
+        // The vanilla page renders every card; the widget its first cards per column.
+        let (w, v) = (format!("widget_{size}"), format!("vanilla_{size}"));
+        rows.push((
+            format!("board first render (navigation → cards drawn), {} cards: <allot-board> / vanilla JS (median of 5)", n(&v)),
+            format!("{:.0} ms / {:.0} ms = {:.2}×", f(&w, "render_ms"), f(&v, "render_ms"), f(&w, "render_ms") / f(&v, "render_ms")),
+        ));
+        rows.push((
+            format!("board keyboard move → DOM updated, {} cards: <allot-board> / vanilla JS", n(&v)),
+            format!("{:.1} ms / {:.1} ms", f(&w, "move_ms"), f(&v, "move_ms")),
+        ));
+    }
     Ok(())
 }
 

@@ -51,10 +51,10 @@ pub fn widget(tools: &Tools) -> Result<(), String> {
     let root = root();
     eprintln!("xtask: building the widget");
     run(Command::new("cargo")
-        .args(["build", "--release", "-p", "allot-widget", "--target", "wasm32-unknown-unknown"])
+        .args(["build", "--profile", "widget", "-p", "allot-widget", "--target", "wasm32-unknown-unknown"])
         .current_dir(&root)
         .env("CARGO_TARGET_DIR", target_dir()))?;
-    let input = target_dir().join("wasm32-unknown-unknown/release/allot_widget.wasm");
+    let input = target_dir().join("wasm32-unknown-unknown/widget/allot_widget.wasm");
     let out = root.join("dist/widget");
     let bytes = std::fs::read(&input).map_err(|e| format!("{}: {e}", input.display()))?;
     let mut hasher = DefaultHasher::new();
