@@ -1,17 +1,104 @@
 //! The rule-based strategies: each customer in turn goes to the best rep with room by
 //! the strategy's own ordering, ties broken by the seed.
 
-use super::score::{load_score, Context, Criterion};
-use super::{jitter_from, jitter_prefix, Level, Plan, Strategy, WhyNot};
+use super::score::{load_score, Context, Criterion, FastScore};
+use super::{jitter_prefix, Level, Plan, Strategy, WhyNot};
 
 /// A pick per customer: the rep index, and a reason to report for the runner-up.
 pub type Picks = Vec<Option<(usize, Option<WhyNot>)>>;
+
+/// The two best active reps for a customer by the combined score as the run began,
+/// (rep, score), best first: the runner-up is whichever of them was not chosen.
+pub type TopTwo = [Option<(usize, f64)>; 2];
+
+/// One customer's scan over every rep: the best rep with room by the strategy's key
+/// (`primary(rep, score without load)`, then spare capacity, then the seed), and the two
+/// best active reps by the starting combined score (for the runner-up).
+struct Scan<'s, 'p> {
+    plan: &'s Plan<'p>,
+    fast: Option<&'s FastScore<'s, 's>>,
+    active: &'s [bool],
+    static_load: &'s [f64],
+    room: &'s [u32],
+    spare: &'s [f64],
+    prefixes: &'s [u64],
+    customer_hash: u64,
+    ci: usize,
+}
+
+type Ranked = (usize, f64);
+
+impl Scan<'_, '_> {
+    #[inline]
+    fn run(&self, primary: impl Fn(usize, f64) -> f64) -> (Option<usize>, Ranked, Ranked) {
+        let mut best: Option<Ranked> = None;
+        let (mut t0, mut t1) = ((usize::MAX, f64::NEG_INFINITY), (usize::MAX, f64::NEG_INFINITY));
+        for ri in 0..self.room.len() {
+            let without_load = match self.fast {
+                Some(f) if self.active[ri] => {
+                    let w = f.without_load(ri, self.ci);
+                    let s = w + self.static_load[ri];
+                    if s >= t1.1 {
+                        let ids = |a: usize, b: usize| self.plan.reps[a].id < self.plan.reps[b].id;
+                        if s > t0.1 || (s == t0.1 && ids(ri, t0.0)) {
+                            t1 = t0;
+                            t0 = (ri, s);
+                        } else if s > t1.1 || t1.0 == usize::MAX || ids(ri, t1.0) {
+                            t1 = (ri, s);
+                        }
+                    }
+                    w
+                }
+                _ => 0.0,
+            };
+            if self.room[ri] == 0 {
+                continue;
+            }
+            let k = primary(ri, without_load) * 1e6 + self.spare[ri] * 1e3;
+            best = match best {
+                None => Some((ri, k)),
+                Some((_, bk)) if k > bk => Some((ri, k)),
+                Some((bi, bk)) if k == bk && tie(self.prefixes[ri], self.customer_hash) > tie(self.prefixes[bi], self.customer_hash) => Some((ri, k)),
+                keep => keep,
+            };
+        }
+        (best.map(|(ri, _)| ri), t0, t1)
+    }
+}
+
+/// FNV-1a of a customer id, once per customer.
+fn customer_hash(id: &str) -> u64 {
+    id.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+/// The seeded tie-breaker of a rep (its seeded prefix) and a customer (its hash): a
+/// SplitMix64 finaliser, so ties cost no string hashing in the 10⁸-pair loop.
+fn tie(rep_prefix: u64, customer_hash: u64) -> u64 {
+    let mut z = rep_prefix ^ customer_hash.rotate_left(29);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Keeps `top` the two best by score, ties to the smaller rep id (as `runner_up` does).
+fn push_top(plan: &Plan<'_>, top: &mut TopTwo, candidate: (usize, f64)) {
+    let better = |a: (usize, f64), b: Option<(usize, f64)>| b.is_none_or(|b| a.1 > b.1 || (a.1 == b.1 && plan.reps[a.0].id < plan.reps[b.0].id));
+    if better(candidate, top[0]) {
+        top[1] = top[0];
+        top[0] = Some(candidate);
+    } else if better(candidate, top[1]) {
+        top[1] = Some(candidate);
+    }
+}
 
 fn room(plan: &Plan<'_>) -> Vec<u32> {
     plan.reps.iter().map(|r| if r.active { r.capacity.saturating_sub(r.held) } else { 0 }).collect()
 }
 
-pub fn run(plan: &Plan<'_>, context: &Context, strategy: Strategy) -> (Picks, u64) {
+/// Runs a rule-based strategy. For the strategies that scan every rep per customer, the
+/// same scan also finds each customer's two best reps for the runner-up explanation
+/// (returned; empty when not computed), which saves a second pass over 10⁸ pairs.
+pub fn run(plan: &Plan<'_>, context: &Context, strategy: Strategy) -> (Picks, u64, Vec<TopTwo>) {
     let n_reps = plan.reps.len();
     let mut room = room(plan);
     let mut load: Vec<u32> = plan.reps.iter().map(|r| r.held).collect();
@@ -22,6 +109,15 @@ pub fn run(plan: &Plan<'_>, context: &Context, strategy: Strategy) -> (Picks, u6
     rotation.sort_by(|a, b| plan.reps[*a].id.cmp(&plan.reps[*b].id));
     let mut smooth = vec![0i64; n_reps];
     let prefixes: Vec<u64> = plan.reps.iter().map(|r| jitter_prefix(plan.seed, &r.id)).collect();
+    let fast = FastScore::new(context, &plan.weights);
+    // Per rep, the load parts of the combined score and of the tie-break, kept current
+    // as reps fill up (only the chosen rep's change per customer).
+    let mut load_term: Vec<f64> = plan.reps.iter().map(|r| fast.as_ref().map_or(0.0, |f| f.load_term(r.held, r.capacity))).collect();
+    let mut spare: Vec<f64> = plan.reps.iter().map(|r| load_score(r.held, r.capacity)).collect();
+    let active: Vec<bool> = plan.reps.iter().map(|r| r.active).collect();
+    let scans = !matches!(strategy, Strategy::RoundRobin | Strategy::WeightedRoundRobin);
+    let static_load: Vec<f64> = plan.reps.iter().map(|r| fast.as_ref().map_or(0.0, |f| f.load_term(r.held, r.capacity))).collect();
+    let mut tops: Vec<TopTwo> = if scans && fast.is_some() { vec![[None, None]; plan.customers.len()] } else { Vec::new() };
     let mut order: Vec<usize> = (0..plan.customers.len()).collect();
     if strategy == Strategy::PerformanceFirst {
         // The most valuable customers choose first, so they meet the best performers.
@@ -50,44 +146,47 @@ pub fn run(plan: &Plan<'_>, context: &Context, strategy: Strategy) -> (Picks, u6
                 })
             }
             other => {
-                // Primary criterion first, then spare capacity, then the seed.
-                let key = |ri: usize| -> f64 {
-                    let rep = &plan.reps[ri];
-                    let spare = load_score(load[ri], rep.capacity);
-                    let primary = match other {
-                        Strategy::PerformanceFirst => context.performance(ri),
-                        Strategy::IndustryExpertise => context.criterion(Criterion::Industry, ri, ci),
-                        Strategy::Region => context.criterion(Criterion::Region, ri, ci),
-                        Strategy::CustomerType => context.criterion(Criterion::CustomerType, ri, ci),
-                        Strategy::LeastLoaded => spare,
-                        // Combined: the weighted score, with load as it is now.
-                        _ => context.total_with_load(&plan.weights, ri, ci, load[ri]),
-                    };
-                    primary * 1e6 + spare * 1e3
+                // Primary criterion first, then spare capacity, then the seed. Each
+                // strategy gets its own copy of the scan (generic over the criterion),
+                // so the 10⁸-pair loop has no dispatch inside.
+                let scan = Scan { plan, fast: fast.as_ref(), active: &active, static_load: &static_load, room: &room, spare: &spare, prefixes: &prefixes, customer_hash: customer_hash(&customer.id), ci };
+                let (found, t0, t1) = match (other, &fast) {
+                    (Strategy::PerformanceFirst, _) => scan.run(|ri, _| context.performance(ri)),
+                    (Strategy::IndustryExpertise, Some(f)) => scan.run(|ri, _| f.criterion(Criterion::Industry, ri, ci)),
+                    (Strategy::Region, Some(f)) => scan.run(|ri, _| f.criterion(Criterion::Region, ri, ci)),
+                    (Strategy::CustomerType, Some(f)) => scan.run(|ri, _| f.criterion(Criterion::CustomerType, ri, ci)),
+                    (Strategy::IndustryExpertise, None) => scan.run(|ri, _| context.criterion(Criterion::Industry, ri, ci)),
+                    (Strategy::Region, None) => scan.run(|ri, _| context.criterion(Criterion::Region, ri, ci)),
+                    (Strategy::CustomerType, None) => scan.run(|ri, _| context.criterion(Criterion::CustomerType, ri, ci)),
+                    (Strategy::LeastLoaded, _) => scan.run(|ri, _| spare[ri]),
+                    // Combined: the weighted score, with load as it is now.
+                    (_, Some(_)) => scan.run(|ri, without_load| without_load + load_term[ri]),
+                    (_, None) => scan.run(|ri, _| context.total_with_load(&plan.weights, ri, ci, load[ri])),
                 };
-                let mut best: Option<(usize, f64)> = None;
-                for ri in 0..n_reps {
-                    if room[ri] == 0 {
-                        continue;
+                let mut top: TopTwo = [None, None];
+                for t in [t0, t1] {
+                    if t.0 != usize::MAX {
+                        push_top(plan, &mut top, t);
                     }
-                    let k = key(ri);
-                    best = match best {
-                        None => Some((ri, k)),
-                        Some((_, bk)) if k > bk => Some((ri, k)),
-                        Some((bi, bk)) if k == bk && jitter_from(prefixes[ri], &customer.id) > jitter_from(prefixes[bi], &customer.id) => Some((ri, k)),
-                        keep => keep,
-                    };
                 }
-                best.map(|(ri, _)| (ri, None))
+                if let Some(slot) = tops.get_mut(ci) {
+                    *slot = top;
+                }
+                found.map(|ri| (ri, None))
             }
         };
         if let Some((ri, hint)) = chosen {
             room[ri] -= 1;
             load[ri] += 1;
+            let rep = &plan.reps[ri];
+            spare[ri] = load_score(load[ri], rep.capacity);
+            if let Some(f) = &fast {
+                load_term[ri] = f.load_term(load[ri], rep.capacity);
+            }
             picks[ci] = Some((ri, hint));
         }
     }
-    (picks, cursor)
+    (picks, cursor, tops)
 }
 
 /// Moves assignments from seniors to juniors with room, cheapest loss of score first,

@@ -231,8 +231,8 @@ pub(crate) fn jitter_from(prefix: u64, customer: &str) -> f64 {
 /// Runs one allocation.
 pub fn allocate(plan: &Plan<'_>) -> Outcome {
     let context = Context::new(plan.reps, plan.customers);
-    let (mut picks, next_cursor) = match plan.strategy {
-        Strategy::Optimal => (optimal::solve(plan, &context), plan.cursor),
+    let (mut picks, next_cursor, tops) = match plan.strategy {
+        Strategy::Optimal => (optimal::solve(plan, &context), plan.cursor, Vec::new()),
         other => greedy::run(plan, &context, other),
     };
     let junior_share_met = greedy::honour_junior_share(plan, &context, &mut picks);
@@ -240,6 +240,9 @@ pub fn allocate(plan: &Plan<'_>) -> Outcome {
     for (ri, _) in picks.iter().flatten() {
         load[*ri] += 1;
     }
+    let fast = score::FastScore::new(&context, &plan.weights);
+    // Runner-ups are judged on the scores as the run began (load before it).
+    let static_load: Vec<f64> = plan.reps.iter().map(|r| fast.as_ref().map_or(0.0, |f| f.load_term(r.held, r.capacity))).collect();
     let mut assignments = Vec::new();
     let mut unassigned = Vec::new();
     let mut placed = Vec::new();
@@ -248,7 +251,15 @@ pub fn allocate(plan: &Plan<'_>) -> Outcome {
         match pick {
             Some((ri, hint)) => {
                 let breakdown = context.breakdown(&plan.weights, ri, ci);
-                let runner_up = runner_up(plan, &context, ci, ri, &load, hint, breakdown.total);
+                // The scan's two best, when the strategy kept them; else a pass of its own.
+                let candidate = match tops.get(ci) {
+                    Some(top) => Some(top.iter().flatten().find(|(r, _)| *r != ri).copied()),
+                    None => None,
+                };
+                let runner_up = match candidate {
+                    Some(found) => found.map(|(r, s)| why_it_lost(plan, r, s, &load, hint, breakdown.total)),
+                    None => runner_up(plan, &context, fast.as_ref().map(|f| (f, static_load.as_slice())), ci, ri, &load, hint, breakdown.total),
+                };
                 placed.push((ci, ri));
                 let alternatives = if plan.explain_full { alternatives(plan, &context, ci) } else { Vec::new() };
                 assignments.push(Assignment { customer: customer.id.clone(), rep: plan.reps[ri].id.clone(), score: breakdown.total, breakdown, runner_up, alternatives });
@@ -279,29 +290,36 @@ fn no_rep_reason(plan: &Plan<'_>) -> String {
 }
 
 /// The best other active rep by combined score, and why it lost.
-fn runner_up(plan: &Plan<'_>, context: &Context, ci: usize, chosen: usize, load: &[u32], hint: Option<WhyNot>, chosen_score: f64) -> Option<RunnerUp> {
+#[allow(clippy::too_many_arguments)]
+fn runner_up(plan: &Plan<'_>, context: &Context, fast: Option<(&score::FastScore, &[f64])>, ci: usize, chosen: usize, load: &[u32], hint: Option<WhyNot>, chosen_score: f64) -> Option<RunnerUp> {
     let mut best: Option<(usize, f64)> = None;
     for (ri, rep) in plan.reps.iter().enumerate() {
         if ri == chosen || !rep.active {
             continue;
         }
-        let s = context.total(&plan.weights, ri, ci);
+        let s = match fast {
+            Some((f, static_load)) => f.without_load(ri, ci) + static_load[ri],
+            None => context.total(&plan.weights, ri, ci),
+        };
         if best.is_none_or(|(bi, bs)| s > bs || (s == bs && rep.id < plan.reps[bi].id)) {
             best = Some((ri, s));
         }
     }
-    best.map(|(ri, s)| {
-        let why_not = if load[ri] >= plan.reps[ri].capacity {
-            WhyNot::CapacityFull
-        } else if let Some(h) = hint {
-            h
-        } else if s > chosen_score {
-            WhyNot::BetterUsedElsewhere
-        } else {
-            WhyNot::LowerScore
-        };
-        RunnerUp { rep: plan.reps[ri].id.clone(), score: s, why_not }
-    })
+    best.map(|(ri, s)| why_it_lost(plan, ri, s, load, hint, chosen_score))
+}
+
+/// The runner-up `ri` (score `s`) and why it was not chosen.
+fn why_it_lost(plan: &Plan<'_>, ri: usize, s: f64, load: &[u32], hint: Option<WhyNot>, chosen_score: f64) -> RunnerUp {
+    let why_not = if load[ri] >= plan.reps[ri].capacity {
+        WhyNot::CapacityFull
+    } else if let Some(h) = hint {
+        h
+    } else if s > chosen_score {
+        WhyNot::BetterUsedElsewhere
+    } else {
+        WhyNot::LowerScore
+    };
+    RunnerUp { rep: plan.reps[ri].id.clone(), score: s, why_not }
 }
 
 #[cfg(test)]

@@ -206,6 +206,39 @@ proptest! {
     }
 
     #[test]
+    fn runner_up_is_the_best_other_active_rep((reps, customers) in arb_instance()) {
+        // Checked against a plain scan with `Context::total`: the fast paths (the greedy
+        // scan's top two, `FastScore`) must name the same rep with the same score.
+        let context = score::Context::new(&reps, &customers);
+        for strategy in Strategy::ALL {
+            let out = allocate(&plan(&reps, &customers, strategy));
+            for a in &out.assignments {
+                let ci = customers.iter().position(|c| c.id == a.customer).unwrap();
+                let mut best: Option<(usize, f64)> = None;
+                for (ri, r) in reps.iter().enumerate() {
+                    if r.id == a.rep || !r.active {
+                        continue;
+                    }
+                    let s = context.total(&Weights::default(), ri, ci);
+                    if best.is_none_or(|(bi, bs)| s > bs + 1e-12 || ((s - bs).abs() <= 1e-12 && r.id < reps[bi].id)) {
+                        best = Some((ri, s));
+                    }
+                }
+                let got = a.runner_up.as_ref().map(|r| (r.rep.clone(), r.score));
+                match (best, got) {
+                    (None, None) => {}
+                    (Some((bi, bs)), Some((rep, score))) => {
+                        prop_assert!((bs - score).abs() < 1e-9, "{strategy:?}: runner-up score {score} vs {bs}");
+                        let tied = reps.iter().enumerate().any(|(ri, r)| r.id == rep && ri != bi && (context.total(&Weights::default(), ri, ci) - bs).abs() < 1e-9);
+                        prop_assert!(rep == reps[bi].id || tied, "{strategy:?}: runner-up {rep} vs {}", reps[bi].id);
+                    }
+                    (want, got) => prop_assert!(false, "{strategy:?}: runner-up {got:?} vs {want:?}"),
+                }
+            }
+        }
+    }
+
+    #[test]
     fn junior_share_holds_when_feasible((reps, customers) in arb_instance(), share in 0.0f64..1.0) {
         for strategy in [Strategy::Combined, Strategy::Optimal, Strategy::RoundRobin] {
             let mut p = plan(&reps, &customers, strategy);
