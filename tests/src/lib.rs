@@ -143,15 +143,7 @@ impl Server {
 
     /// Fires the Cron Trigger once (wrangler dev --test-scheduled).
     pub fn trigger_scheduled(&self) -> u16 {
-        let agent = agent();
-        for path in ["/cdn-cgi/handler/scheduled?cron=17+*+*+*+*", "/__scheduled?cron=17+*+*+*+*"] {
-            if let Ok(r) = agent.get(&format!("{}{path}", self.base)).call() {
-                if r.status().as_u16() == 200 {
-                    return 200;
-                }
-            }
-        }
-        0
+        trigger_scheduled_at(&self.base)
     }
 
     pub fn anonymous(&self) -> Api {
@@ -318,7 +310,7 @@ pub fn temp_dir(name: &str) -> PathBuf {
 
 /// Starts a fresh server with the fixture tenants and users (no customers).
 pub fn start_test_server(name: &str) -> Server {
-    start_server_with(name, |now| format!("{}{}", seed::fixture_sql(now), seed::recycle_fixture_sql(now)))
+    start_server_with(name, |now| format!("{}{}{}", seed::fixture_sql(now), seed::recycle_fixture_sql(now), seed::race_fixture_sql(now)))
 }
 
 /// A server holding the demo data (`cargo xtask dev`'s seed): 300 customers with their
@@ -336,4 +328,17 @@ fn start_server_with(name: &str, sql: impl Fn(i64) -> String) -> Server {
     std::fs::write(&fixture, sql(now)).expect("fixture sql");
     execute_sql_file(&persist, &fixture).expect("fixture");
     Server::start(ServerOptions { persist, port: free_port(), secret: TEST_SECRET.into(), inherit_output: false }).expect("server")
+}
+
+/// Runs the worker's scheduled handler on the server at `base` (usable from threads).
+pub fn trigger_scheduled_at(base: &str) -> u16 {
+    let agent = agent();
+    for path in ["/cdn-cgi/handler/scheduled?cron=17+*+*+*+*", "/__scheduled?cron=17+*+*+*+*"] {
+        if let Ok(r) = agent.get(&format!("{base}{path}")).call() {
+            if r.status().as_u16() == 200 {
+                return 200;
+            }
+        }
+    }
+    0
 }

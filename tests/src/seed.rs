@@ -134,6 +134,28 @@ pub fn recycle_fixture_sql(now: i64) -> String {
     sql
 }
 
+/// Tenant `race` for the claim-racing-recycle test: ten customers held by `race-rep`
+/// for ten days without a follow-up: not due under the default rules (30 days and
+/// more), due as soon as the test shortens the recycle period. A tenant of its own, so
+/// the other recycle tests never see them.
+pub fn race_fixture_sql(now: i64) -> String {
+    let mut sql = format!("INSERT OR IGNORE INTO tenants (id, name, created_at) VALUES ('race', 'Race Co.', {now});\n");
+    for (id, role) in [("race-admin", "admin"), ("race-rep", "rep"), ("race-claimer", "rep")] {
+        sql.push_str(&format!(
+            "INSERT OR IGNORE INTO users (tenant_id, id, name, role, team_id, level, industries, regions, capacity, active, created_at) VALUES ('race', {}, {}, {}, NULL, 'senior', '[]', '[]', 100, 1, {now});\n",
+            quote(id), quote(id), quote(role)
+        ));
+    }
+    let since = now - 10 * DAY_MS;
+    for i in 0..10 {
+        sql.push_str(&format!(
+            "INSERT OR IGNORE INTO customers (tenant_id, id, name, stage, reached_stage, tier, owner_id, created_by, created_at, updated_at, owned_since, last_follow_up_at, version) \
+             VALUES ('race', 'c_race_{i}', '竞速客户{i}', 'lead', 'lead', 'regular', 'race-rep', 'race-rep', {since}, {since}, {since}, {since}, 1);\n"
+        ));
+    }
+    sql
+}
+
 const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "罗", "高"];
 const GIVEN: &[&str] = &["伟", "芳", "娜", "敏", "静", "磊", "强", "洋", "艳", "杰", "涛", "明", "超", "秀英", "建国", "晓燕", "志强", "海燕", "俊杰", "子涵"];
 const CITIES: &[&str] = &["上海", "北京", "深圳", "广州", "杭州", "南京", "苏州", "成都", "武汉", "西安", "重庆", "天津", "青岛", "厦门", "长沙", "郑州"];

@@ -107,6 +107,8 @@ fn main() {
         .case("board_answers_every_card_in_scope", board)
         .case("recycle_job_is_idempotent", recycle)
         .case("release_racing_transfer_ends_in_a_serial_order", release_vs_transfer)
+        .case("claim_racing_recycle_ends_in_a_serial_order", claim_vs_recycle)
+        .case("allocation_racing_claims_assigns_each_customer_once", apply_vs_claims)
         .case("restart_durability", restart)
         .run(&mut world);
     drop(world);
@@ -985,4 +987,86 @@ fn board(w: &mut World) {
     assert_eq!(w.wang.get("/api/v1/board?owner=everyone").code(), "invalid");
     assert_eq!(w.wang.get("/api/v1/board?page=2").code(), "invalid");
     assert!(cards(&w.acme, "all").iter().all(|c| c["id"] != mine["id"]), "tenants never mix");
+}
+
+fn claim_vs_recycle(w: &mut World) {
+    let api = |user: &str, role| w.server.api(&w.server.token("race", user, role));
+    let (admin, claimer) = (api("race-admin", Role::Admin), api("race-claimer", Role::Rep));
+    let ids: Vec<String> = (0..10).map(|i| format!("c_race_{i}")).collect();
+    // Make the ten due: recycle after 5 days without a follow-up (they have had 10).
+    let mut rules = admin.get("/api/v1/pool/rules").body;
+    for tier in ["key", "potential", "regular"] {
+        rules["pools"][0]["recycle_without_follow_up_days"][tier] = json!(5);
+    }
+    let saved = admin.put("/api/v1/pool/rules", &rules);
+    assert_eq!(saved.status, 200, "{}", saved.text);
+    // The recycle job and a rep claiming each customer as fast as it can, at once.
+    let base = w.server.base.clone();
+    let job = std::thread::spawn(move || allot_tests::trigger_scheduled_at(&base));
+    let claims: Vec<_> = ids
+        .iter()
+        .map(|id| {
+            let (api, id) = (claimer.clone(), id.clone());
+            std::thread::spawn(move || {
+                for _ in 0..200 {
+                    let status = api.send("POST", &format!("/api/v1/customers/{id}/claim"), "application/json", b"").status;
+                    if status == 200 {
+                        return true;
+                    }
+                    assert_eq!(status, 409, "a lost claim is a 409");
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                }
+                false
+            })
+        })
+        .collect();
+    assert_eq!(job.join().unwrap(), 200);
+    let won: Vec<bool> = claims.into_iter().map(|t| t.join().unwrap()).collect();
+    assert!(won.iter().any(|c| *c), "claims landed once the job had recycled");
+    for (id, claimed) in ids.iter().zip(won) {
+        let owner = admin.get(&format!("/api/v1/customers/{id}")).body["owner"].clone();
+        let trail = admin.get(&format!("/api/v1/audit?customer={id}")).body;
+        let events: Vec<(&str, i64)> = trail["items"].as_array().unwrap().iter().map(|e| (e["action"].as_str().unwrap(), e["seq"].as_i64().unwrap())).collect();
+        let recycle: Vec<i64> = events.iter().filter(|(a, _)| *a == "recycle").map(|(_, s)| *s).collect();
+        let claim: Vec<i64> = events.iter().filter(|(a, _)| *a == "claim").map(|(_, s)| *s).collect();
+        // Serial: recycled once (from race-rep), then claimed at most once, after it.
+        assert_eq!(recycle.len(), 1, "{id}: {trail}");
+        assert_eq!(claim.len(), usize::from(claimed), "{id}: {trail}");
+        if claimed {
+            assert!(claim[0] > recycle[0], "{id}: the claim follows the recycle: {trail}");
+            assert_eq!(owner, json!("race-claimer"), "{id}");
+        } else {
+            assert_eq!(owner, Value::Null, "{id}");
+        }
+    }
+}
+
+fn apply_vs_claims(w: &mut World) {
+    let ids = make_pool(w, "分配抢单", 20, 16900000000);
+    // An allocation of all twenty races a rep claiming each of them.
+    let (admin, zhao) = (w.admin.clone(), w.zhao());
+    let body = json!({"customer_ids": ids, "strategy": "combined"});
+    let apply = std::thread::spawn(move || admin.post("/api/v1/allocations", &body));
+    let claims: Vec<_> = ids
+        .iter()
+        .map(|id| {
+            let (api, id) = (zhao.clone(), id.clone());
+            std::thread::spawn(move || api.send("POST", &format!("/api/v1/customers/{id}/claim"), "application/json", b"").status)
+        })
+        .collect();
+    let applied = apply.join().unwrap();
+    assert_eq!(applied.status, 200, "{}", applied.text);
+    let claimed = claims.into_iter().map(|t| t.join().unwrap()).filter(|s| *s == 200).count();
+    let assigned = applied.body["assignments"].as_array().unwrap().len() - applied.body["skipped"].as_array().unwrap().len();
+    let mut taken = 0;
+    for id in &ids {
+        let trail = w.admin.get(&format!("/api/v1/audit?customer={id}")).body;
+        let takes = trail["items"].as_array().unwrap().iter().filter(|e| e["action"] == json!("allocate") || e["action"] == json!("claim")).count();
+        let owned = w.admin.get(&format!("/api/v1/customers/{id}")).body["owner"].is_string();
+        assert!(takes <= 1, "{id}: never taken twice: {trail}");
+        assert_eq!(takes == 1, owned, "{id}: owned exactly when taken once: {trail}");
+        taken += takes;
+    }
+    assert_eq!(taken, assigned + claimed, "every success is one event: {assigned} allocated + {claimed} claimed");
+    assert!(assigned + claimed >= 10, "the race took most of them");
 }

@@ -252,10 +252,7 @@ pub fn allocate(plan: &Plan<'_>) -> Outcome {
             Some((ri, hint)) => {
                 let breakdown = context.breakdown(&plan.weights, ri, ci);
                 // The scan's two best, when the strategy kept them; else a pass of its own.
-                let candidate = match tops.get(ci) {
-                    Some(top) => Some(top.iter().flatten().find(|(r, _)| *r != ri).copied()),
-                    None => None,
-                };
+                let candidate = tops.get(ci).map(|top| top.iter().flatten().find(|(r, _)| *r != ri).copied());
                 let runner_up = match candidate {
                     Some(found) => found.map(|(r, s)| why_it_lost(plan, r, s, &load, hint, breakdown.total)),
                     None => runner_up(plan, &context, fast.as_ref().map(|f| (f, static_load.as_slice())), ci, ri, &load, hint, breakdown.total),
