@@ -44,6 +44,7 @@ pub async fn put_rules(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
 #[derive(Deserialize)]
 struct CustomerRow {
     id: String,
+    name: String,
     industry: Option<String>,
     region: Option<String>,
     tier: Option<String>,
@@ -58,14 +59,14 @@ async fn prospects(ctx: &Ctx, ids: &Option<Vec<String>>) -> ApiResult<Vec<Prospe
         None => ("", vec![Arg::from(&ctx.caller.tenant)]),
     };
     let sql = format!(
-        "SELECT c.id, c.industry, c.region, c.tier, c.amount, \
+        "SELECT c.id, c.name, c.industry, c.region, c.tier, c.amount, \
          (c.won_at IS NOT NULL OR EXISTS (SELECT 1 FROM audit_events a WHERE a.tenant_id = c.tenant_id AND a.customer_id = c.id AND a.from_owner IS NOT NULL)) AS existing \
          FROM customers c WHERE c.tenant_id = ?1 AND c.owner_id IS NULL AND c.deleted_at IS NULL {filter} ORDER BY c.id LIMIT {MAX_RUN}"
     );
     let rows = db::all::<CustomerRow>(&ctx.db, &sql, &args).await?;
     Ok(rows
         .into_iter()
-        .map(|r| Prospect { id: r.id, industry: r.industry, region: r.region, tier: r.tier.as_deref().and_then(Tier::parse), amount: r.amount.unwrap_or(0.0), existing: r.existing != 0.0 })
+        .map(|r| Prospect { id: r.id, name: r.name, industry: r.industry, region: r.region, tier: r.tier.as_deref().and_then(Tier::parse), amount: r.amount.unwrap_or(0.0), existing: r.existing != 0.0 })
         .collect())
 }
 

@@ -88,6 +88,7 @@ pub async fn create(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
         let inputs = crate::allocations::inputs(ctx, true).await?;
         let prospect = shared::allocation::Prospect {
             id: id.clone(),
+            name: fields.name.clone(),
             industry: fields.industry.clone(),
             region: fields.region.clone(),
             tier: fields.tier,

@@ -34,6 +34,7 @@ fn instance(n_customers: usize, n_reps: usize, seed: u64) -> (Vec<RepProfile>, V
         .collect();
     let customers = (0..n_customers)
         .map(|i| Prospect {
+            name: String::new(),
             id: format!("c{i:06}"),
             industry: Some(INDUSTRIES[(lcg(&mut s) % 8) as usize].into()),
             region: Some(REGIONS[(lcg(&mut s) % 4) as usize].into()),

@@ -596,6 +596,7 @@ fn allocation_preview(w: &mut World) {
     for a in b["assignments"].as_array().unwrap() {
         assert!(team.contains(a["rep"].as_str().unwrap()), "{a}");
         assert_eq!(a["breakdown"]["contributions"].as_array().map(Vec::len), Some(5));
+        assert!(a["customer_name"].as_str().is_some_and(|n| n.starts_with("预览客户")), "explanations name the customer: {a}");
         assert!(a["runner_up"]["why_not"].is_string());
     }
     let d = &b["distribution"];

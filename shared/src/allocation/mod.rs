@@ -68,6 +68,9 @@ pub struct RepProfile {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Prospect {
     pub id: String,
+    /// For the explanations people read; the engine never looks at it.
+    #[serde(default)]
+    pub name: String,
     pub industry: Option<String>,
     pub region: Option<String>,
     pub tier: Option<Tier>,
@@ -144,6 +147,9 @@ pub struct Plan<'a> {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Assignment {
     pub customer: String,
+    /// The customer's name, so an explanation reads "星辰科技 → 王芳", not an id.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub customer_name: String,
     pub rep: String,
     /// The combined score of this pair (what `Optimal` maximises the sum of).
     pub score: f64,
@@ -259,7 +265,7 @@ pub fn allocate(plan: &Plan<'_>) -> Outcome {
                 };
                 placed.push((ci, ri));
                 let alternatives = if plan.explain_full { alternatives(plan, &context, ci) } else { Vec::new() };
-                assignments.push(Assignment { customer: customer.id.clone(), rep: plan.reps[ri].id.clone(), score: breakdown.total, breakdown, runner_up, alternatives });
+                assignments.push(Assignment { customer: customer.id.clone(), customer_name: customer.name.clone(), rep: plan.reps[ri].id.clone(), score: breakdown.total, breakdown, runner_up, alternatives });
             }
             None => unassigned.push(Unassigned { customer: customer.id.clone(), reason: no_rep_reason(plan) }),
         }

@@ -19,7 +19,7 @@ fn rep(id: &str, level: Level, industries: &[&str], regions: &[&str], capacity: 
 }
 
 fn prospect(id: &str, industry: &str, region: &str, tier: Option<Tier>, amount: f64, existing: bool) -> Prospect {
-    Prospect { id: id.into(), industry: Some(industry.into()), region: Some(region.into()), tier, amount, existing }
+    Prospect { id: id.into(), name: format!("客户 {id}"), industry: Some(industry.into()), region: Some(region.into()), tier, amount, existing }
 }
 
 fn plan<'a>(reps: &'a [RepProfile], customers: &'a [Prospect], strategy: Strategy) -> Plan<'a> {

@@ -173,7 +173,7 @@ fn Panel(lang: Lang, result: AllocationResponse, names: Vec<(String, String)>) -
                 }).collect_view()}
             </ul>
             {first.map(|a| view! {
-                <p class="sub">{format!("{} → {}", a.customer, name(&a.rep))}</p>
+                <p class="sub">{format!("{} → {}", if a.customer_name.is_empty() { a.customer.clone() } else { a.customer_name.clone() }, name(&a.rep))}</p>
                 <super::Explanation lang=lang assignment=a names=names.clone() />
             })}
         </section>
