@@ -105,7 +105,7 @@ impl Server {
         let mut cmd = wrangler_command();
         cmd.args(["dev", "--local", "--ip", "127.0.0.1", "--port", &opts.port.to_string(), "--persist-to"])
             .arg(&opts.persist)
-            .args(["--show-interactive-dev-session=false", "--test-scheduled", "--log-level", "warn", "--var", &format!("ALLOT_SECRET:{}", opts.secret)])
+            .args(["--show-interactive-dev-session=false", "--test-scheduled", "--log-level", "log", "--var", &format!("ALLOT_SECRET:{}", opts.secret)])
             .stdin(Stdio::null())
             .process_group(0);
         if !opts.inherit_output {

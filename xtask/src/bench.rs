@@ -122,6 +122,24 @@ pub fn run(args: &[String]) -> Result<(), String> {
         }
     }
 
+    // The same example compiled to wasm32 (WASI) and run in Node's V8: the engine as the
+    // worker and the widget run it.
+    let wasm = Command::new("cargo")
+        .args(["build", "--quiet", "--release", "-p", "allot-shared", "--example", "allocation_bench", "--target", "wasm32-wasip1"])
+        .current_dir(root())
+        .env("CARGO_TARGET_DIR", build::target_dir())
+        .status()
+        .map_err(|e| e.to_string())?;
+    if wasm.success() {
+        let file = build::target_dir().join("wasm32-wasip1/release/examples/allocation_bench.wasm");
+        let out = Command::new(&tools.node).arg("--no-warnings").arg(root().join("xtask/wasi-run.mjs")).arg(file).output().map_err(|e| e.to_string())?;
+        for line in String::from_utf8_lossy(&out.stdout).lines() {
+            if let Some((name, figure)) = line.split_once(": ") {
+                rows.push((format!("allocation {name} (wasm32 in Node)"), figure.to_string()));
+            }
+        }
+    }
+
     let sizes = node_json(&tools, &["bench/sizes.mjs", "dist/widget"])?;
     let kb = |v: &serde_json::Value| format!("{:.1} KB", v.as_f64().unwrap_or(0.0) / 1024.0);
     rows.push(("widget bundle (wasm + JS), raw / gzip / brotli".into(), format!("{} / {} / {}", kb(&sizes["raw"]), kb(&sizes["gzip"]), kb(&sizes["brotli"]))));
@@ -319,6 +337,7 @@ fn reports(rows: &mut Vec<(String, String)>) -> Result<(), String> {
     let server = allot_tests::Server::start(ServerOptions { persist, port: allot_tests::free_port(), secret: TEST_SECRET.into(), inherit_output: false })?;
     let admin = server.api(&server.token("demo", "admin", Role::Admin));
     let manager = server.api(&server.token("demo", "mgr-li", Role::Manager));
+    let log = dir.join("state.log");
     let funnel = admin.get("/api/v1/reports/funnel?days=366").body;
     let follow = admin.get("/api/v1/reports/follow-ups?days=366").body;
     println!("funnel cohort {}, follow-ups scheduled {}", funnel["cohort"], follow["total"]["scheduled"]);
@@ -341,6 +360,25 @@ fn reports(rows: &mut Vec<(String, String)>) -> Result<(), String> {
                 format!("{:.0} ms / {:.0} ms", cold.as_secs_f64() * 1000.0, warm[2].as_secs_f64() * 1000.0),
             ));
         }
+    }
+    // The recycle job over the same 100,000, many of them due (their last follow-up is
+    // weeks old): the job logs what it scanned, recycled and how many write batches.
+    let t = Instant::now();
+    if server.trigger_scheduled() != 200 {
+        return Err("the scheduled handler could not be triggered".into());
+    }
+    let took = t.elapsed();
+    std::thread::sleep(Duration::from_millis(300));
+    let line = std::fs::read_to_string(&log).unwrap_or_default().lines().rev().find(|l| l.contains("recycle: scanned")).map(str::to_string).unwrap_or_default();
+    let figures: Vec<u64> = line.split(|c: char| !c.is_ascii_digit()).filter_map(|n| n.parse().ok()).collect();
+    if let [scanned, recycled, reminded, batches, ..] = figures[..] {
+        let reads = scanned.div_ceil(500) + 1;
+        rows.push((
+            format!("recycle job over {CUSTOMERS} customers, {recycled} due: seconds and D1 round trips"),
+            format!("{:.2} s; {} round trips ({reads} page reads + {batches} write batches, one per page with due work); {reminded} reminders", took.as_secs_f64(), reads + batches),
+        ));
+    } else {
+        println!("no recycle report in the server log: {line}");
     }
     Ok(())
 }
