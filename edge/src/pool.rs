@@ -56,22 +56,23 @@ pub async fn claim(ctx: &Ctx, id: &str) -> ApiResult<Response> {
         Arg::Int(i64::from(pool.daily_claim_limit)),
         Arg::Int(i64::from(pool.holding_cap)),
         Arg::Int(cooldown_start),
+        Arg::from(pool.audit_prefix()),
     ];
     let update = db::stmt(
         &ctx.db,
         &format!("UPDATE customers SET owner_id = ?2, owned_since = ?4, updated_at = ?4, version = version + 1 \
          WHERE tenant_id = ?1 AND id = ?3 AND owner_id IS NULL AND deleted_at IS NULL \
-         AND (SELECT count(*) FROM audit_events a WHERE a.tenant_id = ?1 AND a.actor_id = ?2 AND a.action = 'claim' AND a.at >= ?5) < ?6 \
+         AND {} < ?6 \
          AND (SELECT count(*) FROM customers h WHERE h.tenant_id = ?1 AND h.owner_id = ?2 AND h.deleted_at IS NULL) < ?7 \
          AND NOT EXISTS (SELECT 1 FROM audit_events r WHERE r.tenant_id = ?1 AND r.customer_id = ?3 AND r.from_owner = ?2 \
-                         AND r.action IN ('release', 'recycle') AND r.at >= ?8){}", sql::RETURNING),
+                         AND r.action IN ('release', 'recycle') AND r.at >= ?8){}", claims_from_pool("?2", "?5", "?9"), sql::RETURNING),
         &args,
     )?;
     let audit = db::stmt(
         &ctx.db,
         "INSERT INTO audit_events (tenant_id, customer_id, actor_id, action, from_owner, to_owner, reason, rule, at) \
          SELECT ?1, ?3, ?2, 'claim', NULL, ?2, 'claimed from the pool', ?5, ?4 WHERE changes() = 1",
-        &[Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::from(id), Arg::Int(ctx.now), Arg::from(format!("pool:{}@v{}", pool.key, rules.version))],
+        &[Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::from(id), Arg::Int(ctx.now), Arg::from(rules.audit_rule(pool))],
     )?;
     let results = db::batch(&ctx.db, vec![update, audit]).await?;
     if let Some(row) = db::returned_first::<crate::customer_sql::Row>(&results, 0)? {
@@ -89,11 +90,11 @@ pub async fn claim(ctx: &Ctx, id: &str) -> ApiResult<Response> {
     }
     let state = db::first::<State>(
         &ctx.db,
-        "SELECT (SELECT count(*) FROM customers WHERE tenant_id = ?1 AND id = ?3 AND owner_id IS NOT NULL) AS owned, \
-         (SELECT count(*) FROM audit_events WHERE tenant_id = ?1 AND actor_id = ?2 AND action = 'claim' AND at >= ?4) AS claims, \
+        &format!("SELECT (SELECT count(*) FROM customers WHERE tenant_id = ?1 AND id = ?3 AND owner_id IS NOT NULL) AS owned, \
+         {} AS claims, \
          (SELECT count(*) FROM customers WHERE tenant_id = ?1 AND owner_id = ?2 AND deleted_at IS NULL) AS held, \
-         (SELECT max(at) FROM audit_events WHERE tenant_id = ?1 AND customer_id = ?3 AND from_owner = ?2 AND action IN ('release', 'recycle')) AS lost_at",
-        &[Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::from(id), Arg::Int(day_start)],
+         (SELECT max(at) FROM audit_events WHERE tenant_id = ?1 AND customer_id = ?3 AND from_owner = ?2 AND action IN ('release', 'recycle')) AS lost_at", claims_from_pool("?2", "?4", "?5")),
+        &[Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::from(id), Arg::Int(day_start), Arg::from(pool.audit_prefix())],
     )
     .await?
     .ok_or_else(|| ApiError::Internal("claim state".into()))?;
@@ -294,31 +295,65 @@ pub async fn list(ctx: &Ctx, req: &Request) -> ApiResult<Response> {
 /// `GET /pool/me`: holdings against the cap and claims left today (the first pool's rules).
 pub async fn standing(ctx: &Ctx) -> ApiResult<Response> {
     let rules = rules(ctx).await?;
-    let pool = rules.pools.first().ok_or_else(|| ApiError::Internal("no pool configured".into()))?;
     #[derive(Deserialize)]
-    struct Counts {
+    struct Held {
         held: f64,
-        claims: f64,
     }
-    let c = db::first::<Counts>(
+    #[derive(Deserialize)]
+    struct Claims {
+        prefix: Option<String>,
+        n: f64,
+    }
+    let args = [Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::Int(rules.day_start(ctx.now))];
+    let held = db::first::<Held>(&ctx.db, "SELECT count(*) AS held FROM customers WHERE tenant_id = ?1 AND owner_id = ?2 AND deleted_at IS NULL AND ?3 IS NOT NULL", &args)
+        .await?
+        .map_or(0, |h| h.held as u32);
+    // Today's claims by pool: the audit rule up to its '@' is the pool's prefix.
+    let claims = db::all::<Claims>(
         &ctx.db,
-        "SELECT (SELECT count(*) FROM customers WHERE tenant_id = ?1 AND owner_id = ?2 AND deleted_at IS NULL) AS held, \
-         (SELECT count(*) FROM audit_events WHERE tenant_id = ?1 AND actor_id = ?2 AND action = 'claim' AND at >= ?3) AS claims",
-        &[Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::Int(rules.day_start(ctx.now))],
+        "SELECT substr(rule, 1, instr(rule, '@')) AS prefix, count(*) AS n FROM audit_events \
+         WHERE tenant_id = ?1 AND actor_id = ?2 AND action = 'claim' AND at >= ?3 GROUP BY prefix",
+        &args,
     )
-    .await?
-    .ok_or_else(|| ApiError::Internal("standing".into()))?;
-    let claims = c.claims as u32;
+    .await?;
+    let pools: Vec<shared::pool::PoolQuota> = rules
+        .pools
+        .iter()
+        .map(|p| {
+            let prefix = p.audit_prefix();
+            let today = claims.iter().filter(|c| c.prefix.as_deref() == Some(prefix.as_str())).map(|c| c.n as u32).sum::<u32>();
+            shared::pool::PoolQuota {
+                pool: p.key.clone(),
+                zh: p.zh.clone(),
+                en: p.en.clone(),
+                holding_cap: p.holding_cap,
+                claims_today: today,
+                daily_claim_limit: p.daily_claim_limit,
+                claims_left_today: p.daily_claim_limit.saturating_sub(today),
+            }
+        })
+        .collect();
+    let first = pools.first().cloned().ok_or_else(|| ApiError::Internal("no pool configured".into()))?;
     Ok(json(
         200,
         &shared::pool::PoolStanding {
-            held: c.held as u32,
-            holding_cap: pool.holding_cap,
-            claims_today: claims,
-            daily_claim_limit: pool.daily_claim_limit,
-            claims_left_today: pool.daily_claim_limit.saturating_sub(claims),
+            held,
+            holding_cap: first.holding_cap,
+            claims_today: first.claims_today,
+            daily_claim_limit: first.daily_claim_limit,
+            claims_left_today: first.claims_left_today,
+            pools,
         },
     ))
+}
+
+/// Today's claims by `actor` from the pool whose audit prefix is `prefix` (SQL
+/// parameters): what a pool's daily limit counts.
+fn claims_from_pool(actor: &str, day_start: &str, prefix: &str) -> String {
+    format!(
+        "(SELECT count(*) FROM audit_events a WHERE a.tenant_id = ?1 AND a.actor_id = {actor} AND a.action = 'claim' AND a.at >= {day_start} \
+         AND substr(a.rule, 1, length({prefix})) = {prefix})"
+    )
 }
 
 /// `POST /customers/{id}/transfer`: a manager or admin moves a customer to another rep in

@@ -69,7 +69,7 @@ pub async fn run(env: &Env, now: Millis) -> ApiResult<Report> {
                                 Arg::from(&customer.id),
                                 Arg::from(&owner),
                                 Arg::Text(serde_json::to_value(reason)?.as_str().unwrap_or("due").to_string()),
-                                Arg::Text(format!("pool:{}@v{}", pool.key, rules.version)),
+                                Arg::Text(rules.audit_rule(pool)),
                                 Arg::Int(now),
                             ],
                         )?);

@@ -61,6 +61,14 @@ pub struct PoolDef {
     pub protection_days: u32,
 }
 
+impl PoolDef {
+    /// How the audit trail's `rule` of this pool's claims begins: `pool:main@`. Daily
+    /// limits count claims by it, so each pool's limit counts its own claims.
+    pub fn audit_prefix(&self) -> String {
+        format!("pool:{}@", self.key)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -183,6 +191,23 @@ pub struct PoolPage {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PoolStanding {
     pub held: u32,
+    /// The first pool's figures (the whole standing when there is one pool).
+    pub holding_cap: u32,
+    pub claims_today: u32,
+    pub daily_claim_limit: u32,
+    pub claims_left_today: u32,
+    /// Every pool: its daily limit counts the claims made from it.
+    #[serde(default)]
+    pub pools: Vec<PoolQuota>,
+}
+
+/// A rep's claims today from one pool against its daily limit.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct PoolQuota {
+    pub pool: String,
+    pub zh: String,
+    pub en: String,
     pub holding_cap: u32,
     pub claims_today: u32,
     pub daily_claim_limit: u32,
@@ -248,6 +273,11 @@ impl PoolRules {
         self.pools.iter().find(|p| {
             (p.regions.is_empty() || c.region.as_ref().is_some_and(|r| p.regions.contains(r))) && (p.tiers.is_empty() || c.tier.is_some_and(|t| p.tiers.contains(&t)))
         })
+    }
+
+    /// The audit trail's `rule` of a claim or recycle under `pool`: `pool:main@v3`.
+    pub fn audit_rule(&self, pool: &PoolDef) -> String {
+        format!("{}v{}", pool.audit_prefix(), self.version)
     }
 
     /// Local midnight at or before `now`.

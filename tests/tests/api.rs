@@ -109,6 +109,7 @@ fn main() {
         .case("release_racing_transfer_ends_in_a_serial_order", release_vs_transfer)
         .case("claim_racing_recycle_ends_in_a_serial_order", claim_vs_recycle)
         .case("allocation_racing_claims_assigns_each_customer_once", apply_vs_claims)
+        .case("each_pool_counts_its_own_daily_claims", pools_have_their_own_limits)
         .case("restart_durability", restart)
         .run(&mut world);
     drop(world);
@@ -1070,4 +1071,42 @@ fn apply_vs_claims(w: &mut World) {
     }
     assert_eq!(taken, assigned + claimed, "every success is one event: {assigned} allocated + {claimed} claimed");
     assert!(assigned + claimed >= 10, "the race took most of them");
+}
+
+fn pools_have_their_own_limits(w: &mut World) {
+    let rules = w.admin.get("/api/v1/pool/rules").body;
+    let mut east = rules["pools"][0].clone();
+    east["key"] = json!("east");
+    east["zh"] = json!("东区公海");
+    east["en"] = json!("East pool");
+    east["regions"] = json!(["east"]);
+    east["daily_claim_limit"] = json!(1);
+    let mut two = rules.clone();
+    two["pools"] = json!([east, rules["pools"][0].clone()]);
+    let saved = w.admin.put("/api/v1/pool/rules", &two);
+    assert_eq!(saved.status, 200, "{}", saved.text);
+    assert_eq!(w.admin.post("/api/v1/reps", &json!({"id": "rep-pools", "name": "池测试", "level": "junior", "capacity": 50})).status, 201);
+    let rep = w.server.api(&w.server.token("demo", "rep-pools", Role::Rep));
+    // make_pool cycles 上海 (east), 广州, 北京, 成都.
+    let ids = make_pool(w, "分池客户", 8, 17100000000);
+    let region = |id: &String| w.admin.get(&format!("/api/v1/customers/{id}")).body["region"].as_str().unwrap_or("").to_string();
+    let east_ids: Vec<&String> = ids.iter().filter(|id| region(id) == "east").collect();
+    let other: Vec<&String> = ids.iter().filter(|id| region(id) != "east").collect();
+    assert!(east_ids.len() >= 2 && !other.is_empty());
+    let claim = |id: &str| rep.send("POST", &format!("/api/v1/customers/{id}/claim"), "application/json", b"");
+    assert_eq!(claim(east_ids[0]).status, 200, "first claim from the east pool");
+    let refused = claim(east_ids[1]);
+    assert_eq!((refused.status, refused.code()), (409, "claim_limit"), "the east pool allows one a day: {}", refused.text);
+    assert_eq!(refused.body["error"]["details"]["claims_left_today"], json!(0));
+    assert_eq!(claim(other[0]).status, 200, "the main pool's limit is its own");
+    let me = rep.get("/api/v1/pool/me").body;
+    let quota = |key: &str| me["pools"].as_array().unwrap().iter().find(|p| p["pool"] == json!(key)).cloned().unwrap();
+    assert_eq!((quota("east")["claims_today"].as_u64(), quota("east")["claims_left_today"].as_u64()), (Some(1), Some(0)), "{me}");
+    assert_eq!((quota("main")["claims_today"].as_u64(), quota("main")["daily_claim_limit"].as_u64()), (Some(1), rules["pools"][0]["daily_claim_limit"].as_u64()));
+    assert_eq!(me["held"].as_u64(), Some(2));
+    let audit = w.admin.get(&format!("/api/v1/audit?customer={}", east_ids[0])).body;
+    assert!(audit["items"].as_array().unwrap().iter().any(|e| e["action"] == json!("claim") && e["rule"].as_str().is_some_and(|r| r.starts_with("pool:east@"))), "{audit}");
+    let mut back = w.admin.get("/api/v1/pool/rules").body;
+    back["pools"] = rules["pools"].clone();
+    assert_eq!(w.admin.put("/api/v1/pool/rules", &back).status, 200);
 }

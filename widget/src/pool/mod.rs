@@ -163,6 +163,11 @@ pub fn Pool(attrs: Attrs) -> impl IntoView {
                     Lang::Zh => format!("我的客户 {}/{} · 今日还可领取 {} 个", s.held, s.holding_cap, s.claims_left_today),
                     Lang::En => format!("Holding {}/{} · {} claims left today", s.held, s.holding_cap, s.claims_left_today),
                 }}
+                // With several pools, each has its own daily limit.
+                {(s.pools.len() > 1).then(|| s.pools.iter().map(|p| {
+                    let name = lang.get().pick(&p.zh, &p.en).to_string();
+                    view! { <span class="sub quota" data-pool=p.pool.clone()>{format!(" · {name} {}/{}", p.claims_today, p.daily_claim_limit)}</span> }
+                }).collect_view())}
             </div>
         })}
         {move || reminders.get().filter(|r| !r.items.is_empty()).map(|r| view! {
