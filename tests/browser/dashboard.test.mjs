@@ -121,3 +121,19 @@ test('allocation review puts strategies side by side and links to the rules', as
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('dashboard at 360 px stacks without overflow, and speaks English with lang="en"', async () => {
+  const { page, problems } = await openAsAdmin('#reports', { width: 360, height: 740 });
+  const d = dash(page);
+  await d.locator('figure[data-report=funnel] g.row').first().waitFor({ timeout: 15000 });
+  const overflow = await page.evaluate(() => document.scrollingElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `page overflows by ${overflow}px`);
+  const widths = await d.locator('figure.chart').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().right));
+  assert.ok(widths.every((r) => r <= 360), `every chart fits: ${widths}`);
+  await page.locator('#lang').selectOption('en');
+  await d.locator('figure[data-report=funnel] h3', { hasText: 'Funnel conversion' }).waitFor({ timeout: 15000 });
+  assert.equal(await d.locator('h2').textContent(), 'Reports');
+  assert.match(await d.locator('figure[data-report=pool] svg').getAttribute('aria-label'), /^Pool flow: /);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
