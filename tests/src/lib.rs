@@ -89,6 +89,9 @@ pub struct ServerOptions {
     pub secret: String,
     /// Forward wrangler's output to this process's (dev) instead of a log file (tests).
     pub inherit_output: bool,
+    /// wrangler's `--log-level`: `warn` keeps benchmarks free of per-request logging;
+    /// `log` also records the worker's `console.log` (the recycle job's summary).
+    pub log_level: &'static str,
 }
 
 /// A running `wrangler dev`; dropping it stops the whole process group.
@@ -105,7 +108,7 @@ impl Server {
         let mut cmd = wrangler_command();
         cmd.args(["dev", "--local", "--ip", "127.0.0.1", "--port", &opts.port.to_string(), "--persist-to"])
             .arg(&opts.persist)
-            .args(["--show-interactive-dev-session=false", "--test-scheduled", "--log-level", "log", "--var", &format!("ALLOT_SECRET:{}", opts.secret)])
+            .args(["--show-interactive-dev-session=false", "--test-scheduled", "--log-level", opts.log_level, "--var", &format!("ALLOT_SECRET:{}", opts.secret)])
             .stdin(Stdio::null())
             .process_group(0);
         if !opts.inherit_output {
@@ -327,7 +330,7 @@ fn start_server_with(name: &str, sql: impl Fn(i64) -> String) -> Server {
     let now = now_ms();
     std::fs::write(&fixture, sql(now)).expect("fixture sql");
     execute_sql_file(&persist, &fixture).expect("fixture");
-    Server::start(ServerOptions { persist, port: free_port(), secret: TEST_SECRET.into(), inherit_output: false }).expect("server")
+    Server::start(ServerOptions { persist, port: free_port(), secret: TEST_SECRET.into(), inherit_output: false, log_level: "log" }).expect("server")
 }
 
 /// Runs the worker's scheduled handler on the server at `base` (usable from threads).

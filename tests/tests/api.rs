@@ -508,7 +508,7 @@ fn restart(w: &mut World) {
     let persist = w.server.persist.clone();
     // A hard kill (no graceful shutdown): every acknowledged write must survive.
     w.server.kill_hard();
-    let server = Server::start(ServerOptions { persist, port: allot_tests::free_port(), secret: TEST_SECRET.into(), inherit_output: false }).expect("restart");
+    let server = Server::start(ServerOptions { persist, port: allot_tests::free_port(), secret: TEST_SECRET.into(), inherit_output: false, log_level: "log" }).expect("restart");
     *w = World::new(server);
     let got = w.wang.get(&format!("/api/v1/customers/{id}"));
     assert_eq!((got.status, got.body["name"].as_str()), (200, Some("重启之后还在")));

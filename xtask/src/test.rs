@@ -137,7 +137,7 @@ fn browser_suite(tools: &Tools, tally: &mut Tally) -> Result<(), String> {
     let tokens: Vec<(&str, &str, String)> =
         DEMO_LOGINS.iter().map(|(label, tenant, user, role)| (*label, role.as_str(), allot_tests::token(TEST_SECRET, tenant, user, *role, 3600))).collect();
     build::write_demo_config(&tokens)?;
-    let server = allot_tests::Server::start(ServerOptions { persist, port: allot_tests::free_port(), secret: TEST_SECRET.into(), inherit_output: false })?;
+    let server = allot_tests::Server::start(ServerOptions { persist, port: allot_tests::free_port(), secret: TEST_SECRET.into(), inherit_output: false, log_level: "log" })?;
     let rep_token = allot_tests::token(TEST_SECRET, "demo", "rep-wang", Role::Rep, 3600);
     let mut cmd = Command::new(&tools.node);
     cmd.args(["--test", "--test-reporter=tap", "--test-concurrency=1"])
