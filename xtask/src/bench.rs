@@ -288,7 +288,7 @@ fn board(tools: &tools::Tools, rows: &mut Vec<(String, String)>) -> Result<(), S
     let now = allot_tests::now_ms();
     std::fs::write(&sql, format!("{}{}", seed::fixture_sql(now), seed::bulk_sql(now, 10_000, 1))).map_err(|e| e.to_string())?;
     allot_tests::execute_sql_file(&persist, &sql)?;
-    let server = allot_tests::Server::start(ServerOptions { persist, port: allot_tests::free_port(), secret: TEST_SECRET.into(), inherit_output: false, log_level: "log" })?;
+    let server = allot_tests::Server::start(ServerOptions { persist, port: allot_tests::free_port(), secret: TEST_SECRET.into(), inherit_output: false, log_level: "warn" })?;
     let rep = server.token("demo", "rep-wang", Role::Rep);
     let admin = server.token("demo", "admin", Role::Admin);
     let r = node_json(tools, &["bench/board.mjs", &server.base, &rep, "me", &admin, "all"])?;
@@ -334,7 +334,7 @@ fn reports(rows: &mut Vec<(String, String)>) -> Result<(), String> {
     let t = Instant::now();
     allot_tests::execute_sql_file(&persist, &sql)?;
     println!("bulk data for the reports generated in {:.1} s", t.elapsed().as_secs_f64());
-    let server = allot_tests::Server::start(ServerOptions { persist, port: allot_tests::free_port(), secret: TEST_SECRET.into(), inherit_output: false, log_level: "warn" })?;
+    let server = allot_tests::Server::start(ServerOptions { persist, port: allot_tests::free_port(), secret: TEST_SECRET.into(), inherit_output: false, log_level: "log" })?;
     let admin = server.api(&server.token("demo", "admin", Role::Admin));
     let manager = server.api(&server.token("demo", "mgr-li", Role::Manager));
     let log = dir.join("state.log");
