@@ -83,21 +83,6 @@ test('touch drag by the grip at 390×844 moves a card; a finger elsewhere scroll
   await card.scrollIntoViewIfNeeded();
   const cdp = await context.newCDPSession(page);
   const touch = (type, x, y) => cdp.send('Input.dispatchTouchEvent', { type, touchPoints: type === 'touchEnd' ? [] : [{ x, y }] });
-  // A finger on the card body (not the grip) scrolls the column and moves nothing.
-  const column = board.locator('section.column[data-stage=lead]');
-  const top = () => column.evaluate((el) => el.scrollTop);
-  const before = await top();
-  const body = await center(card.locator('.title'));
-  let posted = 0;
-  page.on('request', (r) => { if (r.url().endsWith('/stage')) posted += 1; });
-  await touch('touchStart', body.x, body.y);
-  for (let i = 1; i <= 8; i++) await touch('touchMove', body.x, body.y - 25 * i);
-  await touch('touchEnd');
-  await page.waitForTimeout(400);
-  assert.ok(await top() > before, 'the column scrolled');
-  assert.equal(posted, 0, 'no move without the grip');
-  await column.evaluate((el) => { el.scrollTop = 0; });
-  await page.waitForTimeout(100);
   const gripNow = await center(card.locator('.grip'));
   const saved = page.waitForResponse((r) => r.url().endsWith('/stage') && r.request().method() === 'POST');
   await touch('touchStart', gripNow.x, gripNow.y);
@@ -109,6 +94,22 @@ test('touch drag by the grip at 390×844 moves a card; a finger elsewhere scroll
   const moved = JSON.parse(response.request().postData());
   assert.equal(moved.stage, 'contacted', 'dropped on the next column');
   assert.equal((await api(page, 'GET', `/customers/${created.body.id}`)).body.stage, 'contacted', 'persisted');
+  // A finger on a card's body (not the grip) scrolls the column and moves nothing.
+  await board.evaluate((el) => { el.shadowRoot.querySelector('.board').scrollLeft = 0; });
+  const column = board.locator('section.column[data-stage=lead]');
+  const other = column.locator('li.card').first();
+  await other.scrollIntoViewIfNeeded();
+  const top = () => column.evaluate((el) => el.scrollTop);
+  const before = await top();
+  const body = await center(other.locator('.title'));
+  let posted = 0;
+  page.on('request', (r) => { if (r.url().endsWith('/stage')) posted += 1; });
+  await touch('touchStart', body.x, body.y);
+  for (let i = 1; i <= 8; i++) await touch('touchMove', body.x, body.y - 25 * i);
+  await touch('touchEnd');
+  await page.waitForTimeout(400);
+  assert.ok(await top() > before, 'the column scrolled');
+  assert.equal(posted, 0, 'no move without the grip');
   await page.screenshot({ path: join(SHOTS, 'board-touch-390.png') });
   assert.deepEqual(problems, []);
   await page.close();

@@ -98,6 +98,14 @@ test('dashboard at 1280×800: side by side; the period picker refetches', async 
     return root.querySelectorAll('figure[data-report=pool] g.bucket').length === 53;
   }, null, { timeout: 15000 });
   await chartsMatchTheApi(page, 'days=365');
+  // The team picker narrows every chart to one team's reps.
+  await d.locator('select[name=team]').selectOption('sales2');
+  await page.waitForFunction(() => {
+    const root = document.querySelector('allot-dashboard:not([view])').shadowRoot;
+    return root.querySelectorAll('figure[data-report=fairness] g.row').length === 2;
+  }, null, { timeout: 15000 });
+  const teamFairness = await apiReport(page, 'fairness', 'days=365&team=sales2');
+  assert.deepEqual(await values(d.locator('figure[data-report=fairness]'), 'g.row', 'data-value'), teamFairness.reps.map((r) => r.held));
   await page.screenshot({ path: join(SHOTS, 'dashboard-1280.png'), fullPage: true });
   assert.deepEqual(problems, []);
   await page.close();

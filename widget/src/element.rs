@@ -54,6 +54,11 @@ impl Attrs {
         self.values.with(|v| v.get(name).cloned()).filter(|v| !v.is_empty())
     }
 
+    /// The attribute now, without subscribing to its changes (initial values).
+    pub fn get_untracked(&self, name: &str) -> Option<String> {
+        self.values.with_untracked(|v| v.get(name).cloned()).filter(|v| !v.is_empty())
+    }
+
     /// Fires a DOM event on the host element that crosses the shadow boundary.
     pub fn emit(&self, name: &str, detail: &JsValue) {
         let init = web_sys::CustomEventInit::new();
@@ -85,7 +90,7 @@ const ELEMENTS: &[(&str, &str, &[&str])] = &[
     ("allot-pool", "pool", &["api", "token", "lang"]),
     ("allot-board", "board", &["api", "token", "lang", "scope"]),
     ("allot-reminders", "reminders", &["api", "token", "lang", "scope"]),
-    ("allot-dashboard", "dashboard", &["api", "token", "lang", "view", "rules-href"]),
+    ("allot-dashboard", "dashboard", &["api", "token", "lang", "view", "rules-href", "team"]),
 ];
 
 fn mount(kind: String, host: HtmlElement, root: ShadowRoot, origin: String) -> u32 {

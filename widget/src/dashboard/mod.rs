@@ -1,4 +1,4 @@
-//! `<allot-dashboard api token lang view rules-href>`: reports (复盘) drawn as SVG charts —
+//! `<allot-dashboard api token lang view rules-href team>`: reports (复盘) drawn as SVG charts —
 //! funnel, reps against capacity, strategy outcomes, fairness, follow-up timeliness and
 //! pool flow — with a period picker, a table view and CSV per chart. `view="review"` is
 //! the manager's allocation review: strategy outcomes side by side with the fairness
@@ -78,6 +78,23 @@ pub fn Dashboard(attrs: Attrs) -> impl IntoView {
     let from = RwSignal::new(String::new());
     let to = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
+    // The team filter: the `team` attribute, else every team in the caller's scope.
+    let team = RwSignal::new(attrs.get_untracked("team"));
+    let teams = RwSignal::new(Vec::<String>::new());
+    Effect::new(move |_| {
+        let client = Client::of(&attrs);
+        if !client.has_token() {
+            return;
+        }
+        spawn_local(async move {
+            if let Ok(users) = client.get::<shared::api::UserList>("/users").await {
+                let mut list: Vec<String> = users.items.into_iter().filter_map(|u| u.team).collect();
+                list.sort();
+                list.dedup();
+                teams.try_set(list);
+            }
+        });
+    });
     let r = Reports {
         funnel: RwSignal::new(None),
         reps: RwSignal::new(None),
@@ -89,10 +106,13 @@ pub fn Dashboard(attrs: Attrs) -> impl IntoView {
     Effect::new(move |_| {
         let client = Client::of(&attrs);
         let lang = lang.get();
-        let query = match (from.get(), to.get()) {
+        let mut query = match (from.get(), to.get()) {
             (f, t) if !f.is_empty() && !t.is_empty() => format!("from={f}&to={t}"),
             _ => format!("days={}", days.get()),
         };
+        if let Some(t) = team.get() {
+            query.push_str(&format!("&team={}", js_sys::encode_uri_component(&t)));
+        }
         if !client.has_token() {
             return;
         }
@@ -137,6 +157,14 @@ pub fn Dashboard(attrs: Attrs) -> impl IntoView {
                     <label>{move || lang.get().pick("到", "To")}<input type="date" name="to" required bind:value=custom_to /></label>
                     <button type="submit">{move || lang.get().pick("查看", "Show")}</button>
                 </form>
+                {move || (teams.with(|t| t.len() > 1)).then(|| view! {
+                    <label class="team">{move || lang.get().pick("团队", "Team")}
+                        <select name="team" on:change=move |ev| { let v = event_target_value(&ev); team.set(Some(v).filter(|v| !v.is_empty())); }>
+                            <option value="" selected=move || team.get().is_none()>{move || lang.get().pick("全部", "All")}</option>
+                            {teams.get().into_iter().map(|t| { let (v, label) = (t.clone(), t.clone()); view! { <option value=v selected=move || team.get().as_deref() == Some(t.as_str())>{label}</option> } }).collect_view()}
+                        </select>
+                    </label>
+                })}
                 <span class="muted period-text">{period_text}</span>
             </div>
             {move || error.get().map(|e| view! { <p class="msg err" role="alert">{e}</p> })}
