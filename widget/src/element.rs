@@ -83,15 +83,25 @@ thread_local! {
     static NEXT_ID: RefCell<u32> = const { RefCell::new(1) };
 }
 
-/// Every element: tag, kind, observed attributes.
-const ELEMENTS: &[(&str, &str, &[&str])] = &[
-    ("allot-customers", "customers", &["api", "token", "lang", "page-size"]),
-    ("allot-allocate", "allocate", &["api", "token", "lang", "mode", "fields"]),
-    ("allot-pool", "pool", &["api", "token", "lang"]),
-    ("allot-board", "board", &["api", "token", "lang", "scope"]),
-    ("allot-reminders", "reminders", &["api", "token", "lang", "scope"]),
-    ("allot-dashboard", "dashboard", &["api", "token", "lang", "view", "rules-href", "team"]),
-];
+type Spec = (&'static str, &'static str, &'static [&'static str]);
+
+/// Every element this build holds: tag, kind, observed attributes.
+fn elements() -> Vec<Spec> {
+    let mut list: Vec<Spec> = Vec::new();
+    #[cfg(feature = "customers")]
+    list.push(("allot-customers", "customers", &["api", "token", "lang", "page-size"]));
+    #[cfg(feature = "allocate")]
+    list.push(("allot-allocate", "allocate", &["api", "token", "lang", "mode", "fields"]));
+    #[cfg(feature = "pool")]
+    list.push(("allot-pool", "pool", &["api", "token", "lang"]));
+    #[cfg(feature = "board")]
+    list.push(("allot-board", "board", &["api", "token", "lang", "scope"]));
+    #[cfg(feature = "reminders")]
+    list.push(("allot-reminders", "reminders", &["api", "token", "lang", "scope"]));
+    #[cfg(feature = "dashboard")]
+    list.push(("allot-dashboard", "dashboard", &["api", "token", "lang", "view", "rules-href", "team"]));
+    list
+}
 
 fn mount(kind: String, host: HtmlElement, root: ShadowRoot, origin: String) -> u32 {
     let id = NEXT_ID.with(|n| {
@@ -100,7 +110,7 @@ fn mount(kind: String, host: HtmlElement, root: ShadowRoot, origin: String) -> u
         id
     });
     let mut initial = HashMap::new();
-    if let Some((_, _, names)) = ELEMENTS.iter().find(|(_, k, _)| *k == kind) {
+    if let Some((_, _, names)) = elements().into_iter().find(|(_, k, _)| *k == kind) {
         for name in names.iter() {
             if let Some(v) = host.get_attribute(name) {
                 initial.insert(name.to_string(), v);
@@ -118,11 +128,17 @@ fn mount(kind: String, host: HtmlElement, root: ShadowRoot, origin: String) -> u
     root.set_inner_html("");
     let _ = root.append_child(&container);
     let handle: Box<dyn std::any::Any> = match kind.as_str() {
+        #[cfg(feature = "customers")]
         "customers" => Box::new(leptos::mount::mount_to(container, move || crate::customers::Customers(crate::customers::CustomersProps { attrs }))),
+        #[cfg(feature = "board")]
         "board" => Box::new(leptos::mount::mount_to(container, move || crate::board::Board(crate::board::BoardProps { attrs }))),
+        #[cfg(feature = "pool")]
         "pool" => Box::new(leptos::mount::mount_to(container, move || crate::pool::Pool(crate::pool::PoolProps { attrs }))),
+        #[cfg(feature = "reminders")]
         "reminders" => Box::new(leptos::mount::mount_to(container, move || crate::reminders::Reminders(crate::reminders::RemindersProps { attrs }))),
+        #[cfg(feature = "dashboard")]
         "dashboard" => Box::new(leptos::mount::mount_to(container, move || crate::dashboard::Dashboard(crate::dashboard::DashboardProps { attrs }))),
+        #[cfg(feature = "allocate")]
         "allocate" => Box::new(leptos::mount::mount_to(container, move || crate::allocate::Allocate(crate::allocate::AllocateProps { attrs }))),
         _ => return 0,
     };
@@ -153,7 +169,7 @@ fn changed(id: u32, name: String, value: Option<String>) {
 
 pub fn define_all() {
     let specs = js_sys::Array::new();
-    for (tag, kind, attrs) in ELEMENTS {
+    for (tag, kind, attrs) in elements() {
         let names: js_sys::Array = attrs.iter().map(|a| JsValue::from_str(a)).collect();
         specs.push(&js_sys::Array::of3(&JsValue::from_str(tag), &JsValue::from_str(kind), &names));
     }

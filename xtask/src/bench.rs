@@ -90,7 +90,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let only: Vec<&str> = args.iter().map(String::as_str).filter(|a| ["reports", "board"].contains(a)).collect();
     if !only.is_empty() {
         if only.contains(&"board") {
-            build::widget(&tools)?;
+            // `--elements board`: the bundle a host embedding only the board would load.
+            build::widget_with(&tools, crate::flag(args, "--elements").as_deref())?;
         }
         build::worker(&tools, true)?;
         copy_bench_pages()?;

@@ -19,8 +19,8 @@ fn path_with_node(tools: &Tools) -> String {
     format!("{node_dir}:{}", std::env::var("PATH").unwrap_or_default())
 }
 
-pub fn all(tools: &Tools, optimise_worker: bool) -> Result<(), String> {
-    widget(tools)?;
+pub fn all(tools: &Tools, optimise_worker: bool, elements: Option<&str>) -> Result<(), String> {
+    widget_with(tools, elements)?;
     worker(tools, optimise_worker)
 }
 
@@ -48,12 +48,24 @@ pub fn worker(tools: &Tools, optimise: bool) -> Result<(), String> {
 /// The widget: cargo → wasm-bindgen (`--target web`) → wasm-opt -Oz, skipped when the
 /// compiled wasm has not changed since the last bundle.
 pub fn widget(tools: &Tools) -> Result<(), String> {
+    widget_with(tools, None)
+}
+
+/// The widget with only some elements (`customers,board`: cargo features of the widget
+/// crate), for a host that embeds just those: a smaller bundle.
+pub fn widget_with(tools: &Tools, elements: Option<&str>) -> Result<(), String> {
     let root = root();
-    eprintln!("xtask: building the widget");
-    run(Command::new("cargo")
-        .args(["build", "--profile", "widget", "-p", "allot-widget", "--target", "wasm32-unknown-unknown"])
-        .current_dir(&root)
-        .env("CARGO_TARGET_DIR", target_dir()))?;
+    eprintln!("xtask: building the widget{}", elements.map(|e| format!(" ({e})")).unwrap_or_default());
+    let mut cargo = Command::new("cargo");
+    cargo.args(["build", "--profile", "widget", "-p", "allot-widget", "--target", "wasm32-unknown-unknown"]);
+    if let Some(list) = elements {
+        cargo.args(["--no-default-features", "--features", list]);
+        // Both feature sets write the same output file, and cargo does not copy it again
+        // for a build it finds fresh: a changed source makes both builds real.
+        let lib = root.join("widget/src/lib.rs");
+        std::fs::File::options().append(true).open(&lib).and_then(|f| f.set_modified(std::time::SystemTime::now())).map_err(|e| e.to_string())?;
+    }
+    run(cargo.current_dir(&root).env("CARGO_TARGET_DIR", target_dir()))?;
     let input = target_dir().join("wasm32-unknown-unknown/widget/allot_widget.wasm");
     let out = root.join("dist/widget");
     let bytes = std::fs::read(&input).map_err(|e| format!("{}: {e}", input.display()))?;

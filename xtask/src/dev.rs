@@ -43,7 +43,7 @@ pub const DEMO_LOGINS: &[(&str, &str, &str, Role)] = &[
 pub fn run(args: &[String]) -> Result<(), String> {
     let port: u16 = flag(args, "--port").map(|p| p.parse().map_err(|_| format!("bad --port {p}"))).transpose()?.unwrap_or(8787);
     let tools = tools::ensure(false)?;
-    build::all(&tools, false)?;
+    build::all(&tools, false, None)?;
     if args.iter().any(|a| a == "--reset") {
         let _ = std::fs::remove_dir_all(state_dir());
         eprintln!("xtask: local state reset");

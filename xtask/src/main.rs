@@ -21,8 +21,8 @@ fn main() -> ExitCode {
         Some("test") => test::run(&args[1..]),
         Some("token") => dev::token(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
-        Some("build") => tools::ensure(false).and_then(|t| build::all(&t, args.iter().any(|a| a == "--opt"))),
-        _ => Err("usage: cargo xtask dev [--port N] [--reset] | test | token --tenant T --user U --role R [--ttl S] | bench | build [--opt]".into()),
+        Some("build") => tools::ensure(false).and_then(|t| build::all(&t, args.iter().any(|a| a == "--opt"), flag(&args, "--elements").as_deref())),
+        _ => Err("usage: cargo xtask dev [--port N] [--reset] | test | token --tenant T --user U --role R [--ttl S] | bench [reports|board] | build [--opt] [--elements customers,board,…]".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

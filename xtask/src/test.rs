@@ -97,7 +97,7 @@ fn shared_wasm_tests() -> Result<std::path::PathBuf, String> {
 
 pub fn run(_args: &[String]) -> Result<(), String> {
     let tools = tools::ensure(true)?;
-    build::all(&tools, false)?;
+    build::all(&tools, false, None)?;
     let mut tally = Tally::default();
 
     tally.suite("shared (native: unit and property tests)", cargo().args(["test", "-p", "allot-shared", "--features", "token,import"]));
