@@ -51,6 +51,22 @@ impl Tally {
             self.suites_failed.push(name.into());
         }
     }
+
+    /// Runs a command that is one check (a build, not a test runner): one pass or fail.
+    fn check(&mut self, name: &str, cmd: &mut Command) {
+        println!("\n=== {name}");
+        match cmd.status() {
+            Ok(s) if s.success() => {
+                println!("ok");
+                self.passed += 1;
+            }
+            _ => {
+                println!("FAILED");
+                self.failed += 1;
+                self.suites_failed.push(name.into());
+            }
+        }
+    }
 }
 
 /// Counts from a cargo `test result:` line or a node:test `# pass` / `# fail` line.
@@ -109,6 +125,10 @@ pub fn run(_args: &[String]) -> Result<(), String> {
         }
     }
     tally.suite("test harness and seed", cargo().args(["test", "-p", "allot-tests", "--lib"]));
+    // `cargo xtask build --elements …` must keep working for every element on its own.
+    for element in ["customers", "allocate", "pool", "board", "reminders", "dashboard"] {
+        tally.check(&format!("widget builds with <allot-{element}> alone"), cargo().args(["check", "--quiet", "-p", "allot-widget", "--target", "wasm32-unknown-unknown", "--no-default-features", "--features", element]));
+    }
     tally.suite("API end to end (workerd)", cargo().args(["test", "-p", "allot-tests", "--test", "api"]));
     tally.suite("reports end to end (workerd, demo seed)", cargo().args(["test", "-p", "allot-tests", "--test", "reports"]));
     browser_suite(&tools, &mut tally)?;
