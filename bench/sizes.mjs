@@ -9,7 +9,8 @@ const files = [];
 (function walk(d) {
   for (const name of readdirSync(d)) {
     const p = join(d, name);
-    if (statSync(p).isDirectory()) walk(p);
+    // One bundle: its files and its snippets, not the per-element bundles beside it.
+    if (statSync(p).isDirectory()) { if (name === 'snippets') walk(p); }
     else if (/\.(js|wasm)$/.test(name)) files.push(p);
   }
 })(dir);

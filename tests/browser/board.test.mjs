@@ -33,7 +33,15 @@ async function openAsRep(hash, size) {
   return { page, problems };
 }
 
-const stageOf = (card) => card.evaluate((el) => el.closest('[data-stage]').dataset.stage);
+/** The stage column a card is in; retried, since a saved move re-renders the card. */
+async function stageOf(card) {
+  for (let i = 0; i < 50; i++) {
+    const stage = await card.evaluate((el) => el.closest('[data-stage]')?.dataset.stage ?? null).catch(() => null);
+    if (stage) return stage;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return null;
+}
 const center = async (loc) => { const b = await loc.boundingBox(); return { x: b.x + b.width / 2, y: b.y + b.height / 2 }; };
 
 test('mouse drag at 1280×800 moves a card to the next column, and it persists', async () => {
@@ -171,6 +179,20 @@ test('reminders: an overdue follow-up is listed; logging it from there clears it
   assert.ok(after.body.last_follow_up_at > Date.now() - 60_000, 'the follow-up was logged');
   assert.ok(after.body.next_follow_up_at > Date.now(), 'the next one is in the future');
   await page.screenshot({ path: join(SHOTS, 'reminders-390.png') });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a page with only <allot-board> loads the board\'s own bundle, not every element', async () => {
+  const page = await context.newPage();
+  const wasm = [];
+  page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(new URL(r.url()).pathname); });
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto(`${process.env.ALLOT_URL}/board.html`);
+  await page.locator('allot-board li.card').first().waitFor({ timeout: 15000 });
+  assert.deepEqual(wasm, ['/widget/board/allot_core_bg.wasm']);
+  assert.equal(await page.evaluate(() => customElements.get('allot-customers')), undefined, 'other elements stay undefined');
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -206,7 +206,15 @@ test('board: keyboard moves persist, a refused move rolls back with a message', 
   const board = page.locator('allot-board');
   const card = board.locator('li.card', { hasText: name });
   await card.waitFor({ timeout: 15000 });
-  const column = async (loc) => loc.evaluate((el) => el.closest('[data-stage]').dataset.stage);
+  // Retried: a saved move re-renders the card under the locator.
+  const column = async (loc) => {
+    for (let i = 0; i < 50; i++) {
+      const stage = await loc.evaluate((el) => el.closest('[data-stage]')?.dataset.stage ?? null).catch(() => null);
+      if (stage) return stage;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return null;
+  };
   assert.equal(await column(card), 'qualified');
   // Keyboard: → into 方案报价 is refused (no amount) and rolled back with the reason.
   await card.focus();

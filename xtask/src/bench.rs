@@ -143,7 +143,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
 
     let sizes = node_json(&tools, &["bench/sizes.mjs", "dist/widget"])?;
     let kb = |v: &serde_json::Value| format!("{:.1} KB", v.as_f64().unwrap_or(0.0) / 1024.0);
-    rows.push(("widget bundle (wasm + JS), raw / gzip / brotli".into(), format!("{} / {} / {}", kb(&sizes["raw"]), kb(&sizes["gzip"]), kb(&sizes["brotli"]))));
+    rows.push(("widget bundle, every element (wasm + JS), raw / gzip / brotli".into(), format!("{} / {} / {}", kb(&sizes["raw"]), kb(&sizes["gzip"]), kb(&sizes["brotli"]))));
+    for element in build::ELEMENTS {
+        let one = node_json(&tools, &["bench/sizes.mjs", &format!("dist/widget/{element}")])?;
+        rows.push((format!("widget bundle, <allot-{element}> alone (what allot.js loads for a page with only it), raw / gzip / brotli"), format!("{} / {} / {}", kb(&one["raw"]), kb(&one["gzip"]), kb(&one["brotli"]))));
+    }
     let worker_wasm = std::fs::metadata(root().join("edge/build/index_bg.wasm")).map(|m| m.len()).unwrap_or(0);
     rows.push(("worker wasm (wasm-opt), raw".into(), format!("{:.1} KB", worker_wasm as f64 / 1024.0)));
 

@@ -46,55 +46,99 @@ pub fn worker(tools: &Tools, optimise: bool) -> Result<(), String> {
 }
 
 /// The widget: cargo → wasm-bindgen (`--target web`) → wasm-opt -Oz, skipped when the
-/// compiled wasm has not changed since the last bundle.
+/// compiled wasm has not changed since the last bundle. Two kinds of bundle: every
+/// element in `dist/widget/`, and each element alone in `dist/widget/<element>/` (the
+/// `widget/elements/*` crates); `allot.js` picks what a page needs.
 pub fn widget(tools: &Tools) -> Result<(), String> {
     widget_with(tools, None)
 }
 
+/// Elements that have a bundle of their own (`widget/elements/<name>`).
+pub const ELEMENTS: [&str; 6] = ["customers", "allocate", "pool", "board", "reminders", "dashboard"];
+
 /// The widget with only some elements (`customers,board`: cargo features of the widget
-/// crate), for a host that embeds just those: a smaller bundle.
+/// crate) as the full bundle, for a host that embeds just those.
 pub fn widget_with(tools: &Tools, elements: Option<&str>) -> Result<(), String> {
     let root = root();
     eprintln!("xtask: building the widget{}", elements.map(|e| format!(" ({e})")).unwrap_or_default());
     let mut cargo = Command::new("cargo");
-    cargo.args(["build", "--profile", "widget", "-p", "allot-widget", "--target", "wasm32-unknown-unknown"]);
+    cargo.args(["build", "--profile", "widget", "-p", "allot-widget-all", "--target", "wasm32-unknown-unknown"]);
     if let Some(list) = elements {
-        cargo.args(["--no-default-features", "--features", list]);
+        let features: Vec<String> = list.split(',').map(|e| format!("allot-widget/{}", e.trim())).collect();
+        cargo.args(["--no-default-features", "--features", &features.join(",")]);
         // Both feature sets write the same output file, and cargo does not copy it again
         // for a build it finds fresh: a changed source makes both builds real.
-        let lib = root.join("widget/src/lib.rs");
+        let lib = root.join("widget/elements/all/lib.rs");
         std::fs::File::options().append(true).open(&lib).and_then(|f| f.set_modified(std::time::SystemTime::now())).map_err(|e| e.to_string())?;
     }
     run(cargo.current_dir(&root).env("CARGO_TARGET_DIR", target_dir()))?;
-    let input = target_dir().join("wasm32-unknown-unknown/widget/allot_widget.wasm");
     let out = root.join("dist/widget");
-    let bytes = std::fs::read(&input).map_err(|e| format!("{}: {e}", input.display()))?;
+    bundle(tools, &target_dir().join("wasm32-unknown-unknown/widget/allot_widget_all.wasm"), &out)?;
+    // One bundle per element (own crates, so their outputs never collide).
+    // Built one package per invocation: features unify across packages built together.
+    for element in ELEMENTS {
+        run(Command::new("cargo")
+            .args(["build", "--profile", "widget", "--target", "wasm32-unknown-unknown", "-p", &format!("allot-widget-{element}")])
+            .current_dir(&root)
+            .env("CARGO_TARGET_DIR", target_dir()))?;
+        bundle(tools, &target_dir().join(format!("wasm32-unknown-unknown/widget/allot_widget_{element}.wasm")), &out.join(element))?;
+    }
+    std::fs::write(out.join("allot.js"), LOADER).map_err(|e| e.to_string())?;
+    portal()
+}
+
+/// wasm-bindgen and wasm-opt of one compiled wasm into `out`, skipped when the input is
+/// unchanged since the last time (wasm-opt through Node takes a while).
+fn bundle(tools: &Tools, input: &std::path::Path, out: &std::path::Path) -> Result<(), String> {
+    let bytes = std::fs::read(input).map_err(|e| format!("{}: {e}", input.display()))?;
     let mut hasher = DefaultHasher::new();
     bytes.hash(&mut hasher);
     let stamp = format!("{:x}", hasher.finish());
     let stamp_file = out.join(".input-hash");
     let wasm = out.join("allot_core_bg.wasm");
-    if std::fs::read_to_string(&stamp_file).ok().as_deref() != Some(stamp.as_str()) || !wasm.exists() {
-        let _ = std::fs::remove_dir_all(&out);
-        run(Command::new(&tools.wasm_bindgen)
-            .arg(&input)
-            .args(["--target", "web", "--no-typescript", "--out-name", "allot_core", "--out-dir"])
-            .arg(&out))?;
-        eprintln!("xtask: wasm-opt -Oz on the widget");
-        run(Command::new(&tools.node).arg(&tools.wasm_opt).arg("-Oz").arg("--enable-bulk-memory").arg("--enable-nontrapping-float-to-int").arg(&wasm).arg("-o").arg(&wasm))?;
-        std::fs::write(&stamp_file, stamp).map_err(|e| e.to_string())?;
+    if std::fs::read_to_string(&stamp_file).ok().as_deref() == Some(stamp.as_str()) && wasm.exists() {
+        return Ok(());
     }
-    // The one module a host page imports: initialise the wasm, then define the elements.
-    std::fs::write(
-        out.join("allot.js"),
-        "// Allot widget: importing this module defines <allot-customers> and friends.\n\
-         import init, { define } from './allot_core.js';\n\
-         await init({ module_or_path: new URL('./allot_core_bg.wasm', import.meta.url) });\n\
-         define();\n",
-    )
-    .map_err(|e| e.to_string())?;
-    portal()
+    // Only this bundle's own files: the full bundle's directory also holds the others.
+    for name in ["allot_core.js", "allot_core_bg.wasm", ".input-hash"] {
+        let _ = std::fs::remove_file(out.join(name));
+    }
+    let _ = std::fs::remove_dir_all(out.join("snippets"));
+    run(Command::new(&tools.wasm_bindgen)
+        .arg(input)
+        .args(["--target", "web", "--no-typescript", "--out-name", "allot_core", "--out-dir"])
+        .arg(out))?;
+    eprintln!("xtask: wasm-opt -Oz on {}", out.display());
+    run(Command::new(&tools.node).arg(&tools.wasm_opt).arg("-Oz").arg("--enable-bulk-memory").arg("--enable-nontrapping-float-to-int").arg(&wasm).arg("-o").arg(&wasm))?;
+    std::fs::write(&stamp_file, stamp).map_err(|e| e.to_string())
 }
+
+/// The one module a host page imports. It defines the Allot elements the page uses: a
+/// page with one or two kinds loads only their code (`<kind>/`), three or more the full
+/// bundle; elements added later (single-page portals) load when they appear.
+const LOADER: &str = r#"// Allot widget: importing this module defines <allot-customers> and friends.
+const base = new URL('./', import.meta.url);
+const KINDS = ['customers', 'allocate', 'pool', 'board', 'reminders', 'dashboard'];
+const started = new Map();
+function load(dir) {
+  if (!started.has(dir)) {
+    started.set(dir, (async () => {
+      const m = await import(new URL(`${dir}allot_core.js`, base));
+      await m.default({ module_or_path: new URL(`${dir}allot_core_bg.wasm`, base) });
+      m.define();
+    })());
+  }
+  return started.get(dir);
+}
+const waiting = () => KINDS.filter((k) => document.querySelector(`allot-${k}:not(:defined)`));
+function define(kinds) {
+  if (started.has('') || kinds.length >= 3) return load('');
+  return Promise.all(kinds.map((k) => load(`${k}/`)));
+}
+await define(waiting());
+new MutationObserver(() => { const kinds = waiting(); if (kinds.length) define(kinds); })
+  .observe(document.documentElement, { childList: true, subtree: true });
+"#;
 
 /// Copies the demo portal (`index.html` and its assets) next to the widget.
 pub fn portal() -> Result<(), String> {
@@ -102,7 +146,7 @@ pub fn portal() -> Result<(), String> {
     let dist = root.join("dist");
     std::fs::create_dir_all(&dist).map_err(|e| e.to_string())?;
     std::fs::copy(root.join("index.html"), dist.join("index.html")).map_err(|e| format!("index.html: {e}"))?;
-    for asset in ["portal.css", "portal.js"] {
+    for asset in ["portal.css", "portal.js", "board.html", "board.js"] {
         std::fs::copy(root.join("portal").join(asset), dist.join(asset)).map_err(|e| format!("portal/{asset}: {e}"))?;
     }
     Ok(())

@@ -1,0 +1,4 @@
+//! `<allot-dashboard>` alone: the widget crate with only this element's feature, as its own
+//! wasm bundle (`dist/widget/dashboard/`), which `allot.js` loads when a page needs no more.
+
+pub use allot_widget::define;
