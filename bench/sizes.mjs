@@ -6,14 +6,15 @@ import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 
 const dir = process.argv[2];
 const files = [];
-(function walk(d) {
+// One bundle: its files and everything under its snippets, not the per-element bundles
+// in the directories beside them.
+(function walk(d, inSnippets) {
   for (const name of readdirSync(d)) {
     const p = join(d, name);
-    // One bundle: its files and its snippets, not the per-element bundles beside it.
-    if (statSync(p).isDirectory()) { if (name === 'snippets') walk(p); }
+    if (statSync(p).isDirectory()) { if (inSnippets || name === 'snippets') walk(p, true); }
     else if (/\.(js|wasm)$/.test(name)) files.push(p);
   }
-})(dir);
+})(dir, false);
 let raw = 0, gzip = 0, brotli = 0;
 for (const f of files) {
   const bytes = readFileSync(f);
