@@ -36,6 +36,18 @@ struct Drag {
     started: bool,
 }
 
+/// Resolves after the browser has painted the next frame (two animation frames).
+async fn after_next_paint() {
+    for _ in 0..2 {
+        let frame = js_sys::Promise::new(&mut |resolve, _reject| {
+            if let Some(window) = web_sys::window() {
+                let _ = window.request_animation_frame(&resolve);
+            }
+        });
+        let _ = wasm_bindgen_futures::JsFuture::from(frame).await;
+    }
+}
+
 /// Cards per column in the first answer; the rest load behind it.
 const FIRST_PER_COLUMN: u32 = 40;
 
@@ -94,6 +106,9 @@ pub fn Board(attrs: Attrs) -> impl IntoView {
                     truncated.try_set(page.truncated);
                     loaded.try_set(true);
                     if !complete {
+                        // The rest only after the first cards are on screen: parsing
+                        // thousands of cards must not delay that first paint.
+                        after_next_paint().await;
                         match c.get::<BoardPage>(&format!("/board?owner={owner}")).await {
                             Ok(full) => {
                                 // Cards moved meanwhile keep their local (newer) state.
