@@ -28,12 +28,21 @@ const BINDS: &str = "coalesce(?1, ?2, ?3, ?4, ?5, ?6, 0) IS NOT NULL";
 /// manager their team (everyone if they lead no team), an admin everyone; `?3` narrows
 /// to one team.
 fn scope(ctx: &Ctx, column: &str) -> String {
-    let role = match ctx.caller.role {
+    format!("{} AND {} AND {BINDS}", role_scope(ctx, column), in_team(column, "?3"))
+}
+
+/// The role part of [`scope`]; binds only ?1 and ?2.
+fn role_scope(ctx: &Ctx, column: &str) -> String {
+    match ctx.caller.role {
         Role::Rep => format!("{column} = ?2"),
         Role::Manager => format!("({LEADS_NO_TEAM} OR {column} IN ({TEAM_MEMBERS}))"),
-        Role::Admin => "1".into(),
-    };
-    format!("{role} AND (?3 IS NULL OR {column} IN (SELECT t.id FROM users t WHERE t.tenant_id = ?1 AND t.team_id = ?3)) AND {BINDS}")
+        Role::Admin => "?1 IS NOT NULL AND ?2 IS NOT NULL".into(),
+    }
+}
+
+/// `column` is in team `param` (any team when the parameter is null).
+fn in_team(column: &str, param: &str) -> String {
+    format!("({param} IS NULL OR {column} IN (SELECT t.id FROM users t WHERE t.tenant_id = ?1 AND t.team_id = {param}))")
 }
 
 pub async fn report(ctx: &Ctx, req: &Request, kind: ReportKind) -> ApiResult<Response> {
@@ -99,25 +108,21 @@ async fn funnel(ctx: &Ctx, args: &[Arg], period: shared::reports::Period) -> Api
     };
     let tiers = db::all::<GroupRow>(&ctx.db, &group("tier"), args).await?;
     let segments = db::all::<GroupRow>(&ctx.db, &group("segment"), args).await?;
-    let lifecycle = lifecycle_mix(ctx, &settings.lifecycle).await?;
+    let lifecycle = lifecycle_mix(ctx, &settings.lifecycle, &args[2]).await?;
     Ok(FunnelReport::build(period, &settings.stages, &rows, &tiers, &segments, lifecycle))
 }
 
 /// Customers in scope by status now, counted with the same bounds the list filter uses,
 /// in one batch.
-async fn lifecycle_mix(ctx: &Ctx, thresholds: &LifecycleThresholds) -> ApiResult<LifecycleMix> {
+async fn lifecycle_mix(ctx: &Ctx, thresholds: &LifecycleThresholds, team: &Arg) -> ApiResult<LifecycleMix> {
     #[derive(serde::Deserialize)]
     struct Count {
         n: f64,
     }
-    let scope = match ctx.caller.role {
-        Role::Rep => "c.owner_id = ?2".to_string(),
-        Role::Manager => format!("({LEADS_NO_TEAM} OR c.owner_id IN ({TEAM_MEMBERS}))"),
-        Role::Admin => "?1 IS NOT NULL AND ?2 IS NOT NULL".to_string(),
-    };
     let mut statements = Vec::new();
     for status in [Lifecycle::New, Lifecycle::Active, Lifecycle::Dormant, Lifecycle::Lost] {
-        let mut filter = Filter::scoped(&ctx.caller, scope.clone());
+        let mut filter = Filter::scoped(&ctx.caller, role_scope(ctx, "c.owner_id"));
+        filter.push(&in_team("c.owner_id", "{}"), vec![team.clone(), team.clone()]);
         filter.push_lifecycle(thresholds.bounds(status, ctx.now));
         statements.push(db::stmt(&ctx.db, &format!("SELECT count(*) AS n FROM customers c WHERE {}", filter.where_clause()), &filter.args)?);
     }

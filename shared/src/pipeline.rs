@@ -131,16 +131,7 @@ pub struct ColumnTotal {
 /// Count, amount and weighted amount per stage, in stage order, of `(stage, amount)`
 /// pairs (customers or board cards).
 pub fn column_totals<'a>(stages: &[StageDef], items: impl IntoIterator<Item = (&'a str, Option<f64>)>) -> Vec<ColumnTotal> {
-    let mut totals: Vec<ColumnTotal> = stages.iter().map(|s| ColumnTotal { stage: s.key.clone(), count: 0, amount: 0.0, weighted: 0.0 }).collect();
-    for (stage, amount) in items {
-        if let Some(i) = stages.iter().position(|s| s.key == stage) {
-            let amount = amount.unwrap_or(0.0);
-            totals[i].count += 1;
-            totals[i].amount += amount;
-            totals[i].weighted += stages[i].weighted(amount);
-        }
-    }
-    totals
+    column_totals_from_sums(stages, items.into_iter().map(|(stage, amount)| (stage, 1, amount.unwrap_or(0.0))))
 }
 
 /// Most cards one board answer carries.
@@ -214,7 +205,7 @@ pub struct BoardPage {
 /// Column totals from per-stage sums (`count`, `amount`), as SQL aggregates them: the
 /// same figures [`column_totals`] gives over the cards themselves.
 pub fn column_totals_from_sums<'a>(stages: &[StageDef], sums: impl IntoIterator<Item = (&'a str, u32, f64)>) -> Vec<ColumnTotal> {
-    let mut totals = column_totals(stages, std::iter::empty());
+    let mut totals: Vec<ColumnTotal> = stages.iter().map(|s| ColumnTotal { stage: s.key.clone(), count: 0, amount: 0.0, weighted: 0.0 }).collect();
     for (stage, count, amount) in sums {
         if let Some(i) = stages.iter().position(|s| s.key == stage) {
             totals[i].count += count;
