@@ -216,6 +216,20 @@ pub fn column_totals_from_sums<'a>(stages: &[StageDef], sums: impl IntoIterator<
     totals
 }
 
+/// Totals after a card with `amount` moves from stage `from` to stage `to`. A board that
+/// holds only some of the cards shows the server's totals; a move must shift them the way
+/// [`column_totals`] over every card would. Unknown stages change nothing.
+pub fn move_in_totals(stages: &[StageDef], totals: &mut [ColumnTotal], from: &str, to: &str, amount: Option<f64>) {
+    let amount = amount.unwrap_or(0.0);
+    for (key, sign) in [(from, -1.0), (to, 1.0)] {
+        let Some(i) = stages.iter().position(|s| s.key == key) else { continue };
+        let Some(t) = totals.iter_mut().find(|t| t.stage == key) else { continue };
+        t.count = if sign > 0.0 { t.count + 1 } else { t.count.saturating_sub(1) };
+        t.amount += sign * amount;
+        t.weighted += sign * stages[i].weighted(amount);
+    }
+}
+
 /// `GET /board?owner=`: mine, the team's owned customers, or everything visible.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BoardScope {
@@ -364,6 +378,24 @@ mod tests {
         assert_eq!(t.iter().map(|c| c.count).sum::<u32>(), 3, "unknown stages are not counted");
         let sums = column_totals_from_sums(&s.stages, [("lead", 2, 100.0), ("proposal", 1, 1000.0), ("gone", 1, 5.0)]);
         assert_eq!(sums, t, "sums give the same totals as the cards");
+    }
+
+    #[test]
+    fn a_move_shifts_totals_as_recounting_would() {
+        let s = TenantSettings::default();
+        let mut cs = vec![customer("lead", Some(100.0)), customer("lead", None), customer("proposal", Some(1000.0)), customer("won", Some(7.5))];
+        let recount = |cs: &[Customer]| column_totals(&s.stages, cs.iter().map(|c| (c.stage.as_str(), c.amount)));
+        let mut shifted = recount(&cs);
+        // (card, to): forwards, backwards, no amount, a terminal stage, an unknown stage.
+        for (i, to) in [(0, "contacted"), (2, "qualified"), (1, "proposal"), (3, "lead"), (0, "won"), (2, "moon")] {
+            let from = std::mem::replace(&mut cs[i].stage, to.to_string());
+            move_in_totals(&s.stages, &mut shifted, &from, to, cs[i].amount);
+            let expected = recount(&cs);
+            for (a, b) in shifted.iter().zip(&expected) {
+                assert_eq!((a.stage.as_str(), a.count), (b.stage.as_str(), b.count), "after {from} -> {to}");
+                assert!((a.amount - b.amount).abs() < 1e-9 && (a.weighted - b.weighted).abs() < 1e-9, "after {from} -> {to}: {a:?} vs {b:?}");
+            }
+        }
     }
 
     #[test]

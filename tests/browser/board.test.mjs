@@ -1,6 +1,7 @@
 // Browser tests of <allot-board> and <allot-reminders>: dragging a card with the mouse
 // (1280×800) and with emulated touch on its grip (390×844), the move persisting; the
-// card drawer's follow-up log and form; logging a follow-up from a reminder.
+// card drawer's follow-up log and form; logging a follow-up from a reminder; long columns
+// drawing only the cards in view.
 // Run by `cargo xtask test` (ALLOT_URL, ALLOT_REP_TOKEN for rep-wang).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -75,6 +76,43 @@ test('mouse drag at 1280×800 moves a card to the next column, and it persists',
   await again.waitFor({ timeout: 15000 });
   assert.equal(await stageOf(again), 'contacted');
   await page.screenshot({ path: join(SHOTS, 'board-drag-1280.png') });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('columns are virtualised: a long column draws only the cards in view, and scrolling draws the rest', async () => {
+  const { page, problems } = await openWith(context, '/');
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.locator('#user').selectOption({ index: 0 }); // the admin: every card
+  await page.goto(`${process.env.ALLOT_URL}/#board`);
+  await page.reload();
+  const board = page.locator('allot-board');
+  await board.locator('li.card').first().waitFor({ timeout: 15000 });
+  await board.locator('button[data-scope=all]').click();
+  // The longest column, by the count in its header (the server's total).
+  const longest = async () => board.evaluate((el) => {
+    const columns = [...el.shadowRoot.querySelectorAll('section.column')]
+      .map((c) => ({ stage: c.dataset.stage, total: Number.parseInt(c.querySelector('.totals').textContent, 10) }));
+    return columns.sort((a, b) => b.total - a.total)[0];
+  });
+  let column = await longest();
+  for (let i = 0; i < 50 && column.total < 40; i++) { await page.waitForTimeout(100); column = await longest(); }
+  assert.ok(column.total >= 40, `the demo has a column of 40+ cards (${JSON.stringify(column)})`);
+  const section = board.locator(`section.column[data-stage=${column.stage}]`);
+  const drawn = () => section.evaluate((el) => [...el.querySelectorAll('li.card')].map((li) => li.style.top));
+  const first = await drawn();
+  assert.ok(first.length > 0 && first.length <= 20, `only the cards in view are in the DOM (${first.length} of ${column.total})`);
+  // The list keeps the height of every card, so the scrollbar tells the true length (once
+  // the full card list has followed the first cards of each column).
+  const height = () => section.evaluate((el) => Math.round(el.querySelector('ul').getBoundingClientRect().height));
+  for (let i = 0; i < 100 && (await height()) !== column.total * 92; i++) await page.waitForTimeout(100);
+  assert.equal(await height(), column.total * 92);
+  await section.evaluate((el) => { el.scrollTop = el.scrollHeight; el.dispatchEvent(new Event('scroll')); });
+  const lastTop = `${(column.total - 1) * 92}px`;
+  for (let i = 0; i < 50 && !(await drawn()).includes(lastTop); i++) await page.waitForTimeout(100);
+  const after = await drawn();
+  assert.ok(after.includes(lastTop), `the last card is drawn after scrolling to the end (${after.join(' ')})`);
+  assert.ok(after.length <= 20, `still only the cards in view (${after.length})`);
   assert.deepEqual(problems, []);
   await page.close();
 });
@@ -183,7 +221,7 @@ test('reminders: an overdue follow-up is listed; logging it from there clears it
   await page.close();
 });
 
-test('a page with only <allot-board> loads the board\'s own bundle, not every element', async () => {
+test('a page with only <allot-board> loads the board\'s own bundle, not every element; one added later loads its own', async () => {
   const page = await context.newPage();
   const wasm = [];
   page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(new URL(r.url()).pathname); });
@@ -193,6 +231,10 @@ test('a page with only <allot-board> loads the board\'s own bundle, not every el
   await page.locator('allot-board li.card').first().waitFor({ timeout: 15000 });
   assert.deepEqual(wasm, ['/widget/board/allot_core_bg.wasm']);
   assert.equal(await page.evaluate(() => customElements.get('allot-customers')), undefined, 'other elements stay undefined');
+  // An element the host adds later loads its own bundle when it appears.
+  await page.evaluate(() => document.body.append(Object.assign(document.createElement('div'), { innerHTML: '<allot-reminders lang="en"></allot-reminders>' })));
+  await page.waitForFunction(() => customElements.get('allot-reminders'), null, { timeout: 15000 });
+  assert.deepEqual(wasm, ['/widget/board/allot_core_bg.wasm', '/widget/reminders/allot_core_bg.wasm']);
   assert.deepEqual(problems, []);
   await page.close();
 });

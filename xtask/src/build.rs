@@ -130,14 +130,28 @@ function load(dir) {
   }
   return started.get(dir);
 }
-const waiting = () => KINDS.filter((k) => document.querySelector(`allot-${k}:not(:defined)`));
+// Kinds not loaded yet; the observer stops once every kind is.
+const pending = new Set(KINDS);
+const present = (node) => [...pending].filter((k) => node.localName === `allot-${k}` || node.querySelector?.(`allot-${k}`));
 function define(kinds) {
-  if (started.has('') || kinds.length >= 3) return load('');
+  if (!kinds.length) return;
+  if (started.has('') || kinds.length >= 3) {
+    pending.clear();
+    return load('');
+  }
+  for (const k of kinds) pending.delete(k);
   return Promise.all(kinds.map((k) => load(`${k}/`)));
 }
-await define(waiting());
-new MutationObserver(() => { const kinds = waiting(); if (kinds.length) define(kinds); })
-  .observe(document.documentElement, { childList: true, subtree: true });
+await define(present(document.documentElement));
+// Elements added later (a single-page portal switching views): look only at what was
+// added, so a busy host page pays nothing for the other mutations.
+const observer = new MutationObserver((records) => {
+  const kinds = new Set();
+  for (const r of records) for (const n of r.addedNodes) if (n.nodeType === 1) present(n).forEach((k) => kinds.add(k));
+  define([...kinds]);
+  if (!pending.size) observer.disconnect();
+});
+if (pending.size) observer.observe(document.documentElement, { childList: true, subtree: true });
 "#;
 
 /// Copies the demo portal (`index.html` and its assets) next to the widget.

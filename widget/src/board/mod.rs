@@ -16,7 +16,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::api::{CustomerView, Me, UserList};
 use shared::ids::Role;
-use shared::pipeline::{column_totals, BoardCard, BoardPage, ColumnTotal, FollowUp, StageMove};
+use shared::pipeline::{column_totals, move_in_totals, BoardCard, BoardPage, ColumnTotal, FollowUp, StageMove};
 use shared::settings::TenantSettings;
 use wasm_bindgen::JsCast;
 
@@ -214,6 +214,13 @@ pub fn Board(attrs: Attrs) -> impl IntoView {
             message.set(Some((false, t(lang, "forbidden"))));
             return;
         }
+        // While only the first cards are loaded the column totals are the server's:
+        // shift them with the card (and back if the server refuses).
+        let amount = before.amount;
+        let shift = move |from: &str, to: &str| {
+            stages.with_untracked(|st| server_totals.try_update(|t| if let Some(t) = t { move_in_totals(st, t, from, to, amount) }));
+        };
+        shift(&before.stage, &to);
         // A moved card tops its new column, as the server orders it (last changed first).
         cards.update(|cs| {
             if let Some(i) = cs.iter().position(|c| c.id == id) {
@@ -245,6 +252,7 @@ pub fn Board(attrs: Attrs) -> impl IntoView {
                             *c = before.clone();
                         }
                     });
+                    shift(&to, &before.stage);
                     if refocus {
                         reveal(id.clone());
                     }
