@@ -55,6 +55,9 @@ test('mouse drag at 1280×800 moves a card to the next column, and it persists',
   const card = board.locator('li.card', { hasText: name });
   await card.waitFor({ timeout: 15000 });
   assert.equal(await stageOf(card), 'lead');
+  // Every load settled (the full card list follows the first cards; the portal's other
+  // elements load too), so nothing moves under the pointer between aiming and pressing.
+  await page.waitForLoadState('networkidle');
   // Centred on screen, clear of the portal's sticky header.
   await card.evaluate((el) => el.scrollIntoView({ block: 'center' }));
   const from = await center(card);
@@ -87,8 +90,9 @@ test('columns are virtualised: a long column draws only the cards in view, and s
   await page.goto(`${process.env.ALLOT_URL}/#board`);
   await page.reload();
   const board = page.locator('allot-board');
+  // The admin owns no customers: "mine" is empty until the scope is "all".
+  await board.locator('button[data-scope=all]').click({ timeout: 15000 });
   await board.locator('li.card').first().waitFor({ timeout: 15000 });
-  await board.locator('button[data-scope=all]').click();
   // The longest column, by the count in its header (the server's total).
   const longest = async () => board.evaluate((el) => {
     const columns = [...el.shadowRoot.querySelectorAll('section.column')]

@@ -111,27 +111,36 @@ fn shared_wasm_tests() -> Result<std::path::PathBuf, String> {
         .ok_or_else(|| "no wasm32-wasip1 test binary for shared".into())
 }
 
-pub fn run(_args: &[String]) -> Result<(), String> {
+/// `cargo xtask test [shared|api|browser]…`: every suite, or only the named ones.
+pub fn run(args: &[String]) -> Result<(), String> {
+    let named: Vec<&str> = args.iter().map(String::as_str).filter(|a| ["shared", "api", "browser"].contains(a)).collect();
+    let wants = |suite: &str| named.is_empty() || named.contains(&suite);
     let tools = tools::ensure(true)?;
     build::all(&tools, false, None)?;
     let mut tally = Tally::default();
 
-    tally.suite("shared (native: unit and property tests)", cargo().args(["test", "-p", "allot-shared", "--features", "token,import"]));
-    match shared_wasm_tests() {
-        Ok(wasm) => tally.suite("shared (wasm32, Node WASI)", Command::new(&tools.node).arg("--no-warnings").arg(root().join("xtask/wasi-run.mjs")).arg(wasm)),
-        Err(e) => {
-            println!("shared (wasm32): {e}");
-            tally.suites_failed.push("shared (wasm32)".into());
+    if wants("shared") {
+        tally.suite("shared (native: unit and property tests)", cargo().args(["test", "-p", "allot-shared", "--features", "token,import"]));
+        match shared_wasm_tests() {
+            Ok(wasm) => tally.suite("shared (wasm32, Node WASI)", Command::new(&tools.node).arg("--no-warnings").arg(root().join("xtask/wasi-run.mjs")).arg(wasm)),
+            Err(e) => {
+                println!("shared (wasm32): {e}");
+                tally.suites_failed.push("shared (wasm32)".into());
+            }
+        }
+        tally.suite("test harness and seed", cargo().args(["test", "-p", "allot-tests", "--lib"]));
+        // `cargo xtask build --elements …` must keep working for every element on its own.
+        for element in ["customers", "allocate", "pool", "board", "reminders", "dashboard"] {
+            tally.check(&format!("widget builds with <allot-{element}> alone"), cargo().args(["check", "--quiet", "-p", "allot-widget", "--target", "wasm32-unknown-unknown", "--no-default-features", "--features", element]));
         }
     }
-    tally.suite("test harness and seed", cargo().args(["test", "-p", "allot-tests", "--lib"]));
-    // `cargo xtask build --elements …` must keep working for every element on its own.
-    for element in ["customers", "allocate", "pool", "board", "reminders", "dashboard"] {
-        tally.check(&format!("widget builds with <allot-{element}> alone"), cargo().args(["check", "--quiet", "-p", "allot-widget", "--target", "wasm32-unknown-unknown", "--no-default-features", "--features", element]));
+    if wants("api") {
+        tally.suite("API end to end (workerd)", cargo().args(["test", "-p", "allot-tests", "--test", "api"]));
+        tally.suite("reports end to end (workerd, demo seed)", cargo().args(["test", "-p", "allot-tests", "--test", "reports"]));
     }
-    tally.suite("API end to end (workerd)", cargo().args(["test", "-p", "allot-tests", "--test", "api"]));
-    tally.suite("reports end to end (workerd, demo seed)", cargo().args(["test", "-p", "allot-tests", "--test", "reports"]));
-    browser_suite(&tools, &mut tally)?;
+    if wants("browser") {
+        browser_suite(&tools, &mut tally)?;
+    }
 
     println!("\n=== summary");
     for failed in &tally.suites_failed {
