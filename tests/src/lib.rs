@@ -255,6 +255,26 @@ impl Api {
         Self::finish(req.call())
     }
 
+    /// A GET for load generation: the whole body is received, but not decoded or parsed,
+    /// so the client's own work does not count towards the server's latency.
+    pub fn get_status(&self, path: &str) -> u16 {
+        let mut req = self.agent.get(&self.url(path));
+        if let Some(t) = &self.token {
+            req = req.header("authorization", &format!("Bearer {t}"));
+        }
+        match req.call() {
+            Ok(mut r) => {
+                let received = r.body_mut().with_config().limit(200 << 20).read_to_vec();
+                if received.is_ok() {
+                    r.status().as_u16()
+                } else {
+                    0
+                }
+            }
+            Err(_) => 0,
+        }
+    }
+
     pub fn delete(&self, path: &str) -> Answer {
         let mut req = self.agent.delete(&self.url(path));
         if let Some(t) = &self.token {

@@ -34,7 +34,7 @@ fn load_interleaved(api: &Api, paths: &[&str]) -> Vec<Load> {
     const ROUNDS: usize = 5;
     for path in paths {
         for _ in 0..30 {
-            api.get(path);
+            api.get_status(path);
         }
     }
     let mut samples: Vec<Samples> = paths.iter().map(|_| Samples::default()).collect();
@@ -42,7 +42,7 @@ fn load_interleaved(api: &Api, paths: &[&str]) -> Vec<Load> {
         for (path, into) in paths.iter().zip(&mut samples) {
             let apis: Vec<Api> = (0..THREADS).map(|_| api.clone()).collect();
             let path = path.to_string();
-            into.add(burst(apis, Arc::new(move |api: &Api, _i: usize| api.get(&path).status == 200), REQUESTS_PER_THREAD / ROUNDS));
+            into.add(burst(apis, Arc::new(move |api: &Api, _i: usize| api.get_status(&path) == 200), REQUESTS_PER_THREAD / ROUNDS));
         }
     }
     samples.into_iter().map(Samples::summary).collect()
