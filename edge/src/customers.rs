@@ -154,6 +154,13 @@ pub async fn create(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
         view.allocation = allocation;
         return Ok(json(201, &view));
     }
+    // Another user owns it: the tenant's ownership rule may give it to the caller.
+    if owner == InitialOwner::Creator && !input.allocate {
+        if let Some(taken) = crate::collision::take_over(ctx, &settings, &DuplicateKeys::of_customer(&customer)).await? {
+            let row = fetch_visible(ctx, &taken).await?.ok_or_else(|| not_found(&taken))?;
+            return Ok(json(200, &row.into_view(caller, &settings, ctx.now)));
+        }
+    }
     if let InitialOwner::Other(target) = &input_owner_target(&input) {
         if !target_assignable(ctx, target).await? {
             return Err(ApiError::Forbidden(format!("{target} is not an active user you may assign customers to")));

@@ -7,6 +7,7 @@
 
 mod allocations;
 mod board;
+mod collision;
 mod context;
 mod cors;
 mod customer_sql;

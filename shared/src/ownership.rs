@@ -2,6 +2,8 @@
 //! conditions so the database enforces them in the same statement that writes.
 
 use crate::ids::Role;
+use crate::settings::OwnershipRule;
+use crate::time::Millis;
 
 /// How far a caller's view reaches.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,6 +55,39 @@ pub fn initial_owner(role: Role, caller: &str, requested: &Option<Option<String>
     }
 }
 
+/// Where one side of an ownership collision stands with the customer.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Standing {
+    /// When this rep last logged a follow-up on the customer.
+    pub last_follow_up_at: Option<Millis>,
+    /// Whether this rep covers the customer's region.
+    pub covers_region: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Collision {
+    /// The owner keeps the customer; the new entry is refused as a duplicate.
+    HolderKeeps,
+    /// The rep entering the customer takes it over (an audited ownership change).
+    ContenderTakes,
+}
+
+/// Applies the tenant's ownership rule to a rep entering a customer that `holder` owns.
+/// Ties keep the owner: a takeover needs a reason the rule names.
+pub fn resolve_collision(rule: OwnershipRule, holder: Standing, contender: Standing) -> Collision {
+    let takes = match rule {
+        OwnershipRule::FirstEntry => false,
+        // `None < Some(_)`: any logged follow-up beats none.
+        OwnershipRule::FollowUpHistory => contender.last_follow_up_at > holder.last_follow_up_at,
+        OwnershipRule::Region => contender.covers_region && !holder.covers_region,
+    };
+    if takes {
+        Collision::ContenderTakes
+    } else {
+        Collision::HolderKeeps
+    }
+}
+
 /// Contacts of pool customers are masked for reps until they claim one (领取).
 pub fn masks_contacts(role: Role, owner: Option<&str>) -> bool {
     role == Role::Rep && owner.is_none()
@@ -75,6 +110,28 @@ mod tests {
         assert_eq!(initial_owner(Role::Rep, "r1", &some("r1")), Ok(InitialOwner::Creator));
         assert_eq!(initial_owner(Role::Rep, "r1", &some("r2")), Err(OwnerRefusal::RepCannotAssign));
         assert_eq!(initial_owner(Role::Manager, "m1", &some("r2")), Ok(InitialOwner::Other("r2".into())));
+    }
+
+    #[test]
+    fn collisions_follow_the_tenant_rule() {
+        use Collision::{ContenderTakes as Takes, HolderKeeps as Keeps};
+        use OwnershipRule::{FirstEntry, FollowUpHistory, Region};
+        let at = |t: Option<Millis>, covers: bool| Standing { last_follow_up_at: t, covers_region: covers };
+        // (rule, holder, contender, outcome)
+        for (rule, holder, contender, expected) in [
+            (FirstEntry, at(None, false), at(Some(9), true), Keeps),
+            (FollowUpHistory, at(None, false), at(Some(1), false), Takes),
+            (FollowUpHistory, at(Some(5), false), at(Some(9), false), Takes),
+            (FollowUpHistory, at(Some(9), false), at(Some(5), false), Keeps),
+            (FollowUpHistory, at(Some(5), false), at(Some(5), false), Keeps),
+            (FollowUpHistory, at(None, false), at(None, true), Keeps),
+            (Region, at(None, false), at(None, true), Takes),
+            (Region, at(None, true), at(None, true), Keeps),
+            (Region, at(None, true), at(Some(9), false), Keeps),
+            (Region, at(Some(1), false), at(None, false), Keeps),
+        ] {
+            assert_eq!(resolve_collision(rule, holder, contender), expected, "{rule:?} {holder:?} {contender:?}");
+        }
     }
 
     #[test]

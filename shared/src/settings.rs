@@ -83,6 +83,36 @@ pub struct TenantSettings {
     /// Origins allowed to call the API from a browser (CORS), e.g. `https://portal.example.cn`.
     #[serde(default)]
     pub allowed_origins: Vec<String>,
+    /// Who keeps a customer when a rep enters one another rep owns (撞单).
+    #[serde(default)]
+    pub ownership_rule: OwnershipRule,
+}
+
+/// The tenant's customer ownership rule (客户归属规则): which of two reps keeps a customer
+/// when one enters (creates or imports) a customer the other already owns.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum OwnershipRule {
+    /// 首次录入为准: the owner keeps it and the new entry is refused.
+    #[default]
+    FirstEntry,
+    /// 历史跟进优先: the rep with the later follow-up logged on the customer keeps it, or
+    /// takes it over.
+    FollowUpHistory,
+    /// 区域负责制: a rep who covers the customer's region takes it over from one who
+    /// does not.
+    Region,
+}
+
+impl OwnershipRule {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OwnershipRule::FirstEntry => "first_entry",
+            OwnershipRule::FollowUpHistory => "follow_up_history",
+            OwnershipRule::Region => "region",
+        }
+    }
 }
 
 fn choice(key: &str, zh: &str, en: &str) -> Choice {
@@ -130,6 +160,7 @@ impl Default for TenantSettings {
             custom_fields: Vec::new(),
             segments: crate::segment::default_rules(),
             allowed_origins: Vec::new(),
+            ownership_rule: OwnershipRule::FirstEntry,
         }
     }
 }

@@ -84,6 +84,7 @@ fn main() {
         .case("role_matrix", role_matrix)
         .case("crud_and_optimistic_concurrency", crud)
         .case("duplicate_conflict_masks_the_owner", duplicates)
+        .case("ownership_rules_resolve_collisions", ownership_rules)
         .case("validation_errors_name_fields", validation)
         .case("pagination_walk_returns_each_once", pagination)
         .case("lifecycle_filter_matches_computed_status", lifecycle_filter)
@@ -480,6 +481,52 @@ fn garbage(w: &mut World) {
         assert!((400..500).contains(&answer.status), "case {i}: {} {}", answer.status, answer.text);
         error_shape(&answer);
     }
+}
+
+/// 撞单 under each ownership rule (客户归属规则): first entry wins, follow-up history first,
+/// region responsibility.
+fn ownership_rules(w: &mut World) {
+    let set_rule = |rule: &str| {
+        let mut s = w.admin.get("/api/v1/settings").body;
+        s["ownership_rule"] = json!(rule);
+        let saved = w.admin.put("/api/v1/settings", &s);
+        assert_eq!((saved.status, saved.body["ownership_rule"].as_str()), (200, Some(rule)), "{}", saved.text);
+    };
+    // 陈静 (south) entered it and followed up once; it was then transferred to 王芳 (east).
+    let c = created(&w.chen, json!({"name": "归属规则客户", "phone": "13955550001", "region": "east"}));
+    let id = c["id"].as_str().unwrap();
+    assert_eq!(w.chen.post(&format!("/api/v1/customers/{id}/follow-ups"), &json!({"kind": "call", "note": "首次电话"})).status, 201);
+    assert_eq!(w.manager.post(&format!("/api/v1/customers/{id}/transfer"), &json!({"to": "rep-wang"})).status, 200);
+    let again = json!({"name": "再次录入", "phone": "139 5555 0001"});
+    let owner = |w: &World| w.admin.get(&format!("/api/v1/customers/{id}")).body["owner"].clone();
+
+    // First entry wins (the default): the owner keeps it.
+    let refused = w.chen.post("/api/v1/customers", &again);
+    assert_eq!((refused.status, refused.code()), (409, "duplicate"), "{}", refused.text);
+    assert_eq!(owner(w), json!("rep-wang"));
+
+    // Follow-up history first: 陈静 has logged a follow-up on it, 王芳 has not.
+    set_rule("follow_up_history");
+    let taken = w.chen.post("/api/v1/customers", &again);
+    assert_eq!((taken.status, taken.body["id"].as_str(), taken.body["owner"].as_str()), (200, Some(id), Some("rep-chen")), "{}", taken.text);
+    assert_eq!(taken.body["name"], json!("归属规则客户"), "the record is kept as it was; only the owner changes");
+    let audit = w.admin.get(&format!("/api/v1/audit?customer={id}")).body;
+    let last = audit["items"].as_array().and_then(|a| a.last()).cloned().unwrap_or_default();
+    assert_eq!((last["action"].as_str(), last["from"].as_str(), last["to"].as_str(), last["rule"].as_str()), (Some("take_over"), Some("rep-wang"), Some("rep-chen"), Some("ownership:follow_up_history")));
+    // 王芳 has no follow-up on it: 陈静 keeps it.
+    assert_eq!(w.wang.post("/api/v1/customers", &again).code(), "duplicate");
+    assert_eq!(owner(w), json!("rep-chen"));
+
+    // Region responsibility: the customer is in the east, which 王芳 covers and 陈静 does not.
+    set_rule("region");
+    let taken = w.wang.post("/api/v1/customers", &again);
+    assert_eq!((taken.status, taken.body["owner"].as_str()), (200, Some("rep-wang")), "{}", taken.text);
+    assert_eq!(w.chen.post("/api/v1/customers", &again).code(), "duplicate", "陈静 does not cover the east");
+    assert_eq!(owner(w), json!("rep-wang"));
+    let mut unknown = w.admin.get("/api/v1/settings").body;
+    unknown["ownership_rule"] = json!("first_come");
+    assert_eq!(w.admin.put("/api/v1/settings", &unknown).status, 400, "unknown rules are refused");
+    set_rule("first_entry");
 }
 
 fn settings(w: &mut World) {
