@@ -156,8 +156,8 @@ pub async fn create(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     }
     // Another user owns it: the tenant's ownership rule may give it to the caller.
     if owner == InitialOwner::Creator && !input.allocate {
-        if let Some(taken) = crate::collision::take_over(ctx, &settings, &DuplicateKeys::of_customer(&customer)).await? {
-            let row = fetch_visible(ctx, &taken).await?.ok_or_else(|| not_found(&taken))?;
+        if let Some(taken) = crate::collision::take_over(ctx, &settings, &[&DuplicateKeys::of_customer(&customer)]).await?.pop() {
+            let row = fetch_visible(ctx, &taken.id).await?.ok_or_else(|| not_found(&taken.id))?;
             return Ok(json(200, &row.into_view(caller, &settings, ctx.now)));
         }
     }

@@ -11,7 +11,8 @@ use std::collections::{HashMap, HashSet};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use shared::api::{CustomerQuery, ImportDuplicate, ImportReport};
-use shared::customer::DuplicateField;
+use shared::customer::{DuplicateField, DuplicateKeys};
+use shared::settings::TenantSettings;
 use shared::import::{plan, PlannedRow};
 use shared::validate::{new_customer, Creation};
 use worker::{Request, Response};
@@ -63,7 +64,7 @@ pub async fn import(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     let mut fresh: Vec<&PlannedRow> = Vec::new();
     for row in &plan.valid {
         match existing.collides(row) {
-            Some(field) => duplicates.push(ImportDuplicate { line: row.line, field, same_as_line: None }),
+            Some(field) => duplicates.push(ImportDuplicate { line: row.line, field, same_as_line: None, taken_over: None }),
             None => fresh.push(row),
         }
     }
@@ -73,9 +74,13 @@ pub async fn import(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
         valid: plan.valid.len() + plan.in_file_duplicates.len(),
         created: 0,
         duplicates,
+        taken_over: 0,
         errors: plan.errors.clone(),
         ignored_columns: plan.ignored_columns.clone(),
     };
+    if !dry_run && !to_pool {
+        take_over(ctx, &settings, &plan.valid, &mut report).await?;
+    }
     if dry_run || fresh.is_empty() {
         report.duplicates.sort_by_key(|d| d.line);
         return Ok(json(200, &report));
@@ -122,12 +127,29 @@ pub async fn import(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
         for (row, (_, id)) in fresh.iter().zip(&ids_by_line) {
             if !inserted.contains(id) {
                 let field = again.collides(row).unwrap_or(DuplicateField::Company);
-                report.duplicates.push(ImportDuplicate { line: row.line, field, same_as_line: None });
+                report.duplicates.push(ImportDuplicate { line: row.line, field, same_as_line: None, taken_over: None });
             }
         }
     }
     report.duplicates.sort_by_key(|d| d.line);
     Ok(json(200, &report))
+}
+
+/// Rows that collided with other users' customers: the tenant's ownership rule may hand
+/// those customers to the importer (`crate::collision`); the report names them per line.
+async fn take_over(ctx: &Ctx, settings: &TenantSettings, valid: &[PlannedRow], report: &mut ImportReport) -> ApiResult<()> {
+    let colliding: Vec<&PlannedRow> = valid.iter().filter(|r| report.duplicates.iter().any(|d| d.line == r.line && d.same_as_line.is_none())).collect();
+    let keys: Vec<&DuplicateKeys> = colliding.iter().map(|r| &r.keys).collect();
+    let taken = crate::collision::take_over(ctx, settings, &keys).await?;
+    report.taken_over = taken.len();
+    for row in colliding {
+        if let Some(t) = taken.iter().find(|t| row.keys.shared_with(&t.keys).is_some()) {
+            if let Some(d) = report.duplicates.iter_mut().find(|d| d.line == row.line) {
+                d.taken_over = Some(t.id.clone());
+            }
+        }
+    }
+    Ok(())
 }
 
 fn arg_json(arg: Arg) -> Value {

@@ -516,6 +516,10 @@ pub struct ImportReport {
     /// Valid rows that were not created because the customer already exists (in the
     /// tenant, or earlier in the same file).
     pub duplicates: Vec<ImportDuplicate>,
+    /// Existing customers of other users handed to the importer by the tenant's ownership
+    /// rule (each also listed in `duplicates` with `taken_over`).
+    #[serde(default)]
+    pub taken_over: usize,
     /// Rows refused by validation, by line number (the header is line 1).
     pub errors: Vec<ImportRowError>,
     /// Headers that match no field and were ignored.
@@ -531,6 +535,10 @@ pub struct ImportDuplicate {
     /// The earlier line in the same file, when the duplicate is within the file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub same_as_line: Option<usize>,
+    /// The existing customer this row matched, when the tenant's ownership rule handed it
+    /// to the importer (a real import, not a dry run).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taken_over: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -523,6 +523,22 @@ fn ownership_rules(w: &mut World) {
     assert_eq!((taken.status, taken.body["owner"].as_str()), (200, Some("rep-wang")), "{}", taken.text);
     assert_eq!(w.chen.post("/api/v1/customers", &again).code(), "duplicate", "陈静 does not cover the east");
     assert_eq!(owner(w), json!("rep-wang"));
+
+    // An import applies the same rule, row by row: 王芳 imports a new customer, one of
+    // 陈静's in the east (taken over) and one of 陈静's in the south (stays 陈静's).
+    let east = created(&w.chen, json!({"name": "华东导入客户", "phone": "13955550002", "region": "east"}));
+    let south = created(&w.chen, json!({"name": "华南导入客户", "phone": "13955550003", "region": "south"}));
+    let csv = "客户名称,电话,地区\n全新导入客户,13955550004,east\n华东再录,13955550002,east\n华南再录,13955550003,south\n";
+    let dry = w.wang.send("POST", "/api/v1/customers/import?dry_run=true", "text/csv", csv.as_bytes());
+    assert_eq!((dry.status, dry.body["taken_over"].as_u64(), dry.body["duplicates"].as_array().map(Vec::len)), (200, Some(0), Some(2)), "{}", dry.text);
+    let owner_of = |id: &Value| w.admin.get(&format!("/api/v1/customers/{}", id.as_str().unwrap_or_default())).body["owner"].clone();
+    assert_eq!(owner_of(&east["id"]), json!("rep-chen"), "a dry run changes nothing");
+    let real = w.wang.send("POST", "/api/v1/customers/import", "text/csv", csv.as_bytes());
+    assert_eq!((real.status, real.body["created"].as_u64(), real.body["taken_over"].as_u64()), (200, Some(1), Some(1)), "{}", real.text);
+    assert_eq!(real.body["duplicates"], json!([{"line": 3, "field": "phone", "taken_over": east["id"]}, {"line": 4, "field": "phone"}]));
+    assert_eq!((owner_of(&east["id"]), owner_of(&south["id"])), (json!("rep-wang"), json!("rep-chen")));
+    let again = w.wang.send("POST", "/api/v1/customers/import", "text/csv", csv.as_bytes());
+    assert_eq!((again.body["created"].as_u64(), again.body["taken_over"].as_u64()), (Some(0), Some(0)), "the same file twice changes nothing: {}", again.text);
     let mut unknown = w.admin.get("/api/v1/settings").body;
     unknown["ownership_rule"] = json!("first_come");
     assert_eq!(w.admin.put("/api/v1/settings", &unknown).status, 400, "unknown rules are refused");

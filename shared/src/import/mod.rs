@@ -118,7 +118,7 @@ pub fn plan(bytes: &[u8], settings: &TenantSettings) -> Result<ImportPlan, Impor
             }
         }
         if let Some((field, first)) = earlier {
-            plan.in_file_duplicates.push(ImportDuplicate { line: *line, field, same_as_line: Some(first) });
+            plan.in_file_duplicates.push(ImportDuplicate { line: *line, field, same_as_line: Some(first), taken_over: None });
             continue;
         }
         for (field, key) in [(DuplicateField::Phone, &keys.phone), (DuplicateField::Email, &keys.email), (DuplicateField::Company, &keys.company)] {

@@ -22,7 +22,7 @@ fn maps_validates_and_reports_by_line() {
     let plan = plan(CSV.as_bytes(), &settings()).unwrap();
     assert_eq!(plan.rows, 5);
     assert_eq!(lines_of_errors(&plan), vec![(3, vec!["name"]), (4, vec!["amount", "tier", "phone"])]);
-    assert_eq!(plan.in_file_duplicates, vec![ImportDuplicate { line: 6, field: DuplicateField::Phone, same_as_line: Some(2) }]);
+    assert_eq!(plan.in_file_duplicates, vec![ImportDuplicate { line: 6, field: DuplicateField::Phone, same_as_line: Some(2), taken_over: None }]);
     let valid: Vec<usize> = plan.valid.iter().map(|r| r.line).collect();
     assert_eq!(valid, vec![2, 7]);
     let first = &plan.valid[0].fields;
