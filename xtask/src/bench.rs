@@ -123,16 +123,19 @@ fn node_json(tools: &tools::Tools, args: &[&str]) -> Result<serde_json::Value, S
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let tools = tools::ensure(true)?;
-    // `cargo xtask bench api` / `reports` / `board`: only those sections.
-    let only: Vec<&str> = args.iter().map(String::as_str).filter(|a| ["api", "reports", "board"].contains(a)).collect();
+    // `cargo xtask bench sizes` / `api` / `reports` / `board`: only those sections.
+    let only: Vec<&str> = args.iter().map(String::as_str).filter(|a| ["sizes", "api", "reports", "board"].contains(a)).collect();
     if !only.is_empty() {
-        if only.contains(&"board") {
+        if only.contains(&"board") || only.contains(&"sizes") {
             // `--elements board`: the bundle a host embedding only the board would load.
             build::widget_with(&tools, crate::flag(args, "--elements").as_deref())?;
         }
         build::worker(&tools, true)?;
         copy_bench_pages()?;
         let mut rows = Vec::new();
+        if only.contains(&"sizes") {
+            sizes(&tools, &mut rows)?;
+        }
         if only.contains(&"api") {
             let (_server, admin) = api_server()?;
             import_and_latency(&admin, &mut rows)?;
@@ -182,13 +185,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         }
     }
 
-    let sizes = node_json(&tools, &["bench/sizes.mjs", "dist/widget"])?;
-    let kb = |v: &serde_json::Value| format!("{:.1} KB", v.as_f64().unwrap_or(0.0) / 1024.0);
-    rows.push(("widget bundle, every element (wasm + JS), raw / gzip / brotli".into(), format!("{} / {} / {}", kb(&sizes["raw"]), kb(&sizes["gzip"]), kb(&sizes["brotli"]))));
-    for element in build::ELEMENTS {
-        let one = node_json(&tools, &["bench/sizes.mjs", &format!("dist/widget/{element}")])?;
-        rows.push((format!("widget bundle, <allot-{element}> alone (what allot.js loads for a page with only it), raw / gzip / brotli"), format!("{} / {} / {}", kb(&one["raw"]), kb(&one["gzip"]), kb(&one["brotli"]))));
-    }
+    sizes(&tools, &mut rows)?;
     let worker_wasm = std::fs::metadata(root().join("edge/build/index_bg.wasm")).map(|m| m.len()).unwrap_or(0);
     rows.push(("worker wasm (wasm-opt), raw".into(), format!("{:.1} KB", worker_wasm as f64 / 1024.0)));
 
@@ -454,5 +451,17 @@ fn import_and_latency(admin: &Api, rows: &mut Vec<(String, String)>) -> Result<(
     }
     let ratio = |l: &Load| l.p50.as_secs_f64() / health.p50.as_secs_f64().max(1e-9);
     rows.push(("p50 ratio to health: GET /customers/{id} · list of 50 (GET /me, one trivial D1 read)".into(), format!("{:.2} · {:.2} ({:.2})", ratio(&one), ratio(&page), ratio(&me))));
+    Ok(())
+}
+
+/// The widget bundles as `allot.js` loads them: every element, then each element alone.
+fn sizes(tools: &tools::Tools, rows: &mut Vec<(String, String)>) -> Result<(), String> {
+    let sizes = node_json(tools, &["bench/sizes.mjs", "dist/widget"])?;
+    let kb = |v: &serde_json::Value| format!("{:.1} KB", v.as_f64().unwrap_or(0.0) / 1024.0);
+    rows.push(("widget bundle, every element (wasm + JS), raw / gzip / brotli".into(), format!("{} / {} / {}", kb(&sizes["raw"]), kb(&sizes["gzip"]), kb(&sizes["brotli"]))));
+    for element in build::ELEMENTS {
+        let one = node_json(tools, &["bench/sizes.mjs", &format!("dist/widget/{element}")])?;
+        rows.push((format!("widget bundle, <allot-{element}> alone (what allot.js loads for a page with only it), raw / gzip / brotli"), format!("{} / {} / {}", kb(&one["raw"]), kb(&one["gzip"]), kb(&one["brotli"]))));
+    }
     Ok(())
 }
