@@ -103,6 +103,49 @@ test('a duplicate is refused with the masked owner named, and the form stays ope
   await page.close();
 });
 
+test('under the region ownership rule, entering a customer another rep holds in your region hands it to you', async () => {
+  const { page, problems } = await open();
+  await rows(page).first().waitFor({ timeout: 15000 });
+  // As the admin (the portal's first demo user): the rule, and a customer in the east
+  // held by 陈静, who covers the south.
+  const phone = `135${String(Date.now()).slice(-8)}`;
+  const admin = (method, path, body) => page.evaluate(async ([method, path, body]) => {
+    const { users } = await import('/demo-config.js');
+    const r = await fetch(`/api/v1${path}`, { method, headers: { authorization: `Bearer ${users[0].token}`, 'content-type': 'application/json' },
+      body: body ? JSON.stringify(body) : undefined });
+    return { status: r.status, body: await r.json() };
+  }, [method, path, body]);
+  const setRule = async (rule) => {
+    const settings = (await admin('GET', '/settings')).body;
+    assert.equal((await admin('PUT', '/settings', { ...settings, ownership_rule: rule })).status, 200);
+  };
+  await setRule('region');
+  try {
+    const held = await admin('POST', '/customers', { name: '区域负责制客户', phone, region: 'east', owner: 'rep-chen' });
+    assert.equal(held.status, 201);
+    // 王芳 (east) enters it again through the form.
+    const reloaded = page.waitForResponse((r) => r.url().includes('/api/v1/customers?'));
+    await page.locator('#user').selectOption({ index: 2 });
+    await reloaded;
+    await rows(page).first().waitFor({ timeout: 15000 });
+    const takenOver = page.evaluate(() => new Promise((resolve) => document.addEventListener('allot:customer-taken-over', (e) => resolve(e.detail), { once: true })));
+    await page.locator('allot-customers button.primary').tap();
+    await page.locator('allot-customers input[name=name]').fill('再次录入的名字');
+    await page.locator('allot-customers input[name=phone]').fill(phone);
+    await page.locator('allot-customers button[type=submit]').tap();
+    const detail = await takenOver;
+    assert.equal(detail.id, held.body.id);
+    assert.equal(detail.owner, 'rep-wang');
+    await page.locator('allot-customers li.row', { hasText: '区域负责制客户' }).waitFor();
+    assert.match(await page.locator('allot-customers').evaluate((el) => el.shadowRoot.textContent), /按归属规则转到你名下/);
+    assert.equal((await admin('GET', `/customers/${held.body.id}`)).body.owner, 'rep-wang');
+  } finally {
+    await setRule('first_entry');
+  }
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('intake form at phone size shows who got the customer and why', async () => {
   const { page, problems } = await open('/#intake');
   const form = page.locator('allot-allocate[mode=intake] form');

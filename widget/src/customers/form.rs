@@ -14,6 +14,26 @@ use crate::api::{Client, Failure};
 use crate::element::Attrs;
 use crate::i18n::{t, Lang};
 
+/// What a submitted form did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Saved {
+    Created,
+    Updated,
+    /// The customer existed and the tenant's ownership rule (客户归属规则) gave it to the user.
+    TakenOver,
+}
+
+impl Saved {
+    /// The notice text key and the event hosts hear.
+    pub fn notice_and_event(self) -> (&'static str, &'static str) {
+        match self {
+            Saved::Created => ("created", "allot:customer-created"),
+            Saved::Updated => ("saved", "allot:customer-updated"),
+            Saved::TakenOver => ("taken_over", "allot:customer-taken-over"),
+        }
+    }
+}
+
 fn text(value: String) -> Option<String> {
     Some(value.trim().to_string()).filter(|v| !v.is_empty())
 }
@@ -24,7 +44,7 @@ pub fn CustomerForm(
     lang: Lang,
     settings: TenantSettings,
     initial: Option<CustomerView>,
-    on_saved: Callback<(CustomerView, bool)>,
+    on_saved: Callback<(CustomerView, Saved)>,
     on_cancel: Callback<()>,
 ) -> impl IntoView {
     let c = initial.as_ref().map(|v| v.customer.clone());
@@ -89,7 +109,12 @@ pub fn CustomerForm(
         let before = existing.get_value();
         spawn_local(async move {
             let result = match &before {
-                None => client.send::<CustomerView>("POST", "/customers", &candidate).await.map(|v| (v, true)),
+                // A new customer starts at version 1; an answer with a later version is an
+                // existing customer the tenant's ownership rule gave to this user.
+                None => client.send::<CustomerView>("POST", "/customers", &candidate).await.map(|v| {
+                    let outcome = if v.customer.version > 1 { Saved::TakenOver } else { Saved::Created };
+                    (v, outcome)
+                }),
                 Some(view) => {
                     let patch = CustomerPatch {
                         version: view.customer.version,
@@ -106,7 +131,7 @@ pub fn CustomerForm(
                         intent: Some(candidate.intent),
                         ..Default::default()
                     };
-                    client.send::<CustomerView>("PATCH", &format!("/customers/{}", view.customer.id), &patch).await.map(|v| (v, false))
+                    client.send::<CustomerView>("PATCH", &format!("/customers/{}", view.customer.id), &patch).await.map(|v| (v, Saved::Updated))
                 }
             };
             busy.set(false);

@@ -139,11 +139,12 @@ pub fn Customers(attrs: Attrs) -> impl IntoView {
         load(false);
     });
 
-    let on_saved = move |(view, created): (CustomerView, bool)| {
+    let on_saved = move |(view, saved): (CustomerView, form::Saved)| {
         let lang = lang.get_untracked();
         editing.set(Editing::Closed);
-        notice.set(Some(format!("{} · {}", t(lang, if created { "created" } else { "saved" }), view.customer.name)));
-        attrs.emit(if created { "allot:customer-created" } else { "allot:customer-updated" }, &to_js(&view));
+        let (notice_key, event) = saved.notice_and_event();
+        notice.set(Some(format!("{} · {}", t(lang, notice_key), view.customer.name)));
+        attrs.emit(event, &to_js(&view));
         items.update(|list| {
             list.retain(|c| c.customer.id != view.customer.id);
             list.insert(0, view);
