@@ -24,6 +24,7 @@ mod pool;
 mod recycle;
 mod reports;
 mod reps;
+mod resegment;
 mod routes;
 
 use worker::{event, Context, Env, Request, Response, Result, ScheduleContext, ScheduledEvent};

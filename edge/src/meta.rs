@@ -40,7 +40,15 @@ pub async fn put_settings(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     let current = ctx.settings().await?;
     let saved = crate::documents::replace(ctx, &current, next).await?;
     remember_settings(&ctx.caller.tenant, &saved);
-    Ok(json(200, &saved))
+    let response = json(200, &saved);
+    if saved.segments == current.segments {
+        return Ok(response);
+    }
+    // New segment rules apply to every customer, not only to the next one written.
+    let changed = crate::resegment::resegment(ctx, &saved).await?;
+    let headers = response.headers().clone();
+    let _ = headers.set("x-allot-resegmented", &changed.to_string());
+    Ok(response.with_headers(headers))
 }
 
 pub async fn users(ctx: &Ctx) -> ApiResult<Response> {

@@ -110,6 +110,11 @@ pub fn segment_of<'a>(rules: &'a [SegmentRule], customer: &Customer) -> Option<&
     rules.iter().find(|r| r.matches(customer))
 }
 
+/// The segment key a customer gets under `rules` (what is stored on the customer).
+pub fn segment_key(rules: &[SegmentRule], customer: &Customer) -> Option<String> {
+    segment_of(rules, customer).map(|r| r.key.clone())
+}
+
 /// The segments from the source article, as a starting point a tenant edits.
 pub fn default_rules() -> Vec<SegmentRule> {
     let cond = |field: &str, op: Op, value: Value| Condition { field: field.into(), op, value };

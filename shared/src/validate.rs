@@ -256,7 +256,7 @@ fn overwrite(c: &mut Customer, f: CustomerFields, settings: &TenantSettings, now
     c.tags = f.tags;
     c.custom = f.custom;
     c.next_follow_up_at = f.next_follow_up_at;
-    c.segment = crate::segment::segment_of(&settings.segments, c).map(|r| r.key.clone());
+    c.segment = crate::segment::segment_key(&settings.segments, c);
 }
 
 #[cfg(test)]

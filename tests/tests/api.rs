@@ -111,6 +111,7 @@ fn main() {
         .case("claim_racing_recycle_ends_in_a_serial_order", claim_vs_recycle)
         .case("allocation_racing_claims_assigns_each_customer_once", apply_vs_claims)
         .case("each_pool_counts_its_own_daily_claims", pools_have_their_own_limits)
+        .case("segment_rules_apply_to_existing_customers", resegment)
         .case("restart_durability", restart)
         .run(&mut world);
     drop(world);
@@ -543,6 +544,35 @@ fn ownership_rules(w: &mut World) {
     unknown["ownership_rule"] = json!("first_come");
     assert_eq!(w.admin.put("/api/v1/settings", &unknown).status, 400, "unknown rules are refused");
     set_rule("first_entry");
+}
+
+/// Changing the segment rules classifies every existing customer again, without bumping
+/// their versions; putting the old rules back restores the old segments.
+fn resegment(w: &mut World) {
+    let key = created(&w.wang, json!({"name": "分群客户甲", "tier": "key", "phone": "13966660001"}));
+    let low = created(&w.wang, json!({"name": "分群客户乙", "tier": "regular", "intent": "low", "phone": "13966660002"}));
+    assert_eq!((key["segment"].as_str(), low["segment"].as_str()), (Some("core"), Some("risk")), "the default rules");
+    let original = w.admin.get("/api/v1/settings").body;
+    let mut next = original.clone();
+    next["segments"] = json!([
+        {"key": "vip", "zh": "重点客户", "en": "VIP", "cadence_days": 3, "when": [{"field": "tier", "op": "eq", "value": "key"}]},
+        {"key": "others", "zh": "其他", "en": "Others", "cadence_days": 30, "when": []}
+    ]);
+    let saved = w.admin.put("/api/v1/settings", &next);
+    assert_eq!(saved.status, 200, "{}", saved.text);
+    let segment_of = |c: &Value| {
+        let now = w.wang.get(&format!("/api/v1/customers/{}", c["id"].as_str().unwrap_or_default())).body;
+        (now["segment"].as_str().map(String::from), now["version"].as_i64())
+    };
+    assert_eq!(segment_of(&key), (Some("vip".into()), key["version"].as_i64()), "reclassified, version untouched");
+    assert_eq!(segment_of(&low), (Some("others".into()), low["version"].as_i64()));
+    assert!(ids_of(&w.wang.get("/api/v1/customers?segment=vip&limit=200").body).contains(&key["id"].as_str().unwrap_or_default().to_string()));
+    assert_eq!(w.wang.get("/api/v1/customers?segment=core&limit=5").body["items"], json!([]), "no customer keeps a segment that no longer exists");
+    // The old rules back: the old segments back.
+    let mut back = original.clone();
+    back["version"] = saved.body["version"].clone();
+    assert_eq!(w.admin.put("/api/v1/settings", &back).status, 200);
+    assert_eq!((segment_of(&key).0, segment_of(&low).0), (Some("core".into()), Some("risk".into())));
 }
 
 fn settings(w: &mut World) {
