@@ -401,6 +401,17 @@ fn reports(rows: &mut Vec<(String, String)>) -> Result<(), String> {
     } else {
         println!("no recycle report in the server log: {line}");
     }
+    // New segment rules re-classify every customer: a catch-all rule moves all of them,
+    // the worst case (every row written).
+    let mut settings = admin.get("/api/v1/settings").body;
+    settings["segments"] = serde_json::json!([{"key": "everyone", "zh": "全部客户", "en": "Everyone", "cadence_days": 30, "when": []}]);
+    let t = Instant::now();
+    let saved = admin.put("/api/v1/settings", &settings);
+    let took = t.elapsed();
+    if saved.status != 200 {
+        return Err(format!("PUT /settings: {} {}", saved.status, saved.text));
+    }
+    rows.push((format!("PUT /settings with new segment rules, {CUSTOMERS} customers re-classified (every one changes segment)"), format!("{:.2} s", took.as_secs_f64())));
     Ok(())
 }
 
