@@ -5,6 +5,8 @@
 //! alone. The segment is derived data: rewriting it does not bump the version, so nobody's
 //! open form goes stale because of it.
 
+use std::collections::BTreeMap;
+
 use serde_json::{json, Value};
 use shared::segment::segment_key;
 use shared::settings::TenantSettings;
@@ -30,28 +32,30 @@ pub async fn resegment(ctx: &Ctx, settings: &TenantSettings) -> ApiResult<usize>
         )
         .await?;
         let count = rows.len();
-        let mut updates = Vec::new();
+        // Changed customers grouped by their new segment: one statement per segment.
+        let mut by_segment: BTreeMap<Option<String>, Vec<Value>> = BTreeMap::new();
         for row in rows {
             let (customer, _) = row.into_customer();
             let segment = segment_key(&settings.segments, &customer);
             if segment != customer.segment {
-                updates.push(json!([customer.id, customer.version, segment]));
+                by_segment.entry(segment).or_default().push(json!([customer.id, customer.version]));
             }
             after = customer.id;
         }
-        if !updates.is_empty() {
-            let result = db::batch(
-                &ctx.db,
-                vec![db::stmt(
+        if !by_segment.is_empty() {
+            let mut statements = Vec::with_capacity(by_segment.len());
+            for (segment, pairs) in by_segment {
+                // The first IN finds the rows by primary key; the second keeps those still
+                // at the version read.
+                statements.push(db::stmt(
                     &ctx.db,
-                    "UPDATE customers SET segment = s.segment FROM (SELECT json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS version, \
-                     json_extract(value, '$[2]') AS segment FROM json_each(?2)) AS s \
-                     WHERE customers.tenant_id = ?1 AND customers.id = s.id AND customers.version = s.version",
-                    &[Arg::from(&ctx.caller.tenant), Arg::Text(Value::Array(updates).to_string())],
-                )?],
-            )
-            .await?;
-            changed += result.first().map(db::changes).unwrap_or(0);
+                    "UPDATE customers SET segment = ?3 WHERE tenant_id = ?1 \
+                     AND id IN (SELECT json_extract(value, '$[0]') FROM json_each(?2)) \
+                     AND (id || '@' || version) IN (SELECT json_extract(value, '$[0]') || '@' || json_extract(value, '$[1]') FROM json_each(?2))",
+                    &[Arg::from(&ctx.caller.tenant), Arg::Text(Value::Array(pairs).to_string()), Arg::from(segment)],
+                )?);
+            }
+            changed += db::batch(&ctx.db, statements).await?.iter().map(db::changes).sum::<usize>();
         }
         if count < PAGE {
             return Ok(changed);

@@ -411,7 +411,13 @@ fn reports(rows: &mut Vec<(String, String)>) -> Result<(), String> {
     if saved.status != 200 {
         return Err(format!("PUT /settings: {} {}", saved.status, saved.text));
     }
-    rows.push((format!("PUT /settings with new segment rules, {CUSTOMERS} customers re-classified (every one changes segment)"), format!("{:.2} s", took.as_secs_f64())));
+    // Every customer of the year's cohort must now be in the new segment.
+    let funnel = admin.get("/api/v1/reports/funnel?days=366").body;
+    let moved = funnel["by_segment"].as_array().into_iter().flatten().filter(|o| o["key"] == "everyone").filter_map(|o| o["customers"].as_u64()).sum::<u64>();
+    rows.push((
+        format!("PUT /settings with new segment rules, {CUSTOMERS} customers re-classified (every one changes segment)"),
+        format!("{:.2} s; the cohort's customers now in the new segment: {moved} of {}", took.as_secs_f64(), funnel["cohort"]),
+    ));
     Ok(())
 }
 
