@@ -47,14 +47,17 @@ pub async fn take_over(ctx: &Ctx, settings: &TenantSettings, entered: &[&Duplica
     let list = |key: fn(&DuplicateKeys) -> &Option<String>| Value::Array(entered.iter().filter_map(|k| key(k).clone()).map(Value::String).collect()).to_string();
     let last = |who: &str| format!("(SELECT max(f.at) FROM follow_ups f WHERE f.tenant_id = c.tenant_id AND f.customer_id = c.id AND f.author_id = {who})");
     let covers = |who: &str| format!("EXISTS (SELECT 1 FROM users u, json_each(u.regions) r WHERE u.tenant_id = c.tenant_id AND u.id = {who} AND r.value = c.region)");
+    // Candidates through each key's unique index (a UNION, not an OR, which SQLite would
+    // answer by scanning the tenant); owned by someone other than the caller.
     let facts = db::all::<Facts>(
         &ctx.db,
         &format!(
             "SELECT c.id, c.owner_id, c.version, c.phone_key, c.email_key, c.company_key, {} AS holder_last, {} AS contender_last, \
              {} AS holder_covers, {} AS contender_covers \
-             FROM customers c WHERE c.tenant_id = ?1 AND c.deleted_at IS NULL AND c.owner_id IS NOT NULL AND c.owner_id <> ?2 \
-             AND (c.phone_key IN (SELECT value FROM json_each(?3)) OR c.email_key IN (SELECT value FROM json_each(?4)) \
-             OR c.company_key IN (SELECT value FROM json_each(?5)))",
+             FROM customers c WHERE c.tenant_id = ?1 AND c.deleted_at IS NULL AND coalesce(c.owner_id, ?2) <> ?2 AND c.id IN ( \
+             SELECT id FROM customers WHERE tenant_id = ?1 AND deleted_at IS NULL AND phone_key IN (SELECT value FROM json_each(?3)) UNION ALL \
+             SELECT id FROM customers WHERE tenant_id = ?1 AND deleted_at IS NULL AND email_key IN (SELECT value FROM json_each(?4)) UNION ALL \
+             SELECT id FROM customers WHERE tenant_id = ?1 AND deleted_at IS NULL AND company_key IN (SELECT value FROM json_each(?5)))",
             last("c.owner_id"),
             last("?2"),
             covers("c.owner_id"),
@@ -76,8 +79,11 @@ pub async fn take_over(ctx: &Ctx, settings: &TenantSettings, entered: &[&Duplica
     }
     // ?1 tenant, ?2 caller, ?3 [[id, owner, version], …] as read, ?4 now, ?5 rule.
     let swaps = Value::Array(chosen.iter().map(|f| json!([f.id, f.owner_id, f.version as i64])).collect()).to_string();
-    let condition = "c.tenant_id = ?1 AND c.deleted_at IS NULL AND EXISTS (SELECT 1 FROM json_each(?3) s \
-         WHERE json_extract(s.value, '$[0]') = c.id AND json_extract(s.value, '$[1]') = c.owner_id AND json_extract(s.value, '$[2]') = c.version)";
+    // The first IN finds the rows by primary key; the second keeps those whose owner and
+    // version are still what the rule looked at.
+    let condition = "c.tenant_id = ?1 AND c.deleted_at IS NULL AND c.id IN (SELECT json_extract(value, '$[0]') FROM json_each(?3)) \
+         AND (c.id || '@' || c.owner_id || '@' || c.version) IN \
+         (SELECT json_extract(value, '$[0]') || '@' || json_extract(value, '$[1]') || '@' || json_extract(value, '$[2]') FROM json_each(?3))";
     let args = [Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::Text(swaps), Arg::Int(ctx.now), Arg::from(format!("ownership:{}", settings.ownership_rule.as_str()))];
     // The audit rows first, from the rows as they are, under the same condition as the
     // update: in one batch both happen or neither does.
