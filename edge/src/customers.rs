@@ -204,12 +204,15 @@ async fn duplicate_of(ctx: &Ctx, keys: &DuplicateKeys, except_id: Option<&str>) 
         email_key: Option<String>,
         company_key: Option<String>,
     }
+    // Through each key's unique index (a UNION: SQLite answers the OR by scanning the tenant).
     let holder = db::first::<Holder>(
         &ctx.db,
         "SELECT c.id, c.owner_id, u.name AS owner_name, c.phone_key, c.email_key, c.company_key \
          FROM customers c LEFT JOIN users u ON u.tenant_id = c.tenant_id AND u.id = c.owner_id \
-         WHERE c.tenant_id = ?1 AND c.deleted_at IS NULL AND c.id <> ?2 \
-         AND (c.phone_key = ?3 OR c.email_key = ?4 OR c.company_key = ?5) LIMIT 1",
+         WHERE c.tenant_id = ?1 AND c.deleted_at IS NULL AND c.id <> ?2 AND c.id IN ( \
+         SELECT id FROM customers WHERE tenant_id = ?1 AND deleted_at IS NULL AND phone_key = ?3 UNION ALL \
+         SELECT id FROM customers WHERE tenant_id = ?1 AND deleted_at IS NULL AND email_key = ?4 UNION ALL \
+         SELECT id FROM customers WHERE tenant_id = ?1 AND deleted_at IS NULL AND company_key = ?5) LIMIT 1",
         &[
             Arg::from(&ctx.caller.tenant),
             Arg::from(except_id.unwrap_or("")),

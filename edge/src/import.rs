@@ -195,9 +195,13 @@ async fn existing_keys(ctx: &Ctx, rows: &[PlannedRow]) -> ApiResult<ExistingKeys
     }
     let found = db::all::<Row>(
         &ctx.db,
-        "SELECT phone_key, email_key, company_key, import_key FROM customers WHERE tenant_id = ?1 AND deleted_at IS NULL AND (\
-         phone_key IN (SELECT value FROM json_each(?2)) OR email_key IN (SELECT value FROM json_each(?3)) \
-         OR company_key IN (SELECT value FROM json_each(?4)) OR import_key IN (SELECT value FROM json_each(?5)))",
+        // Through each key's unique index (a UNION: SQLite answers an OR of these by
+        // scanning the tenant).
+        "SELECT phone_key, email_key, company_key, import_key FROM customers WHERE tenant_id = ?1 AND deleted_at IS NULL AND id IN ( \
+         SELECT id FROM customers WHERE tenant_id = ?1 AND deleted_at IS NULL AND phone_key IN (SELECT value FROM json_each(?2)) UNION ALL \
+         SELECT id FROM customers WHERE tenant_id = ?1 AND deleted_at IS NULL AND email_key IN (SELECT value FROM json_each(?3)) UNION ALL \
+         SELECT id FROM customers WHERE tenant_id = ?1 AND deleted_at IS NULL AND company_key IN (SELECT value FROM json_each(?4)) UNION ALL \
+         SELECT id FROM customers WHERE tenant_id = ?1 AND deleted_at IS NULL AND import_key IN (SELECT value FROM json_each(?5)))",
         &[
             Arg::from(&ctx.caller.tenant),
             Arg::Text(list(&|r| r.keys.phone.clone())),
