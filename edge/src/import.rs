@@ -174,9 +174,9 @@ impl ExistingKeys {
             Some(DuplicateField::Phone)
         } else if has(DuplicateField::Email, &row.keys.email) {
             Some(DuplicateField::Email)
-        } else if has(DuplicateField::Company, &row.keys.company) {
-            Some(DuplicateField::Company)
-        } else if row.import_key.as_ref().is_some_and(|k| self.import_keys.contains(k)) {
+        } else if has(DuplicateField::Company, &row.keys.company) || row.import_key.as_ref().is_some_and(|k| self.import_keys.contains(k)) {
+            // A row with no phone, email or company is keyed by its name (`import_key`);
+            // it is reported under company, the nearest field.
             Some(DuplicateField::Company)
         } else {
             None

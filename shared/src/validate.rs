@@ -124,7 +124,7 @@ pub fn check_customer(input: &CustomerInput, settings: &TenantSettings) -> Resul
         },
     };
     if let Some(amount) = input.amount {
-        if !amount.is_finite() || amount < 0.0 || amount > MAX_AMOUNT {
+        if !amount.is_finite() || !(0.0..=MAX_AMOUNT).contains(&amount) {
             errors.push(FieldError::new("amount", "out_of_range", "an amount from 0 to 10,000,000,000,000"));
         }
     }

@@ -97,7 +97,7 @@ pub fn Manager(attrs: Attrs, lang: Lang) -> impl IntoView {
     };
     let slider = move |label: &'static str, get: fn(&Weights) -> f64, set: fn(&mut Weights, f64)| {
         view! {
-            <label>{format!("{label}")}
+            <label>{label}
                 <input type="range" min="0" max="5" step="0.5" prop:value=move || get(&weights.get()).to_string()
                     on:input=move |ev| { let v = event_target_value(&ev).parse().unwrap_or(0.0); weights.update(|w| set(w, v)); } />
                 <span class="sub">{move || format!("{:.1}", get(&weights.get()))}</span>
