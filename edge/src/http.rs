@@ -73,3 +73,13 @@ pub fn query_pairs(req: &Request) -> ApiResult<Vec<(String, String)>> {
     let url = req.url()?;
     Ok(url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect())
 }
+
+/// A true/false query parameter: absent, `false` or `0` is false; `true`, `1` or empty is
+/// true; anything else is a 400.
+pub fn flag(pairs: &[(String, String)], name: &str) -> ApiResult<bool> {
+    match pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()) {
+        None | Some("false") | Some("0") => Ok(false),
+        Some("true") | Some("1") | Some("") => Ok(true),
+        Some(other) => Err(ApiError::BadRequest { code: "invalid", message: format!("{name}={other}: use true or false") }),
+    }
+}

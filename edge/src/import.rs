@@ -21,7 +21,7 @@ use crate::context::Ctx;
 use crate::customers::{entropy, insert_values, query_rows, INSERT_COLUMNS, INSERT_COLUMN_COUNT};
 use crate::db::{self, Arg};
 use crate::error::{ApiError, ApiResult};
-use crate::http::{bytes, json, query_pairs, read_body, MAX_IMPORT_BYTES};
+use crate::http::{bytes, flag, json, query_pairs, read_body, MAX_IMPORT_BYTES};
 
 /// Rows per insert statement: one JSON parameter each, well under D1's size limits.
 const ROWS_PER_STATEMENT: usize = 400;
@@ -34,14 +34,6 @@ const ACCEPTED_TYPES: &[&str] = &[
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "application/octet-stream",
 ];
-
-fn flag(pairs: &[(String, String)], name: &str) -> ApiResult<bool> {
-    match pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()) {
-        None | Some("false") | Some("0") => Ok(false),
-        Some("true") | Some("1") | Some("") => Ok(true),
-        Some(other) => Err(ApiError::BadRequest { code: "invalid", message: format!("{name}={other}: use true or false") }),
-    }
-}
 
 pub async fn import(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     let pairs = query_pairs(req)?;

@@ -9,7 +9,7 @@ use worker::{Request, Response};
 use crate::context::{remember_settings, Ctx};
 use crate::db::{self, Arg};
 use crate::error::{ApiError, ApiResult};
-use crate::http::{json, read_json};
+use crate::http::{flag, json, query_pairs, read_json};
 
 pub fn health() -> Response {
     json(200, &Health { ok: true, version: env!("CARGO_PKG_VERSION").into() })
@@ -35,16 +35,22 @@ pub async fn put_settings(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     if ctx.caller.role != Role::Admin {
         return Err(ApiError::Forbidden("only admins change tenant settings".into()));
     }
+    let pairs = query_pairs(req)?;
+    if let Some((unknown, _)) = pairs.iter().find(|(k, _)| k != "resegment") {
+        return Err(ApiError::BadRequest { code: "invalid", message: format!("unknown query parameter {unknown}") });
+    }
+    let force = flag(&pairs, "resegment")?;
     let next: TenantSettings = read_json(req).await?;
     next.validate().map_err(ApiError::Invalid)?;
     let current = ctx.settings().await?;
     let saved = crate::documents::replace(ctx, &current, next).await?;
     remember_settings(&ctx.caller.tenant, &saved);
     let response = json(200, &saved);
-    if saved.segments == current.segments {
+    if saved.segments == current.segments && !force {
         return Ok(response);
     }
-    // New segment rules apply to every customer, not only to the next one written.
+    // New segment rules apply to every customer, not only to the next one written
+    // (`?resegment=true` runs it again, to finish one that failed midway).
     let changed = crate::resegment::resegment(ctx, &saved).await?;
     let headers = response.headers().clone();
     let _ = headers.set("x-allot-resegmented", &changed.to_string());

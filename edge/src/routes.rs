@@ -81,6 +81,7 @@ pub struct Route {
 
 const NO_QUERY: &[(&str, &str)] = &[];
 const REMINDER_QUERY: &[(&str, &str)] = &[("scope", "me (default) or team (managers and admins)")];
+const SETTINGS_QUERY: &[(&str, &str)] = &[("resegment", "true: classify every customer under the segment rules even if they did not change (to finish a re-classification that failed)")];
 const AUDIT_QUERY: &[(&str, &str)] = &[("customer", "the customer's id (required)")];
 const IMPORT_QUERY: &[(&str, &str)] = &[
     ("dry_run", "true: validate and report every bad row, write nothing"),
@@ -103,7 +104,7 @@ pub static ROUTES: &[Route] = &[
     Route { method: "GET", path: "/api/v1/openapi.json", endpoint: Endpoint::OpenApi, public: true, summary: "This document (OpenAPI 3.1)", query: NO_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<serde_json::Value>) },
     Route { method: "GET", path: "/api/v1/me", endpoint: Endpoint::Me, public: false, summary: "The caller as the token says", query: NO_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<Me>) },
     Route { method: "GET", path: "/api/v1/settings", endpoint: Endpoint::GetSettings, public: false, summary: "Tenant settings: industries, territories, stages, lifecycle thresholds, custom fields, segments, allowed origins", query: NO_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<TenantSettings>) },
-    Route { method: "PUT", path: "/api/v1/settings", endpoint: Endpoint::PutSettings, public: false, summary: "Replace tenant settings (admin; `version` must match the stored one)", query: NO_QUERY, request: Body::Json(schema::<TenantSettings>), status: 200, response: Body::Json(schema::<TenantSettings>) },
+    Route { method: "PUT", path: "/api/v1/settings", endpoint: Endpoint::PutSettings, public: false, summary: "Replace tenant settings (admin; `version` must match the stored one). Changed segment rules re-classify every customer before the answer", query: SETTINGS_QUERY, request: Body::Json(schema::<TenantSettings>), status: 200, response: Body::Json(schema::<TenantSettings>) },
     Route { method: "GET", path: "/api/v1/users", endpoint: Endpoint::Users, public: false, summary: "The tenant's user directory", query: NO_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<UserList>) },
     Route { method: "GET", path: "/api/v1/customers", endpoint: Endpoint::ListCustomers, public: false, summary: "List visible customers, newest first, with filters and cursor pagination", query: CUSTOMER_QUERY_PARAMS, request: Body::None, status: 200, response: Body::Json(schema::<CustomerPage>) },
     Route { method: "POST", path: "/api/v1/customers", endpoint: Endpoint::CreateCustomer, public: false, summary: "Create a customer. A duplicate of one someone else owns answers 409 `duplicate`, unless the tenant's `ownership_rule` gives it to the caller: then 200 with that customer, now theirs", query: NO_QUERY, request: Body::Json(schema::<CustomerInput>), status: 201, response: Body::Json(schema::<CustomerView>) },

@@ -573,6 +573,13 @@ fn resegment(w: &mut World) {
     back["version"] = saved.body["version"].clone();
     assert_eq!(w.admin.put("/api/v1/settings", &back).status, 200);
     assert_eq!((segment_of(&key).0, segment_of(&low).0), (Some("core".into()), Some("risk".into())));
+    // `?resegment=true` runs the re-classification with unchanged rules (to finish one that
+    // failed midway); it changes nothing here. Other values and parameters are refused.
+    let current = w.admin.get("/api/v1/settings").body;
+    assert_eq!(w.admin.put("/api/v1/settings?resegment=maybe", &current).status, 400);
+    assert_eq!(w.admin.put("/api/v1/settings?segments=again", &current).status, 400);
+    assert_eq!(w.admin.put("/api/v1/settings?resegment=true", &current).status, 200);
+    assert_eq!((segment_of(&key), segment_of(&low).0), ((Some("core".into()), key["version"].as_i64()), Some("risk".into())));
 }
 
 fn settings(w: &mut World) {
