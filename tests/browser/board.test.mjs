@@ -239,6 +239,17 @@ test('a page with only <allot-board> loads the board\'s own bundle, not every el
   await page.evaluate(() => document.body.append(Object.assign(document.createElement('div'), { innerHTML: '<allot-reminders lang="en"></allot-reminders>' })));
   await page.waitForFunction(() => customElements.get('allot-reminders'), null, { timeout: 15000 });
   assert.deepEqual(wasm, ['/widget/board/allot_core_bg.wasm', '/widget/reminders/allot_core_bg.wasm']);
+  // Inside a host's own shadow root the loader cannot see an element; `use()` loads it.
+  await page.evaluate(() => {
+    const host = document.body.appendChild(document.createElement('div'));
+    host.attachShadow({ mode: 'open' }).innerHTML = '<allot-dashboard lang="en"></allot-dashboard>';
+  });
+  await page.waitForTimeout(300);
+  assert.equal(await page.evaluate(() => customElements.get('allot-dashboard')), undefined, 'not seen in a shadow root');
+  await page.evaluate(async () => (await import('/widget/allot.js')).use('dashboard'));
+  assert.ok(await page.evaluate(() => !!customElements.get('allot-dashboard')));
+  assert.equal(wasm.at(-1), '/widget/dashboard/allot_core_bg.wasm');
+  assert.match(await page.evaluate(() => import('/widget/allot.js').then((m) => { try { m.use('nope'); return ''; } catch (e) { return e.message; } })), /unknown Allot element kinds: nope/);
   assert.deepEqual(problems, []);
   await page.close();
 });

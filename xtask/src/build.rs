@@ -152,6 +152,13 @@ const observer = new MutationObserver((records) => {
   if (!pending.size) observer.disconnect();
 });
 if (pending.size) observer.observe(document.documentElement, { childList: true, subtree: true });
+// For hosts that render Allot elements inside their own shadow roots, where neither the
+// first look nor the observer can see them: `(await import('/widget/allot.js')).use('board')`.
+export function use(...kinds) {
+  const unknown = kinds.filter((k) => !KINDS.includes(k));
+  if (unknown.length) throw new Error(`unknown Allot element kinds: ${unknown.join(', ')} (known: ${KINDS.join(', ')})`);
+  return define(kinds.filter((k) => pending.has(k))) ?? Promise.resolve();
+}
 "#;
 
 /// Copies the demo portal (`index.html` and its assets) next to the widget.
