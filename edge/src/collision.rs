@@ -8,7 +8,7 @@
 use serde::Deserialize;
 use serde_json::{json, Value};
 use shared::customer::DuplicateKeys;
-use shared::ownership::{resolve_collision, Collision, Standing};
+use shared::ownership::{resolve_collision, unambiguous_matches, Collision, Standing};
 use shared::settings::{OwnershipRule, TenantSettings};
 
 use crate::context::Ctx;
@@ -29,6 +29,12 @@ struct Facts {
     contender_last: Option<f64>,
     holder_covers: f64,
     contender_covers: f64,
+}
+
+impl Facts {
+    fn keys(&self) -> DuplicateKeys {
+        DuplicateKeys { phone: self.phone_key.clone(), email: self.email_key.clone(), company: self.company_key.clone() }
+    }
 }
 
 /// A customer the caller took over, with its duplicate keys (to find the entries that
@@ -66,8 +72,13 @@ pub async fn take_over(ctx: &Ctx, settings: &TenantSettings, entered: &[&Duplica
         &[Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::Text(list(|k| &k.phone)), Arg::Text(list(|k| &k.email)), Arg::Text(list(|k| &k.company))],
     )
     .await?;
+    let found: Vec<DuplicateKeys> = facts.iter().map(Facts::keys).collect();
+    let allowed = unambiguous_matches(entered, &found.iter().collect::<Vec<_>>());
     let chosen: Vec<&Facts> = facts
         .iter()
+        .zip(allowed)
+        .filter(|(_, allowed)| *allowed)
+        .map(|(f, _)| f)
         .filter(|f| {
             let holder = Standing { last_follow_up_at: f.holder_last.map(|v| v as i64), covers_region: f.holder_covers != 0.0 };
             let contender = Standing { last_follow_up_at: f.contender_last.map(|v| v as i64), covers_region: f.contender_covers != 0.0 };
@@ -109,6 +120,6 @@ pub async fn take_over(ctx: &Ctx, settings: &TenantSettings, entered: &[&Duplica
     Ok(facts
         .into_iter()
         .filter(|f| swapped.contains(&f.id))
-        .map(|f| Taken { id: f.id, keys: DuplicateKeys { phone: f.phone_key, email: f.email_key, company: f.company_key } })
+        .map(|f| Taken { keys: f.keys(), id: f.id })
         .collect())
 }

@@ -1,6 +1,7 @@
 //! Who may see, edit and own a customer. The edge turns these decisions into SQL
 //! conditions so the database enforces them in the same statement that writes.
 
+use crate::customer::DuplicateKeys;
 use crate::ids::Role;
 use crate::settings::OwnershipRule;
 use crate::time::Millis;
@@ -88,6 +89,23 @@ pub fn resolve_collision(rule: OwnershipRule, holder: Standing, contender: Stand
     }
 }
 
+/// Which of `candidates` (existing customers, by their duplicate keys) an entry may take
+/// over: only a customer that is the sole match of every entry that matches it. An entry
+/// that matches two different customers (its phone one, its email another) is ambiguous,
+/// and a takeover there would move a customer the rep may not mean; those stay put.
+pub fn unambiguous_matches(entries: &[&DuplicateKeys], candidates: &[&DuplicateKeys]) -> Vec<bool> {
+    let mut allowed = vec![true; candidates.len()];
+    for entry in entries {
+        let matching: Vec<usize> = candidates.iter().enumerate().filter(|(_, c)| entry.shared_with(c).is_some()).map(|(i, _)| i).collect();
+        if matching.len() > 1 {
+            for i in matching {
+                allowed[i] = false;
+            }
+        }
+    }
+    allowed
+}
+
 /// Contacts of pool customers are masked for reps until they claim one (领取).
 pub fn masks_contacts(role: Role, owner: Option<&str>) -> bool {
     role == Role::Rep && owner.is_none()
@@ -132,6 +150,16 @@ mod tests {
         ] {
             assert_eq!(resolve_collision(rule, holder, contender), expected, "{rule:?} {holder:?} {contender:?}");
         }
+    }
+
+    #[test]
+    fn an_entry_matching_two_customers_takes_neither() {
+        let keys = |p: Option<&str>, e: Option<&str>| DuplicateKeys { phone: p.map(String::from), email: e.map(String::from), company: None };
+        let (a, b, c) = (keys(Some("1"), None), keys(None, Some("x@y.cn")), keys(Some("3"), None));
+        // Entry one matches a by phone and b by email; entry two matches c only.
+        let (one, two) = (keys(Some("1"), Some("x@y.cn")), keys(Some("3"), None));
+        assert_eq!(unambiguous_matches(&[&one, &two], &[&a, &b, &c]), vec![false, false, true]);
+        assert_eq!(unambiguous_matches(&[&two], &[&a, &b, &c]), vec![true, true, true], "unmatched candidates are not ruled out here");
     }
 
     #[test]

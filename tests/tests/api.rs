@@ -540,6 +540,13 @@ fn ownership_rules(w: &mut World) {
     assert_eq!((owner_of(&east["id"]), owner_of(&south["id"])), (json!("rep-wang"), json!("rep-chen")));
     let again = w.wang.send("POST", "/api/v1/customers/import", "text/csv", csv.as_bytes());
     assert_eq!((again.body["created"].as_u64(), again.body["taken_over"].as_u64()), (Some(0), Some(0)), "the same file twice changes nothing: {}", again.text);
+    // An entry matching two different customers (one by phone, one by email) is
+    // ambiguous: neither moves.
+    let by_phone = created(&w.chen, json!({"name": "歧义甲", "phone": "13955550005", "region": "east"}));
+    let by_email = created(&w.chen, json!({"name": "歧义乙", "email": "ambiguous@example.cn", "region": "east"}));
+    let both = w.wang.post("/api/v1/customers", &json!({"name": "两者皆像", "phone": "13955550005", "email": "ambiguous@example.cn"}));
+    assert_eq!((both.status, both.code()), (409, "duplicate"), "{}", both.text);
+    assert_eq!((owner_of(&by_phone["id"]), owner_of(&by_email["id"])), (json!("rep-chen"), json!("rep-chen")));
     let mut unknown = w.admin.get("/api/v1/settings").body;
     unknown["ownership_rule"] = json!("first_come");
     assert_eq!(w.admin.put("/api/v1/settings", &unknown).status, 400, "unknown rules are refused");
