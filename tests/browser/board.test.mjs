@@ -121,6 +121,44 @@ test('columns are virtualised: a long column draws only the cards in view, and s
   await page.close();
 });
 
+test('a move made while the rest of the cards is still loading keeps its column and the totals', async () => {
+  const { page, problems } = await openWith(context, '/');
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.locator('#user').selectOption({ index: 0 }); // the admin: every card, all editable
+  // Hold back the full card list (the answer after the first cards) until the move is done.
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  const full = /\/api\/v1\/board\?owner=all$/;
+  await page.route(full, async (route) => { await held; await route.continue(); });
+  await page.goto(`${process.env.ALLOT_URL}/#board`);
+  await page.reload();
+  const board = page.locator('allot-board');
+  await board.locator('button[data-scope=all]').click({ timeout: 15000 });
+  const lead = board.locator('section.column[data-stage=lead] li.card').first();
+  await lead.waitFor({ timeout: 15000 });
+  const count = (stage) => board.locator(`section.column[data-stage=${stage}] .totals`).evaluate((el) => Number.parseInt(el.textContent, 10));
+  const before = [await count('lead'), await count('contacted')];
+  const id = await lead.getAttribute('data-id');
+  const saved = page.waitForResponse((r) => r.url().endsWith(`/customers/${id}/stage`));
+  await lead.focus();
+  await page.keyboard.press('ArrowRight');
+  assert.equal((await saved).status(), 200);
+  // Only the first cards are loaded: the totals are the server's, shifted by the move.
+  assert.deepEqual([await count('lead'), await count('contacted')], [before[0] - 1, before[1] + 1]);
+  const arrived = page.waitForResponse(full);
+  release();
+  await arrived;
+  await page.waitForTimeout(300);
+  // The full list (read before the move was saved or after) leaves the card where it was
+  // moved, and the totals, now counted from every card, agree.
+  const moved = board.locator(`li.card[data-id="${id}"]`);
+  assert.equal(await moved.evaluate((el) => el.closest('[data-stage]').dataset.stage), 'contacted');
+  assert.deepEqual([await count('lead'), await count('contacted')], [before[0] - 1, before[1] + 1]);
+  assert.deepEqual(problems, []);
+  await page.unroute(full);
+  await page.close();
+});
+
 test('touch drag by the grip at 390×844 moves a card; a finger elsewhere scrolls', async () => {
   const { page, problems } = await openAsRep('#board', { width: 390, height: 844 });
   const name = `触摸拖拽 ${Date.now()}`;
