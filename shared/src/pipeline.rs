@@ -208,12 +208,19 @@ pub fn column_totals_from_sums<'a>(stages: &[StageDef], sums: impl IntoIterator<
     let mut totals: Vec<ColumnTotal> = stages.iter().map(|s| ColumnTotal { stage: s.key.clone(), count: 0, amount: 0.0, weighted: 0.0 }).collect();
     for (stage, count, amount) in sums {
         if let Some(i) = stages.iter().position(|s| s.key == stage) {
-            totals[i].count += count;
-            totals[i].amount += amount;
-            totals[i].weighted += stages[i].weighted(amount);
+            totals[i].add(&stages[i], i64::from(count), amount);
         }
     }
     totals
+}
+
+impl ColumnTotal {
+    /// Adds `count` cards worth `amount` in all (negative: takes them out).
+    fn add(&mut self, stage: &StageDef, count: i64, amount: f64) {
+        self.count = u32::try_from((i64::from(self.count) + count).max(0)).unwrap_or(u32::MAX);
+        self.amount += amount;
+        self.weighted += stage.weighted(amount);
+    }
 }
 
 /// Totals after a card with `amount` moves from stage `from` to stage `to`. A board that
@@ -221,12 +228,11 @@ pub fn column_totals_from_sums<'a>(stages: &[StageDef], sums: impl IntoIterator<
 /// [`column_totals`] over every card would. Unknown stages change nothing.
 pub fn move_in_totals(stages: &[StageDef], totals: &mut [ColumnTotal], from: &str, to: &str, amount: Option<f64>) {
     let amount = amount.unwrap_or(0.0);
-    for (key, sign) in [(from, -1.0), (to, 1.0)] {
-        let Some(i) = stages.iter().position(|s| s.key == key) else { continue };
-        let Some(t) = totals.iter_mut().find(|t| t.stage == key) else { continue };
-        t.count = if sign > 0.0 { t.count + 1 } else { t.count.saturating_sub(1) };
-        t.amount += sign * amount;
-        t.weighted += sign * stages[i].weighted(amount);
+    for (key, sign) in [(from, -1), (to, 1)] {
+        let Some(stage) = stages.iter().find(|s| s.key == key) else { continue };
+        if let Some(t) = totals.iter_mut().find(|t| t.stage == key) {
+            t.add(stage, sign, sign as f64 * amount);
+        }
     }
 }
 

@@ -38,15 +38,21 @@ impl Client {
     }
 
     pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, Failure> {
-        self.call("GET", path, None).await
+        Ok(self.call("GET", path, None).await?.1)
     }
 
     pub async fn send<T: DeserializeOwned>(&self, method: &str, path: &str, body: &impl serde::Serialize) -> Result<T, Failure> {
+        Ok(self.send_answer(method, path, body).await?.1)
+    }
+
+    /// Like [`Client::send`], with the answer's status (a create answers 201, or 200 when
+    /// it gave the caller an existing customer).
+    pub async fn send_answer<T: DeserializeOwned>(&self, method: &str, path: &str, body: &impl serde::Serialize) -> Result<(u16, T), Failure> {
         let text = serde_json::to_string(body).map_err(|e| Failure::Network(e.to_string()))?;
         self.call(method, path, Some(text)).await
     }
 
-    async fn call<T: DeserializeOwned>(&self, method: &str, path: &str, body: Option<String>) -> Result<T, Failure> {
+    async fn call<T: DeserializeOwned>(&self, method: &str, path: &str, body: Option<String>) -> Result<(u16, T), Failure> {
         let net = |e: wasm_bindgen::JsValue| Failure::Network(format!("{e:?}"));
         let init = RequestInit::new();
         init.set_method(method);
@@ -74,7 +80,8 @@ impl Client {
                 Err(_) => Failure::Api { status, code: "http".into(), message: format!("HTTP {status}"), details: None },
             });
         }
-        serde_json::from_str(&text).map_err(|e| Failure::Network(format!("unexpected answer: {e}")))
+        let value = serde_json::from_str(&text).map_err(|e| Failure::Network(format!("unexpected answer: {e}")))?;
+        Ok((status, value))
     }
 }
 

@@ -191,7 +191,6 @@ pub fn run(args: &[String]) -> Result<(), String> {
 
     let (server, admin) = api_server()?;
     import_and_latency(&admin, &mut rows)?;
-    let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1000.0);
 
     // Apply 1,000 assignments in one run: the work is one D1 batch (one round trip) after
     // three reads (rules from KV, reps with load, pool customers, cursor).
@@ -290,14 +289,8 @@ fn copy_bench_pages() -> Result<(), String> {
 /// `<allot-board>` against the hand-written vanilla-JS board (bench/board-vanilla.*) in
 /// the same browser on the same cards: 10,000 customers, of which rep-wang holds ~1,000.
 fn board(tools: &tools::Tools, rows: &mut Vec<(String, String)>) -> Result<(), String> {
-    let dir = allot_tests::temp_dir("bench-board");
-    let persist = dir.join("state");
-    allot_tests::migrate(&persist)?;
-    let sql = dir.join("bulk.sql");
     let now = allot_tests::now_ms();
-    std::fs::write(&sql, format!("{}{}", seed::fixture_sql(now), seed::bulk_sql(now, 10_000, 1))).map_err(|e| e.to_string())?;
-    allot_tests::execute_sql_file(&persist, &sql)?;
-    let server = allot_tests::Server::start(ServerOptions { persist, port: allot_tests::free_port(), secret: TEST_SECRET.into(), inherit_output: false, log_level: "warn" })?;
+    let (server, _) = seeded_server("bench-board", &format!("{}{}", seed::fixture_sql(now), seed::bulk_sql(now, 10_000, 1)), "warn")?;
     let rep = server.token("demo", "rep-wang", Role::Rep);
     let admin = server.token("demo", "admin", Role::Admin);
     let r = node_json(tools, &["bench/board.mjs", &server.base, &rep, "me", &admin, "all"])?;
@@ -332,6 +325,11 @@ fn board(tools: &tools::Tools, rows: &mut Vec<(String, String)>) -> Result<(), S
     Ok(())
 }
 
+/// A latency as the table prints it.
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
 fn print_table(rows: Vec<(String, String)>) {
     println!("\n| benchmark | result |\n|---|---|");
     for (k, v) in rows {
@@ -346,16 +344,9 @@ fn print_table(rows: Vec<(String, String)>) {
 fn reports(rows: &mut Vec<(String, String)>) -> Result<(), String> {
     const CUSTOMERS: u32 = 100_000;
     const FOLLOW_UPS: u32 = 5;
-    let dir = allot_tests::temp_dir("bench-reports");
-    let persist = dir.join("state");
-    allot_tests::migrate(&persist)?;
-    let sql = dir.join("bulk.sql");
     let now = allot_tests::now_ms();
-    std::fs::write(&sql, format!("{}{}", seed::fixture_sql(now), seed::bulk_sql(now, CUSTOMERS, FOLLOW_UPS))).map_err(|e| e.to_string())?;
-    let t = Instant::now();
-    allot_tests::execute_sql_file(&persist, &sql)?;
-    println!("bulk data for the reports generated in {:.1} s", t.elapsed().as_secs_f64());
-    let server = allot_tests::Server::start(ServerOptions { persist, port: allot_tests::free_port(), secret: TEST_SECRET.into(), inherit_output: false, log_level: "log" })?;
+    // At `log` level: the recycle job's summary line is read from the server's log.
+    let (server, dir) = seeded_server("bench-reports", &format!("{}{}", seed::fixture_sql(now), seed::bulk_sql(now, CUSTOMERS, FOLLOW_UPS)), "log")?;
     let admin = server.api(&server.token("demo", "admin", Role::Admin));
     let manager = server.api(&server.token("demo", "mgr-li", Role::Manager));
     let log = dir.join("state.log");
@@ -423,14 +414,8 @@ fn reports(rows: &mut Vec<(String, String)>) -> Result<(), String> {
 
 /// A server over the demo fixture and 300 demo customers, and its admin.
 fn api_server() -> Result<(allot_tests::Server, Api), String> {
-    let dir = allot_tests::temp_dir("bench");
-    let persist = dir.join("state");
-    allot_tests::migrate(&persist)?;
-    let sql = dir.join("seed.sql");
     let now = allot_tests::now_ms();
-    std::fs::write(&sql, format!("{}{}", seed::fixture_sql(now), seed::demo_customers_sql(now, 300, 2026))).map_err(|e| e.to_string())?;
-    allot_tests::execute_sql_file(&persist, &sql)?;
-    let server = allot_tests::Server::start(ServerOptions { persist, port: allot_tests::free_port(), secret: TEST_SECRET.into(), inherit_output: false, log_level: "warn" })?;
+    let (server, _) = seeded_server("bench", &format!("{}{}", seed::fixture_sql(now), seed::demo_customers_sql(now, 300, 2026)), "warn")?;
     let admin = server.api(&server.token("demo", "admin", Role::Admin));
     Ok((server, admin))
 }
@@ -459,7 +444,6 @@ fn import_and_latency(admin: &Api, rows: &mut Vec<(String, String)>) -> Result<(
     let [health, me, one, page]: [Load; 4] = load_interleaved(admin, &["/api/v1/health", "/api/v1/me", &one_path, "/api/v1/customers?limit=50"])
         .try_into()
         .map_err(|_| "four paths, four loads".to_string())?;
-    let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1000.0);
     for (name, l) in [("GET /health", &health), ("GET /me", &me), (&format!("GET /customers/{{id}}") as &str, &one), ("GET /customers?limit=50", &page)] {
         rows.push((
             format!("{name}: req/s, p50, p99 ({THREADS} clients × {REQUESTS_PER_THREAD}, in 5 rounds alternating the four)"),
@@ -481,4 +465,19 @@ fn sizes(tools: &tools::Tools, rows: &mut Vec<(String, String)>) -> Result<(), S
         rows.push((format!("widget bundle, <allot-{element}> alone (what allot.js loads for a page with only it), raw / gzip / brotli"), format!("{} / {} / {}", kb(&one["raw"]), kb(&one["gzip"]), kb(&one["brotli"]))));
     }
     Ok(())
+}
+
+/// A server on fresh local state: the migrations, then `sql` (the seed), logging at
+/// `log_level` (its log is `<dir>/state.log`). Answers the server and that directory.
+fn seeded_server(name: &str, sql: &str, log_level: &'static str) -> Result<(allot_tests::Server, std::path::PathBuf), String> {
+    let dir = allot_tests::temp_dir(name);
+    let persist = dir.join("state");
+    allot_tests::migrate(&persist)?;
+    let file = dir.join("seed.sql");
+    std::fs::write(&file, sql).map_err(|e| e.to_string())?;
+    let t = Instant::now();
+    allot_tests::execute_sql_file(&persist, &file)?;
+    println!("{name}: seed loaded in {:.1} s", t.elapsed().as_secs_f64());
+    let server = allot_tests::Server::start(ServerOptions { persist, port: allot_tests::free_port(), secret: TEST_SECRET.into(), inherit_output: false, log_level })?;
+    Ok((server, dir))
 }

@@ -109,10 +109,10 @@ pub fn CustomerForm(
         let before = existing.get_value();
         spawn_local(async move {
             let result = match &before {
-                // A new customer starts at version 1; an answer with a later version is an
-                // existing customer the tenant's ownership rule gave to this user.
-                None => client.send::<CustomerView>("POST", "/customers", &candidate).await.map(|v| {
-                    let outcome = if v.customer.version > 1 { Saved::TakenOver } else { Saved::Created };
+                // 201: created; 200: an existing customer the tenant's ownership rule gave
+                // to this user.
+                None => client.send_answer::<CustomerView>("POST", "/customers", &candidate).await.map(|(status, v)| {
+                    let outcome = if status == 201 { Saved::Created } else { Saved::TakenOver };
                     (v, outcome)
                 }),
                 Some(view) => {
