@@ -46,11 +46,7 @@ impl FieldDef {
             (FieldKind::Text, Value::String(s)) if s.chars().count() <= MAX_TEXT => Ok(Value::String(s.trim().to_string())),
             (FieldKind::Text, Value::String(_)) => Err(("too_long", format!("at most {MAX_TEXT} characters"))),
             (FieldKind::Number, Value::Number(n)) => Ok(Value::Number(n.clone())),
-            (FieldKind::Number, Value::String(s)) => s
-                .trim()
-                .parse::<f64>()
-                .ok()
-                .filter(|n| n.is_finite())
+            (FieldKind::Number, Value::String(s)) => crate::number::parse(s)
                 .and_then(serde_json::Number::from_f64)
                 .map(Value::Number)
                 .ok_or(("wrong_type", "expected a number".into())),

@@ -17,6 +17,7 @@ pub mod ids;
 pub mod lifecycle;
 pub mod mask;
 pub mod normalize;
+pub mod number;
 pub mod ownership;
 pub mod pipeline;
 pub mod pool;

@@ -198,11 +198,11 @@ pub fn parse_amount(text: &str) -> Option<f64> {
         Some(n) => (n, 10_000.0),
         None => (cleaned.as_str(), 1.0),
     };
-    number.parse::<f64>().ok().filter(|n| n.is_finite()).map(|n| n * factor)
+    crate::number::parse(number).map(|n| n * factor)
 }
 
 fn parse_when(text: &str) -> Option<crate::time::Millis> {
-    crate::time::parse_date(text).or_else(|| text.parse::<f64>().ok().and_then(crate::time::from_excel_serial))
+    crate::time::parse_date(text).or_else(|| crate::number::parse(text).and_then(crate::time::from_excel_serial))
 }
 
 #[cfg(test)]

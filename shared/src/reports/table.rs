@@ -33,7 +33,7 @@ impl Table {
 /// RFC 4180 quoting; a leading `=`, `+`, `-` or `@` is prefixed with `'` so a spreadsheet
 /// never runs a name as a formula.
 fn quote(cell: &str) -> String {
-    let guarded = if cell.starts_with(['=', '+', '@']) || (cell.starts_with('-') && cell.parse::<f64>().is_err()) { format!("'{cell}") } else { cell.to_string() };
+    let guarded = if cell.starts_with(['=', '+', '@']) || (cell.starts_with('-') && crate::number::parse(cell).is_none()) { format!("'{cell}") } else { cell.to_string() };
     if guarded.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", guarded.replace('"', "\"\""))
     } else {

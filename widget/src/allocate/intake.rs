@@ -42,9 +42,9 @@ pub fn Intake(attrs: Attrs, lang: Lang) -> impl IntoView {
         ev.prevent_default();
         failure.set(None);
         let Some(s) = settings.get_untracked() else { return };
-        let amount = match value("amount").map(|a| a.parse::<f64>()) {
-            Some(Ok(a)) => Some(a),
-            Some(Err(_)) => {
+        let amount = match value("amount").map(|a| shared::number::parse(&a)) {
+            Some(Some(a)) => Some(a),
+            Some(None) => {
                 errors.set([("amount".to_string(), t(lang, "wrong_type"))].into());
                 return;
             }

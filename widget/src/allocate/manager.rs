@@ -99,7 +99,7 @@ pub fn Manager(attrs: Attrs, lang: Lang) -> impl IntoView {
         view! {
             <label>{label}
                 <input type="range" min="0" max="5" step="0.5" prop:value=move || get(&weights.get()).to_string()
-                    on:input=move |ev| { let v = event_target_value(&ev).parse().unwrap_or(0.0); weights.update(|w| set(w, v)); } />
+                    on:input=move |ev| { let v = shared::number::parse(&event_target_value(&ev)).unwrap_or(0.0); weights.update(|w| set(w, v)); } />
                 <span class="sub">{move || format!("{:.1}", get(&weights.get()))}</span>
             </label>
         }

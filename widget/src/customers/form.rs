@@ -59,7 +59,7 @@ pub fn CustomerForm(
     let stage = field(&|c| Some(c.stage.clone()));
     let tier = field(&|c| c.tier.map(|t| t.as_str().to_string()));
     let intent = field(&|c| c.intent.map(|i| i.as_str().to_string()));
-    let amount = field(&|c| c.amount.map(|a| a.to_string()));
+    let amount = field(&|c| c.amount.map(shared::number::format));
     let errors = RwSignal::new(HashMap::<String, String>::new());
     let failure = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
@@ -70,7 +70,7 @@ pub fn CustomerForm(
         let amount_text = amount.get_untracked();
         let amount_value = match text(amount_text) {
             None => None,
-            Some(a) => Some(a.parse::<f64>().map_err(|_| "amount".to_string())?),
+            Some(a) => Some(shared::number::parse(&a).ok_or_else(|| "amount".to_string())?),
         };
         Ok(CustomerInput {
             name: name.get_untracked(),
