@@ -27,6 +27,7 @@ pub mod segment;
 pub mod settings;
 pub mod time;
 pub mod validate;
+pub mod wire;
 
 #[cfg(feature = "import")]
 pub mod export;

@@ -94,7 +94,7 @@ pub fn check_customer(input: &CustomerInput, settings: &TenantSettings) -> Resul
         }
     }
     let email = clean_text("email", &input.email, MAX_TEXT, &mut errors);
-    if email.as_deref().is_some_and(|e| crate::normalize::email_key(e).is_none()) {
+    if email.as_deref().is_some_and(|e| !crate::normalize::is_email(e)) {
         errors.push(FieldError::new("email", "invalid_email", "an address such as name@example.com"));
     }
     let wechat = clean_text("wechat", &input.wechat, 64, &mut errors);

@@ -75,12 +75,12 @@ impl Client {
             return Err(Failure::Unauthorized);
         }
         if !(200..300).contains(&status) {
-            return Err(match serde_json::from_str::<ErrorBody>(&text) {
+            return Err(match shared::wire::from_json::<ErrorBody>(&text) {
                 Ok(e) => Failure::Api { status, code: e.error.code, message: e.error.message, details: e.error.details },
                 Err(_) => Failure::Api { status, code: "http".into(), message: format!("HTTP {status}"), details: None },
             });
         }
-        let value = serde_json::from_str(&text).map_err(|e| Failure::Network(format!("unexpected answer: {e}")))?;
+        let value = shared::wire::from_json(&text).map_err(|e| Failure::Network(format!("unexpected answer: {e}")))?;
         Ok((status, value))
     }
 }

@@ -10,7 +10,8 @@ pub enum Lang {
 impl Lang {
     pub fn resolve(attr: Option<String>) -> Lang {
         let browser = || web_sys::window().and_then(|w| w.navigator().language()).unwrap_or_default();
-        let tag = attr.unwrap_or_else(browser).to_lowercase();
+        // Language tags are ASCII (BCP 47); ASCII folding keeps Unicode case tables out.
+        let tag = attr.unwrap_or_else(browser).to_ascii_lowercase();
         if tag.starts_with("zh") {
             Lang::Zh
         } else {

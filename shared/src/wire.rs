@@ -1,0 +1,263 @@
+//! Decoding API answers with less code: [`from_json`] is `serde_json::from_str` that reads
+//! every struct from a JSON object only.
+//!
+//! Why: serde's derived `Deserialize` for a struct accepts an object *or* an array of its
+//! fields, and serde_json's `deserialize_struct` calls both paths, so every answer type
+//! carries a second, never-used decoder (`visit_seq`). The widget is downloaded by every
+//! visitor; this module routes struct requests to `deserialize_map`, which never calls
+//! `visit_seq`, and the linker drops those decoders. The API only ever writes objects, so
+//! nothing it sends is read differently (tests compare with `serde_json::from_str`).
+//!
+//! How: a transparent wrapper around the deserializer ([`Lean`]) that is handed on to
+//! every nested value through the visitors, map and sequence accessors and seeds
+//! ([`LeanVisitor`], [`LeanAccess`], [`LeanSeed`]), the usual serde transcoding shape.
+
+use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, VariantAccess, Visitor};
+
+/// `serde_json::from_str`, reading structs from objects only.
+pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, serde_json::Error> {
+    let mut json = serde_json::Deserializer::from_str(text);
+    let value = T::deserialize(Lean(&mut json))?;
+    json.end()?;
+    Ok(value)
+}
+
+/// A deserializer whose structs are maps.
+pub struct Lean<D>(pub D);
+
+struct LeanVisitor<V>(V);
+struct LeanAccess<A>(A);
+struct LeanSeed<S>(S);
+
+macro_rules! forward {
+    ($($method:ident)*) => {$(
+        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+            self.0.$method(LeanVisitor(visitor))
+        }
+    )*};
+}
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for Lean<D> {
+    type Error = D::Error;
+
+    forward! {
+        deserialize_any deserialize_bool deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64
+        deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64 deserialize_f32 deserialize_f64
+        deserialize_char deserialize_str deserialize_string deserialize_bytes deserialize_byte_buf
+        deserialize_option deserialize_unit deserialize_seq deserialize_map deserialize_identifier
+        deserialize_ignored_any
+    }
+
+    /// The point of the wrapper: a struct is read as a map.
+    fn deserialize_struct<V: Visitor<'de>>(self, _name: &'static str, _fields: &'static [&'static str], visitor: V) -> Result<V::Value, Self::Error> {
+        self.0.deserialize_map(LeanVisitor(visitor))
+    }
+
+    fn deserialize_unit_struct<V: Visitor<'de>>(self, name: &'static str, visitor: V) -> Result<V::Value, Self::Error> {
+        self.0.deserialize_unit_struct(name, LeanVisitor(visitor))
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(self, name: &'static str, visitor: V) -> Result<V::Value, Self::Error> {
+        self.0.deserialize_newtype_struct(name, LeanVisitor(visitor))
+    }
+
+    fn deserialize_tuple<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, Self::Error> {
+        self.0.deserialize_tuple(len, LeanVisitor(visitor))
+    }
+
+    fn deserialize_tuple_struct<V: Visitor<'de>>(self, name: &'static str, len: usize, visitor: V) -> Result<V::Value, Self::Error> {
+        self.0.deserialize_tuple_struct(name, len, LeanVisitor(visitor))
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(self, name: &'static str, variants: &'static [&'static str], visitor: V) -> Result<V::Value, Self::Error> {
+        self.0.deserialize_enum(name, variants, LeanVisitor(visitor))
+    }
+
+    fn is_human_readable(&self) -> bool {
+        self.0.is_human_readable()
+    }
+}
+
+macro_rules! visit {
+    ($($method:ident($ty:ty))*) => {$(
+        fn $method<E: de::Error>(self, v: $ty) -> Result<Self::Value, E> {
+            self.0.$method(v)
+        }
+    )*};
+}
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for LeanVisitor<V> {
+    type Value = V::Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        self.0.expecting(f)
+    }
+
+    visit! {
+        visit_bool(bool) visit_i8(i8) visit_i16(i16) visit_i32(i32) visit_i64(i64) visit_i128(i128)
+        visit_u8(u8) visit_u16(u16) visit_u32(u32) visit_u64(u64) visit_u128(u128)
+        visit_f32(f32) visit_f64(f64) visit_char(char) visit_str(&str) visit_borrowed_str(&'de str)
+        visit_string(String) visit_bytes(&[u8]) visit_borrowed_bytes(&'de [u8]) visit_byte_buf(Vec<u8>)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        self.0.visit_none()
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        self.0.visit_unit()
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        self.0.visit_some(Lean(d))
+    }
+
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        self.0.visit_newtype_struct(Lean(d))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        self.0.visit_seq(LeanAccess(seq))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        self.0.visit_map(LeanAccess(map))
+    }
+
+    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Self::Value, A::Error> {
+        self.0.visit_enum(LeanAccess(data))
+    }
+}
+
+impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for LeanSeed<S> {
+    type Value = S::Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        self.0.deserialize(Lean(d))
+    }
+}
+
+impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for LeanAccess<A> {
+    type Error = A::Error;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, A::Error> {
+        self.0.next_element_seed(LeanSeed(seed))
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        self.0.size_hint()
+    }
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for LeanAccess<A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
+        self.0.next_key_seed(LeanSeed(seed))
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        self.0.next_value_seed(LeanSeed(seed))
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        self.0.size_hint()
+    }
+}
+
+impl<'de, A: EnumAccess<'de>> EnumAccess<'de> for LeanAccess<A> {
+    type Error = A::Error;
+    type Variant = LeanAccess<A::Variant>;
+
+    fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, Self::Variant), A::Error> {
+        self.0.variant_seed(LeanSeed(seed)).map(|(value, variant)| (value, LeanAccess(variant)))
+    }
+}
+
+impl<'de, A: VariantAccess<'de>> VariantAccess<'de> for LeanAccess<A> {
+    type Error = A::Error;
+
+    fn unit_variant(self) -> Result<(), A::Error> {
+        self.0.unit_variant()
+    }
+
+    fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, A::Error> {
+        self.0.newtype_variant_seed(LeanSeed(seed))
+    }
+
+    fn tuple_variant<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, A::Error> {
+        self.0.tuple_variant(len, LeanVisitor(visitor))
+    }
+
+    /// A struct variant is read as a map too.
+    fn struct_variant<V: Visitor<'de>>(self, fields: &'static [&'static str], visitor: V) -> Result<V::Value, A::Error> {
+        self.0.struct_variant(fields, LeanVisitor(visitor))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::ErrorBody;
+    use serde::Deserialize;
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    enum Kind {
+        Plain,
+        Tagged { weight: u32 },
+    }
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Nested {
+        name: String,
+        kinds: Vec<Kind>,
+        #[serde(default)]
+        extra: Option<Box<Nested>>,
+        any: serde_json::Value,
+        amount: Option<f64>,
+    }
+
+    const NESTED: &str = r#"{"name":"张三","kinds":["plain",{"tagged":{"weight":3}}],"extra":{"name":"b","kinds":[],"any":[1,{"x":null}],"amount":null},"any":{"k":[true,"v"]},"amount":12.5}"#;
+
+    #[test]
+    fn reads_what_serde_json_reads() {
+        let lean: Nested = from_json(NESTED).expect("decodes");
+        let plain: Nested = serde_json::from_str(NESTED).expect("decodes");
+        assert_eq!(lean, plain);
+        let error = r#"{"error":{"code":"stale","message":"changed","details":{"version":3}}}"#;
+        assert_eq!(from_json::<ErrorBody>(error).ok(), serde_json::from_str::<ErrorBody>(error).ok());
+    }
+
+    #[test]
+    fn refuses_what_serde_json_refuses() {
+        for bad in ["", "{", r#"{"name":1}"#, r#"{"name":"a","kinds":[],"any":null} x"#, r#"{"name":"a","kinds":["other"],"any":null}"#] {
+            assert!(from_json::<Nested>(bad).is_err(), "{bad}");
+            assert!(serde_json::from_str::<Nested>(bad).is_err(), "{bad}");
+        }
+    }
+
+    /// The answers the widget reads, every field present: the same values either way, and
+    /// what the edge writes reads back to what it wrote.
+    #[test]
+    fn reads_the_answer_types_alike() {
+        let view = r#"{"id":"c1","name":"李雷","company":"示例科技有限公司","contact_name":"韩梅梅","phone":"13800000000","email":"li@example.cn","wechat":"lilei","industry":"it","region":"east","source":"web","amount":1200000.5,"stage":"lead","tier":"key","intent":"high","tags":["a","b"],"custom":{"budget":3,"note":"x","when":[1,2]},"owner":"u1","collaborators":["u2"],"created_by":"u1","created_at":1,"updated_at":2,"last_follow_up_at":3,"next_follow_up_at":4,"won_at":5,"lost_at":6,"segment":"vip","version":7,"lifecycle":"active","owner_name":"张*","masked":true,"editable":true}"#;
+        let page = format!(r#"{{"items":[{view},{view}],"next_cursor":"abc"}}"#);
+        let lean: crate::api::CustomerPage = from_json(&page).expect("decodes");
+        assert_eq!(Some(&lean), serde_json::from_str::<crate::api::CustomerPage>(&page).ok().as_ref());
+        assert_eq!(lean.items[0].customer.custom.len(), 3);
+        let again = serde_json::to_string(&lean).expect("encodes");
+        assert_eq!(from_json::<crate::api::CustomerPage>(&again).ok().as_ref(), Some(&lean));
+
+        let settings = serde_json::to_string(&crate::settings::TenantSettings::default()).expect("encodes");
+        assert_eq!(from_json::<crate::settings::TenantSettings>(&settings).ok(), Some(crate::settings::TenantSettings::default()));
+    }
+
+    /// The one difference, on purpose: a struct written as an array of its fields.
+    #[test]
+    fn structs_are_objects_only() {
+        let array = r#"{"error":["stale","changed",null]}"#;
+        assert!(serde_json::from_str::<ErrorBody>(array).is_ok());
+        assert!(from_json::<ErrorBody>(array).is_err());
+    }
+}
