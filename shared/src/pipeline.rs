@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::customer::Customer;
-use crate::settings::{StageDef, TenantSettings, Terminal};
+use crate::settings::{CustomerSchema, StageDef, TenantSettings, Terminal};
 use crate::time::Millis;
 use crate::validate::FieldError;
 

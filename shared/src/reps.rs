@@ -6,7 +6,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::allocation::{Level, Performance};
 use crate::ids::Role;
-use crate::settings::TenantSettings;
+use crate::settings::{CustomerSchema, TenantSettings};
 use crate::validate::FieldError;
 
 fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {

@@ -85,11 +85,12 @@ impl Client {
     }
 }
 
-/// Loads the tenant settings into `target`, leaving it untouched when nothing changed:
+/// Loads the part of the tenant settings a form needs (the lists customers choose from,
+/// custom fields) into `target`, leaving it untouched when nothing changed:
 /// a refetch (token change) must not re-create an open form and lose what was typed.
-pub async fn load_settings(client: &Client, target: leptos::prelude::RwSignal<Option<shared::settings::TenantSettings>>) -> Result<(), Failure> {
+pub async fn load_settings(client: &Client, target: leptos::prelude::RwSignal<Option<shared::settings::CustomerLists>>) -> Result<(), Failure> {
     use leptos::prelude::{Set, WithUntracked};
-    let s = client.get::<shared::settings::TenantSettings>("/settings").await?;
+    let s = client.get::<shared::settings::CustomerLists>("/settings").await?;
     // The element may have been unmounted while the request was in flight: then the
     // signal is gone and there is nothing to update.
     if target.try_with_untracked(|current| current.as_ref() != Some(&s)) == Some(true) {

@@ -35,6 +35,12 @@ form.card .err { color: #b91c1c; font-size: 0.85em; }
 form.card .actions { grid-column: 1 / -1; display: flex; gap: 8px; justify-content: flex-end; }
 .more { display: block; margin: 12px auto; }
 .muted { color: var(--m); }
+@media (max-width: 480px) { .bar select { flex: 1 1 40%; } .seg { flex: 1 1 100%; } .seg button { flex: 1; } }
+"#;
+
+/// Result panels, figures and load bars of the allocation, pool, board drawer and
+/// dashboard views; `<allot-customers>` has none, so its bundle leaves them out.
+pub const PANELS_CSS: &str = r#"
 ul.why { margin: 6px 0 0; padding-left: 18px; }
 .compare { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 300px), 1fr)); gap: 12px; }
 .panel { border: 1px solid var(--b); border-radius: var(--r); padding: 10px; min-width: 0; }
@@ -50,7 +56,6 @@ ul.bars li { display: grid; grid-template-columns: 5.5em 1fr auto; gap: 6px; ali
 input[type=range] { padding: 0; min-height: 32px; }
 ul.warnings { list-style: none; margin: 0 0 8px; padding: 8px 10px; background: #fff7ed; color: #9a3412; border-radius: var(--r); font-size: 0.9em; }
 .standing { background: #eff6ff; color: #1e3a8a; }
-@media (max-width: 480px) { .bar select { flex: 1 1 40%; } .seg { flex: 1 1 100%; } .seg button { flex: 1; } }
 "#;
 
 /// The board's layout: columns side by side, snapping horizontally on a phone.

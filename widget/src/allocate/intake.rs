@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::api::{CustomerInput, CustomerView};
 use shared::reps::RepList;
-use shared::settings::TenantSettings;
+use shared::settings::CustomerLists;
 use shared::validate::check_customer;
 
 use crate::api::{Client, Failure};
@@ -15,7 +15,7 @@ const DEFAULT_FIELDS: &str = "name,company,contact_name,phone,industry,region,am
 
 #[component]
 pub fn Intake(attrs: Attrs, lang: Lang) -> impl IntoView {
-    let settings = RwSignal::new(None::<TenantSettings>);
+    let settings = RwSignal::new(None::<CustomerLists>);
     let values = RwSignal::new(std::collections::HashMap::<String, String>::new());
     let errors = RwSignal::new(std::collections::HashMap::<String, String>::new());
     let failure = RwSignal::new(None::<String>);

@@ -17,7 +17,7 @@ use leptos::task::spawn_local;
 use shared::api::{CustomerView, Me, UserList};
 use shared::ids::Role;
 use shared::pipeline::{column_totals, move_in_totals, BoardCard, BoardPage, ColumnTotal, FollowUp, StageMove};
-use shared::settings::TenantSettings;
+use shared::settings::CustomerLists;
 use wasm_bindgen::JsCast;
 
 use crate::api::{Client, Failure};
@@ -59,7 +59,7 @@ const SCROLL_STEP: i32 = 18;
 pub fn Board(attrs: Attrs) -> impl IntoView {
     let lang = Memo::new(move |_| Lang::resolve(attrs.get("lang")));
     let lang_signal: Signal<Lang> = lang.into();
-    let settings = RwSignal::new(None::<TenantSettings>);
+    let settings = RwSignal::new(None::<CustomerLists>);
     let cards = RwSignal::new(Vec::<BoardCard>::new());
     let truncated = RwSignal::new(false);
     // Exact column totals from the server while only the first cards are loaded.
@@ -386,7 +386,7 @@ pub fn Board(attrs: Attrs) -> impl IntoView {
     };
 
     view! {
-        <style>{crate::style::CSS}{crate::style::BOARD_CSS}</style>
+        <style>{crate::style::CSS}{crate::style::PANELS_CSS}{crate::style::BOARD_CSS}</style>
         <div class="bar">
             <div class="seg" role="group">
                 {move || scopes().into_iter().map(|k| view! {

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::api::{CustomerInput, CustomerPatch, CustomerView};
 use shared::customer::{Intent, Tier};
-use shared::settings::TenantSettings;
+use shared::settings::CustomerLists;
 use shared::validate::check_customer;
 
 use crate::api::{Client, Failure};
@@ -42,7 +42,7 @@ fn text(value: String) -> Option<String> {
 pub fn CustomerForm(
     attrs: Attrs,
     lang: Lang,
-    settings: TenantSettings,
+    settings: CustomerLists,
     initial: Option<CustomerView>,
     on_saved: Callback<(CustomerView, Saved)>,
     on_cancel: Callback<()>,

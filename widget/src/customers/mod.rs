@@ -6,7 +6,7 @@ mod form;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::api::{CustomerPage, CustomerView};
-use shared::settings::TenantSettings;
+use shared::settings::CustomerLists;
 
 use crate::api::{Client, Failure};
 use crate::element::Attrs;
@@ -59,7 +59,7 @@ fn encode(value: &str) -> String {
 pub fn Customers(attrs: Attrs) -> impl IntoView {
     let lang = Memo::new(move |_| Lang::resolve(attrs.get("lang")));
     let client = move || Client::of(&attrs);
-    let settings = RwSignal::new(None::<TenantSettings>);
+    let settings = RwSignal::new(None::<CustomerLists>);
     let items = RwSignal::new(Vec::<CustomerView>::new());
     let cursor = RwSignal::new(None::<String>);
     let loading = RwSignal::new(false);

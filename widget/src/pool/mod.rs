@@ -156,7 +156,7 @@ pub fn Pool(attrs: Attrs) -> impl IntoView {
     let now = js_sys::Date::now() as i64;
 
     view! {
-        <style>{crate::style::CSS}</style>
+        <style>{crate::style::CSS}{crate::style::PANELS_CSS}</style>
         {move || standing.get().map(|s| view! {
             <div class="msg standing" role="status">
                 {match lang.get() {
