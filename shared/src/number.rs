@@ -68,6 +68,38 @@ pub fn format(value: f64) -> String {
     }
 }
 
+/// `value` with exactly `decimals` digits after the point, as `format!("{value:.N$}")`
+/// writes it, from integer arithmetic: scaled, rounded half away from zero, the point put
+/// back in. Display only (scores, shares, 万 amounts); a tie such as 0.125 to two places
+/// rounds up here where the standard formatter rounds to even, and no "-0.00".
+pub fn fixed(value: f64, decimals: u32) -> String {
+    // Beyond 2^53 the scaled value has no fraction left to round.
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    let scaled = value * 10f64.powi(decimals as i32);
+    if !scaled.is_finite() || scaled.abs() >= EXACT {
+        return format(value);
+    }
+    let units = scaled.round() as i64;
+    let digits = format!("{:0width$}", units.unsigned_abs(), width = decimals as usize + 1);
+    let (whole, fraction) = digits.split_at(digits.len() - decimals as usize);
+    let sign = if units < 0 { "-" } else { "" };
+    if fraction.is_empty() {
+        format!("{sign}{whole}")
+    } else {
+        format!("{sign}{whole}.{fraction}")
+    }
+}
+
+/// An amount as sales teams read it at a glance: whole yuan below 10,000, then 万 (ten
+/// thousands) with one decimal ("3.5万"). Board cards and dashboard figures.
+pub fn wan(amount: f64) -> String {
+    if amount >= 10_000.0 {
+        format!("{}万", fixed(amount / 10_000.0, 1))
+    } else {
+        fixed(amount, 0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,7 +143,43 @@ mod tests {
         assert_eq!(format(f64::NAN), "");
     }
 
+    #[test]
+    fn writes_fixed_decimals() {
+        assert_eq!(fixed(12.345, 1), "12.3");
+        assert_eq!(fixed(0.5, 0), "1");
+        assert_eq!(fixed(2.5, 0), "3", "half away from zero");
+        assert_eq!(fixed(-2.5, 0), "-3");
+        assert_eq!(fixed(0.0042, 2), "0.00");
+        assert_eq!(fixed(-0.0042, 2), "0.00", "no negative zero");
+        assert_eq!(fixed(-0.05, 3), "-0.050");
+        assert_eq!(fixed(1234.0, 0), "1234");
+        assert_eq!(fixed(7.0, 3), "7.000");
+        assert_eq!(fixed(1e300, 2), format(1e300));
+    }
+
+    #[test]
+    fn writes_wan() {
+        assert_eq!(wan(9_999.4), "9999");
+        assert_eq!(wan(35_000.0), "3.5万");
+        assert_eq!(wan(1_234_567.0), "123.5万");
+    }
+
     proptest! {
+        /// Off a tie, exactly what the standard formatter writes; on one, a last digit
+        /// at most one unit away.
+        #[test]
+        fn fixed_agrees_with_the_standard_formatter(value in -1.0e9f64..1.0e9, decimals in 0u32..4) {
+            let ours = fixed(value, decimals);
+            let std = format!("{value:.*}", decimals as usize);
+            let unit = 10f64.powi(-(decimals as i32));
+            let (a, b) = (ours.parse::<f64>().unwrap(), std.parse::<f64>().unwrap());
+            prop_assert!((a - b).abs() <= unit * 1.000001, "{} vs {}", ours, std);
+            let scaled = value * 10f64.powi(decimals as i32);
+            if (scaled.fract().abs() - 0.5).abs() > 1e-6 {
+                prop_assert_eq!(ours.trim_start_matches('-'), std.trim_start_matches('-'));
+            }
+        }
+
         /// Up to 15 significant digits and a power of ten within ±22 (the written exponent
         /// less the decimal places): exactly the standard parser's answer.
         #[test]

@@ -43,15 +43,15 @@ fn quote(cell: &str) -> String {
 
 /// A share as a percentage with one decimal, or "—".
 pub fn percent(value: Option<f64>) -> String {
-    value.map_or_else(|| "—".into(), |v| format!("{:.1}%", v * 100.0))
+    value.map_or_else(|| "—".into(), |v| format!("{}%", crate::number::fixed(v * 100.0, 1)))
 }
 
 /// An amount with two decimals at most.
 pub fn money(value: f64) -> String {
     let rounded = (value * 100.0).round() / 100.0;
-    if rounded.fract() == 0.0 { format!("{rounded:.0}") } else { format!("{rounded:.2}") }
+    crate::number::fixed(rounded, if rounded.fract() == 0.0 { 0 } else { 2 })
 }
 
 pub fn ratio(value: Option<f64>) -> String {
-    value.map_or_else(|| "—".into(), |v| format!("{v:.2}"))
+    value.map_or_else(|| "—".into(), |v| crate::number::fixed(v, 2))
 }

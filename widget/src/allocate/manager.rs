@@ -98,9 +98,9 @@ pub fn Manager(attrs: Attrs, lang: Lang) -> impl IntoView {
     let slider = move |label: &'static str, get: fn(&Weights) -> f64, set: fn(&mut Weights, f64)| {
         view! {
             <label>{label}
-                <input type="range" min="0" max="5" step="0.5" prop:value=move || get(&weights.get()).to_string()
+                <input type="range" min="0" max="5" step="0.5" prop:value=move || shared::number::format(get(&weights.get()))
                     on:input=move |ev| { let v = shared::number::parse(&event_target_value(&ev)).unwrap_or(0.0); weights.update(|w| set(w, v)); } />
-                <span class="sub">{move || format!("{:.1}", get(&weights.get()))}</span>
+                <span class="sub">{move || shared::number::fixed(get(&weights.get()), 1)}</span>
             </label>
         }
     };
@@ -148,11 +148,11 @@ fn Panel(lang: Lang, result: AllocationResponse, names: Vec<(String, String)>) -
             <dl class="figures">
                 <dt>{lang.pick("分配数", "Assigned")}</dt><dd class="assigned">{result.outcome.assignments.len()}</dd>
                 <dt>{lang.pick("未分配", "Unassigned")}</dt><dd>{result.outcome.unassigned.len()}</dd>
-                <dt>{lang.pick("总分", "Total score")}</dt><dd class="total">{format!("{:.2}", d.total_score)}</dd>
-                <dt>{lang.pick("基尼系数(数量)", "Gini (count)")}</dt><dd>{format!("{:.3}", d.gini_count)}</dd>
-                <dt>{lang.pick("基尼系数(金额)", "Gini (value)")}</dt><dd>{format!("{:.3}", d.gini_value)}</dd>
-                <dt>{lang.pick("最多/最少", "Max/min")}</dt><dd>{d.max_min_ratio.map_or("—".to_string(), |r| format!("{r:.2}"))}</dd>
-                <dt>{lang.pick("新人占比", "Junior share")}</dt><dd>{format!("{:.0}%", d.junior_share * 100.0)}</dd>
+                <dt>{lang.pick("总分", "Total score")}</dt><dd class="total">{shared::number::fixed(d.total_score, 2)}</dd>
+                <dt>{lang.pick("基尼系数(数量)", "Gini (count)")}</dt><dd>{shared::number::fixed(d.gini_count, 3)}</dd>
+                <dt>{lang.pick("基尼系数(金额)", "Gini (value)")}</dt><dd>{shared::number::fixed(d.gini_value, 3)}</dd>
+                <dt>{lang.pick("最多/最少", "Max/min")}</dt><dd>{d.max_min_ratio.map_or("—".to_string(), |r| shared::number::fixed(r, 2))}</dd>
+                <dt>{lang.pick("新人占比", "Junior share")}</dt><dd>{format!("{}%", shared::number::fixed(d.junior_share * 100.0, 0))}</dd>
             </dl>
             <ul class="bars" aria-label=lang.pick("各销售负载", "Load per rep")>
                 {rows.into_iter().map(|r| {
@@ -163,9 +163,9 @@ fn Panel(lang: Lang, result: AllocationResponse, names: Vec<(String, String)>) -
                         <li>
                             <span class="who">{name(&r.rep)}</span>
                             <span class="track" title=format!("{} / {}", r.count_after, r.capacity)>
-                                <span class="held" style=format!("width:{before:.1}%")></span>
-                                <span class="added" style=format!("width:{added:.1}%")></span>
-                                <span class="cap" style=format!("left:{cap:.1}%")></span>
+                                <span class="held" style=format!("width:{}%", shared::number::fixed(before, 1))></span>
+                                <span class="added" style=format!("width:{}%", shared::number::fixed(added, 1))></span>
+                                <span class="cap" style=format!("left:{}%", shared::number::fixed(cap, 1))></span>
                             </span>
                             <span class="n">{format!("+{} → {}/{}", r.count_after - r.count_before, r.count_after, r.capacity)}</span>
                         </li>

@@ -73,12 +73,12 @@ pub fn Explanation(lang: Lang, assignment: shared::allocation::Assignment, names
     let mut parts: Vec<_> = assignment.breakdown.contributions.iter().filter(|c| c.points > 0.0).cloned().collect();
     parts.sort_by(|a, b| b.points.total_cmp(&a.points));
     let runner = assignment.runner_up.clone().map(|r| {
-        format!("{} {} ({:.2}): {}", lang.pick("次选", "Runner-up"), name(&r.rep), r.score, why_not_label(lang, r.why_not))
+        format!("{} {} ({}): {}", lang.pick("次选", "Runner-up"), name(&r.rep), shared::number::fixed(r.score, 2), why_not_label(lang, r.why_not))
     });
     view! {
         <ul class="why">
             {parts.into_iter().map(|c| view! {
-                <li>{format!("{} +{:.2}", criterion_label(lang, c.criterion), c.points)}</li>
+                <li>{format!("{} +{}", criterion_label(lang, c.criterion), shared::number::fixed(c.points, 2))}</li>
             }).collect_view()}
         </ul>
         {runner.map(|r| view! { <p class="sub runner">{r}</p> })}

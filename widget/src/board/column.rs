@@ -13,13 +13,7 @@ pub const CARD_HEIGHT: f64 = 92.0;
 /// Cards rendered beyond each edge of the visible part.
 const OVERSCAN: usize = 4;
 
-pub fn money(v: f64) -> String {
-    if v >= 10_000.0 {
-        format!("{:.1}万", v / 10_000.0)
-    } else {
-        format!("{v:.0}")
-    }
-}
+pub use shared::number::wan as money;
 
 fn initials(name: &str) -> String {
     name.chars().take(2).collect()
@@ -70,7 +64,7 @@ pub fn Column(
                     format!("{} · ¥{} · {} ¥{}", t.count, money(t.amount), lang.get().pick("加权", "weighted"), money(t.weighted))
                 }}</p>
             </header>
-            <ul style=move || format!("height: {}px", indices.with(Vec::len) as f64 * CARD_HEIGHT)>
+            <ul style=move || format!("height: {}px", indices.with(Vec::len) * CARD_HEIGHT as usize)>
                 <For
                     each=move || {
                         let (first, last) = window.get();
@@ -89,7 +83,7 @@ pub fn Column(
                             <li class="card" tabindex="0" data-id=id.clone() draggable="false"
                                 class:dragging=move || dragging.get().as_deref() == Some(id_drag.as_str())
                                 class:locked=!c.editable
-                                style=format!("top: {}px", i as f64 * CARD_HEIGHT)
+                                style=format!("top: {}px", i * CARD_HEIGHT as usize)
                                 on:pointerdown=move |ev| events.pointer_down.run((id_down.clone(), ev))
                                 on:keydown=move |ev| events.key.run((id_key.clone(), stage_now.clone(), ev))>
                                 <span class="grip" aria-hidden="true">"⋮⋮"</span>

@@ -35,6 +35,12 @@ fn fit(label: &str) -> String {
     out
 }
 
+/// An SVG coordinate or length, to a tenth of a unit (written without std's float
+/// formatter, which would otherwise be in the bundle for these alone).
+fn n(v: f64) -> String {
+    shared::number::fixed(v, 1)
+}
+
 fn x_of(value: f64, max: f64) -> f64 {
     if max <= 0.0 || !value.is_finite() {
         0.0
@@ -53,22 +59,22 @@ pub fn Bars(bars: Vec<Bar>, summary: String) -> impl IntoView {
             let y = i as f64 * ROW + 2.0;
             let marker = b.marker.map(|m| {
                 let x = LABEL + x_of(m, b.max);
-                view! { <line class="marker" x1=x x2=x y1=y y2=y + ROW - 6.0></line> }
+                view! { <line class="marker" x1=n(x) x2=n(x) y1=n(y) y2=n(y + ROW - 6.0)></line> }
             });
             view! {
-                <g class="row" data-label=b.label.clone() data-value=b.value.to_string()>
+                <g class="row" data-label=b.label.clone() data-value=shared::number::format(b.value)>
                     <title>{format!("{}: {}", b.label, b.text)}</title>
-                    <text x="0" y=y + 15.0 class="label">{fit(&b.label)}</text>
-                    <rect class="track" x=LABEL y=y + 3.0 width=TRACK height="14" rx="4"></rect>
-                    <rect class="value" x=LABEL y=y + 3.0 width=x_of(b.value, b.max) height="14" rx="4"></rect>
+                    <text x="0" y=n(y + 15.0) class="label">{fit(&b.label)}</text>
+                    <rect class="track" x=n(LABEL) y=n(y + 3.0) width=n(TRACK) height="14" rx="4"></rect>
+                    <rect class="value" x=n(LABEL) y=n(y + 3.0) width=n(x_of(b.value, b.max)) height="14" rx="4"></rect>
                     {marker}
-                    <text x=LABEL + TRACK + 6.0 y=y + 15.0 class="figure">{b.text}</text>
+                    <text x=n(LABEL + TRACK + 6.0) y=n(y + 15.0) class="figure">{b.text}</text>
                 </g>
             }
         })
         .collect_view();
     view! {
-        <svg viewBox=format!("0 0 {WIDTH} {height}") role="img" aria-label=summary preserveAspectRatio="xMinYMin meet">
+        <svg viewBox=format!("0 0 {} {}", n(WIDTH), n(height)) role="img" aria-label=summary preserveAspectRatio="xMinYMin meet">
             {rows}
         </svg>
     }
@@ -100,18 +106,18 @@ pub fn Flow(columns: Vec<Column>, summary: String) -> impl IntoView {
             view! {
                 <g class="bucket" data-label=c.label.clone() data-in=c.up.to_string() data-out=c.down.to_string()>
                     <title>{format!("{}: +{} / −{}", c.label, c.up, c.down)}</title>
-                    <rect class="in" x=x y=axis - up width=width height=up></rect>
-                    <rect class="out" x=x y=axis width=width height=down></rect>
+                    <rect class="in" x=n(x) y=n(axis - up) width=n(width) height=n(up)></rect>
+                    <rect class="out" x=n(x) y=n(axis) width=n(width) height=n(down)></rect>
                 </g>
             }
         })
         .collect_view();
     view! {
-        <svg viewBox=format!("0 0 {WIDTH} {height}") role="img" aria-label=summary>
+        <svg viewBox=format!("0 0 {} {}", n(WIDTH), n(height)) role="img" aria-label=summary>
             {bars}
-            <line class="axis" x1="0" x2=WIDTH y1=axis y2=axis></line>
-            <text x="4" y=height - 4.0 class="label">{first}</text>
-            <text x=WIDTH - 4.0 y=height - 4.0 class="label end">{last}</text>
+            <line class="axis" x1="0" x2=n(WIDTH) y1=n(axis) y2=n(axis)></line>
+            <text x="4" y=n(height - 4.0) class="label">{first}</text>
+            <text x=n(WIDTH - 4.0) y=n(height - 4.0) class="label end">{last}</text>
         </svg>
     }
 }

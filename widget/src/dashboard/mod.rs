@@ -20,12 +20,10 @@ use chart::{Bar, Bars, Column, Flow};
 use figure::Figure;
 
 fn pct(v: Option<f64>) -> String {
-    v.map_or_else(|| "—".into(), |v| format!("{:.0}%", v * 100.0))
+    v.map_or_else(|| "—".into(), |v| format!("{}%", fixed(v * 100.0, 0)))
 }
 
-fn money(v: f64) -> String {
-    if v >= 10_000.0 { format!("{:.1}万", v / 10_000.0) } else { format!("{v:.0}") }
-}
+use shared::number::{fixed, wan as money};
 
 /// A strategy or channel key in the reader's language.
 fn channel_label(lang: Lang, key: &str) -> String {
@@ -305,15 +303,15 @@ fn fairness_chart(lang: Lang, f: FairnessReport) -> impl IntoView {
         })
         .collect();
     let figures = [
-        ("持有基尼系数", "Gini (held)", format!("{:.2}", f.held_gini_count)),
-        ("新分配基尼系数", "Gini (received)", format!("{:.2}", f.assigned_gini_count)),
-        ("新分配最多/最少", "Received max ÷ min", f.assigned_max_min.map_or_else(|| "—".into(), |v| format!("{v:.2}"))),
-        ("负载最高/最低", "Load max ÷ min", f.load_max_min.map_or_else(|| "—".into(), |v| format!("{v:.2}"))),
+        ("持有基尼系数", "Gini (held)", fixed(f.held_gini_count, 2)),
+        ("新分配基尼系数", "Gini (received)", fixed(f.assigned_gini_count, 2)),
+        ("新分配最多/最少", "Received max ÷ min", f.assigned_max_min.map_or_else(|| "—".into(), |v| fixed(v, 2))),
+        ("负载最高/最低", "Load max ÷ min", f.load_max_min.map_or_else(|| "—".into(), |v| fixed(v, 2))),
         ("初级销售占比", "Junior share", pct(f.junior_share)),
     ];
     let summary = match lang {
-        Lang::Zh => format!("各销售持有客户与容量：持有基尼系数 {:.2}", f.held_gini_count),
-        Lang::En => format!("Held customers against capacity per rep: Gini {:.2}", f.held_gini_count),
+        Lang::Zh => format!("各销售持有客户与容量：持有基尼系数 {}", fixed(f.held_gini_count, 2)),
+        Lang::En => format!("Held customers against capacity per rep: Gini {}", fixed(f.held_gini_count, 2)),
     };
     view! {
         <Figure name="fairness" title=lang.pick("分配公平性", "Fairness").to_string() lang=lang table=f.table(lang == Lang::En) file=file("fairness", &f.period)>

@@ -198,7 +198,7 @@ pub fn Pool(attrs: Attrs) -> impl IntoView {
         {move || message.get().map(|(ok, m)| view! { <div class=if ok { "msg ok" } else { "msg err" } role="alert">{m}</div> })}
         {move || distribution.get().map(|r| view! {
             <div class="card panel">
-                <p>{format!("{}: {} · Gini {:.3}", super::allocate::strategy_label(lang.get(), r.outcome.strategy), r.outcome.assignments.len(), r.outcome.distribution.gini_count)}</p>
+                <p>{format!("{}: {} · Gini {}", super::allocate::strategy_label(lang.get(), r.outcome.strategy), r.outcome.assignments.len(), shared::number::fixed(r.outcome.distribution.gini_count, 3))}</p>
                 <div class="actions">
                     <button type="button" on:click=move |_| distribution.set(None)>{label("cancel")}</button>
                     <button type="button" class="primary apply" on:click=move |_| distribute(true)>{lang.get().pick("确认分配", "Apply")}</button>
