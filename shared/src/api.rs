@@ -10,8 +10,6 @@ use crate::ids::Role;
 use crate::time::Millis;
 use crate::validate::FieldError;
 
-mod view_decode;
-
 pub const API_VERSION: &str = "v1";
 
 /// Distinguishes an absent field (`None`) from an explicit `null` (`Some(None)`).
@@ -135,7 +133,7 @@ impl DistributeRequest {
 }
 
 /// The answer of a preview or an apply.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AllocationResponse {
     #[serde(flatten)]
@@ -149,6 +147,13 @@ pub struct AllocationResponse {
     #[serde(default)]
     pub skipped: Vec<SkippedAssignment>,
 }
+
+crate::wire::flat_deserialize!(AllocationResponse {
+    flatten outcome: crate::allocation::Outcome,
+    rule: String = required,
+    applied: bool = required,
+    skipped: Vec<SkippedAssignment> = default,
+});
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -355,7 +360,6 @@ impl CustomerPatch {
 }
 
 /// A customer as a caller sees it: the record plus what is computed at read time.
-/// `Deserialize` is written by hand in `view_decode` (one pass instead of flatten's two).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CustomerView {
@@ -375,6 +379,15 @@ pub struct CustomerView {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allocation: Option<crate::allocation::Assignment>,
 }
+
+crate::wire::flat_deserialize!(CustomerView {
+    flatten customer: Customer,
+    lifecycle: Lifecycle = required,
+    owner_name: Option<String> = default,
+    masked: bool = default,
+    editable: bool = default,
+    allocation: Option<crate::allocation::Assignment> = default,
+});
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

@@ -163,7 +163,7 @@ pub struct AuditList {
 }
 
 /// A pool customer as the pool list shows it: why it is in the pool and since when.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PoolItem {
     #[serde(flatten)]
@@ -177,6 +177,14 @@ pub struct PoolItem {
     /// The pool whose rules apply.
     pub pool: String,
 }
+
+crate::wire::flat_deserialize!(PoolItem {
+    flatten customer: crate::api::CustomerView,
+    pool_reason: String = required,
+    pool_note: Option<String> = default,
+    pool_since: Millis = required,
+    pool: String = required,
+});
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
