@@ -159,6 +159,32 @@ test('a move made while the rest of the cards is still loading keeps its column 
   await page.close();
 });
 
+test('an answer for a scope the user already left never replaces the new scope\'s cards', async () => {
+  const { page, problems } = await openWith(context, '/');
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.locator('#user').selectOption({ index: 0 }); // the admin: owns none, sees all
+  // Hold back the first answer for "mine" until "all" is on screen.
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  const mine = /\/api\/v1\/board\?owner=me&per_stage=\d+$/;
+  await page.route(mine, async (route) => { await held; await route.continue(); });
+  await page.goto(`${process.env.ALLOT_URL}/#board`);
+  await page.reload();
+  const board = page.locator('allot-board');
+  await board.locator('button[data-scope=all]').click({ timeout: 15000 });
+  const cards = board.locator('li.card');
+  await cards.first().waitFor({ timeout: 15000 });
+  const arrived = page.waitForResponse(mine);
+  release();
+  assert.equal((await arrived).status(), 200);
+  await page.waitForTimeout(300);
+  assert.ok(await cards.count() > 0, 'the late (empty) answer for "mine" did not replace the cards of "all"');
+  assert.equal(await board.locator('button[data-scope=all]').getAttribute('aria-pressed'), 'true');
+  assert.deepEqual(problems, []);
+  await page.unroute(mine);
+  await page.close();
+});
+
 test('touch drag by the grip at 390×844 moves a card; a finger elsewhere scrolls', async () => {
   const { page, problems } = await openAsRep('#board', { width: 390, height: 844 });
   const name = `触摸拖拽 ${Date.now()}`;

@@ -20,6 +20,7 @@ mod dashboard;
 mod element;
 mod follow_ups;
 mod i18n;
+mod latest;
 mod pool;
 mod reminders;
 mod style;

@@ -83,12 +83,15 @@ pub fn Board(attrs: Attrs) -> impl IntoView {
     let just_dragged = StoredValue::new(false);
     let board_ref = NodeRef::<leptos::html::Div>::new();
 
+    // A slow answer for "mine" must not overwrite "all" after a quick switch.
+    let loads = crate::latest::Latest::new();
     Effect::new(move |_| {
         let c = Client::of(&attrs);
         let owner = scope.get();
         if !c.has_token() {
             return;
         }
+        let ticket = loads.start();
         loaded.set(false);
         // Settings and cards load side by side; the board draws when both are in.
         let settings_client = c.clone();
@@ -98,7 +101,11 @@ pub fn Board(attrs: Attrs) -> impl IntoView {
         spawn_local(async move {
             // First the newest cards of each column with exact totals (draws at once at
             // any size), then every card behind it.
-            match c.get::<BoardPage>(&format!("/board?owner={owner}&per_stage={FIRST_PER_COLUMN}")).await {
+            let first = c.get::<BoardPage>(&format!("/board?owner={owner}&per_stage={FIRST_PER_COLUMN}")).await;
+            if !ticket.current() {
+                return;
+            }
+            match first {
                 Ok(page) => {
                     let complete = page.complete;
                     cards.try_set(page.cards);
@@ -109,7 +116,11 @@ pub fn Board(attrs: Attrs) -> impl IntoView {
                         // The rest only after the first cards are on screen: parsing
                         // thousands of cards must not delay that first paint.
                         after_next_paint().await;
-                        match c.get::<BoardPage>(&format!("/board?owner={owner}")).await {
+                        let rest = c.get::<BoardPage>(&format!("/board?owner={owner}")).await;
+                        if !ticket.current() {
+                            return;
+                        }
+                        match rest {
                             Ok(full) => {
                                 // Cards moved meanwhile keep their local (newer) state.
                                 cards.try_update(|local| {

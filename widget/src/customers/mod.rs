@@ -70,7 +70,7 @@ pub fn Customers(attrs: Attrs) -> impl IntoView {
     let status = RwSignal::new(String::new());
     let editing = RwSignal::new(Editing::Closed);
     // Each list load gets a number; answers to superseded loads are dropped.
-    let generation = StoredValue::new(0u32);
+    let loads = crate::latest::Latest::new();
 
     let query = move || {
         let page_size = attrs.get("page-size").and_then(|p| p.parse::<u32>().ok()).unwrap_or(50).clamp(1, shared::api::MAX_PAGE);
@@ -99,12 +99,11 @@ pub fn Customers(attrs: Attrs) -> impl IntoView {
                 path.push_str(&format!("&cursor={}", encode(&cur)));
             }
         }
-        generation.update_value(|g| *g += 1);
-        let mine = generation.get_value();
+        let ticket = loads.start();
         loading.set(true);
         spawn_local(async move {
             let answer = c.get::<CustomerPage>(&path).await;
-            if generation.get_value() != mine {
+            if !ticket.current() {
                 return;
             }
             loading.set(false);

@@ -55,9 +55,14 @@ struct Reports {
 }
 
 /// Fetches one report into its signal; a failure is shown once, above the charts.
-fn fetch<T: DeserializeOwned + Send + Sync + 'static>(client: Client, path: String, target: RwSignal<Option<T>>, error: RwSignal<Option<String>>, lang: Lang, attrs: Attrs) {
+fn fetch<T: DeserializeOwned + Send + Sync + 'static>(client: Client, path: String, target: RwSignal<Option<T>>, error: RwSignal<Option<String>>, lang: Lang, attrs: Attrs, ticket: crate::latest::Ticket) {
     spawn_local(async move {
-        match client.get::<T>(&path).await {
+        let answer = client.get::<T>(&path).await;
+        // A period or team chosen meanwhile has its own answers coming.
+        if !ticket.current() {
+            return;
+        }
+        match answer {
             Ok(r) => {
                 target.try_set(Some(r));
             }
@@ -101,6 +106,7 @@ pub fn Dashboard(attrs: Attrs) -> impl IntoView {
         follow_ups: RwSignal::new(None),
         pool: RwSignal::new(None),
     };
+    let loads = crate::latest::Latest::new();
     Effect::new(move |_| {
         let client = Client::of(&attrs);
         let lang = lang.get();
@@ -115,13 +121,14 @@ pub fn Dashboard(attrs: Attrs) -> impl IntoView {
             return;
         }
         error.set(None);
+        let ticket = loads.start();
         let path = |kind: &str| format!("/reports/{kind}?{query}");
-        fetch(client.clone(), path("funnel"), r.funnel, error, lang, attrs);
-        fetch(client.clone(), path("reps"), r.reps, error, lang, attrs);
-        fetch(client.clone(), path("strategies"), r.strategies, error, lang, attrs);
-        fetch(client.clone(), path("fairness"), r.fairness, error, lang, attrs);
-        fetch(client.clone(), path("follow-ups"), r.follow_ups, error, lang, attrs);
-        fetch(client, path("pool"), r.pool, error, lang, attrs);
+        fetch(client.clone(), path("funnel"), r.funnel, error, lang, attrs, ticket);
+        fetch(client.clone(), path("reps"), r.reps, error, lang, attrs, ticket);
+        fetch(client.clone(), path("strategies"), r.strategies, error, lang, attrs, ticket);
+        fetch(client.clone(), path("fairness"), r.fairness, error, lang, attrs, ticket);
+        fetch(client.clone(), path("follow-ups"), r.follow_ups, error, lang, attrs, ticket);
+        fetch(client, path("pool"), r.pool, error, lang, attrs, ticket);
     });
 
     let preset = move |n: u32| {

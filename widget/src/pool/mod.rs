@@ -74,6 +74,8 @@ pub fn Pool(attrs: Attrs) -> impl IntoView {
     let version = RwSignal::new(0u32);
 
     let reload = move || version.update(|v| *v += 1);
+    // Typing in the search box starts a load per keystroke: only the newest is shown.
+    let loads = crate::latest::Latest::new();
     Effect::new(move |_| {
         let _ = version.get();
         let text = q.get();
@@ -82,12 +84,17 @@ pub fn Pool(attrs: Attrs) -> impl IntoView {
             return;
         }
         let lang = lang.get_untracked();
+        let ticket = loads.start();
         spawn_local(async move {
             let mut path = "/pool?limit=50".to_string();
             if !text.trim().is_empty() {
                 path.push_str(&format!("&q={}", js_sys::encode_uri_component(text.trim())));
             }
-            match c.get::<PoolPage>(&path).await {
+            let page = c.get::<PoolPage>(&path).await;
+            if !ticket.current() {
+                return;
+            }
+            match page {
                 Ok(p) => items.set(p.items),
                 Err(f) => message.set(Some((false, crate::customers::describe(lang, &attrs, &f)))),
             }
