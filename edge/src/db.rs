@@ -83,6 +83,11 @@ pub async fn first<T: DeserializeOwned>(db: &D1Database, sql: &str, args: &[Arg]
     Ok(all::<T>(db, sql, args).await?.into_iter().next())
 }
 
+/// Runs one statement that answers no rows.
+pub async fn run(db: &D1Database, sql: &str, args: &[Arg]) -> ApiResult<()> {
+    stmt(db, sql, args)?.run().await.map(|_| ()).map_err(|e| d1_error(sql, e))
+}
+
 /// Runs statements as one atomic transaction (one round trip).
 pub async fn batch(db: &D1Database, statements: Vec<D1PreparedStatement>) -> ApiResult<Vec<D1Result>> {
     db.batch(statements).await.map_err(|e| d1_error("batch", e))

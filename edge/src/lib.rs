@@ -46,9 +46,14 @@ async fn fetch(mut req: Request, env: Env, _ctx: Context) -> Result<Response> {
     Ok(cors::apply(response, origin.as_deref(), &allowed_origins))
 }
 
-/// The Cron Trigger (`[triggers] crons` in wrangler.toml): recycle what is due.
+/// The Cron Trigger (`[triggers] crons` in wrangler.toml): finish any segment
+/// re-classification that failed midway, then recycle what is due.
 #[event(scheduled)]
 async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    match resegment::heal(&env).await {
+        Ok(changed) => worker::console_log!("segments: {changed} customers re-classified by unfinished passes"),
+        Err(e) => worker::console_error!("segment re-classification failed: {e:?}"),
+    }
     match recycle::run(&env, context::now_ms()).await {
         Ok(r) => worker::console_log!("recycle: scanned {}, recycled {}, reminded {}, {} batches", r.scanned, r.recycled, r.reminded, r.batches),
         Err(e) => worker::console_error!("recycle failed: {e:?}"),

@@ -45,13 +45,17 @@ pub async fn put_settings(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     let current = ctx.settings().await?;
     let saved = crate::documents::replace(ctx, &current, next).await?;
     remember_settings(&ctx.caller.tenant, &saved);
+    let tenant = &ctx.caller.tenant;
+    crate::resegment::announce(&ctx.db, tenant, saved.version).await?;
     let response = json(200, &saved);
     if saved.segments == current.segments && !force {
+        crate::resegment::carry_over(&ctx.db, tenant, current.version, saved.version).await?;
         return Ok(response);
     }
-    // New segment rules apply to every customer, not only to the next one written
-    // (`?resegment=true` runs it again, to finish one that failed midway).
-    let changed = crate::resegment::resegment(ctx, &saved).await?;
+    // New segment rules apply to every customer, not only to the next one written. A pass
+    // that fails midway is finished by the Cron Trigger (`resegment::heal`), or at once by
+    // `?resegment=true`.
+    let changed = crate::resegment::resegment(&ctx.db, tenant, &saved).await?;
     let headers = response.headers().clone();
     let _ = headers.set("x-allot-resegmented", &changed.to_string());
     Ok(response.with_headers(headers))

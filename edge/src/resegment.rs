@@ -4,6 +4,12 @@
 //! a customer edited meanwhile (and classified by that edit under the new rules) is left
 //! alone. The segment is derived data: rewriting it does not bump the version, so nobody's
 //! open form goes stale because of it.
+//!
+//! Two numbers on the tenant row keep passes honest (migration 0011): `settings_version`,
+//! announced by `PUT /settings` before its pass, is a condition of every write, so a pass
+//! for older rules that finishes late writes nothing; `segments_version` records the
+//! version a pass completed. A pass that failed midway leaves it behind, and the Cron
+//! Trigger ([`heal`]) runs the pass again.
 
 use std::collections::BTreeMap;
 
@@ -11,7 +17,8 @@ use serde_json::{json, Value};
 use shared::segment::segment_key;
 use shared::settings::TenantSettings;
 
-use crate::context::Ctx;
+use worker::{D1Database, Env};
+
 use crate::customer_sql::{Row, SELECT};
 use crate::db::{self, Arg};
 use crate::error::ApiResult;
@@ -19,16 +26,33 @@ use crate::error::ApiResult;
 /// Customers read per page.
 const PAGE: usize = 500;
 
+/// Records that `version` of the tenant's settings is stored: passes for older versions
+/// stop writing from now on.
+pub async fn announce(db: &D1Database, tenant: &str, version: i64) -> ApiResult<()> {
+    db::run(db, "UPDATE tenants SET settings_version = max(settings_version, ?2) WHERE id = ?1", &[Arg::from(tenant), Arg::Int(version)]).await
+}
+
+/// Settings whose segment rules did not change: if the previous version's rules were
+/// applied to every customer, so are these.
+pub async fn carry_over(db: &D1Database, tenant: &str, previous: i64, version: i64) -> ApiResult<()> {
+    db::run(
+        db,
+        "UPDATE tenants SET segments_version = ?3 WHERE id = ?1 AND segments_version = ?2 AND settings_version = ?3",
+        &[Arg::from(tenant), Arg::Int(previous), Arg::Int(version)],
+    )
+    .await
+}
+
 /// Classifies every live customer again under `settings.segments`; answers how many
-/// changed segment.
-pub async fn resegment(ctx: &Ctx, settings: &TenantSettings) -> ApiResult<usize> {
+/// changed segment. Writes nothing once newer settings are announced.
+pub async fn resegment(db: &D1Database, tenant: &str, settings: &TenantSettings) -> ApiResult<usize> {
     let mut changed = 0;
     let mut after = String::new();
     loop {
         let rows = db::all::<Row>(
-            &ctx.db,
+            db,
             &format!("{SELECT} WHERE c.tenant_id = ?1 AND c.deleted_at IS NULL AND c.id > ?2 ORDER BY c.id LIMIT {PAGE}"),
-            &[Arg::from(&ctx.caller.tenant), Arg::from(&after)],
+            &[Arg::from(tenant), Arg::from(&after)],
         )
         .await?;
         let count = rows.len();
@@ -48,17 +72,45 @@ pub async fn resegment(ctx: &Ctx, settings: &TenantSettings) -> ApiResult<usize>
                 // The first IN finds the rows by primary key; the second keeps those still
                 // at the version read.
                 statements.push(db::stmt(
-                    &ctx.db,
+                    db,
                     "UPDATE customers SET segment = ?3 WHERE tenant_id = ?1 \
                      AND id IN (SELECT json_extract(value, '$[0]') FROM json_each(?2)) \
-                     AND (id || '@' || version) IN (SELECT json_extract(value, '$[0]') || '@' || json_extract(value, '$[1]') FROM json_each(?2))",
-                    &[Arg::from(&ctx.caller.tenant), Arg::Text(Value::Array(pairs).to_string()), Arg::from(segment)],
+                     AND (id || '@' || version) IN (SELECT json_extract(value, '$[0]') || '@' || json_extract(value, '$[1]') FROM json_each(?2)) \
+                     AND EXISTS (SELECT 1 FROM tenants WHERE id = ?1 AND settings_version = ?4)",
+                    &[Arg::from(tenant), Arg::Text(Value::Array(pairs).to_string()), Arg::from(segment), Arg::Int(settings.version)],
                 )?);
             }
-            changed += db::batch(&ctx.db, statements).await?.iter().map(db::changes).sum::<usize>();
+            changed += db::batch(db, statements).await?.iter().map(db::changes).sum::<usize>();
         }
         if count < PAGE {
+            db::run(
+                db,
+                "UPDATE tenants SET segments_version = ?2 WHERE id = ?1 AND settings_version = ?2 AND segments_version < ?2",
+                &[Arg::from(tenant), Arg::Int(settings.version)],
+            )
+            .await?;
             return Ok(changed);
         }
     }
+}
+
+/// The Cron Trigger's part: finishes every pass that failed midway. A tenant whose
+/// customers reflect its newest settings costs one row read; KV is read only for a tenant
+/// that is behind, and a KV copy older than the announced version is left for a later run.
+pub async fn heal(env: &Env) -> ApiResult<usize> {
+    let db = env.d1("DB")?;
+    #[derive(serde::Deserialize)]
+    struct Behind {
+        id: String,
+        settings_version: i64,
+    }
+    let behind = db::all::<Behind>(&db, "SELECT id, settings_version FROM tenants WHERE segments_version < settings_version ORDER BY id", &[]).await?;
+    let mut changed = 0;
+    for tenant in behind {
+        let settings: TenantSettings = crate::documents::load(env, &tenant.id).await?;
+        if settings.version == tenant.settings_version {
+            changed += resegment(&db, &tenant.id, &settings).await?;
+        }
+    }
+    Ok(changed)
 }

@@ -112,6 +112,7 @@ fn main() {
         .case("allocation_racing_claims_assigns_each_customer_once", apply_vs_claims)
         .case("each_pool_counts_its_own_daily_claims", pools_have_their_own_limits)
         .case("segment_rules_apply_to_existing_customers", resegment)
+        .case("an_unfinished_reclassification_is_finished_by_the_cron", resegment_heal)
         .case("restart_durability", restart)
         .run(&mut world);
     drop(world);
@@ -587,6 +588,45 @@ fn resegment(w: &mut World) {
     assert_eq!(w.admin.put("/api/v1/settings?segments=again", &current).status, 400);
     assert_eq!(w.admin.put("/api/v1/settings?resegment=true", &current).status, 200);
     assert_eq!((segment_of(&key), segment_of(&low).0), ((Some("core".into()), key["version"].as_i64()), Some("risk".into())));
+}
+
+/// A re-classification that dies midway (simulated: the server is stopped, one customer
+/// gets its old segment back and the tenant's marker is set behind, as a pass that never
+/// reached that customer leaves them) is finished by the next Cron Trigger run.
+fn resegment_heal(w: &mut World) {
+    let customer = created(&w.wang, json!({"name": "分群补跑", "tier": "key", "phone": "13966660009"}));
+    let id = customer["id"].as_str().unwrap_or_default().to_string();
+    let original = w.admin.get("/api/v1/settings").body;
+    let mut next = original.clone();
+    next["segments"] = json!([
+        {"key": "vip", "zh": "重点客户", "en": "VIP", "cadence_days": 3, "when": [{"field": "tier", "op": "eq", "value": "key"}]},
+        {"key": "others", "zh": "其他", "en": "Others", "cadence_days": 30, "when": []}
+    ]);
+    let saved = w.admin.put("/api/v1/settings", &next);
+    assert_eq!(saved.status, 200, "{}", saved.text);
+    let segment = |w: &World| w.wang.get(&format!("/api/v1/customers/{id}")).body["segment"].as_str().map(String::from);
+    assert_eq!(segment(w), Some("vip".into()));
+
+    let persist = w.server.persist.clone();
+    w.server.stop();
+    let crash = persist.with_extension("unfinished.sql");
+    std::fs::write(
+        &crash,
+        format!("UPDATE customers SET segment = 'core' WHERE tenant_id = 'demo' AND id = '{id}';\nUPDATE tenants SET segments_version = settings_version - 1 WHERE id = 'demo';\n"),
+    )
+    .expect("write the simulation");
+    allot_tests::execute_sql_file(&persist, &crash).expect("simulate the unfinished pass");
+    let server = Server::start(ServerOptions { persist, port: allot_tests::free_port(), secret: TEST_SECRET.into(), inherit_output: false, log_level: "log" }).expect("restart");
+    *w = World::new(server);
+    assert_eq!(segment(w), Some("core".into()), "the unfinished pass left the old segment");
+    assert_eq!(w.server.trigger_scheduled(), 200, "the scheduled handler runs");
+    assert_eq!(segment(w), Some("vip".into()), "the cron finished the pass");
+
+    // Back to the rules the other cases expect.
+    let mut back = original;
+    back["version"] = saved.body["version"].clone();
+    assert_eq!(w.admin.put("/api/v1/settings", &back).status, 200);
+    assert_eq!(segment(w), Some("core".into()));
 }
 
 fn settings(w: &mut World) {
