@@ -209,20 +209,26 @@ pub trait CustomerSchema {
     }
 }
 
-impl CustomerSchema for TenantSettings {
-    fn industries(&self) -> &[Choice] {
-        &self.industries
-    }
-    fn territories(&self) -> &[Territory] {
-        &self.territories
-    }
-    fn stages(&self) -> &[StageDef] {
-        &self.stages
-    }
-    fn custom_fields(&self) -> &[FieldDef] {
-        &self.custom_fields
-    }
+/// Both implementations read the same four fields.
+macro_rules! customer_schema {
+    ($($ty:ty),*) => {$(
+        impl CustomerSchema for $ty {
+            fn industries(&self) -> &[Choice] {
+                &self.industries
+            }
+            fn territories(&self) -> &[Territory] {
+                &self.territories
+            }
+            fn stages(&self) -> &[StageDef] {
+                &self.stages
+            }
+            fn custom_fields(&self) -> &[FieldDef] {
+                &self.custom_fields
+            }
+        }
+    )*};
 }
+customer_schema!(TenantSettings, CustomerLists);
 
 /// The part of the settings a customer form needs, as the widget decodes `GET /settings`:
 /// every other key is skipped unread, so the widget carries no decoder for segment rules,
@@ -234,21 +240,6 @@ pub struct CustomerLists {
     pub stages: Vec<StageDef>,
     #[serde(default)]
     pub custom_fields: Vec<FieldDef>,
-}
-
-impl CustomerSchema for CustomerLists {
-    fn industries(&self) -> &[Choice] {
-        &self.industries
-    }
-    fn territories(&self) -> &[Territory] {
-        &self.territories
-    }
-    fn stages(&self) -> &[StageDef] {
-        &self.stages
-    }
-    fn custom_fields(&self) -> &[FieldDef] {
-        &self.custom_fields
-    }
 }
 
 impl TenantSettings {

@@ -34,6 +34,14 @@ async function openAsRep(hash, size) {
   return { page, problems };
 }
 
+/** Holds back the answers to requests matching `pattern` until the returned function is called. */
+async function holdBack(page, pattern) {
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route(pattern, async (route) => { await held; await route.continue(); });
+  return release;
+}
+
 /** The stage column a card is in; retried, since a saved move re-renders the card. */
 async function stageOf(card) {
   for (let i = 0; i < 50; i++) {
@@ -126,10 +134,8 @@ test('a move made while the rest of the cards is still loading keeps its column 
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.locator('#user').selectOption({ index: 0 }); // the admin: every card, all editable
   // Hold back the full card list (the answer after the first cards) until the move is done.
-  let release;
-  const held = new Promise((resolve) => { release = resolve; });
   const full = /\/api\/v1\/board\?owner=all$/;
-  await page.route(full, async (route) => { await held; await route.continue(); });
+  const release = await holdBack(page, full);
   await page.goto(`${process.env.ALLOT_URL}/#board`);
   await page.reload();
   const board = page.locator('allot-board');
@@ -164,10 +170,8 @@ test('an answer for a scope the user already left never replaces the new scope\'
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.locator('#user').selectOption({ index: 0 }); // the admin: owns none, sees all
   // Hold back the first answer for "mine" until "all" is on screen.
-  let release;
-  const held = new Promise((resolve) => { release = resolve; });
   const mine = /\/api\/v1\/board\?owner=me&per_stage=\d+$/;
-  await page.route(mine, async (route) => { await held; await route.continue(); });
+  const release = await holdBack(page, mine);
   await page.goto(`${process.env.ALLOT_URL}/#board`);
   await page.reload();
   const board = page.locator('allot-board');

@@ -554,6 +554,14 @@ fn ownership_rules(w: &mut World) {
     set_rule("first_entry");
 }
 
+/// Segment rules that differ from the defaults: key customers are `vip`, the rest `others`.
+fn vip_and_others() -> Value {
+    json!([
+        {"key": "vip", "zh": "重点客户", "en": "VIP", "cadence_days": 3, "when": [{"field": "tier", "op": "eq", "value": "key"}]},
+        {"key": "others", "zh": "其他", "en": "Others", "cadence_days": 30, "when": []}
+    ])
+}
+
 /// Changing the segment rules classifies every existing customer again, without bumping
 /// their versions; putting the old rules back restores the old segments.
 fn resegment(w: &mut World) {
@@ -562,10 +570,7 @@ fn resegment(w: &mut World) {
     assert_eq!((key["segment"].as_str(), low["segment"].as_str()), (Some("core"), Some("risk")), "the default rules");
     let original = w.admin.get("/api/v1/settings").body;
     let mut next = original.clone();
-    next["segments"] = json!([
-        {"key": "vip", "zh": "重点客户", "en": "VIP", "cadence_days": 3, "when": [{"field": "tier", "op": "eq", "value": "key"}]},
-        {"key": "others", "zh": "其他", "en": "Others", "cadence_days": 30, "when": []}
-    ]);
+    next["segments"] = vip_and_others();
     let saved = w.admin.put("/api/v1/settings", &next);
     assert_eq!(saved.status, 200, "{}", saved.text);
     let segment_of = |c: &Value| {
@@ -598,10 +603,7 @@ fn resegment_heal(w: &mut World) {
     let id = customer["id"].as_str().unwrap_or_default().to_string();
     let original = w.admin.get("/api/v1/settings").body;
     let mut next = original.clone();
-    next["segments"] = json!([
-        {"key": "vip", "zh": "重点客户", "en": "VIP", "cadence_days": 3, "when": [{"field": "tier", "op": "eq", "value": "key"}]},
-        {"key": "others", "zh": "其他", "en": "Others", "cadence_days": 30, "when": []}
-    ]);
+    next["segments"] = vip_and_others();
     let saved = w.admin.put("/api/v1/settings", &next);
     assert_eq!(saved.status, 200, "{}", saved.text);
     let segment = |w: &World| w.wang.get(&format!("/api/v1/customers/{id}")).body["segment"].as_str().map(String::from);
