@@ -158,9 +158,9 @@ async fn preview_request(ctx: &Ctx, request: &AllocationRequest) -> ApiResult<Re
 pub async fn distribute(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     let request: shared::api::DistributeRequest = read_json(req).await?;
     if request.apply {
-        apply_request(ctx, &request.allocation()).await
+        apply_request(ctx, &request.allocation).await
     } else {
-        preview_request(ctx, &request.allocation()).await
+        preview_request(ctx, &request.allocation).await
     }
 }
 

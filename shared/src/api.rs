@@ -107,30 +107,21 @@ pub struct AllocationRequest {
 }
 
 /// `POST /pool/distribute` body: an allocation request over pool customers, previewed
-/// unless `apply` is true.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// unless `apply` is true. Unknown keys are refused (by `AllocationRequest`, which sees
+/// every key but `apply`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
 pub struct DistributeRequest {
-    #[serde(default)]
-    pub strategy: Option<crate::allocation::Strategy>,
-    #[serde(default)]
-    pub weights: Option<crate::allocation::Weights>,
-    #[serde(default)]
-    pub customer_ids: Option<Vec<String>>,
-    #[serde(default)]
-    pub seed: Option<u64>,
-    #[serde(default)]
-    pub explain: Explain,
+    #[serde(flatten)]
+    pub allocation: AllocationRequest,
     #[serde(default)]
     pub apply: bool,
 }
 
-impl DistributeRequest {
-    pub fn allocation(&self) -> AllocationRequest {
-        AllocationRequest { strategy: self.strategy, weights: self.weights, customer_ids: self.customer_ids.clone(), seed: self.seed, explain: self.explain }
-    }
-}
+crate::wire::flat_deserialize!(DistributeRequest {
+    flatten allocation: AllocationRequest,
+    apply: bool = default,
+});
 
 /// The answer of a preview or an apply.
 #[derive(Clone, Debug, PartialEq, Serialize)]

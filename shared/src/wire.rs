@@ -363,6 +363,16 @@ mod tests {
     }
 
     #[test]
+    fn a_flattened_request_stays_strict() {
+        let parsed: crate::api::DistributeRequest = from_json(r#"{"strategy":"round_robin","seed":7,"apply":true}"#).expect("decodes");
+        assert_eq!((parsed.allocation.seed, parsed.apply), (Some(7), true));
+        reads_back(&parsed);
+        assert_eq!(from_json::<crate::api::DistributeRequest>("{}").ok(), Some(crate::api::DistributeRequest::default()));
+        let unknown = from_json::<crate::api::DistributeRequest>(r#"{"apply":true,"sead":7}"#).expect_err("unknown keys are refused");
+        assert!(unknown.to_string().contains("sead"), "{unknown}");
+    }
+
+    #[test]
     fn flattened_fields_default_as_their_attributes_say() {
         let mut bare = customer_view();
         bare.owner_name = None;
