@@ -110,7 +110,7 @@ pub struct AllocationRequest {
 /// unless `apply` is true. Unknown keys are refused (by `AllocationRequest`, which sees
 /// every key but `apply`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema), schemars(deny_unknown_fields))]
 pub struct DistributeRequest {
     #[serde(flatten)]
     pub allocation: AllocationRequest,
