@@ -17,7 +17,11 @@ use shared::ids::Role;
 use crate::{build, tools};
 
 /// Load shape: this many client threads, each sending this many requests (after a warm-up).
-const THREADS: usize = 16;
+/// Concurrent clients of the load benches: 16, or `ALLOT_BENCH_CLIENTS` (to see how a
+/// ratio changes without queueing, e.g. 2).
+fn clients() -> usize {
+    std::env::var("ALLOT_BENCH_CLIENTS").ok().and_then(|n| n.parse().ok()).filter(|n| *n > 0).unwrap_or(16)
+}
 const REQUESTS_PER_THREAD: usize = 150;
 
 struct Load {
@@ -40,7 +44,7 @@ fn load_interleaved(api: &Api, paths: &[&str]) -> Vec<Load> {
     let mut samples: Vec<Samples> = paths.iter().map(|_| Samples::default()).collect();
     for _ in 0..ROUNDS {
         for (path, into) in paths.iter().zip(&mut samples) {
-            let apis: Vec<Api> = (0..THREADS).map(|_| api.clone()).collect();
+            let apis: Vec<Api> = (0..clients()).map(|_| api.clone()).collect();
             let path = path.to_string();
             into.add(burst(apis, Arc::new(move |api: &Api, _i: usize| api.get_status(&path) == 200), REQUESTS_PER_THREAD / ROUNDS));
         }
@@ -48,7 +52,7 @@ fn load_interleaved(api: &Api, paths: &[&str]) -> Vec<Load> {
     samples.into_iter().map(Samples::summary).collect()
 }
 
-/// Runs `THREADS` clients, each `REQUESTS_PER_THREAD` calls of `call` (which says whether
+/// Runs one client per `apis` entry, each `REQUESTS_PER_THREAD` calls of `call` (which says whether
 /// the answer was the expected one), released together.
 fn load_with(apis: Vec<Api>, call: Arc<dyn Fn(&Api, usize) -> bool + Send + Sync>) -> Load {
     burst(apis, call, REQUESTS_PER_THREAD).summary()
@@ -227,7 +231,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     admin.send("POST", "/api/v1/customers/import?to_pool=true", "text/csv", csv.as_bytes());
     let contested: Vec<String> = admin.get("/api/v1/customers?owner=pool&q=争抢客户&limit=20").body["items"].as_array().into_iter().flatten().filter_map(|c| c["id"].as_str().map(String::from)).collect();
-    let reps: Vec<Api> = (0..THREADS)
+    let reps: Vec<Api> = (0..clients())
         .map(|i| {
             let id = format!("bench-rep-{i:02}");
             admin.post("/api/v1/reps", &serde_json::json!({"id": id, "name": id, "level": "junior", "capacity": 1000}));
@@ -242,7 +246,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }));
     let health_again = load_interleaved(&admin, &["/api/v1/health"]).remove(0);
     rows.push((
-        format!("POST /customers/{{id}}/claim, {THREADS} reps × {REQUESTS_PER_THREAD} on 20 customers: req/s, p50, p99"),
+        format!("POST /customers/{{id}}/claim, {} reps × {REQUESTS_PER_THREAD} on 20 customers: req/s, p50, p99", clients()),
         format!("{:.0} req/s, {}, {}{}", claims.rps, ms(claims.p50), ms(claims.p99), if claims.errors > 0 { format!(", {} unexpected", claims.errors) } else { String::new() }),
     ));
     rows.push(("claim p50 / p99 ratio to health (measured right after)".into(), format!("{:.2} / {:.2}", claims.p50.as_secs_f64() / health_again.p50.as_secs_f64().max(1e-9), claims.p99.as_secs_f64() / health_again.p99.as_secs_f64().max(1e-9))));
@@ -446,7 +450,7 @@ fn import_and_latency(admin: &Api, rows: &mut Vec<(String, String)>) -> Result<(
         .map_err(|_| "four paths, four loads".to_string())?;
     for (name, l) in [("GET /health", &health), ("GET /me", &me), (&format!("GET /customers/{{id}}") as &str, &one), ("GET /customers?limit=50", &page)] {
         rows.push((
-            format!("{name}: req/s, p50, p99 ({THREADS} clients × {REQUESTS_PER_THREAD}, in 5 rounds alternating the four)"),
+            format!("{name}: req/s, p50, p99 ({} clients × {REQUESTS_PER_THREAD}, in 5 rounds alternating the four)", clients()),
             format!("{:.0} req/s, {}, {}{}", l.rps, ms(l.p50), ms(l.p99), if l.errors > 0 { format!(", {} errors", l.errors) } else { String::new() }),
         ));
     }
