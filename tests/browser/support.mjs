@@ -10,9 +10,12 @@ export const BASE = process.env.ALLOT_URL;
 export const SHOTS = process.env.ALLOT_SHOTS || join(tmpdir(), 'allot-shots');
 mkdirSync(SHOTS, { recursive: true });
 
-export async function launch() {
+/** `options` are extra Playwright context options (the accessibility suite sets
+ * `bypassCSP`, to inject axe into a page whose CSP forbids inline script). */
+export async function launch(options = {}) {
   assert.ok(BASE, 'ALLOT_URL must point at a running worker');
   return chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'allot-chromium-')), {
+    ...options,
     executablePath: '/usr/bin/chromium',
     headless: true,
     viewport: { width: 390, height: 844 },

@@ -15,7 +15,7 @@ button.primary { background: var(--a); border-color: var(--a); color: #fff; }
 button:focus-visible, input:focus-visible, select:focus-visible, [tabindex]:focus-visible { outline: 2px solid var(--a); outline-offset: 1px; }
 .seg { display: inline-flex; border: 1px solid var(--b); border-radius: var(--r); overflow: hidden; }
 .seg button { border: 0; border-radius: 0; min-width: 56px; }
-.seg button[aria-pressed=true] { background: var(--a); color: #fff; }
+.seg button[aria-pressed=true], .seg button[aria-selected=true] { background: var(--a); color: #fff; }
 ul.list { list-style: none; margin: 0; padding: 0; border-top: 1px solid var(--b); }
 li.row { display: grid; grid-template-columns: 1fr auto; gap: 2px 10px; padding: 10px 4px; border-bottom: 1px solid var(--b); cursor: pointer; }
 li.row:hover { background: #f8f9fb; }

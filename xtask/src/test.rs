@@ -173,6 +173,7 @@ fn browser_suite(tools: &Tools, tally: &mut Tally) -> Result<(), String> {
         .arg(root().join("tests/browser/customers.test.mjs"))
         .arg(root().join("tests/browser/board.test.mjs"))
         .arg(root().join("tests/browser/dashboard.test.mjs"))
+        .arg(root().join("tests/browser/a11y.test.mjs"))
         .env("ALLOT_URL", &server.base)
         .env("ALLOT_REP_TOKEN", rep_token)
         .env("ALLOT_SHOTS", dir.join("shots"));

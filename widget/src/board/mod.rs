@@ -410,7 +410,9 @@ pub fn Board(attrs: Attrs) -> impl IntoView {
         </div>
         {move || truncated.get().then(|| view! { <div class="msg err">{lang.get().pick("客户过多，仅显示最新 10,000 个", "Showing the newest 10,000 customers only")}</div> })}
         {move || message.get().map(|(ok, m)| view! { <div class=if ok { "msg ok" } else { "msg err" } role="alert">{m}</div> })}
-        <div class="board" node_ref=board_ref class:is-dragging=move || dragging.get().is_some()
+        // Focusable, so the columns can be scrolled sideways from the keyboard even when
+        // no card (itself focusable) is on the board.
+        <div class="board" tabindex="0" aria-label=move || lang.get().pick("销售漏斗", "Pipeline board") node_ref=board_ref class:is-dragging=move || dragging.get().is_some()
             on:pointermove=pointer_move
             on:pointerup=move |_| finish(true)
             on:pointercancel=move |_| finish(false)

@@ -178,7 +178,8 @@ pub fn Pool(attrs: Attrs) -> impl IntoView {
             </div>
         })}
         {move || reminders.get().filter(|r| !r.items.is_empty()).map(|r| view! {
-            <ul class="warnings" role="alert">
+            // The alert wraps the list: a list that is itself an alert loses its list items.
+            <div role="alert"><ul class="warnings">
                 {(r.items.len() > 5).then(|| view! { <li class="more-warnings">{format!("{} · {}", lang.get().pick("提醒", "Reminders"), r.items.len())}</li> })}
                 {r.items.into_iter().take(5).map(|item| view! {
                     <li>{match (lang.get(), item.kind.as_str()) {
@@ -190,12 +191,12 @@ pub fn Pool(attrs: Attrs) -> impl IntoView {
                         (Lang::En, _) => format!("📅 {}: follow up today", item.name),
                     }}</li>
                 }).collect_view()}
-            </ul>
+            </ul></div>
         })}
         <div class="bar">
             <div class="seg" role="tablist">
-                <button type="button" role="tab" aria-pressed=move || (tab.get() == Tab::Pool).to_string() on:click=move |_| tab.set(Tab::Pool)>{move || label("pool")}</button>
-                <button type="button" role="tab" aria-pressed=move || (tab.get() == Tab::Mine).to_string() on:click=move |_| tab.set(Tab::Mine)>{move || label("mine")}</button>
+                <button type="button" role="tab" aria-selected=move || (tab.get() == Tab::Pool).to_string() on:click=move |_| tab.set(Tab::Pool)>{move || label("pool")}</button>
+                <button type="button" role="tab" aria-selected=move || (tab.get() == Tab::Mine).to_string() on:click=move |_| tab.set(Tab::Mine)>{move || label("mine")}</button>
             </div>
             <input type="search" aria-label=move || label("search") placeholder=move || label("search") prop:value=move || q.get() on:input=move |ev| q.set(event_target_value(&ev)) />
             {move || is_manager().then(|| view! {

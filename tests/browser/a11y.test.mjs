@@ -1,0 +1,48 @@
+// Accessibility: axe-core (pinned in package.json) checks every portal section's element,
+// shadow roots included, as an admin and as a rep at 390×844, with all of axe's WCAG
+// rules (names, roles, ARIA, colour contrast, keyboard access to scrolling regions, …).
+// Run by `cargo xtask test` (ALLOT_URL).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { launch, open } from './support.mjs';
+
+const AXE = fileURLToPath(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url));
+const SECTIONS = ['customers', 'intake', 'allocate', 'pool', 'board', 'reminders', 'reports', 'review'];
+const USERS = [['admin', 0], ['rep', 2]];
+
+let context;
+// The portal's CSP forbids inline script, which is how axe is put into the page.
+before(async () => { context = await launch({ bypassCSP: true }); });
+after(async () => { await context?.close(); });
+
+for (const [who, index] of USERS) {
+  test(`every element passes axe as the ${who}`, async () => {
+    const { page, problems } = await open(context, '/');
+    const found = [];
+    for (const section of SECTIONS) {
+      await page.goto(`${process.env.ALLOT_URL}/#${section}`);
+      await page.locator('#user').selectOption({ index });
+      await page.reload();
+      await page.waitForLoadState('networkidle');
+      // The element has drawn its answers once something besides its stylesheet is in it.
+      await page.locator(`#${section} :is(allot-customers, allot-allocate, allot-pool, allot-board, allot-reminders, allot-dashboard)`)
+        .first().evaluate((el) => new Promise((resolve) => {
+          const drawn = () => (el.shadowRoot?.querySelectorAll('*').length ?? 0) > 5;
+          if (drawn()) return resolve();
+          const t = setInterval(() => { if (drawn()) { clearInterval(t); resolve(); } }, 50);
+          setTimeout(() => { clearInterval(t); resolve(); }, 10000);
+        }));
+      await page.waitForTimeout(300);
+      await page.addScriptTag({ path: AXE });
+      const violations = await page.evaluate(async (id) => {
+        const result = await window.axe.run(document.getElementById(id), { resultTypes: ['violations'] });
+        return result.violations.map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)).join(', ')}`);
+      }, section);
+      found.push(...violations.map((v) => `#${section}: ${v}`));
+    }
+    assert.deepEqual(found, [], found.join('\n'));
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+}
