@@ -1,12 +1,14 @@
-//! Decoding API answers with less code: [`from_json`] is `serde_json::from_str` that reads
-//! every struct from a JSON object only.
+//! Decoding API answers with less code, for the widget (every visitor downloads it):
+//! [`from_json`] is `serde_json::from_str` that reads every struct from a JSON object
+//! only, and `flat_deserialize!` (below) decodes a struct with a `#[serde(flatten)]` field
+//! in one pass instead of through serde's buffer.
 //!
 //! Why: serde's derived `Deserialize` for a struct accepts an object *or* an array of its
 //! fields, and serde_json's `deserialize_struct` calls both paths, so every answer type
-//! carries a second, never-used decoder (`visit_seq`). The widget is downloaded by every
-//! visitor; this module routes struct requests to `deserialize_map`, which never calls
-//! `visit_seq`, and the linker drops those decoders. The API only ever writes objects, so
-//! nothing it sends is read differently (tests compare with `serde_json::from_str`).
+//! carries a second, never-used decoder (`visit_seq`). [`from_json`] routes struct
+//! requests to `deserialize_map`, which never calls `visit_seq`, and the linker drops
+//! those decoders. The API only ever writes objects, so nothing it sends is read
+//! differently (tests compare with `serde_json::from_str`).
 //!
 //! How: a transparent wrapper around the deserializer ([`Lean`]) that is handed on to
 //! every nested value through the visitors, map and sequence accessors and seeds
