@@ -31,6 +31,8 @@ pub fn Reminders(attrs: Attrs) -> impl IntoView {
     let open = RwSignal::new(None::<String>);
     let done = RwSignal::new(None::<String>);
     let version = RwSignal::new(0u32);
+    // A reload after logging a follow-up must not be overtaken by an older answer.
+    let loads = crate::latest::Latest::new();
     Effect::new(move |_| {
         let _ = version.get();
         let client = Client::of(&attrs);
@@ -39,8 +41,13 @@ pub fn Reminders(attrs: Attrs) -> impl IntoView {
             return;
         }
         let lang = lang.get_untracked();
+        let ticket = loads.start();
         spawn_local(async move {
-            match client.get::<ReminderList>(if team { "/reminders?scope=team" } else { "/reminders" }).await {
+            let answer = client.get::<ReminderList>(if team { "/reminders?scope=team" } else { "/reminders" }).await;
+            if !ticket.current() {
+                return;
+            }
+            match answer {
                 Ok(list) => {
                     items.try_set(Some(list.items));
                 }
