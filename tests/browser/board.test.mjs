@@ -189,6 +189,46 @@ test('an answer for a scope the user already left never replaces the new scope\'
   await page.close();
 });
 
+test('a mouse drag that spans the arrival of the full card list still moves the card', async () => {
+  const { page, problems } = await openWith(context, '/');
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.locator('#user').selectOption({ index: 0 }); // the admin: every card, all editable
+  const full = /\/api\/v1\/board\?owner=all$/;
+  const release = await holdBack(page, full);
+  await page.goto(`${process.env.ALLOT_URL}/#board`);
+  await page.reload();
+  const board = page.locator('allot-board');
+  await board.locator('button[data-scope=all]').click({ timeout: 15000 });
+  const card = board.locator('section.column[data-stage=lead] li.card').first();
+  await card.waitFor({ timeout: 15000 });
+  const id = await card.getAttribute('data-id');
+  await card.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+  const from = await center(card);
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move(from.x + 20, from.y + 5, { steps: 3 });
+  await board.locator('.ghost').waitFor({ timeout: 5000 });
+  // The rest of the cards arrive mid-drag and the columns re-render under the pointer.
+  const arrived = page.waitForResponse(full);
+  release();
+  await arrived;
+  await page.waitForTimeout(300);
+  const to = await center(board.locator('section.column[data-stage=contacted] header'));
+  const saved = page.waitForResponse((r) => r.url().endsWith(`/customers/${id}/stage`) && r.request().method() === 'POST');
+  await page.mouse.move(to.x, to.y + 120, { steps: 12 });
+  await board.locator('section.column.drop').waitFor({ timeout: 5000 });
+  await page.mouse.up();
+  assert.equal((await saved).status(), 200);
+  assert.equal(await stageOf(board.locator(`li.card[data-id="${id}"]`)), 'contacted');
+  await page.reload();
+  await board.locator('button[data-scope=all]').click({ timeout: 15000 });
+  const again = board.locator(`section.column[data-stage=contacted] li.card[data-id="${id}"]`);
+  await again.waitFor({ timeout: 15000 });
+  assert.deepEqual(problems, []);
+  await page.unroute(full);
+  await page.close();
+});
+
 test('touch drag by the grip at 390×844 moves a card; a finger elsewhere scrolls', async () => {
   const { page, problems } = await openAsRep('#board', { width: 390, height: 844 });
   const name = `触摸拖拽 ${Date.now()}`;
