@@ -155,8 +155,9 @@ pub async fn create(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
         return Ok(json(201, &view));
     }
     // Another user owns it: the tenant's ownership rule may give it to the caller.
+    let keys = DuplicateKeys::of_customer(&customer);
     if owner == InitialOwner::Creator && !input.allocate {
-        if let Some(taken) = crate::collision::take_over(ctx, &settings, &[&DuplicateKeys::of_customer(&customer)]).await?.pop() {
+        if let Some(taken) = crate::collision::take_over(ctx, &settings, &[&keys]).await?.pop() {
             let row = fetch_visible(ctx, &taken.id).await?.ok_or_else(|| not_found(&taken.id))?;
             return Ok(json(200, &row.into_view(caller, &settings, ctx.now)));
         }
@@ -166,7 +167,7 @@ pub async fn create(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
             return Err(ApiError::Forbidden(format!("{target} is not an active user you may assign customers to")));
         }
     }
-    match duplicate_of(ctx, &DuplicateKeys::of_customer(&customer), None).await? {
+    match duplicate_of(ctx, &keys, None).await? {
         ApiError::Internal(_) if allocation.is_some() => {
             Err(ApiError::Conflict { code: "allocation_race", message: "the chosen rep reached capacity meanwhile; submit again".into() })
         }
