@@ -49,12 +49,18 @@ pub async fn load<T: Versioned>(env: &worker::Env, tenant: &str) -> ApiResult<T>
     }
 }
 
-/// Stores `next` if it names the current version, bumping it; 409 `stale` otherwise.
-pub async fn replace<T: Versioned>(ctx: &Ctx, current: &T, mut next: T) -> ApiResult<T> {
+/// The version `next` will be stored as: the one after the current version, if `next`
+/// names the current one; 409 `stale` otherwise.
+pub fn next_version<T: Versioned>(current: &T, next: &T) -> ApiResult<i64> {
     if next.version() != current.version() {
         return Err(ApiError::Conflict { code: "stale", message: format!("{} are at version {}, not {}", T::NAME, current.version(), next.version()) });
     }
-    next.set_version(current.version() + 1);
+    Ok(current.version() + 1)
+}
+
+/// Stores `next` if it names the current version, bumping it; 409 `stale` otherwise.
+pub async fn replace<T: Versioned>(ctx: &Ctx, current: &T, mut next: T) -> ApiResult<T> {
+    next.set_version(next_version(current, &next)?);
     ctx.env.kv("SETTINGS")?.put(&key::<T>(&ctx.caller.tenant), serde_json::to_string(&next)?)?.execute().await?;
     Ok(next)
 }

@@ -43,10 +43,13 @@ pub async fn put_settings(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     let next: TenantSettings = read_json(req).await?;
     next.validate().map_err(ApiError::Invalid)?;
     let current = ctx.settings().await?;
-    let saved = crate::documents::replace(ctx, &current, next).await?;
-    remember_settings(&ctx.caller.tenant, &saved);
     let tenant = &ctx.caller.tenant;
-    crate::resegment::announce(&ctx.db, tenant, saved.version).await?;
+    // Announced before it is stored: if storing fails, passes for the stored rules stop
+    // and the cron waits for the next successful write; stored before announced, a failed
+    // announce would leave new rules applied to nobody with nothing due to finish them.
+    crate::resegment::announce(&ctx.db, tenant, crate::documents::next_version(&current, &next)?).await?;
+    let saved = crate::documents::replace(ctx, &current, next).await?;
+    remember_settings(tenant, &saved);
     let response = json(200, &saved);
     if saved.segments == current.segments && !force {
         crate::resegment::carry_over(&ctx.db, tenant, current.version, saved.version).await?;
