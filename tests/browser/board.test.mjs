@@ -42,6 +42,20 @@ async function holdBack(page, pattern) {
   return release;
 }
 
+/** The portal's board as the admin (every card, all editable) at 1280×800 with "all"
+ * chosen; answers to requests matching `held` wait until `release()` is called. */
+async function adminBoardAll(held) {
+  const { page, problems } = await openWith(context, '/');
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.locator('#user').selectOption({ index: 0 });
+  const release = held ? await holdBack(page, held) : () => {};
+  await page.goto(`${process.env.ALLOT_URL}/#board`);
+  await page.reload();
+  const board = page.locator('allot-board');
+  await board.locator('button[data-scope=all]').click({ timeout: 15000 });
+  return { page, problems, board, release };
+}
+
 /** The stage column a card is in; retried, since a saved move re-renders the card. */
 async function stageOf(card) {
   for (let i = 0; i < 50; i++) {
@@ -130,16 +144,9 @@ test('columns are virtualised: a long column draws only the cards in view, and s
 });
 
 test('a move made while the rest of the cards is still loading keeps its column and the totals', async () => {
-  const { page, problems } = await openWith(context, '/');
-  await page.setViewportSize({ width: 1280, height: 800 });
-  await page.locator('#user').selectOption({ index: 0 }); // the admin: every card, all editable
   // Hold back the full card list (the answer after the first cards) until the move is done.
   const full = /\/api\/v1\/board\?owner=all$/;
-  const release = await holdBack(page, full);
-  await page.goto(`${process.env.ALLOT_URL}/#board`);
-  await page.reload();
-  const board = page.locator('allot-board');
-  await board.locator('button[data-scope=all]').click({ timeout: 15000 });
+  const { page, problems, board, release } = await adminBoardAll(full);
   const lead = board.locator('section.column[data-stage=lead] li.card').first();
   await lead.waitFor({ timeout: 15000 });
   const count = (stage) => board.locator(`section.column[data-stage=${stage}] .totals`).evaluate((el) => Number.parseInt(el.textContent, 10));
@@ -166,16 +173,9 @@ test('a move made while the rest of the cards is still loading keeps its column 
 });
 
 test('an answer for a scope the user already left never replaces the new scope\'s cards', async () => {
-  const { page, problems } = await openWith(context, '/');
-  await page.setViewportSize({ width: 1280, height: 800 });
-  await page.locator('#user').selectOption({ index: 0 }); // the admin: owns none, sees all
-  // Hold back the first answer for "mine" until "all" is on screen.
+  // The admin owns none: hold back the first answer for "mine" until "all" is on screen.
   const mine = /\/api\/v1\/board\?owner=me&per_stage=\d+$/;
-  const release = await holdBack(page, mine);
-  await page.goto(`${process.env.ALLOT_URL}/#board`);
-  await page.reload();
-  const board = page.locator('allot-board');
-  await board.locator('button[data-scope=all]').click({ timeout: 15000 });
+  const { page, problems, board, release } = await adminBoardAll(mine);
   const cards = board.locator('li.card');
   await cards.first().waitFor({ timeout: 15000 });
   const arrived = page.waitForResponse(mine);
@@ -190,15 +190,8 @@ test('an answer for a scope the user already left never replaces the new scope\'
 });
 
 test('a mouse drag that spans the arrival of the full card list still moves the card', async () => {
-  const { page, problems } = await openWith(context, '/');
-  await page.setViewportSize({ width: 1280, height: 800 });
-  await page.locator('#user').selectOption({ index: 0 }); // the admin: every card, all editable
   const full = /\/api\/v1\/board\?owner=all$/;
-  const release = await holdBack(page, full);
-  await page.goto(`${process.env.ALLOT_URL}/#board`);
-  await page.reload();
-  const board = page.locator('allot-board');
-  await board.locator('button[data-scope=all]').click({ timeout: 15000 });
+  const { page, problems, board, release } = await adminBoardAll(full);
   const card = board.locator('section.column[data-stage=lead] li.card').first();
   await card.waitFor({ timeout: 15000 });
   const id = await card.getAttribute('data-id');
