@@ -12,6 +12,7 @@ use shared::ownership::{resolve_collision, unambiguous_matches, Collision, Stand
 use shared::settings::{OwnershipRule, TenantSettings};
 
 use crate::context::Ctx;
+use crate::customer_sql as sql;
 use crate::db::{self, Arg};
 use crate::error::ApiResult;
 
@@ -108,7 +109,11 @@ pub async fn take_over(ctx: &Ctx, settings: &TenantSettings, entered: &[&Duplica
     )?;
     let update = db::stmt(
         &ctx.db,
-        &format!("UPDATE customers AS c SET owner_id = ?2, owned_since = ?4, updated_at = ?4, version = version + 1 WHERE {condition} AND ?5 IS NOT NULL RETURNING id"),
+        &format!(
+            "UPDATE customers AS c SET owner_id = ?2, owned_since = ?4, collaborators = {}, updated_at = ?4, version = version + 1 \
+             WHERE {condition} AND ?5 IS NOT NULL RETURNING id",
+            sql::collaborators_without("?2")
+        ),
         &args,
     )?;
     #[derive(Deserialize)]

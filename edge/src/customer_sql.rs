@@ -115,6 +115,13 @@ impl Row {
         let (customer, owner_name) = self.into_customer();
         view(customer, owner_name, caller, settings, now)
     }
+
+    /// A view of a row a write returned (`RETURNING` has no join), with the owner's name
+    /// read before the write that did not change the owner.
+    pub fn into_view_named(self, owner_name: Option<String>, caller: &Caller, settings: &TenantSettings, now: Millis) -> CustomerView {
+        let (customer, _) = self.into_customer();
+        view(customer, owner_name, caller, settings, now)
+    }
 }
 
 /// What a caller sees of a customer: lifecycle computed, contacts masked where the rules
@@ -160,8 +167,19 @@ pub fn visible(caller: &Caller) -> String {
     match Scope::of(caller.role) {
         Scope::Tenant => USES_CALLER.into(),
         Scope::Team => format!("(c.owner_id IS NULL OR c.owner_id = ?2 OR {LEADS_NO_TEAM} OR c.owner_id IN ({TEAM_MEMBERS}))"),
-        Scope::Own => "(c.owner_id IS NULL OR c.owner_id = ?2 OR EXISTS (SELECT 1 FROM json_each(c.collaborators) WHERE value = ?2))".into(),
+        Scope::Own => format!("(c.owner_id IS NULL OR c.owner_id = ?2 OR {})", collaborates("?2")),
     }
+}
+
+/// The condition that user `param` is one of customer `c`'s collaborators.
+pub fn collaborates(param: &str) -> String {
+    format!("EXISTS (SELECT 1 FROM json_each(c.collaborators) WHERE value = {param})")
+}
+
+/// Customer `c`'s collaborators without user `param` (`shared::collaborators`: the owner
+/// is never one of them, so a new owner leaves the list).
+pub fn collaborators_without(param: &str) -> String {
+    format!("(SELECT json_group_array(value) FROM json_each(c.collaborators) WHERE value <> {param})")
 }
 
 /// The condition under which the caller may edit customer `c`.
@@ -226,6 +244,7 @@ impl Filter {
         match &q.owner {
             OwnerFilter::Any => {}
             OwnerFilter::Me => self.conditions.push("c.owner_id = ?2".into()),
+            OwnerFilter::Shared => self.conditions.push(collaborates("?2")),
             OwnerFilter::Pool => self.conditions.push("c.owner_id IS NULL".into()),
             OwnerFilter::User(id) => self.push("c.owner_id = {}", vec![Arg::from(id)]),
         }

@@ -7,6 +7,7 @@
 
 mod allocations;
 mod board;
+mod collaborators;
 mod collision;
 mod context;
 mod cors;
@@ -106,6 +107,8 @@ async fn handle(req: &mut Request, env: Env) -> ApiResult<(Response, Vec<String>
         Endpoint::PoolList => pool::list(&ctx, req).await,
         Endpoint::PoolStanding => pool::standing(&ctx).await,
         Endpoint::Transfer => pool::transfer(&ctx, req, id).await,
+        Endpoint::AddCollaborator => collaborators::add(&ctx, req, id).await,
+        Endpoint::RemoveCollaborator => collaborators::remove(&ctx, id, params.get(1).map(String::as_str).unwrap_or_default()).await,
         Endpoint::Distribute => allocations::distribute(&ctx, req).await,
         Endpoint::MoveStage => customers::move_stage(&ctx, req, id).await,
         Endpoint::PutStages => meta::put_stages(&ctx, req).await,

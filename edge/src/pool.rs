@@ -129,7 +129,7 @@ pub async fn release(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Respon
     )?;
     let update = db::stmt(
         &ctx.db,
-        &format!("UPDATE customers AS c SET owner_id = NULL, owned_since = NULL, updated_at = ?4, version = version + 1 WHERE {condition}{}", sql::RETURNING),
+        &format!("UPDATE customers AS c SET owner_id = NULL, owned_since = NULL, collaborators = '[]', updated_at = ?4, version = version + 1 WHERE {condition}{}", sql::RETURNING),
         &[Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::from(id), Arg::Int(ctx.now)],
     )?;
     let results = db::batch(&ctx.db, vec![audit, update]).await?;
@@ -170,10 +170,11 @@ pub async fn audit(ctx: &Ctx, req: &Request) -> ApiResult<Response> {
         reason: Option<String>,
         rule: Option<String>,
         at: f64,
+        subject: Option<String>,
     }
     let rows = db::all::<Row>(
         &ctx.db,
-        "SELECT seq, customer_id, actor_id, action, from_owner, to_owner, reason, rule, at FROM audit_events \
+        "SELECT seq, customer_id, actor_id, action, from_owner, to_owner, reason, rule, at, subject FROM audit_events \
          WHERE tenant_id = ?1 AND customer_id = ?2 ORDER BY seq",
         &[Arg::from(&ctx.caller.tenant), Arg::from(&customer)],
     )
@@ -183,7 +184,7 @@ pub async fn audit(ctx: &Ctx, req: &Request) -> ApiResult<Response> {
     }
     let items = rows
         .into_iter()
-        .map(|r| AuditEvent { seq: r.seq as i64, customer: r.customer_id, actor: r.actor_id, action: r.action, from: r.from_owner, to: r.to_owner, reason: r.reason, rule: r.rule, at: r.at as i64 })
+        .map(|r| AuditEvent { seq: r.seq as i64, customer: r.customer_id, actor: r.actor_id, action: r.action, from: r.from_owner, to: r.to_owner, subject: r.subject, reason: r.reason, rule: r.rule, at: r.at as i64 })
         .collect();
     Ok(json(200, &AuditList { items }))
 }
@@ -262,7 +263,7 @@ pub async fn list(ctx: &Ctx, req: &Request) -> ApiResult<Response> {
     let entries = db::all::<Entry>(
         &ctx.db,
         "SELECT customer_id, action, reason, at FROM audit_events WHERE tenant_id = ?1 AND to_owner IS NULL \
-         AND customer_id IN (SELECT value FROM json_each(?2)) ORDER BY seq",
+         AND subject IS NULL AND customer_id IN (SELECT value FROM json_each(?2)) ORDER BY seq",
         &[Arg::from(&ctx.caller.tenant), Arg::Text(serde_json::to_string(&ids)?)],
     )
     .await?;
@@ -382,7 +383,12 @@ pub async fn transfer(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Respo
     )?;
     let update = db::stmt(
         &ctx.db,
-        &format!("UPDATE customers AS c SET owner_id = ?4, owned_since = ?5, updated_at = ?5, version = version + 1 WHERE {condition} AND ?6 IS NOT NULL{}", sql::RETURNING),
+        &format!(
+            "UPDATE customers AS c SET owner_id = ?4, owned_since = ?5, collaborators = {}, updated_at = ?5, version = version + 1 \
+             WHERE {condition} AND ?6 IS NOT NULL{}",
+            sql::collaborators_without("?4"),
+            sql::RETURNING
+        ),
         &args,
     )?;
     let results = db::batch(&ctx.db, vec![audit, update]).await?;

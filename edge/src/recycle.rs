@@ -56,7 +56,7 @@ pub async fn run(env: &Env, now: Millis) -> ApiResult<Report> {
                     Due::Recycle { reason, .. } => {
                         statements.push(db::stmt(
                             &db,
-                            "UPDATE customers SET owner_id = NULL, owned_since = NULL, updated_at = ?5, version = version + 1 \
+                            "UPDATE customers SET owner_id = NULL, owned_since = NULL, collaborators = '[]', updated_at = ?5, version = version + 1 \
                              WHERE tenant_id = ?1 AND id = ?2 AND owner_id = ?3 AND version = ?4 AND deleted_at IS NULL",
                             &[Arg::from(&tenant.id), Arg::from(&customer.id), Arg::from(&owner), Arg::Int(customer.version), Arg::Int(now)],
                         )?);

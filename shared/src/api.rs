@@ -180,6 +180,14 @@ pub struct Deleted {
     pub deleted: String,
 }
 
+/// `POST /customers/{id}/collaborators` body: the user to add (协作人).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ShareInput {
+    pub user: String,
+}
+
 /// `POST /customers` body.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -395,6 +403,8 @@ pub enum OwnerFilter {
     /// Everything the caller may see.
     Any,
     Me,
+    /// Customers the caller collaborates on (协作).
+    Shared,
     Pool,
     User(String),
 }
@@ -421,7 +431,7 @@ pub const MAX_PAGE: u32 = 200;
 
 /// The query parameters `GET /customers` accepts, for the OpenAPI document.
 pub const CUSTOMER_QUERY_PARAMS: &[(&str, &str)] = &[
-    ("owner", "me, pool, any (default) or a user id"),
+    ("owner", "me, shared (customers you collaborate on), pool, any (default) or a user id"),
     ("status", "lifecycle: new, active, dormant, lost"),
     ("tier", "key, potential, regular"),
     ("intent", "high, medium, low"),
@@ -460,9 +470,10 @@ impl CustomerQuery {
                         "" | "any" | "all" => OwnerFilter::Any,
                         "me" => OwnerFilter::Me,
                         "pool" | "none" => OwnerFilter::Pool,
+                        "shared" => OwnerFilter::Shared,
                         id if crate::ids::is_valid_slug(id) => OwnerFilter::User(id.to_string()),
                         _ => {
-                            bad(key, "me, pool, any or a user id");
+                            bad(key, "me, shared, pool, any or a user id");
                             OwnerFilter::Any
                         }
                     }
@@ -569,6 +580,7 @@ mod tests {
 
     #[test]
     fn unknown_fields_are_refused() {
+        assert!(serde_json::from_str::<ShareInput>(r#"{"user":"u1","role":"admin"}"#).is_err());
         assert!(serde_json::from_str::<CustomerInput>(r#"{"name":"a","nmae":"b"}"#).is_err());
         assert!(serde_json::from_str::<CustomerPatch>(r#"{"version":1,"owner":"x"}"#).is_err());
         assert!(serde_json::from_str::<CustomerPatch>(r#"{"name":"x"}"#).is_err(), "version is required");
@@ -578,6 +590,11 @@ mod tests {
     fn query_parsing() {
         let q = CustomerQuery::parse([("owner", "pool"), ("status", "dormant"), ("limit", "200"), ("q", " 星辰 ")]).unwrap();
         assert_eq!((q.owner, q.status, q.limit, q.q.as_deref()), (OwnerFilter::Pool, Some(Lifecycle::Dormant), 200, Some("星辰")));
+        let owner = |v: &str| CustomerQuery::parse([("owner", v)]).map(|q| q.owner);
+        assert_eq!(owner("shared"), Ok(OwnerFilter::Shared));
+        assert_eq!(owner("me"), Ok(OwnerFilter::Me));
+        assert_eq!(owner("u-7"), Ok(OwnerFilter::User("u-7".into())));
+        assert!(owner("a b").is_err());
         let errs = CustomerQuery::parse([("limit", "201"), ("tier", "gold"), ("colour", "red")]).unwrap_err();
         let paths: Vec<&str> = errs.iter().map(|e| e.path.as_str()).collect();
         assert_eq!(paths, vec!["limit", "tier", "colour"]);

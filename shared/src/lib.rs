@@ -11,6 +11,7 @@
 
 pub mod allocation;
 pub mod api;
+pub mod collaborators;
 pub mod customer;
 pub mod fields;
 pub mod ids;

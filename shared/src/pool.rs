@@ -143,12 +143,17 @@ pub struct AuditEvent {
     pub seq: i64,
     pub customer: String,
     pub actor: String,
-    /// `create`, `import`, `allocate`, `claim`, `release`, `delete`, …
+    /// `create`, `import`, `allocate`, `claim`, `release`, `delete`, …; and
+    /// `add_collaborator`, `remove_collaborator`, which change who may read the customer
+    /// (`subject`), not its owner.
     pub action: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
+    /// The collaborator a collaborator event is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -146,6 +146,76 @@ test('under the region ownership rule, entering a customer another rep holds in 
   await page.close();
 });
 
+test('an owner shares a customer from the edit form; the collaborator finds it under 协作 and cannot edit it', async () => {
+  const { page, problems } = await open();
+  await rows(page).first().waitFor({ timeout: 15000 });
+  // The portal's users: 2 is 王芳 (rep-wang), 3 is 陈静 (rep-chen).
+  const as = async (index) => {
+    const reloaded = page.waitForResponse((r) => r.url().includes('/api/v1/customers?'));
+    await page.locator('#user').selectOption({ index });
+    await reloaded;
+  };
+  const name = `协作浏览器客户 ${Date.now()}`;
+  const created = await page.evaluate(async (name) => {
+    const { users } = await import('/demo-config.js');
+    const r = await fetch('/api/v1/customers', { method: 'POST', headers: { authorization: `Bearer ${users[3].token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name, phone: `139${String(Date.now()).slice(-8)}` }) });
+    return r.status;
+  }, name);
+  assert.equal(created, 201);
+  // A rep whose name is markup: the panel must show it as text, never as elements.
+  const trap = `<b>Tom</b> & "Jerry" ${Date.now()}`;
+  const added = await page.evaluate(async (name) => {
+    const { users } = await import('/demo-config.js');
+    const r = await fetch('/api/v1/reps', { method: 'POST', headers: { authorization: `Bearer ${users[0].token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ id: `rep-trap-${Date.now()}`, name, level: 'junior', capacity: 10 }) });
+    return r.status;
+  }, trap);
+  assert.equal(added, 201);
+  await as(3);
+  await page.locator('allot-customers input[type=search]').fill(name);
+  await page.locator('allot-customers li.row', { hasText: name }).tap();
+  const panel = page.locator('allot-customers section.collab');
+  await panel.locator('option', { hasText: '王芳' }).waitFor({ state: 'attached', timeout: 15000 });
+  assert.match(await panel.textContent(), /暂无协作人/);
+  assert.equal(await panel.locator('option', { hasText: trap }).count(), 1, 'the name is shown as written');
+  assert.equal(await panel.locator('b').count(), 0, 'and never read as markup');
+  const changed = () => page.evaluate(() => new Promise((resolve) => document.addEventListener('allot:collaborators-changed', (e) => resolve(e.detail.collaborators), { once: true })));
+  let heard = changed();
+  await panel.locator('select').selectOption({ label: '王芳' }); // choosing adds
+  assert.deepEqual(await heard, ['rep-wang'], 'the host heard allot:collaborators-changed');
+  await panel.locator('li.chip', { hasText: '王芳' }).waitFor();
+  assert.equal(await panel.locator('option', { hasText: '王芳' }).count(), 0, 'a collaborator is not offered twice');
+  assert.equal(await panel.locator('option', { hasText: '陈静' }).count(), 0, 'nor the owner');
+  await page.screenshot({ path: join(SHOTS, 'collaborators-390.png'), fullPage: true });
+  // The edit form is untouched by sharing: saving it now is not a stale write.
+  await page.locator('allot-customers input[name=contact_name]').fill('协作联系人');
+  await page.locator('allot-customers button[type=submit]').tap();
+  await page.locator('allot-customers .msg.ok').waitFor();
+
+  // 王芳 finds it among the customers shared with her, and it does not open for editing.
+  await as(2);
+  await page.locator('allot-customers .seg button', { hasText: '协作' }).tap();
+  const shared = page.locator('allot-customers li.row', { hasText: name });
+  await shared.waitFor({ timeout: 15000 });
+  await shared.tap();
+  assert.equal(await page.locator('allot-customers form.card').count(), 0, 'a collaborator reads, never edits');
+
+  // Not among her own: the list empties (so no row of hers is left to tap by mistake).
+  await page.locator('allot-customers .seg button', { hasText: '我的' }).tap();
+  await shared.waitFor({ state: 'detached' });
+
+  // 陈静 takes her off again with the chip's ×.
+  await as(3);
+  await page.locator('allot-customers li.row', { hasText: name }).tap();
+  heard = changed();
+  await panel.getByRole('button', { name: '移除 王芳' }).tap();
+  assert.deepEqual(await heard, []);
+  await panel.getByText('暂无协作人').waitFor();
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('intake form at phone size shows who got the customer and why', async () => {
   const { page, problems } = await open('/#intake');
   const form = page.locator('allot-allocate[mode=intake] form');

@@ -20,6 +20,21 @@ pub enum Failure {
     Network(String),
 }
 
+/// A successful answer: its status, what it says, and its JSON text.
+pub struct Answer<T> {
+    pub status: u16,
+    pub value: T,
+    pub text: String,
+}
+
+impl<T> Answer<T> {
+    /// The answer as the detail of an event hosts hear: the JSON the API wrote, parsed by
+    /// the browser (the widget does not write it out again).
+    pub fn detail(&self) -> wasm_bindgen::JsValue {
+        js_sys::JSON::parse(&self.text).unwrap_or(wasm_bindgen::JsValue::NULL)
+    }
+}
+
 #[derive(Clone)]
 pub struct Client {
     base: String,
@@ -38,21 +53,41 @@ impl Client {
     }
 
     pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, Failure> {
-        Ok(self.call("GET", path, None).await?.1)
+        Ok(self.call("GET", path, None).await?.value)
+    }
+
+    /// `DELETE`; the answer with its text, for the event that tells the host.
+    pub async fn delete<T: DeserializeOwned>(&self, path: &str) -> Result<Answer<T>, Failure> {
+        self.call("DELETE", path, None).await
     }
 
     pub async fn send<T: DeserializeOwned>(&self, method: &str, path: &str, body: &impl serde::Serialize) -> Result<T, Failure> {
-        Ok(self.send_answer(method, path, body).await?.1)
+        Ok(self.send_answer(method, path, body).await?.value)
     }
 
     /// Like [`Client::send`], with the answer's status (a create answers 201, or 200 when
-    /// it gave the caller an existing customer).
-    pub async fn send_answer<T: DeserializeOwned>(&self, method: &str, path: &str, body: &impl serde::Serialize) -> Result<(u16, T), Failure> {
+    /// it gave the caller an existing customer) and text.
+    pub async fn send_answer<T: DeserializeOwned>(&self, method: &str, path: &str, body: &impl serde::Serialize) -> Result<Answer<T>, Failure> {
         let text = serde_json::to_string(body).map_err(|e| Failure::Network(e.to_string()))?;
         self.call(method, path, Some(text)).await
     }
 
-    async fn call<T: DeserializeOwned>(&self, method: &str, path: &str, body: Option<String>) -> Result<(u16, T), Failure> {
+    /// An answer as JavaScript, read field by field where decoding it in wasm would
+    /// cost the bundle more than it is worth (a short directory of names).
+    pub async fn get_js(&self, path: &str) -> Result<wasm_bindgen::JsValue, Failure> {
+        let (_, text) = self.exchange("GET", path, None).await?;
+        js_sys::JSON::parse(&text).map_err(|e| Failure::Network(format!("unexpected answer: {e:?}")))
+    }
+
+    async fn call<T: DeserializeOwned>(&self, method: &str, path: &str, body: Option<String>) -> Result<Answer<T>, Failure> {
+        let (status, text) = self.exchange(method, path, body).await?;
+        let value = shared::wire::from_json(&text).map_err(|e| Failure::Network(format!("unexpected answer: {e}")))?;
+        Ok(Answer { status, value, text })
+    }
+
+    /// The request and its answer's text, failures already told apart. Not generic, so
+    /// the bundle holds one copy of it however many answer types an element reads.
+    async fn exchange(&self, method: &str, path: &str, body: Option<String>) -> Result<(u16, String), Failure> {
         let net = |e: wasm_bindgen::JsValue| Failure::Network(format!("{e:?}"));
         let init = RequestInit::new();
         init.set_method(method);
@@ -80,8 +115,7 @@ impl Client {
                 Err(_) => Failure::Api { status, code: "http".into(), message: format!("HTTP {status}"), details: None },
             });
         }
-        let value = shared::wire::from_json(&text).map_err(|e| Failure::Network(format!("unexpected answer: {e}")))?;
-        Ok((status, value))
+        Ok((status, text))
     }
 }
 

@@ -90,6 +90,15 @@ pub fn t(lang: Lang, key: &str) -> String {
         "wrong_type" => ("类型不正确", "Wrong type"),
         "masked" => ("领取后可见完整联系方式", "Claim to see full contacts"),
         "count" => ("共 {n} 个", "{n} shown"),
+        "shared" => ("协作", "Shared"),
+        "collaborators" => ("协作人", "Collaborators"),
+        "no_collaborators" => ("暂无协作人", "No collaborators yet"),
+        "add_collaborator" => ("添加协作人", "Add a collaborator"),
+        "remove" => ("移除", "Remove"),
+        "is_owner" => ("负责人无需设为协作人", "The owner needs no collaborator rights"),
+        "share_unowned" => ("公海客户没有协作人", "A pool customer has no collaborators"),
+        "too_many_collaborators" => ("协作人已达上限", "This customer has the most collaborators allowed"),
+        "unknown_user" => ("该成员不存在或已停用", "No such active rep"),
         _ => return key.to_string(),
     };
     lang.pick(zh, en).to_string()

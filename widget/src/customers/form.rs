@@ -44,7 +44,8 @@ pub fn CustomerForm(
     lang: Lang,
     settings: CustomerLists,
     initial: Option<CustomerView>,
-    on_saved: Callback<(CustomerView, Saved)>,
+    /// The saved customer, what saving did, and the answer as the detail of the event.
+    on_saved: Callback<(CustomerView, Saved, wasm_bindgen::JsValue)>,
     on_cancel: Callback<()>,
 ) -> impl IntoView {
     let c = initial.as_ref().map(|v| v.customer.clone());
@@ -111,9 +112,9 @@ pub fn CustomerForm(
             let result = match &before {
                 // 201: created; 200: an existing customer the tenant's ownership rule gave
                 // to this user.
-                None => client.send_answer::<CustomerView>("POST", "/customers", &candidate).await.map(|(status, v)| {
-                    let outcome = if status == 201 { Saved::Created } else { Saved::TakenOver };
-                    (v, outcome)
+                None => client.send_answer::<CustomerView>("POST", "/customers", &candidate).await.map(|answer| {
+                    let outcome = if answer.status == 201 { Saved::Created } else { Saved::TakenOver };
+                    (answer, outcome)
                 }),
                 Some(view) => {
                     let patch = CustomerPatch {
@@ -131,12 +132,15 @@ pub fn CustomerForm(
                         intent: Some(candidate.intent),
                         ..Default::default()
                     };
-                    client.send::<CustomerView>("PATCH", &format!("/customers/{}", view.customer.id), &patch).await.map(|v| (v, Saved::Updated))
+                    client.send_answer::<CustomerView>("PATCH", &format!("/customers/{}", view.customer.id), &patch).await.map(|a| (a, Saved::Updated))
                 }
             };
             busy.set(false);
             match result {
-                Ok(saved) => on_saved.run(saved),
+                Ok((answer, saved)) => {
+                    let detail = answer.detail();
+                    on_saved.run((answer.value, saved, detail))
+                }
                 Err(Failure::Api { code, details: Some(d), .. }) if code == "invalid" => {
                     let fields = d["fields"].as_array().cloned().unwrap_or_default();
                     errors.set(

@@ -1,6 +1,7 @@
 //! `<allot-customers api token lang>`: a searchable, filterable customer list with an
 //! add/edit form.
 
+mod collaborators;
 mod form;
 
 use leptos::prelude::*;
@@ -42,6 +43,8 @@ pub fn describe(lang: Lang, attrs: &Attrs, failure: &Failure) -> String {
             }
             "stale" => t(lang, "stale"),
             "forbidden" => t(lang, "forbidden"),
+            "is_owner" | "too_many_collaborators" => t(lang, code),
+            "unowned" => t(lang, "share_unowned"),
             _ => message.clone(),
         },
     }
@@ -51,7 +54,7 @@ pub fn to_js(value: &impl serde::Serialize) -> wasm_bindgen::JsValue {
     serde_json::to_string(value).ok().and_then(|s| js_sys::JSON::parse(&s).ok()).unwrap_or(wasm_bindgen::JsValue::NULL)
 }
 
-fn encode(value: &str) -> String {
+pub fn encode(value: &str) -> String {
     js_sys::encode_uri_component(value).as_string().unwrap_or_default()
 }
 
@@ -69,6 +72,7 @@ pub fn Customers(attrs: Attrs) -> impl IntoView {
     let owner = RwSignal::new("any");
     let status = RwSignal::new(String::new());
     let editing = RwSignal::new(Editing::Closed);
+    let sharing = RwSignal::new(None::<collaborators::Sharing>);
     // Each list load gets a number; answers to superseded loads are dropped.
     let loads = crate::latest::Latest::new();
 
@@ -138,15 +142,23 @@ pub fn Customers(attrs: Attrs) -> impl IntoView {
         load(false);
     });
 
-    let on_saved = move |(view, saved): (CustomerView, form::Saved)| {
+    let on_saved = move |(view, saved, detail): (CustomerView, form::Saved, wasm_bindgen::JsValue)| {
         let lang = lang.get_untracked();
         editing.set(Editing::Closed);
         let (notice_key, event) = saved.notice_and_event();
         notice.set(Some(format!("{} · {}", t(lang, notice_key), view.customer.name)));
-        attrs.emit(event, &to_js(&view));
+        attrs.emit(event, &detail);
         items.update(|list| {
             list.retain(|c| c.customer.id != view.customer.id);
             list.insert(0, view);
+        });
+    };
+
+    let on_shared = move |view: CustomerView| {
+        items.update(|list| {
+            if let Some(row) = list.iter_mut().find(|c| c.customer.id == view.customer.id) {
+                *row = view;
+            }
         });
     };
 
@@ -154,7 +166,7 @@ pub fn Customers(attrs: Attrs) -> impl IntoView {
     let owner_button = move |key: &'static str| {
         view! {
             <button type="button" aria-pressed=move || (owner.get() == key).to_string() on:click=move |_| owner.set(key)>
-                {move || label(if key == "me" { "mine" } else if key == "pool" { "pool" } else { "all" })}
+                {move || label(match key { "me" => "mine", "pool" | "shared" => key, _ => "all" })}
             </button>
         }
     };
@@ -165,7 +177,7 @@ pub fn Customers(attrs: Attrs) -> impl IntoView {
             <input type="search" aria-label=move || label("search") placeholder=move || label("search")
                 prop:value=move || q.get() on:input=move |ev| q.set(event_target_value(&ev)) />
             <div class="seg" role="group" aria-label=move || label("owner")>
-                {owner_button("me")}{owner_button("pool")}{owner_button("any")}
+                {owner_button("me")}{owner_button("shared")}{owner_button("pool")}{owner_button("any")}
             </div>
             <select aria-label=move || label("status") on:change=move |ev| status.set(event_target_value(&ev))>
                 <option value="">{move || format!("{} · {}", label("status"), label("any"))}</option>
@@ -186,8 +198,13 @@ pub fn Customers(attrs: Attrs) -> impl IntoView {
                     on_saved=Callback::new(on_saved) on_cancel=Callback::new(move |_| editing.set(Editing::Closed)) />
             })
         }}
+        // An owned customer's collaborators are changed beside the form, not through it:
+        // sharing is not an edit, so what is typed in the form stays.
+        <div inner_html=move || sharing.with(|p| p.as_ref().filter(|_| editing.with(|e| matches!(e, Editing::Existing(_)))).map(|p| p.html(lang.get())).unwrap_or_default())
+            on:click=move |ev| collaborators::handle(&ev, attrs, lang.get_untracked(), sharing, on_shared)
+            on:change=move |ev| collaborators::handle(&ev, attrs, lang.get_untracked(), sharing, on_shared)></div>
         <ul class="list" aria-busy=move || loading.get().to_string()>
-            <For each=move || items.get() key=|c| (c.customer.id.clone(), c.customer.version, c.masked, c.editable) children=move |c| {
+            <For each=move || items.get() key=|c| (c.customer.id.clone(), c.customer.version, c.masked, c.editable, c.customer.collaborators.clone()) children=move |c| {
                 let lang = lang.get_untracked();
                 let sub = [c.customer.company.clone(), c.customer.contact_name.clone(), c.customer.phone.clone()]
                     .into_iter().flatten().collect::<Vec<_>>().join(" · ");
@@ -199,7 +216,10 @@ pub fn Customers(attrs: Attrs) -> impl IntoView {
                 let open = c.clone();
                 view! {
                     <li class="row" tabindex="0" data-id=c.customer.id.clone()
-                        on:click=move |_| if editable { editing.set(Editing::Existing(Box::new(open.clone()))) }>
+                        on:click=move |_| if editable {
+                            collaborators::open(attrs, lang, &open, sharing);
+                            editing.set(Editing::Existing(Box::new(open.clone())));
+                        }>
                         <div>
                             <div class="title">{c.customer.name.clone()}</div>
                             <div class="sub">{sub}</div>
