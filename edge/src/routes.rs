@@ -153,6 +153,32 @@ pub enum Match<'a> {
     NotFound,
 }
 
+/// A path segment with its `%XX` escapes decoded (a user id such as `li@corp` arrives as
+/// `li%40corp` from a client that encodes every segment); left as sent if the escapes do
+/// not decode to UTF-8, so such a segment simply matches nothing.
+fn percent_decoded(segment: &str) -> String {
+    if !segment.contains('%') {
+        return segment.to_string();
+    }
+    let bytes = segment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (bytes[i], bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
+            (b'%', Some(hi), Some(lo)) => {
+                out.push((hi * 16 + lo) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| segment.to_string())
+}
+
 pub fn find(method: &str, path: &str) -> Match<'static> {
     let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
     let mut path_known = false;
@@ -164,7 +190,7 @@ pub fn find(method: &str, path: &str) -> Match<'static> {
         let mut params = Vec::new();
         let matches = pattern.iter().zip(&segments).all(|(p, s)| {
             if p.starts_with('{') {
-                params.push(s.to_string());
+                params.push(percent_decoded(s));
                 !s.is_empty()
             } else {
                 p == s
