@@ -53,10 +53,9 @@ pub async fn add(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Response> 
     if !sql::may_edit_visible(&ctx.caller, customer.owner.as_deref()) {
         return Err(ApiError::Forbidden("only the owner, their manager or an admin may add collaborators".into()));
     }
-    let unchanged = |customer| Ok(json(200, &sql::view(customer, owner_name.clone(), &ctx.caller, &settings, ctx.now)));
     match check_share(customer.owner.as_deref(), &customer.collaborators, user) {
         Err(refusal) => return Err(ApiError::Conflict { code: refusal.code(), message: refusal.message() }),
-        Ok(false) => return unchanged(customer),
+        Ok(false) => return Ok(json(200, &sql::view(customer, owner_name, &ctx.caller, &settings, ctx.now))),
         Ok(true) => {}
     }
     let args = args(ctx, id, user);
