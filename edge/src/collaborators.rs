@@ -88,7 +88,9 @@ pub async fn add(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Response> 
     }
 }
 
+/// `user` may be `me`: the caller leaving a customer shared with them.
 pub async fn remove(ctx: &Ctx, id: &str, user: &str) -> ApiResult<Response> {
+    let user = if user == "me" { ctx.caller.user.as_str() } else { user };
     let settings = ctx.settings().await?;
     let row = fetch_visible(ctx, id).await?.ok_or_else(|| not_found(id))?;
     let (customer, owner_name) = row.into_customer();

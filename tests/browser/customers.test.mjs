@@ -146,7 +146,7 @@ test('under the region ownership rule, entering a customer another rep holds in 
   await page.close();
 });
 
-test('an owner shares a customer from the edit form; the collaborator finds it under 协作 and cannot edit it', async () => {
+test('an owner shares a customer from the edit form; a collaborator finds it under 协作, cannot edit it, and can leave', async () => {
   const { page, problems } = await open();
   await rows(page).first().waitFor({ timeout: 15000 });
   // The portal's users: 2 is 王芳 (rep-wang), 3 is 陈静 (rep-chen).
@@ -187,6 +187,9 @@ test('an owner shares a customer from the edit form; the collaborator finds it u
   await panel.locator('li.chip', { hasText: '王芳' }).waitFor();
   assert.equal(await panel.locator('option', { hasText: '王芳' }).count(), 0, 'a collaborator is not offered twice');
   assert.equal(await panel.locator('option', { hasText: '陈静' }).count(), 0, 'nor the owner');
+  heard = changed();
+  await panel.locator('select').selectOption({ label: '刘洋' });
+  assert.deepEqual(await heard, ['rep-wang', 'rep-liu']);
   await page.screenshot({ path: join(SHOTS, 'collaborators-390.png'), fullPage: true });
   // The edit form is untouched by sharing: saving it now is not a stale write.
   await page.locator('allot-customers input[name=contact_name]').fill('协作联系人');
@@ -201,15 +204,20 @@ test('an owner shares a customer from the edit form; the collaborator finds it u
   await shared.tap();
   assert.equal(await page.locator('allot-customers form.card').count(), 0, 'a collaborator reads, never edits');
 
-  // Not among her own: the list empties (so no row of hers is left to tap by mistake).
-  await page.locator('allot-customers .seg button', { hasText: '我的' }).tap();
+  // She leaves it: it is gone from her list.
+  heard = changed();
+  await shared.locator('button.leave').tap();
+  assert.deepEqual(await heard, ['rep-liu']);
   await shared.waitFor({ state: 'detached' });
 
-  // 陈静 takes her off again with the chip's ×.
+  // 陈静 sees she left, and takes 刘洋 off with the chip's ×.
   await as(3);
+  await page.locator('allot-customers .seg button', { hasText: '我的' }).tap();
   await page.locator('allot-customers li.row', { hasText: name }).tap();
+  await panel.locator('li.chip', { hasText: '刘洋' }).waitFor();
+  assert.equal(await panel.locator('li.chip', { hasText: '王芳' }).count(), 0);
   heard = changed();
-  await panel.getByRole('button', { name: '移除 王芳' }).tap();
+  await panel.getByRole('button', { name: '移除 刘洋' }).tap();
   assert.deepEqual(await heard, []);
   await panel.getByText('暂无协作人').waitFor();
   assert.deepEqual(problems, []);

@@ -1059,6 +1059,10 @@ fn collaborators(w: &mut World) {
     let left = w.wang.delete(&format!("{path}/collaborators/rep%2Dwang"));
     assert_eq!((left.status, collaborator_ids(&left.body)), (200, vec!["rep-emily"]), "{}", left.text);
     assert_eq!(w.wang.get(&path).status, 404, "gone with the collaboration");
+    let david = w.server.api(&w.server.token("demo", "rep-david", Role::Rep));
+    add(&w.chen, "rep-david");
+    let gone = david.delete(&format!("{path}/collaborators/me"));
+    assert_eq!((gone.status, collaborator_ids(&gone.body)), (200, vec!["rep-emily"]), "`me` is the caller leaving: {}", gone.text);
     assert_eq!(collaborator_ids(&w.chen.delete(&format!("{path}/collaborators/rep-wang")).body), ["rep-emily"]);
 
     // Handed to a collaborator: the new owner leaves the list, the others stay.
@@ -1083,6 +1087,8 @@ fn collaborators(w: &mut World) {
         ("add_collaborator", Some("rep-emily"), "rep-chen"),
         ("add_collaborator", Some("rep-wang"), "mgr-li"),
         ("remove_collaborator", Some("rep-wang"), "rep-wang"),
+        ("add_collaborator", Some("rep-david"), "rep-chen"),
+        ("remove_collaborator", Some("rep-david"), "rep-david"),
         ("add_collaborator", Some("rep-zhao"), "rep-chen"),
         ("transfer", None, "admin"),
         ("release", None, "rep-emily"),

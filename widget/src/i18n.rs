@@ -95,6 +95,8 @@ pub fn t(lang: Lang, key: &str) -> String {
         "no_collaborators" => ("暂无协作人", "No collaborators yet"),
         "add_collaborator" => ("添加协作人", "Add a collaborator"),
         "remove" => ("移除", "Remove"),
+        "leave" => ("退出协作", "Leave"),
+        "left" => ("已退出协作", "Left"),
         "is_owner" => ("负责人无需设为协作人", "The owner needs no collaborator rights"),
         "share_unowned" => ("公海客户没有协作人", "A pool customer has no collaborators"),
         "too_many_collaborators" => ("协作人已达上限", "This customer has the most collaborators allowed"),

@@ -39,6 +39,7 @@ form.card .actions { grid-column: 1 / -1; display: flex; gap: 8px; justify-conte
 .chip { display: inline-flex; align-items: center; padding-left: 10px; border-radius: 999px; background: #eef2ff; color: #3730a3; }
 .chip button { border: 0; background: none; color: inherit; min-width: 40px; padding: 0; }
 .collab select { width: 100%; }
+button.leave { min-height: 32px; padding: 2px 10px; font-size: 0.8em; }
 .more { display: block; margin: 12px auto; }
 .muted { color: var(--m); }
 @media (max-width: 480px) { .bar select { flex: 1 1 40%; } .seg { flex: 1 1 100%; } .seg button { flex: 1; } }

@@ -162,6 +162,22 @@ pub fn Customers(attrs: Attrs) -> impl IntoView {
         });
     };
 
+    // Leaving a customer shared with the caller (协作): it leaves the "shared" list.
+    let leave = move |id: String, name: String| {
+        let lang = lang.get_untracked();
+        let c = client();
+        spawn_local(async move {
+            match c.delete::<CustomerView>(&format!("/customers/{}/collaborators/me", encode(&id))).await {
+                Ok(answer) => {
+                    items.update(|list| list.retain(|c| c.customer.id != id));
+                    notice.set(Some(format!("{} · {name}", t(lang, "left"))));
+                    attrs.emit("allot:collaborators-changed", &answer.detail());
+                }
+                Err(f) => error.set(Some(describe(lang, &attrs, &f))),
+            }
+        });
+    };
+
     let label = move |key: &'static str| t(lang.get(), key);
     let owner_button = move |key: &'static str| {
         view! {
@@ -204,7 +220,7 @@ pub fn Customers(attrs: Attrs) -> impl IntoView {
             on:click=move |ev| collaborators::handle(&ev, attrs, lang.get_untracked(), sharing, on_shared)
             on:change=move |ev| collaborators::handle(&ev, attrs, lang.get_untracked(), sharing, on_shared)></div>
         <ul class="list" aria-busy=move || loading.get().to_string()>
-            <For each=move || items.get() key=|c| (c.customer.id.clone(), c.customer.version, c.masked, c.editable, c.customer.collaborators.clone()) children=move |c| {
+            <For each=move || items.get() key=move |c| (c.customer.id.clone(), c.customer.version, c.masked, c.editable, c.customer.collaborators.clone(), owner.get_untracked() == "shared") children=move |c| {
                 let lang = lang.get_untracked();
                 let sub = [c.customer.company.clone(), c.customer.contact_name.clone(), c.customer.phone.clone()]
                     .into_iter().flatten().collect::<Vec<_>>().join(" · ");
@@ -214,6 +230,10 @@ pub fn Customers(attrs: Attrs) -> impl IntoView {
                 let pool = c.customer.owner.is_none();
                 let editable = c.editable;
                 let open = c.clone();
+                let (id, name) = (c.customer.id.clone(), c.customer.name.clone());
+                let leaving = (owner.get_untracked() == "shared").then(|| view! {
+                    <button type="button" class="leave" on:click=move |ev| { ev.stop_propagation(); leave(id.clone(), name.clone()) }>{t(lang, "leave")}</button>
+                });
                 view! {
                     <li class="row" tabindex="0" data-id=c.customer.id.clone()
                         on:click=move |_| if editable {
@@ -228,6 +248,7 @@ pub fn Customers(attrs: Attrs) -> impl IntoView {
                             {tier.map(|k| view! { <span class="tag">{t(lang, k)}</span> })}
                             <span class=format!("tag {lifecycle}")>{t(lang, lifecycle)}</span>
                             <span class=if pool { "tag pool" } else { "tag" }>{owner_tag}</span>
+                            {leaving}
                         </div>
                     </li>
                 }
