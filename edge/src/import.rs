@@ -237,7 +237,13 @@ pub async fn export(ctx: &Ctx, req: &Request) -> ApiResult<Response> {
     let mut query = CustomerQuery::parse(pairs.iter().filter(|(k, _)| k != "limit" && k != "cursor").map(|(k, v)| (k.as_str(), v.as_str()))).map_err(ApiError::Invalid)?;
     let english = pairs.iter().any(|(k, v)| k == "lang" && v.starts_with("en"));
     let settings = ctx.settings().await?;
-    let mut exporter = shared::export::Exporter::new(english);
+    #[derive(Deserialize)]
+    struct User {
+        id: String,
+        name: String,
+    }
+    let users = db::all::<User>(&ctx.db, "SELECT id, name FROM users WHERE tenant_id = ?1", &[Arg::from(&ctx.caller.tenant)]).await?;
+    let mut exporter = shared::export::Exporter::new(english, users.into_iter().map(|u| (u.id, u.name)).collect());
     const PAGE: u32 = 1000;
     loop {
         let rows = query_rows(ctx, &query, &settings, PAGE).await?;

@@ -23,23 +23,26 @@ pub const HEADERS: &[(&str, &str)] = &[
     ("成交意向", "Intent"),
     ("标签", "Tags"),
     ("负责人", "Owner"),
+    ("协作人", "Collaborators"),
     ("客户状态", "Status"),
     ("创建日期", "Created"),
     ("最近跟进", "Last follow-up"),
     ("下次跟进", "Next follow-up"),
 ];
 
-/// A CSV writer for one export; `english` picks the header and label language.
+/// A CSV writer for one export; `english` picks the header and label language, `names`
+/// the tenant's user names by id (collaborators are shown by name, as owners are).
 pub struct Exporter {
     writer: csv::Writer<Vec<u8>>,
     english: bool,
+    names: std::collections::HashMap<String, String>,
 }
 
 impl Exporter {
-    pub fn new(english: bool) -> Exporter {
+    pub fn new(english: bool, names: std::collections::HashMap<String, String>) -> Exporter {
         let mut writer = csv::WriterBuilder::new().from_writer(BOM.as_bytes().to_vec());
         let _ = writer.write_record(HEADERS.iter().map(|(zh, en)| if english { *en } else { *zh }));
-        Exporter { writer, english }
+        Exporter { writer, english, names }
     }
 
     pub fn push(&mut self, v: &CustomerView, settings: &TenantSettings) {
@@ -79,6 +82,7 @@ impl Exporter {
             intent.unwrap_or_default(),
             c.tags.join("、"),
             v.owner_name.clone().or_else(|| c.owner.clone()).unwrap_or_else(|| pick("公海", "pool")),
+            c.collaborators.iter().map(|id| self.names.get(id).unwrap_or(id).as_str()).collect::<Vec<_>>().join("、"),
             v.lifecycle.as_str().to_string(),
             date(Some(c.created_at)),
             date(c.last_follow_up_at),
@@ -89,5 +93,36 @@ impl Exporter {
 
     pub fn finish(self) -> Vec<u8> {
         self.writer.into_inner().unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn exported(view: &CustomerView, english: bool) -> Vec<Vec<String>> {
+        let names = [("u1".to_string(), "王芳".to_string())].into_iter().collect();
+        let mut e = Exporter::new(english, names);
+        e.push(view, &TenantSettings::default());
+        let bytes = e.finish();
+        let text = std::str::from_utf8(&bytes).unwrap().trim_start_matches(BOM);
+        csv::ReaderBuilder::new().has_headers(false).from_reader(text.as_bytes()).records().map(|r| r.unwrap().iter().map(String::from).collect()).collect()
+    }
+
+    #[test]
+    fn collaborators_are_listed_by_name_beside_the_owner() {
+        let mut view: CustomerView = serde_json::from_str(
+            r#"{"id":"c1","name":"协作客户","stage":"lead","owner":"u9","owner_name":"陈静","collaborators":["u1","u-gone"],
+                "created_by":"u9","created_at":0,"updated_at":0,"version":1,"lifecycle":"new","masked":false,"editable":true}"#,
+        )
+        .unwrap();
+        let rows = exported(&view, false);
+        let column = HEADERS.iter().position(|(zh, _)| *zh == "协作人").unwrap();
+        assert_eq!(rows[0].len(), HEADERS.len());
+        assert_eq!((rows[0][column - 1].as_str(), rows[0][column].as_str()), ("负责人", "协作人"));
+        assert_eq!((rows[1][column - 1].as_str(), rows[1][column].as_str()), ("陈静", "王芳、u-gone"), "an unknown id is shown as itself");
+        view.customer.collaborators.clear();
+        assert_eq!(exported(&view, true)[1][column], "");
+        assert_eq!(exported(&view, true)[0][column], "Collaborators");
     }
 }

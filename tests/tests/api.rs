@@ -1040,6 +1040,8 @@ fn collaborators(w: &mut World) {
     assert!(mine(&w.emily, "shared").contains(&c["id"].as_str().unwrap().to_string()));
     assert!(!mine(&w.emily, "me").contains(&c["id"].as_str().unwrap().to_string()));
     assert!(!mine(&w.chen, "shared").contains(&c["id"].as_str().unwrap().to_string()));
+    let export = w.chen.get("/api/v1/customers/export?owner=me&q=协作客户").text;
+    assert!(export.lines().next().unwrap().contains("负责人,协作人") && export.contains("陈静,Emily Chen"), "{export}");
 
     // Adding twice changes nothing; the owner, unknown users and non-reps are refused.
     assert_eq!(collaborator_ids(&add(&w.chen, "rep-emily").body), ["rep-emily"]);
