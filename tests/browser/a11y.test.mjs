@@ -43,6 +43,16 @@ for (const [who, index, width, lang] of CASES) {
         // The language took effect (the check would pass vacuously otherwise).
         const add = await page.locator('#customers allot-customers button.primary').textContent();
         assert.equal(add, lang === 'en' ? 'New customer' : '新建客户');
+        // Checked with the edit form and its collaborators panel open too, on a customer
+        // of the caller's own (the rep has some; the admin none, so the list is checked).
+        const listed = page.waitForResponse((r) => r.url().includes('owner=me'));
+        await page.locator('#customers allot-customers .seg button').first().click();
+        await listed;
+        const own = page.locator('#customers allot-customers li.row').first();
+        if (await own.count() > 0) {
+          await own.click();
+          await page.locator('#customers allot-customers section.collab option').nth(1).waitFor({ state: 'attached', timeout: 10000 });
+        }
       }
       await page.addScriptTag({ path: AXE });
       const violations = await page.evaluate(async (id) => {

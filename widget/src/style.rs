@@ -34,7 +34,7 @@ form.card label input, form.card label select { color: var(--allot-fg, #1f2330);
 form.card .err { color: #b91c1c; font-size: 0.85em; }
 form.card .actions { grid-column: 1 / -1; display: flex; gap: 8px; justify-content: flex-end; }
 .collab { border: 1px solid var(--b); border-radius: var(--r); padding: 12px; margin: -4px 0 12px; }
-.collab h3 { font-size: 0.85em; font-weight: 600; color: var(--m); margin: 0 0 8px; }
+.collab .label { font-size: 0.85em; font-weight: 600; color: var(--m); margin: 0 0 8px; }
 .chips { list-style: none; margin: 0 0 8px; padding: 0; display: flex; flex-wrap: wrap; gap: 6px; }
 .chip { display: inline-flex; align-items: center; padding-left: 10px; border-radius: 999px; background: #eef2ff; color: #3730a3; }
 .chip button { border: 0; background: none; color: inherit; min-width: 40px; padding: 0; }

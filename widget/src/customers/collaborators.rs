@@ -70,13 +70,14 @@ impl Sharing {
         self.users.iter().find(|u| u.id == user).map_or_else(|| user.to_string(), |u| u.name.clone())
     }
 
-    /// The panel's markup: a chip per collaborator with a remove button that names them,
+    /// The panel's markup (its title is no heading: the host page owns the heading
+    /// levels around the element): a chip per collaborator with a remove button that names them,
     /// the reps who could be added (active, not the owner, not already in), and why the
     /// last change failed.
     pub fn html(&self, lang: Lang) -> String {
         let title = t(lang, "collaborators");
         let disabled = if self.busy { " disabled" } else { "" };
-        let mut html = format!(r#"<section class="collab" aria-label="{title}"><h3>{title}</h3><ul class="chips">"#);
+        let mut html = format!(r#"<section class="collab" aria-label="{title}"><div class="label">{title}</div><ul class="chips">"#);
         if self.collaborators.is_empty() {
             html.push_str(&format!(r#"<li class="muted">{}</li>"#, t(lang, "no_collaborators")));
         }
