@@ -1,7 +1,9 @@
 //! Versioned settings documents in KV (tenant settings, allocation rules, pool rules):
 //! read-mostly data, each with a `version` that a write must name. KV has no conditional
-//! write, so two admins racing a write can both pass the check; these documents change
-//! rarely and by admins only, which is why they live here and ownership never does.
+//! write, so a write first claims its version in D1 (`document_versions`, one conditional
+//! upsert): of two admins racing from the same version, or one writing from a stale
+//! copy, exactly one claim succeeds and the other answers 409 `stale`. These documents
+//! change rarely and by admins only, which is why they live in KV and ownership never does.
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -10,6 +12,7 @@ use shared::pool::PoolRules;
 use shared::settings::TenantSettings;
 
 use crate::context::Ctx;
+use crate::db::{self, Arg};
 use crate::error::{ApiError, ApiResult};
 
 pub trait Versioned: Serialize + DeserializeOwned + Default {
@@ -58,9 +61,36 @@ pub fn next_version<T: Versioned>(current: &T, next: &T) -> ApiResult<i64> {
     Ok(current.version() + 1)
 }
 
-/// Stores `next` if it names the current version, bumping it; 409 `stale` otherwise.
+/// How long a claimed version waits for its KV write before another writer may claim
+/// it: a write that failed after its claim must not block the document for good.
+const CLAIM_MS: i64 = 30_000;
+
+/// Claims `version` of the document for this write: only if no writer has claimed it (or
+/// a later one) already, unless that claim is older than [`CLAIM_MS`].
+async fn claim<T: Versioned>(ctx: &Ctx, version: i64) -> ApiResult<()> {
+    let result = db::stmt(
+        &ctx.db,
+        "INSERT INTO document_versions (tenant_id, name, version, claimed_at) VALUES (?1, ?2, ?3, ?4) \
+         ON CONFLICT (tenant_id, name) DO UPDATE SET version = excluded.version, claimed_at = excluded.claimed_at \
+         WHERE document_versions.version < excluded.version OR document_versions.claimed_at <= excluded.claimed_at - ?5",
+        &[Arg::from(&ctx.caller.tenant), Arg::from(T::NAME), Arg::Int(version), Arg::Int(ctx.now), Arg::Int(CLAIM_MS)],
+    )?
+    .run()
+    .await
+    .map_err(|e| ApiError::Internal(format!("claim of {} version {version}: {e}", T::NAME)))?;
+    if db::changes(&result) == 1 {
+        Ok(())
+    } else {
+        Err(ApiError::Conflict { code: "stale", message: format!("{} version {version} was written by another change meanwhile: reload and retry", T::NAME) })
+    }
+}
+
+/// Stores `next` if it names the current version, bumping it; 409 `stale` otherwise,
+/// also when another write claimed that version first.
 pub async fn replace<T: Versioned>(ctx: &Ctx, current: &T, mut next: T) -> ApiResult<T> {
-    next.set_version(next_version(current, &next)?);
+    let version = next_version(current, &next)?;
+    claim::<T>(ctx, version).await?;
+    next.set_version(version);
     ctx.env.kv("SETTINGS")?.put(&key::<T>(&ctx.caller.tenant), serde_json::to_string(&next)?)?.execute().await?;
     Ok(next)
 }

@@ -642,6 +642,29 @@ fn settings(w: &mut World) {
     assert_eq!(saved.body["version"].as_i64(), Some(version + 1));
     let stale = w.admin.put("/api/v1/settings", &next);
     assert_eq!((stale.status, stale.code()), (409, "stale"));
+    // Admins racing from the same version: exactly one write lands, the rest are stale
+    // (KV cannot compare-and-swap; the version is claimed in D1 first).
+    for (i, doc) in ["/api/v1/settings", "/api/v1/pool/rules", "/api/v1/allocation/rules"].into_iter().enumerate() {
+        let read = w.admin.get(doc).body;
+        let racers: Vec<_> = (0..4)
+            .map(|n| {
+                let (admin, mut body) = (w.admin.clone(), read.clone());
+                if i == 0 {
+                    body["allowed_origins"] = json!([format!("https://racer{n}.example.com")]);
+                }
+                std::thread::spawn(move || admin.put(doc, &body))
+            })
+            .collect();
+        let answers: Vec<_> = racers.into_iter().map(|r| r.join().unwrap()).collect();
+        let won: Vec<_> = answers.iter().filter(|a| a.status == 200).collect();
+        assert_eq!(won.len(), 1, "{doc}: {:?}", answers.iter().map(|a| (a.status, a.text.clone())).collect::<Vec<_>>());
+        assert!(answers.iter().all(|a| a.status == 200 || a.code() == "stale"), "{doc}");
+        let now = w.admin.get(doc).body;
+        assert_eq!(now["version"], json!(read["version"].as_i64().unwrap() + 1), "{doc}");
+        if i == 0 {
+            assert_eq!(now["allowed_origins"], won[0].body["allowed_origins"], "what is stored is the winner's");
+        }
+    }
     let mut broken = saved.body.clone();
     broken["stages"] = json!([]);
     let bad = w.admin.put("/api/v1/settings", &broken);
