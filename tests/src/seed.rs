@@ -263,19 +263,37 @@ pub fn demo_customers_sql(now: i64, n: usize, seed: u64) -> String {
         if let Some(lost) = c.lost_at.as_mut() {
             *lost = c.last_follow_up_at.unwrap_or(created_at);
         }
+        // Every twelfth owned customer is shared with the next rep (协作人), so the
+        // "shared" list has something in it; chosen by index, not by the generator, so
+        // the rest of the data stays what it was.
+        if let (Some(owner), 5) = (c.owner.as_deref(), made % 12) {
+            let at = reps.iter().position(|r| r.id == owner).unwrap_or(0);
+            c.collaborators = vec![reps[(at + 1) % reps.len()].id.to_string()];
+        }
         let keys = DuplicateKeys::of_customer(&c);
         // A lost deal got somewhere before it was lost.
         let reached = if c.stage == "lost" { Some(rng.pick(&["lead", "contacted", "qualified", "proposal", "negotiation"]).to_string()) } else { Some(c.stage.clone()) };
         sql.push_str(&format!(
-            "INSERT OR IGNORE INTO customers (tenant_id, id, name, company, contact_name, phone, email, wechat, industry, region, source, amount, stage, tier, intent, tags, custom, owner_id, collaborators, created_by, created_at, updated_at, owned_since, last_follow_up_at, next_follow_up_at, won_at, lost_at, segment, version, phone_key, email_key, company_key, reached_stage) VALUES ('demo', {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, '[]', '{{}}', {}, '[]', {}, {}, {}, {}, {}, {}, {}, {}, {}, 1, {}, {}, {}, {});\n",
+            "INSERT OR IGNORE INTO customers (tenant_id, id, name, company, contact_name, phone, email, wechat, industry, region, source, amount, stage, tier, intent, tags, custom, owner_id, collaborators, created_by, created_at, updated_at, owned_since, last_follow_up_at, next_follow_up_at, won_at, lost_at, segment, version, phone_key, email_key, company_key, reached_stage) VALUES ('demo', {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, '[]', '{{}}', {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, 1, {}, {}, {}, {});\n",
             quote(&c.id), quote(&c.name), opt(&c.company), opt(&c.contact_name), opt(&c.phone), opt(&c.email), opt(&c.wechat),
             opt(&c.industry), opt(&c.region), opt(&c.source), opt_num(c.amount), quote(&c.stage),
             opt(&c.tier.map(|t| t.as_str().to_string())), opt(&c.intent.map(|i| i.as_str().to_string())),
-            opt(&c.owner), quote(&c.created_by), c.created_at, c.created_at, opt_num(c.owner.as_ref().map(|_| c.created_at)),
+            opt(&c.owner), quote(&serde_json::to_string(&c.collaborators).unwrap_or_else(|_| "[]".into())), quote(&c.created_by), c.created_at, c.created_at, opt_num(c.owner.as_ref().map(|_| c.created_at)),
             opt_num(c.last_follow_up_at), opt_num(c.next_follow_up_at), opt_num(c.won_at), opt_num(c.lost_at), opt(&c.segment),
             opt(&keys.phone), opt(&keys.email), opt(&keys.company), opt(&reached),
         ));
         sql.push_str(&history_sql(&mut rng, &c, &reps, now));
+        for user in &c.collaborators {
+            let owner = c.owner.as_deref().unwrap_or("admin");
+            sql.push_str(&format!(
+                "INSERT INTO audit_events (tenant_id, customer_id, actor_id, action, at, subject) SELECT 'demo', {id}, {}, 'add_collaborator', {at}, {} \
+                 FROM customers WHERE tenant_id = 'demo' AND id = {id} AND version = 1 AND NOT EXISTS (SELECT 1 FROM audit_events WHERE tenant_id = 'demo' AND customer_id = {id} AND action = 'add_collaborator');\n",
+                quote(owner),
+                quote(user),
+                id = quote(&c.id),
+                at = c.created_at + DAY_MS,
+            ));
+        }
         made += 1;
     }
     sql
