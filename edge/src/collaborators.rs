@@ -6,7 +6,7 @@
 //! row. The read before it only words the refusal; it decides nothing.
 
 use shared::api::ShareInput;
-use shared::collaborators::{check_share, may_unshare, MAX_COLLABORATORS};
+use shared::collaborators::{check_share, may_unshare, ShareRefusal, MAX_COLLABORATORS};
 use shared::validate::FieldError;
 use worker::{Request, Response};
 
@@ -17,7 +17,7 @@ use crate::db::{self, Arg};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
 
-/// Collaborators are reps: managers and admins already see their team's customers.
+/// `shared::collaborators::may_collaborate` as a condition on user `?4`.
 const ACTIVE_REP: &str = "EXISTS (SELECT 1 FROM users x WHERE x.tenant_id = ?1 AND x.id = ?4 AND x.active = 1 AND x.role = 'rep')";
 
 /// `?1` tenant, `?2` caller, `?3` customer, `?4` the collaborator, `?5` now (bound in
@@ -41,6 +41,14 @@ fn not_found(id: &str) -> ApiError {
     ApiError::NotFound(format!("no customer {id}"))
 }
 
+fn refused(refusal: ShareRefusal) -> ApiError {
+    ApiError::Conflict { code: refusal.code(), message: refusal.message() }
+}
+
+fn may_not_add() -> ApiError {
+    ApiError::Forbidden("only the owner, their manager or an admin may add collaborators".into())
+}
+
 pub async fn add(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Response> {
     let input: ShareInput = read_json(req).await?;
     let user = input.user.trim();
@@ -51,10 +59,10 @@ pub async fn add(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Response> 
     let row = fetch_visible(ctx, id).await?.ok_or_else(|| not_found(id))?;
     let (customer, owner_name) = row.into_customer();
     if !sql::may_edit_visible(&ctx.caller, customer.owner.as_deref()) {
-        return Err(ApiError::Forbidden("only the owner, their manager or an admin may add collaborators".into()));
+        return Err(may_not_add());
     }
     match check_share(customer.owner.as_deref(), &customer.collaborators, user) {
-        Err(refusal) => return Err(ApiError::Conflict { code: refusal.code(), message: refusal.message() }),
+        Err(refusal) => return Err(refused(refusal)),
         Ok(false) => return Ok(json(200, &sql::view(customer, owner_name, &ctx.caller, &settings, ctx.now))),
         Ok(true) => {}
     }
@@ -79,11 +87,9 @@ pub async fn add(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Response> 
     let row = fetch_visible(ctx, id).await?.ok_or_else(|| not_found(id))?;
     let (now_there, owner_name) = row.into_customer();
     match check_share(now_there.owner.as_deref(), &now_there.collaborators, user) {
-        Err(refusal) => Err(ApiError::Conflict { code: refusal.code(), message: refusal.message() }),
+        Err(refusal) => Err(refused(refusal)),
         Ok(false) => Ok(json(200, &sql::view(now_there, owner_name, &ctx.caller, &settings, ctx.now))),
-        Ok(true) if !sql::may_edit_visible(&ctx.caller, now_there.owner.as_deref()) => {
-            Err(ApiError::Forbidden("only the owner, their manager or an admin may add collaborators".into()))
-        }
+        Ok(true) if !sql::may_edit_visible(&ctx.caller, now_there.owner.as_deref()) => Err(may_not_add()),
         Ok(true) => Err(ApiError::Invalid(vec![FieldError::new("user", "unknown_user", format!("{user} is not an active rep of this tenant"))])),
     }
 }

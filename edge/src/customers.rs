@@ -355,8 +355,7 @@ async fn write_patch(ctx: &Ctx, id: &str, patch: &CustomerPatch, moving_to: Opti
         Arg::Int(existing.version),
         Arg::from(shared::pipeline::reached_stage(&settings.stages, reached_before.as_deref(), &u.stage)),
     ];
-    let result = db::stmt(&ctx.db, &sql, &args)?.run().await.map_err(|e| ApiError::Internal(format!("patch: {e}")))?;
-    if db::changes(&result) == 1 {
+    if db::run(&ctx.db, &sql, &args).await? == 1 {
         return Ok(json(200, &sql::view(updated, owner_name, &ctx.caller, &settings, ctx.now)));
     }
     // Lost a race: say why, from what is there now.

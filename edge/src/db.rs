@@ -83,9 +83,10 @@ pub async fn first<T: DeserializeOwned>(db: &D1Database, sql: &str, args: &[Arg]
     Ok(all::<T>(db, sql, args).await?.into_iter().next())
 }
 
-/// Runs one statement that answers no rows.
-pub async fn run(db: &D1Database, sql: &str, args: &[Arg]) -> ApiResult<()> {
-    stmt(db, sql, args)?.run().await.map(|_| ()).map_err(|e| d1_error(sql, e))
+/// Runs one statement that answers no rows; answers how many rows it changed (a
+/// conditional write tells by this whether its condition held).
+pub async fn run(db: &D1Database, sql: &str, args: &[Arg]) -> ApiResult<usize> {
+    stmt(db, sql, args)?.run().await.map(|result| changes(&result)).map_err(|e| d1_error(sql, e))
 }
 
 /// Runs statements as one atomic transaction (one round trip).

@@ -68,17 +68,15 @@ const CLAIM_MS: i64 = 30_000;
 /// Claims `version` of the document for this write: only if no writer has claimed it (or
 /// a later one) already, unless that claim is older than [`CLAIM_MS`].
 async fn claim<T: Versioned>(ctx: &Ctx, version: i64) -> ApiResult<()> {
-    let result = db::stmt(
+    let changed = db::run(
         &ctx.db,
         "INSERT INTO document_versions (tenant_id, name, version, claimed_at) VALUES (?1, ?2, ?3, ?4) \
          ON CONFLICT (tenant_id, name) DO UPDATE SET version = excluded.version, claimed_at = excluded.claimed_at \
          WHERE document_versions.version < excluded.version OR document_versions.claimed_at <= excluded.claimed_at - ?5",
         &[Arg::from(&ctx.caller.tenant), Arg::from(T::NAME), Arg::Int(version), Arg::Int(ctx.now), Arg::Int(CLAIM_MS)],
-    )?
-    .run()
-    .await
-    .map_err(|e| ApiError::Internal(format!("claim of {} version {version}: {e}", T::NAME)))?;
-    if db::changes(&result) == 1 {
+    )
+    .await?;
+    if changed == 1 {
         Ok(())
     } else {
         Err(ApiError::Conflict { code: "stale", message: format!("{} version {version} was written by another change meanwhile: reload and retry", T::NAME) })

@@ -119,7 +119,7 @@ pub async fn create(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     let input: RepInput = read_json(req).await?;
     let settings = ctx.settings().await?;
     let (id, f) = RepFields::from_input(&input, &settings).map_err(ApiError::Invalid)?;
-    let result = db::stmt(
+    let created = db::run(
         &ctx.db,
         "INSERT OR IGNORE INTO users (tenant_id, id, name, role, team_id, level, industries, regions, capacity, active, created_at) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
@@ -136,11 +136,9 @@ pub async fn create(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
             Arg::Int(i64::from(f.active)),
             Arg::Int(ctx.now),
         ],
-    )?
-    .run()
-    .await
-    .map_err(|e| ApiError::Internal(format!("create rep: {e}")))?;
-    if db::changes(&result) != 1 {
+    )
+    .await?;
+    if created != 1 {
         return Err(ApiError::Conflict { code: "exists", message: format!("a user {id} already exists") });
     }
     Ok(json(201, &one(ctx, &id).await?))
@@ -167,7 +165,7 @@ pub async fn patch(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Response
         active: current.active,
     };
     let next = fields.patched(&patch, &settings).map_err(ApiError::Invalid)?;
-    db::stmt(
+    db::run(
         &ctx.db,
         "UPDATE users SET name = ?3, team_id = ?4, level = ?5, industries = ?6, regions = ?7, capacity = ?8, active = ?9 \
          WHERE tenant_id = ?1 AND id = ?2",
@@ -182,9 +180,7 @@ pub async fn patch(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Response
             Arg::Int(i64::from(next.capacity)),
             Arg::Int(i64::from(next.active)),
         ],
-    )?
-    .run()
-    .await
-    .map_err(|e| ApiError::Internal(format!("patch rep: {e}")))?;
+    )
+    .await?;
     Ok(json(200, &one(ctx, id).await?))
 }

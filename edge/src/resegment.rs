@@ -29,7 +29,8 @@ const PAGE: usize = 500;
 /// Records that `version` of the tenant's settings is stored: passes for older versions
 /// stop writing from now on.
 pub async fn announce(db: &D1Database, tenant: &str, version: i64) -> ApiResult<()> {
-    db::run(db, "UPDATE tenants SET settings_version = max(settings_version, ?2) WHERE id = ?1", &[Arg::from(tenant), Arg::Int(version)]).await
+    db::run(db, "UPDATE tenants SET settings_version = max(settings_version, ?2) WHERE id = ?1", &[Arg::from(tenant), Arg::Int(version)]).await?;
+    Ok(())
 }
 
 /// Settings whose segment rules did not change: if the previous version's rules were
@@ -40,7 +41,8 @@ pub async fn carry_over(db: &D1Database, tenant: &str, previous: i64, version: i
         "UPDATE tenants SET segments_version = ?3 WHERE id = ?1 AND segments_version = ?2 AND settings_version = ?3",
         &[Arg::from(tenant), Arg::Int(previous), Arg::Int(version)],
     )
-    .await
+    .await?;
+    Ok(())
 }
 
 /// Classifies every live customer again under `settings.segments`; answers how many

@@ -14,6 +14,8 @@
 //! - adding and removing are set operations (adding one twice, removing one who is not
 //!   there, change nothing), so they need no `version` and never conflict with an edit.
 
+use crate::ids::Role;
+
 /// A customer is worked by a small team; the list is also read on every visibility check
 /// of a rep, so it stays short.
 pub const MAX_COLLABORATORS: usize = 20;
@@ -59,6 +61,12 @@ pub fn check_share(owner: Option<&str>, collaborators: &[String], user: &str) ->
     }
 }
 
+/// Whether a user can be a collaborator at all: an active rep (managers and admins
+/// already see their team's customers).
+pub fn may_collaborate(role: Role, active: bool) -> bool {
+    role == Role::Rep && active
+}
+
 /// Whether `caller` may take `user` off a customer's collaborators.
 pub fn may_unshare(caller_may_edit: bool, caller: &str, user: &str) -> bool {
     caller_may_edit || caller == user
@@ -92,6 +100,14 @@ mod tests {
         assert!(may_unshare(true, "boss", "u1"));
         assert!(may_unshare(false, "u1", "u1"));
         assert!(!may_unshare(false, "u2", "u1"));
+    }
+
+    #[test]
+    fn only_active_reps_collaborate() {
+        assert!(may_collaborate(Role::Rep, true));
+        assert!(!may_collaborate(Role::Rep, false));
+        assert!(!may_collaborate(Role::Manager, true));
+        assert!(!may_collaborate(Role::Admin, true));
     }
 
     #[test]

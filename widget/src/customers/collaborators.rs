@@ -12,34 +12,40 @@ use js_sys::Reflect;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::api::{CustomerView, ShareInput};
+use shared::collaborators::{check_share, may_collaborate};
+use shared::ids::Role;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::api::{Client, Failure};
 use crate::element::Attrs;
 use crate::i18n::{t, Lang};
 
-/// A rep who could collaborate, from the tenant's directory (`GET /users`).
+/// A user of the tenant's directory (`GET /users`), for names and choices.
 #[derive(Clone, PartialEq)]
-struct Rep {
+struct User {
     id: String,
     name: String,
-    active: bool,
+    /// `shared::collaborators::may_collaborate`.
+    eligible: bool,
 }
 
-/// The reps of a `UserList` answer, read as JavaScript: the directory only feeds names
+/// The users of a `UserList` answer, read as JavaScript: the directory only feeds names
 /// and choices, and decoding it in wasm would cost the bundle more.
-fn reps(directory: &JsValue) -> Vec<Rep> {
+fn users(directory: &JsValue) -> Vec<User> {
     let field = |v: &JsValue, k: &str| Reflect::get(v, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
     let items: js_sys::Array = field(directory, "items").dyn_into().unwrap_or_default();
     items
         .iter()
-        .filter(|u| field(u, "role").as_string().as_deref() == Some("rep"))
-        .filter_map(|u| Some(Rep { id: field(&u, "id").as_string()?, name: field(&u, "name").as_string()?, active: field(&u, "active").as_bool() == Some(true) }))
+        .filter_map(|u| {
+            let role = Role::parse(&field(&u, "role").as_string()?)?;
+            let eligible = may_collaborate(role, field(&u, "active").as_bool() == Some(true));
+            Some(User { id: field(&u, "id").as_string()?, name: field(&u, "name").as_string()?, eligible })
+        })
         .collect()
 }
 
 /// Text made safe to place in markup, inside elements and quoted attributes alike.
-pub fn escape(text: &str) -> String {
+fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -60,7 +66,7 @@ pub struct Sharing {
     id: String,
     owner: Option<String>,
     collaborators: Vec<String>,
-    users: Vec<Rep>,
+    users: Vec<User>,
     busy: bool,
     failure: Option<String>,
 }
@@ -71,9 +77,9 @@ impl Sharing {
     }
 
     /// The panel's markup (its title is no heading: the host page owns the heading
-    /// levels around the element): a chip per collaborator with a remove button that names them,
-    /// the reps who could be added (active, not the owner, not already in), and why the
-    /// last change failed.
+    /// levels around the element): a chip per collaborator with a remove button that
+    /// names them, the users who could be added (`shared::collaborators`: active reps,
+    /// not the owner, not already in, room left), and why the last change failed.
     pub fn html(&self, lang: Lang) -> String {
         let title = t(lang, "collaborators");
         let disabled = if self.busy { " disabled" } else { "" };
@@ -89,7 +95,7 @@ impl Sharing {
         let add = t(lang, "add_collaborator");
         html.push_str(&format!(r#"</ul><select aria-label="{add}"{disabled}><option value="">＋ {add}…</option>"#));
         for u in &self.users {
-            if u.active && self.owner.as_deref() != Some(u.id.as_str()) && !self.collaborators.contains(&u.id) {
+            if u.eligible && check_share(self.owner.as_deref(), &self.collaborators, &u.id) == Ok(true) {
                 html.push_str(&format!(r#"<option value="{}">{}</option>"#, escape(&u.id), escape(&u.name)));
             }
         }
@@ -118,7 +124,7 @@ pub fn open(attrs: Attrs, lang: Lang, view: &CustomerView, panel: RwSignal<Optio
         // Only into the panel it was asked for: another may have opened meanwhile.
         panel.try_update(|p| match p {
             Some(p) if p.id == id => match answer {
-                Ok(list) => p.users = reps(&list),
+                Ok(list) => p.users = users(&list),
                 Err(f) => p.failure = Some(super::describe(lang, &attrs, &f)),
             },
             _ => {}
