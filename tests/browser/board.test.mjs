@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { SHOTS, launch, open as openWith } from './support.mjs';
+import { SHOTS, holdBack, launch, open as openWith } from './support.mjs';
 
 let context;
 before(async () => { context = await launch(); });
@@ -34,26 +34,21 @@ async function openAsRep(hash, size) {
   return { page, problems };
 }
 
-/** Holds back the answers to requests matching `pattern` until the returned function is called. */
-async function holdBack(page, pattern) {
-  let release;
-  const held = new Promise((resolve) => { release = resolve; });
-  await page.route(pattern, async (route) => { await held; await route.continue(); });
-  return release;
-}
-
 /** The portal's board as the admin (every card, all editable) at 1280×800 with "all"
  * chosen; answers to requests matching `held` wait until `release()` is called. */
 async function adminBoardAll(held) {
   const { page, problems } = await openWith(context, '/');
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.locator('#user').selectOption({ index: 0 });
-  const release = held ? await holdBack(page, held) : () => {};
+  const { reached, release } = held ? await holdBack(page, held) : { reached: async () => {}, release: async () => {} };
   await page.goto(`${process.env.ALLOT_URL}/#board`);
   await page.reload();
   const board = page.locator('allot-board');
+  // Until the answer for "all" is drawn the board still shows "mine" (the admin may own a
+  // few customers by now): wait until the columns say whose cards they hold.
   await board.locator('button[data-scope=all]').click({ timeout: 15000 });
-  return { page, problems, board, release };
+  await board.locator('.board[data-showing=all]').waitFor({ timeout: 15000 });
+  return { page, problems, board, reached, release };
 }
 
 /** The stage column a card is in; retried, since a saved move re-renders the card. */
@@ -114,7 +109,7 @@ test('columns are virtualised: a long column draws only the cards in view, and s
   const board = page.locator('allot-board');
   // The admin owns no customers: "mine" is empty until the scope is "all".
   await board.locator('button[data-scope=all]').click({ timeout: 15000 });
-  await board.locator('li.card').first().waitFor({ timeout: 15000 });
+  await board.locator('.board[data-showing=all] li.card').first().waitFor({ timeout: 15000 });
   // The longest column, by the count in its header (the server's total).
   const longest = async () => board.evaluate((el) => {
     const columns = [...el.shadowRoot.querySelectorAll('section.column')]
@@ -146,7 +141,7 @@ test('columns are virtualised: a long column draws only the cards in view, and s
 test('a move made while the rest of the cards is still loading keeps its column and the totals', async () => {
   // Hold back the full card list (the answer after the first cards) until the move is done.
   const full = /\/api\/v1\/board\?owner=all$/;
-  const { page, problems, board, release } = await adminBoardAll(full);
+  const { page, problems, board, reached, release } = await adminBoardAll(full);
   const lead = board.locator('section.column[data-stage=lead] li.card').first();
   await lead.waitFor({ timeout: 15000 });
   const count = (stage) => board.locator(`section.column[data-stage=${stage}] .totals`).evaluate((el) => Number.parseInt(el.textContent, 10));
@@ -158,9 +153,8 @@ test('a move made while the rest of the cards is still loading keeps its column 
   assert.equal((await saved).status(), 200);
   // Only the first cards are loaded: the totals are the server's, shifted by the move.
   assert.deepEqual([await count('lead'), await count('contacted')], [before[0] - 1, before[1] + 1]);
-  const arrived = page.waitForResponse(full);
-  release();
-  await arrived;
+  await reached(); // the move was made while the board waited for the rest
+  assert.equal(await release(), 200);
   await page.waitForTimeout(300);
   // The full list (read before the move was saved or after) leaves the card where it was
   // moved, and the totals, now counted from every card, agree.
@@ -178,14 +172,38 @@ test('an answer for a scope the user already left never replaces the new scope\'
   const { page, problems, board, release } = await adminBoardAll(mine);
   const cards = board.locator('li.card');
   await cards.first().waitFor({ timeout: 15000 });
-  const arrived = page.waitForResponse(mine);
-  release();
-  assert.equal((await arrived).status(), 200);
+  assert.equal(await release(), 200);
   await page.waitForTimeout(300);
   assert.ok(await cards.count() > 0, 'the late (empty) answer for "mine" did not replace the cards of "all"');
   assert.equal(await board.locator('button[data-scope=all]').getAttribute('aria-pressed'), 'true');
   assert.deepEqual(problems, []);
   await page.unroute(mine);
+  await page.close();
+});
+
+test('the scope buttons show once the role is known, and never move under a finger', async () => {
+  // Held back, the answer to "who am I" arrives after the cards: before the fix, "mine" and
+  // "all" were drawn at once and "team" squeezed in between when the role came, so a tap
+  // aimed at "all" landed on "team".
+  const { page, problems } = await openWith(context, '/');
+  await page.locator('#user').selectOption({ index: 0 }); // the admin: three scopes
+  const { reached, release } = await holdBack(page, /\/api\/v1\/me$/);
+  await page.goto(`${process.env.ALLOT_URL}/#board`);
+  await page.reload();
+  const board = page.locator('allot-board');
+  await reached();
+  await page.waitForResponse((r) => r.url().includes('/board?owner=me&per_stage='));
+  await page.waitForTimeout(200);
+  assert.equal(await board.locator('.bar').evaluate((el) => getComputedStyle(el).visibility), 'hidden', 'the bar waits for the role');
+  assert.equal(await release(), 200);
+  const all = board.locator('button[data-scope=all]');
+  await all.waitFor({ state: 'visible', timeout: 15000 });
+  assert.equal(await board.locator('.seg button').count(), 3, 'mine, team, all');
+  const at = await all.boundingBox();
+  await page.waitForTimeout(500);
+  assert.deepEqual(await all.boundingBox(), at, '"all" stays where it was drawn');
+  assert.deepEqual(problems, []);
+  await page.unroute(/\/api\/v1\/me$/);
   await page.close();
 });
 
@@ -202,9 +220,7 @@ test('a mouse drag that spans the arrival of the full card list still moves the 
   await page.mouse.move(from.x + 20, from.y + 5, { steps: 3 });
   await board.locator('.ghost').waitFor({ timeout: 5000 });
   // The rest of the cards arrive mid-drag and the columns re-render under the pointer.
-  const arrived = page.waitForResponse(full);
-  release();
-  await arrived;
+  assert.equal(await release(), 200);
   await page.waitForTimeout(300);
   const to = await center(board.locator('section.column[data-stage=contacted] header'));
   const saved = page.waitForResponse((r) => r.url().endsWith(`/customers/${id}/stage`) && r.request().method() === 'POST');

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { BASE, SHOTS, launch, open as openWith } from './support.mjs';
+import { BASE, SHOTS, holdBack, launch, open as openWith } from './support.mjs';
 
 let context;
 before(async () => { context = await launch(); });
@@ -310,6 +310,35 @@ test('a rep claims from the pool, releases with a reason, and hears why a reclai
   assert.match(await refused.textContent(), /冷静期/);
   await page.screenshot({ path: join(SHOTS, 'pool-390.png') });
   assert.deepEqual(problems.filter((p) => !p.includes('409')), []);
+  await page.close();
+});
+
+test('the pool shows once what sits above its list is in, so a claim button never moves under a thumb', async () => {
+  const { page, problems } = await open('/');
+  const created = await page.evaluate(async (token) => {
+    const r = await fetch('/api/v1/customers', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: `公海布局客户 ${Date.now()}`, owner: null }) });
+    return r.status;
+  }, process.env.ALLOT_REP_TOKEN);
+  assert.equal(created, 201, 'a customer in the pool to show');
+  await page.locator('#user').selectOption({ index: 3 }); // 陈静 · rep
+  const reminders = /\/api\/v1\/reminders$/;
+  const { reached, release } = await holdBack(page, reminders);
+  await page.goto(`${BASE}/#pool`);
+  await page.reload();
+  const pool = page.locator('allot-pool');
+  await reached();
+  await page.waitForResponse((r) => r.url().includes('/api/v1/pool?limit='));
+  await page.waitForTimeout(200);
+  const claim = pool.locator('ul.pool li.row button.claim').first();
+  assert.equal(await claim.isVisible(), false, 'nothing to tap while the reminders are still coming');
+  assert.equal(await release(), 200);
+  await claim.waitFor({ state: 'visible', timeout: 15000 });
+  const at = await claim.boundingBox();
+  await page.waitForTimeout(500);
+  assert.deepEqual(await claim.boundingBox(), at, 'the claim button stays where it was drawn');
+  assert.deepEqual(problems, []);
+  await page.unroute(reminders);
   await page.close();
 });
 

@@ -35,3 +35,30 @@ export async function open(context, path = '/') {
   await page.goto(BASE + path);
   return { page, problems };
 }
+
+/** Holds back the answers to requests matching `pattern`. `reached()` settles once the first
+ * such request is held (or rejects 15 s after the call, naming the pattern);
+ * `release()` lets every held request through and settles with the status of the first
+ * answer once the page has it. The handler fetches and fulfils itself rather than leaving
+ * the test to catch a `response` event, so no answer can slip past the test. */
+export async function holdBack(page, pattern) {
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  let reachedNow;
+  const reachedOnce = new Promise((resolve) => { reachedNow = resolve; });
+  let deliveredNow;
+  const delivered = new Promise((resolve) => { deliveredNow = resolve; });
+  await page.route(pattern, async (route) => {
+    reachedNow();
+    await held;
+    // A request of a document since reloaded has nobody left to answer.
+    try {
+      const response = await route.fetch();
+      await route.fulfill({ response });
+      deliveredNow(response.status());
+    } catch { /* the page went away */ }
+  });
+  const reached = () => Promise.race([reachedOnce, new Promise((_, reject) => setTimeout(
+    () => reject(new Error(`the page did not ask for ${pattern} within 15 s`)), 15000))]);
+  return { reached, release: () => { release(); return delivered; } };
+}

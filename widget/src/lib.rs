@@ -15,6 +15,7 @@
 mod allocate;
 mod api;
 mod board;
+mod caller;
 mod customers;
 mod dashboard;
 mod element;

@@ -9,6 +9,8 @@ pub const CSS: &str = r#"
 * { box-sizing: border-box; }
 .bar { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; margin-bottom: 10px; }
 .bar input[type=search] { flex: 1 1 180px; min-width: 0; }
+/* Laid out but not shown until the caller's role is known (see caller.rs). */
+.pending { visibility: hidden; }
 input, select, button, textarea { font: inherit; min-height: 40px; border-radius: var(--r); border: 1px solid var(--b); padding: 6px 10px; background: #fff; color: inherit; }
 button { cursor: pointer; background: #f5f6f8; touch-action: manipulation; }
 button.primary { background: var(--a); border-color: var(--a); color: #fff; }

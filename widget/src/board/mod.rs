@@ -14,8 +14,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::api::{CustomerView, Me, UserList};
-use shared::ids::Role;
+use shared::api::{CustomerView, UserList};
 use shared::pipeline::{column_totals, move_in_totals, BoardCard, BoardPage, ColumnTotal, FollowUp, StageMove};
 use shared::settings::CustomerLists;
 use wasm_bindgen::JsCast;
@@ -73,7 +72,9 @@ pub fn Board(attrs: Attrs) -> impl IntoView {
     });
     let search = RwSignal::new(String::new());
     let loaded = RwSignal::new(false);
-    let me = RwSignal::new(None::<Me>);
+    // Whose cards the columns hold: until a new scope's answer is in, the previous one's.
+    let showing = RwSignal::new("");
+    let caller = crate::caller::follow(attrs);
     let names = RwSignal::new(Vec::<(String, String)>::new());
     let open = RwSignal::new(None::<String>);
     let drag = StoredValue::new(None::<Drag>);
@@ -109,6 +110,7 @@ pub fn Board(attrs: Attrs) -> impl IntoView {
                 Ok(page) => {
                     let complete = page.complete;
                     cards.try_set(page.cards);
+                    showing.try_set(owner);
                     server_totals.try_set(if complete { None } else { page.totals });
                     truncated.try_set(page.truncated);
                     loaded.try_set(true);
@@ -145,9 +147,6 @@ pub fn Board(attrs: Attrs) -> impl IntoView {
                     message.try_set(Some((false, crate::customers::describe(lang.get_untracked(), &attrs, &f))));
                 }
             }
-            if me.try_get_untracked().flatten().is_none() {
-                me.try_set(c.get::<Me>("/me").await.ok());
-            }
             if let Ok(users) = c.get::<UserList>("/users").await {
                 names.try_set(users.items.into_iter().map(|u| (u.id, u.name)).collect());
             }
@@ -157,7 +156,7 @@ pub fn Board(attrs: Attrs) -> impl IntoView {
     // Once per load, after the frame that shows the first cards: hosts (and the
     // benchmark) learn the board is drawn.
     Effect::new(move |_| {
-        if loaded.get() && settings.with(Option::is_some) {
+        if loaded.get() && settings.with(Option::is_some) && caller.with(Option::is_some) {
             let n = cards.with_untracked(Vec::len);
             request_animation_frame(move || attrs.emit("allot:board-ready", &wasm_bindgen::JsValue::from_f64(n as f64)));
         }
@@ -391,14 +390,17 @@ pub fn Board(attrs: Attrs) -> impl IntoView {
             }
         });
     });
-    let scopes = move || match me.get().map(|m| m.role) {
-        Some(Role::Manager | Role::Admin) => vec!["me", "team", "all"],
-        _ => vec!["me", "all"],
+    // Only once the role is known, and until then the bar and the columns are hidden (see
+    // `caller`): "team" is for those who manage.
+    let scopes = move || match caller.get() {
+        None => vec![],
+        Some(_) if crate::caller::manages(caller) => vec!["me", "team", "all"],
+        Some(_) => vec!["me", "all"],
     };
 
     view! {
         <style>{crate::style::CSS}{crate::style::PANELS_CSS}{crate::style::BOARD_CSS}</style>
-        <div class="bar">
+        <div class="bar" class:pending=move || caller.with(Option::is_none)>
             <div class="seg" role="group">
                 {move || scopes().into_iter().map(|k| view! {
                     <button type="button" data-scope=k aria-pressed=move || (scope.get() == k).to_string() on:click=move |_| scope.set(k)>
@@ -413,6 +415,7 @@ pub fn Board(attrs: Attrs) -> impl IntoView {
         // Focusable, so the columns can be scrolled sideways from the keyboard even when
         // no card (itself focusable) is on the board.
         <div class="board" tabindex="0" aria-label=move || lang.get().pick("销售漏斗", "Pipeline board") node_ref=board_ref class:is-dragging=move || dragging.get().is_some()
+            class:pending=move || caller.with(Option::is_none) data-showing=move || showing.get()
             on:pointermove=pointer_move
             on:pointerup=move |_| finish(true)
             on:pointercancel=move |_| finish(false)

@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::api::{AllocationResponse, CustomerPage, CustomerView, DistributeRequest, Me};
+use shared::api::{AllocationResponse, CustomerPage, CustomerView, DistributeRequest};
 use shared::pool::{PoolItem, PoolPage, PoolStanding, ReminderList, RELEASE_REASONS};
 use shared::time::DAY_MS;
 
@@ -63,9 +63,10 @@ pub fn Pool(attrs: Attrs) -> impl IntoView {
     let q = RwSignal::new(String::new());
     let items = RwSignal::new(Vec::<PoolItem>::new());
     let mine = RwSignal::new(Vec::<CustomerView>::new());
-    let standing = RwSignal::new(None::<PoolStanding>);
-    let reminders = RwSignal::new(None::<ReminderList>);
-    let me = RwSignal::new(None::<Me>);
+    // `None` until answered; `Some(None)` when the request failed.
+    let standing = RwSignal::new(None::<Option<PoolStanding>>);
+    let reminders = RwSignal::new(None::<Option<ReminderList>>);
+    let caller = crate::caller::follow(attrs);
     let message = RwSignal::new(None::<(bool, String)>);
     let releasing = RwSignal::new(None::<String>);
     let reason = RwSignal::new("not_interested".to_string());
@@ -98,16 +99,51 @@ pub fn Pool(attrs: Attrs) -> impl IntoView {
                 Ok(p) => items.set(p.items),
                 Err(f) => message.set(Some((false, crate::customers::describe(lang, &attrs, &f)))),
             }
+        });
+    });
+    // What does not depend on the search loads once per reload, side by side.
+    let extras = crate::latest::Latest::new();
+    let extras_token = StoredValue::new(None::<String>);
+    Effect::new(move |_| {
+        let _ = version.get();
+        let c = Client::of(&attrs);
+        if !c.has_token() {
+            return;
+        }
+        // Another user's figures must not stay on screen while this one's load.
+        let token = attrs.get("token");
+        if extras_token.get_value() != token {
+            extras_token.set_value(token);
+            mine.set(Vec::new());
+            standing.set(None);
+            reminders.set(None);
+        }
+        let ticket = extras.start();
+        let (c1, c2) = (c.clone(), c.clone());
+        spawn_local(async move {
             if let Ok(p) = c.get::<CustomerPage>("/customers?owner=me&limit=100").await {
-                mine.set(p.items);
+                if ticket.current() {
+                    mine.try_set(p.items);
+                }
             }
-            standing.set(c.get::<PoolStanding>("/pool/me").await.ok());
-            reminders.set(c.get::<ReminderList>("/reminders").await.ok());
-            if me.get_untracked().is_none() {
-                me.set(c.get::<Me>("/me").await.ok());
+        });
+        spawn_local(async move {
+            let answer = c1.get::<PoolStanding>("/pool/me").await.ok();
+            if ticket.current() {
+                standing.try_set(Some(answer));
+            }
+        });
+        spawn_local(async move {
+            let answer = c2.get::<ReminderList>("/reminders").await.ok();
+            if ticket.current() {
+                reminders.try_set(Some(answer));
             }
         });
     });
+    // The standing and the reminders sit above the list and the role decides the bar: the
+    // element shows once all three are in, so none arrives later and pushes a row (and its
+    // claim button) from under a thumb.
+    let pending = move || caller.with(Option::is_none) || standing.with(Option::is_none) || reminders.with(Option::is_none);
 
     let claim = move |id: String| {
         let c = Client::of(&attrs);
@@ -158,13 +194,14 @@ pub fn Pool(attrs: Attrs) -> impl IntoView {
         });
     };
 
-    let is_manager = move || me.get().is_some_and(|m| m.role.is_manager_or_admin());
+    let is_manager = move || crate::caller::manages(caller);
     let label = move |key: &str| t(lang.get(), key);
     let now = js_sys::Date::now() as i64;
 
     view! {
         <style>{crate::style::CSS}{crate::style::PANELS_CSS}</style>
-        {move || standing.get().map(|s| view! {
+        <div class:pending=pending>
+        {move || standing.get().flatten().map(|s| view! {
             <div class="msg standing" role="status">
                 {match lang.get() {
                     Lang::Zh => format!("我的客户 {}/{} · 今日还可领取 {} 个", s.held, s.holding_cap, s.claims_left_today),
@@ -177,7 +214,7 @@ pub fn Pool(attrs: Attrs) -> impl IntoView {
                 }).collect_view())}
             </div>
         })}
-        {move || reminders.get().filter(|r| !r.items.is_empty()).map(|r| view! {
+        {move || reminders.get().flatten().filter(|r| !r.items.is_empty()).map(|r| view! {
             // The alert wraps the list: a list that is itself an alert loses its list items.
             <div role="alert"><ul class="warnings">
                 {(r.items.len() > 5).then(|| view! { <li class="more-warnings">{format!("{} · {}", lang.get().pick("提醒", "Reminders"), r.items.len())}</li> })}
@@ -272,5 +309,6 @@ pub fn Pool(attrs: Attrs) -> impl IntoView {
                 </ul>
             }.into_any(),
         }}
+        </div>
     }
 }
