@@ -33,7 +33,8 @@ pub struct Ctx {
 const CACHE_MS: f64 = 10_000.0;
 
 thread_local! {
-    static TENANTS: RefCell<HashMap<String, f64>> = RefCell::new(HashMap::new());
+    /// (tenant, user) pairs admitted, and when.
+    static ADMITTED: RefCell<HashMap<(String, String), f64>> = RefCell::new(HashMap::new());
     static SETTINGS: RefCell<HashMap<String, (f64, TenantSettings)>> = RefCell::new(HashMap::new());
 }
 
@@ -43,7 +44,7 @@ pub fn now_ms() -> Millis {
 
 impl Ctx {
     /// Authenticates the request: bearer token, HS256 with the tenant's derived key,
-    /// expiry, and a tenant that exists. Every failure is a 401.
+    /// expiry, a tenant that exists and a caller not deactivated. Every failure is a 401.
     pub async fn authenticate(req: &Request, env: Env) -> ApiResult<Ctx> {
         let now = now_ms();
         let header = req.headers().get("authorization").ok().flatten().unwrap_or_default();
@@ -58,7 +59,7 @@ impl Ctx {
         let key = shared::token::tenant_key(secret.as_bytes(), &tenant);
         let claims = shared::token::verify(token, &key, now / 1000).map_err(|e| ApiError::Unauthorized(e.message().into()))?;
         let db = env.d1("DB")?;
-        ensure_tenant(&db, &claims.tenant).await?;
+        admit(&db, &claims.tenant, &claims.sub).await?;
         let caller = Caller { tenant: claims.tenant, user: claims.sub, role: claims.role, name: claims.name };
         Ok(Ctx { env, db, caller, now })
     }
@@ -93,20 +94,38 @@ fn deployment_secret(env: &Env) -> ApiResult<String> {
         .ok_or_else(|| ApiError::Internal("ALLOT_SECRET is not configured (at least 16 characters)".into()))
 }
 
-async fn ensure_tenant(db: &D1Database, tenant: &str) -> ApiResult<()> {
+/// Lets a caller in when the tenant exists and the caller is not a deactivated user (one
+/// who left keeps an unexpired token; a host's user with no row in `users` is let in).
+/// One query, remembered by the isolate for [`CACHE_MS`]: a deactivation reaches every
+/// isolate within that time, and the isolate that made it at once ([`forget_admission`]).
+async fn admit(db: &D1Database, tenant: &str, user: &str) -> ApiResult<()> {
     let now = js_sys::Date::now();
-    if TENANTS.with(|t| t.borrow().get(tenant).is_some_and(|at| now - at < CACHE_MS)) {
+    let key = (tenant.to_string(), user.to_string());
+    if ADMITTED.with(|a| a.borrow().get(&key).is_some_and(|at| now - at < CACHE_MS)) {
         return Ok(());
     }
     #[derive(serde::Deserialize)]
     struct Row {
-        #[allow(dead_code)]
-        id: String,
+        /// The user's `active` flag; absent when the tenant has no such user.
+        active: Option<f64>,
     }
-    let found = db::first::<Row>(db, "SELECT id FROM tenants WHERE id = ?1", &[Arg::from(tenant)]).await?;
-    if found.is_none() {
-        return Err(ApiError::Unauthorized("unknown tenant".into()));
+    let found = db::first::<Row>(
+        db,
+        "SELECT (SELECT u.active FROM users u WHERE u.tenant_id = t.id AND u.id = ?2) AS active FROM tenants t WHERE t.id = ?1",
+        &[Arg::from(tenant), Arg::from(user)],
+    )
+    .await?;
+    match found {
+        None => Err(ApiError::Unauthorized("unknown tenant".into())),
+        Some(Row { active: Some(flag) }) if flag == 0.0 => Err(ApiError::Unauthorized("this account is deactivated; an admin can reactivate it".into())),
+        Some(_) => {
+            ADMITTED.with(|a| a.borrow_mut().insert(key, now));
+            Ok(())
+        }
     }
-    TENANTS.with(|t| t.borrow_mut().insert(tenant.to_string(), now));
-    Ok(())
+}
+
+/// Makes this isolate check `user` again on its next request (after a deactivation).
+pub fn forget_admission(tenant: &str, user: &str) {
+    ADMITTED.with(|a| a.borrow_mut().remove(&(tenant.to_string(), user.to_string())));
 }

@@ -165,12 +165,13 @@ pub async fn patch(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Response
         active: current.active,
     };
     let next = fields.patched(&patch, &settings).map_err(ApiError::Invalid)?;
-    db::run(
+    let tenant = &ctx.caller.tenant;
+    let update = db::stmt(
         &ctx.db,
         "UPDATE users SET name = ?3, team_id = ?4, level = ?5, industries = ?6, regions = ?7, capacity = ?8, active = ?9 \
          WHERE tenant_id = ?1 AND id = ?2",
         &[
-            Arg::from(&ctx.caller.tenant),
+            Arg::from(tenant),
             Arg::from(id),
             Arg::from(&next.name),
             Arg::from(next.team.clone()),
@@ -180,7 +181,23 @@ pub async fn patch(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Response
             Arg::Int(i64::from(next.capacity)),
             Arg::Int(i64::from(next.active)),
         ],
-    )
-    .await?;
+    )?;
+    if current.active && !next.active {
+        // Someone who left reads nothing more: their collaborations end in the same batch
+        // as the deactivation (`shared::collaborators` lets only active reps collaborate).
+        let leave = db::stmt(
+            &ctx.db,
+            &format!(
+                "UPDATE customers AS c SET collaborators = {} WHERE c.tenant_id = ?1 AND {}",
+                crate::customer_sql::collaborators_without("?2"),
+                crate::customer_sql::collaborates("?2")
+            ),
+            &[Arg::from(tenant), Arg::from(id)],
+        )?;
+        db::batch(&ctx.db, vec![update, leave]).await?;
+    } else {
+        db::batch(&ctx.db, vec![update]).await?;
+    }
+    crate::context::forget_admission(tenant, id);
     Ok(json(200, &one(ctx, id).await?))
 }

@@ -108,6 +108,7 @@ fn main() {
         .case("board_answers_every_card_in_scope", board)
         .case("recycle_job_is_idempotent", recycle)
         .case("collaborators_read_never_edit_and_leave_with_the_owner", collaborators)
+        .case("a_deactivated_rep_is_refused_and_leaves_collaborations", deactivation)
         .case("release_racing_transfer_ends_in_a_serial_order", release_vs_transfer)
         .case("claim_racing_recycle_ends_in_a_serial_order", claim_vs_recycle)
         .case("allocation_racing_claims_assigns_each_customer_once", apply_vs_claims)
@@ -1122,6 +1123,32 @@ fn collaborators(w: &mut World) {
     let item = pool["items"].as_array().unwrap().iter().find(|i| i["id"] == c["id"]).expect("in the pool").clone();
     assert_eq!(item["pool_reason"], json!("released"));
     assert_eq!(w.acme.post(&format!("{path}/collaborators"), &json!({"user": "acme-rep"})).status, 404);
+}
+
+fn deactivation(w: &mut World) {
+    let leaver = rep_api(w, "rep-leaver");
+    assert_eq!(leaver.get("/api/v1/me").status, 200);
+    let c = created(&w.chen, json!({"name": "离职协作客户", "company": "离职测试有限公司", "phone": "137 1111 0099"}));
+    let path = format!("/api/v1/customers/{}", c["id"].as_str().unwrap());
+    let shared = w.chen.post(&format!("{path}/collaborators"), &json!({ "user": "rep-leaver" }));
+    assert_eq!(shared.status, 200, "{}", shared.text);
+    assert_eq!(leaver.get(&path).status, 200, "a collaborator reads it");
+
+    // Deactivated: the unexpired token is refused at once, and the collaboration is gone.
+    let off = w.admin.patch("/api/v1/reps/rep-leaver", &json!({"active": false}));
+    assert_eq!(off.status, 200, "{}", off.text);
+    let refused = leaver.get("/api/v1/me");
+    error_shape(&refused);
+    assert_eq!((refused.status, refused.code()), (401, "unauthorized"));
+    assert!(refused.body["error"]["message"].as_str().unwrap_or_default().contains("deactivated"), "{}", refused.text);
+    assert_eq!(leaver.get(&path).status, 401);
+    assert_eq!(collaborator_ids(&w.chen.get(&path).body), Vec::<&str>::new(), "the collaboration ended with the deactivation");
+    assert_eq!(w.admin.get("/api/v1/me").status, 200, "others are unaffected");
+
+    // Reactivated: the same token works again; collaborations are not restored by themselves.
+    assert_eq!(w.admin.patch("/api/v1/reps/rep-leaver", &json!({"active": true})).status, 200);
+    assert_eq!(leaver.get("/api/v1/me").status, 200);
+    assert_eq!(leaver.get(&path).status, 404, "no longer shared with them");
 }
 
 fn release_vs_transfer(w: &mut World) {
