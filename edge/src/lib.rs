@@ -17,6 +17,7 @@ mod db;
 mod documents;
 mod error;
 mod follow_ups;
+mod hand_over;
 mod http;
 mod import;
 mod meta;
@@ -94,6 +95,7 @@ async fn handle(req: &mut Request, env: Env) -> ApiResult<(Response, Vec<String>
         Endpoint::ListReps => reps::list(&ctx).await,
         Endpoint::CreateRep => reps::create(&ctx, req).await,
         Endpoint::PatchRep => reps::patch(&ctx, req, id).await,
+        Endpoint::HandOver => hand_over::hand_over(&ctx, req, id).await,
         Endpoint::GetAllocationRules => allocations::get_rules(&ctx).await,
         Endpoint::PutAllocationRules => allocations::put_rules(&ctx, req).await,
         Endpoint::PreviewAllocation => allocations::preview(&ctx, req).await,

@@ -9,7 +9,7 @@
 use serde::Deserialize;
 use shared::pool::{claim_refusal, AuditEvent, AuditList, ClaimState, PoolRules, ReleaseInput};
 use shared::time::DAY_MS;
-use worker::{Request, Response};
+use worker::{D1PreparedStatement, Request, Response};
 
 use crate::context::Ctx;
 use crate::customer_sql as sql;
@@ -112,26 +112,11 @@ pub async fn release(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Respon
     let input: ReleaseInput = read_json(req).await?;
     input.validate().map_err(ApiError::Invalid)?;
     let settings = ctx.settings().await?;
-    // The audit row is written first, from the row as it is, under the same conditions
-    // as the update: in one batch both happen or neither does.
-    let condition = format!("c.tenant_id = ?1 AND c.id = ?3 AND c.owner_id IS NOT NULL AND c.deleted_at IS NULL AND {}", sql::editable(&ctx.caller));
     let reason = match &input.note {
         Some(note) if !note.trim().is_empty() => format!("{}: {}", input.reason_code, note.trim()),
         _ => input.reason_code.clone(),
     };
-    let audit = db::stmt(
-        &ctx.db,
-        &format!(
-            "INSERT INTO audit_events (tenant_id, customer_id, actor_id, action, from_owner, to_owner, reason, rule, at) \
-             SELECT ?1, ?3, ?2, 'release', c.owner_id, NULL, ?4, NULL, ?5 FROM customers c WHERE {condition}"
-        ),
-        &[Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::from(id), Arg::from(reason), Arg::Int(ctx.now)],
-    )?;
-    let update = db::stmt(
-        &ctx.db,
-        &format!("UPDATE customers AS c SET owner_id = NULL, owned_since = NULL, collaborators = '[]', updated_at = ?4, version = version + 1 WHERE {condition}{}", sql::RETURNING),
-        &[Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::from(id), Arg::Int(ctx.now)],
-    )?;
+    let [audit, update] = release_statements(ctx, "c.id = ?3", id, reason, true)?;
     let results = db::batch(&ctx.db, vec![audit, update]).await?;
     match db::returned_first::<crate::customer_sql::Row>(&results, 1)? {
         Some(row) => Ok(json(200, &row.into_view(&ctx.caller, &settings, ctx.now))),
@@ -365,19 +350,59 @@ pub async fn transfer(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Respo
     }
     let input: shared::pool::TransferInput = read_json(req).await?;
     let settings = ctx.settings().await?;
-    // ?1 tenant, ?2 caller, ?3 customer, ?4 target, ?5 now, ?6 reason.
-    let condition = format!(
-        "c.tenant_id = ?1 AND c.id = ?3 AND c.deleted_at IS NULL AND c.owner_id IS NOT ?4 AND {} AND {}",
-        sql::editable(&ctx.caller),
-        sql::assignable_target(&ctx.caller).replace("?3", "?4")
-    );
     let reason = input.note.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(|| "transfer".into());
-    let args = [Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::from(id), Arg::from(&input.to), Arg::Int(ctx.now), Arg::from(reason)];
+    let [audit, update] = transfer_statements(ctx, "c.id = ?3", id, &input.to, reason, true)?;
+    let results = db::batch(&ctx.db, vec![audit, update]).await?;
+    match db::returned_first::<crate::customer_sql::Row>(&results, 1)? {
+        Some(row) => Ok(json(200, &row.into_view(&ctx.caller, &settings, ctx.now))),
+        None => match fetch_visible(ctx, id).await? {
+            None => Err(ApiError::NotFound(format!("no customer {id}"))),
+            Some(_) => Err(ApiError::Forbidden(format!("cannot transfer to {}: not an active user in your scope, or already the owner", input.to))),
+        },
+    }
+}
+
+/// The audit insert and the update, for one batch, that return the customers matching
+/// `which` (a condition on `c` over ?3 = `subject`) to the pool, if the caller may edit
+/// them. The audit row is written first, from the row as it is, under the same conditions
+/// as the update: both happen or neither does. `returning`: the update answers the rows.
+pub fn release_statements(ctx: &Ctx, which: &str, subject: &str, reason: String, returning: bool) -> ApiResult<[D1PreparedStatement; 2]> {
+    let condition = format!("c.tenant_id = ?1 AND {which} AND c.owner_id IS NOT NULL AND c.deleted_at IS NULL AND {}", sql::editable(&ctx.caller));
     let audit = db::stmt(
         &ctx.db,
         &format!(
             "INSERT INTO audit_events (tenant_id, customer_id, actor_id, action, from_owner, to_owner, reason, rule, at) \
-             SELECT ?1, ?3, ?2, 'transfer', c.owner_id, ?4, ?6, NULL, ?5 FROM customers c WHERE {condition}"
+             SELECT ?1, c.id, ?2, 'release', c.owner_id, NULL, ?4, NULL, ?5 FROM customers c WHERE {condition}"
+        ),
+        &[Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::from(subject), Arg::from(reason), Arg::Int(ctx.now)],
+    )?;
+    let update = db::stmt(
+        &ctx.db,
+        &format!(
+            "UPDATE customers AS c SET owner_id = NULL, owned_since = NULL, collaborators = '[]', updated_at = ?4, version = version + 1 WHERE {condition}{}",
+            if returning { sql::RETURNING } else { "" }
+        ),
+        &[Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::from(subject), Arg::Int(ctx.now)],
+    )?;
+    Ok([audit, update])
+}
+
+/// The audit insert and the update, for one batch, that give the customers matching
+/// `which` (a condition on `c` over ?3 = `subject`) to `to`: only customers the caller may
+/// edit, only to an active user in the caller's scope, never to their current owner.
+pub fn transfer_statements(ctx: &Ctx, which: &str, subject: &str, to: &str, reason: String, returning: bool) -> ApiResult<[D1PreparedStatement; 2]> {
+    // ?1 tenant, ?2 caller, ?3 subject, ?4 target, ?5 now, ?6 reason.
+    let condition = format!(
+        "c.tenant_id = ?1 AND {which} AND c.deleted_at IS NULL AND c.owner_id IS NOT ?4 AND {} AND {}",
+        sql::editable(&ctx.caller),
+        sql::assignable_target(&ctx.caller).replace("?3", "?4")
+    );
+    let args = [Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::from(subject), Arg::from(to), Arg::Int(ctx.now), Arg::from(reason)];
+    let audit = db::stmt(
+        &ctx.db,
+        &format!(
+            "INSERT INTO audit_events (tenant_id, customer_id, actor_id, action, from_owner, to_owner, reason, rule, at) \
+             SELECT ?1, c.id, ?2, 'transfer', c.owner_id, ?4, ?6, NULL, ?5 FROM customers c WHERE {condition}"
         ),
         &args,
     )?;
@@ -387,16 +412,9 @@ pub async fn transfer(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Respo
             "UPDATE customers AS c SET owner_id = ?4, owned_since = ?5, collaborators = {}, updated_at = ?5, version = version + 1 \
              WHERE {condition} AND ?6 IS NOT NULL{}",
             sql::collaborators_without("?4"),
-            sql::RETURNING
+            if returning { sql::RETURNING } else { "" }
         ),
         &args,
     )?;
-    let results = db::batch(&ctx.db, vec![audit, update]).await?;
-    match db::returned_first::<crate::customer_sql::Row>(&results, 1)? {
-        Some(row) => Ok(json(200, &row.into_view(&ctx.caller, &settings, ctx.now))),
-        None => match fetch_visible(ctx, id).await? {
-            None => Err(ApiError::NotFound(format!("no customer {id}"))),
-            Some(_) => Err(ApiError::Forbidden(format!("cannot transfer to {}: not an active user in your scope, or already the owner", input.to))),
-        },
-    }
+    Ok([audit, update])
 }

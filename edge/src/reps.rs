@@ -100,7 +100,7 @@ pub async fn list(ctx: &Ctx) -> ApiResult<Response> {
     Ok(json(200, &RepList { items }))
 }
 
-async fn one(ctx: &Ctx, id: &str) -> ApiResult<RepView> {
+pub async fn one(ctx: &Ctx, id: &str) -> ApiResult<RepView> {
     let rules = crate::allocations::rules(ctx).await?;
     load(ctx, &rules, false, "AND u.id = ?4", &[Arg::from(id)]).await?.into_iter().next().ok_or_else(|| ApiError::NotFound(format!("no rep {id}")))
 }

@@ -6,7 +6,7 @@ use schemars::{generate::SchemaGenerator, JsonSchema, Schema};
 use shared::api::*;
 use shared::allocation::AllocationRules;
 use shared::pipeline::{BoardPage, FollowUp, FollowUpInput, FollowUpList, StageMove, StagesUpdate};
-use shared::pool::{AuditList, PoolPage, PoolRules, PoolStanding, ReleaseInput, ReminderList, TransferInput};
+use shared::pool::{AuditList, HandOverInput, HandOverResult, PoolPage, PoolRules, PoolStanding, ReleaseInput, ReminderList, TransferInput};
 use shared::reports::{FairnessReport, FollowUpReport, FunnelReport, PoolFlowReport, ReportKind, RepsReport, StrategyReport};
 use shared::reps::{RepInput, RepList, RepPatch, RepView};
 use shared::settings::TenantSettings;
@@ -42,6 +42,7 @@ pub enum Endpoint {
     PoolList,
     PoolStanding,
     Transfer,
+    HandOver,
     AddCollaborator,
     RemoveCollaborator,
     Distribute,
@@ -118,6 +119,7 @@ pub static ROUTES: &[Route] = &[
     Route { method: "GET", path: "/api/v1/reps", endpoint: Endpoint::ListReps, public: false, summary: "Reps in the caller's scope with load (held customers and value) and performance computed over the trailing window", query: NO_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<RepList>) },
     Route { method: "POST", path: "/api/v1/reps", endpoint: Endpoint::CreateRep, public: false, summary: "Add a rep or manager (admin)", query: NO_QUERY, request: Body::Json(schema::<RepInput>), status: 201, response: Body::Json(schema::<RepView>) },
     Route { method: "PATCH", path: "/api/v1/reps/{id}", endpoint: Endpoint::PatchRep, public: false, summary: "Change a rep's level, industries, regions, capacity, active flag or team (manager for their team, admin)", query: NO_QUERY, request: Body::Json(schema::<RepPatch>), status: 200, response: Body::Json(schema::<RepView>) },
+    Route { method: "POST", path: "/api/v1/reps/{id}/hand-over", endpoint: Endpoint::HandOver, public: false, summary: "Hand every customer a rep owns to one colleague (a transfer, follow-ups with them) or back to the pool (to: null), e.g. when the rep leaves (manager for their team, admin); audited per customer", query: NO_QUERY, request: Body::Json(schema::<HandOverInput>), status: 200, response: Body::Json(schema::<HandOverResult>) },
     Route { method: "GET", path: "/api/v1/allocation/rules", endpoint: Endpoint::GetAllocationRules, public: false, summary: "The tenant's allocation rules: strategy, weights, junior minimum share, performance window", query: NO_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<AllocationRules>) },
     Route { method: "PUT", path: "/api/v1/allocation/rules", endpoint: Endpoint::PutAllocationRules, public: false, summary: "Replace the allocation rules (admin; `version` must match)", query: NO_QUERY, request: Body::Json(schema::<AllocationRules>), status: 200, response: Body::Json(schema::<AllocationRules>) },
     Route { method: "POST", path: "/api/v1/allocations/preview", endpoint: Endpoint::PreviewAllocation, public: false, summary: "Dry run: assignments with explanations and the distribution; writes nothing (manager, admin)", query: NO_QUERY, request: Body::Json(schema::<AllocationRequest>), status: 200, response: Body::Json(schema::<AllocationResponse>) },

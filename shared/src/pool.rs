@@ -237,6 +237,51 @@ pub struct TransferInput {
     pub note: Option<String>,
 }
 
+/// `POST /reps/{id}/hand-over` body: every customer the rep owns goes to the active rep
+/// `to` (a transfer: follow-ups go with them), or back to the pool when `to` is null, to be
+/// claimed or handed out by any strategy (`POST /pool/distribute`). For a rep who leaves
+/// (离职交接) or changes territory.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct HandOverInput {
+    pub to: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// The audit reason of a hand-over without a note.
+pub const HAND_OVER_REASON: &str = "hand_over";
+
+impl HandOverInput {
+    /// `from` is the rep whose customers move.
+    pub fn validate(&self, from: &str) -> Result<(), Vec<FieldError>> {
+        let mut errors = Vec::new();
+        if self.to.as_deref() == Some(from) {
+            errors.push(FieldError::new("to", "same_rep", "the customers already belong to this rep"));
+        }
+        if self.note.as_ref().is_some_and(|n| n.chars().count() > 500) {
+            errors.push(FieldError::new("note", "too_long", "at most 500 characters"));
+        }
+        crate::validate::finish(errors)
+    }
+
+    /// What the audit trail records as the reason.
+    pub fn reason(&self) -> String {
+        self.note.as_deref().map(str::trim).filter(|n| !n.is_empty()).map_or_else(|| HAND_OVER_REASON.to_string(), |n| format!("{HAND_OVER_REASON}: {n}"))
+    }
+}
+
+/// `POST /reps/{id}/hand-over` answer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct HandOverResult {
+    /// Customers moved (those the rep released or lost meanwhile are not among them).
+    pub moved: u32,
+    /// Who has them now; null: the pool.
+    pub to: Option<String>,
+}
+
 /// A reminder for a rep.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -413,6 +458,17 @@ pub fn claim_refusal(pool: &PoolDef, state: &ClaimState, now: Millis) -> Option<
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_hand_over_names_its_reason_and_never_goes_to_the_same_rep() {
+        let input = |to: Option<&str>, note: Option<&str>| HandOverInput { to: to.map(Into::into), note: note.map(Into::into) };
+        assert!(input(Some("rep-a"), None).validate("rep-a").is_err_and(|e| e[0].code == "same_rep"));
+        assert!(input(Some("rep-b"), None).validate("rep-a").is_ok());
+        assert!(input(None, Some(&"长".repeat(501))).validate("rep-a").is_err_and(|e| e[0].code == "too_long"));
+        assert_eq!(input(None, None).reason(), "hand_over");
+        assert_eq!(input(None, Some("  ")).reason(), "hand_over");
+        assert_eq!(input(None, Some(" 离职交接 ")).reason(), "hand_over: 离职交接");
+    }
+
     use super::*;
     use crate::settings::TenantSettings;
 

@@ -109,6 +109,7 @@ fn main() {
         .case("recycle_job_is_idempotent", recycle)
         .case("collaborators_read_never_edit_and_leave_with_the_owner", collaborators)
         .case("a_deactivated_rep_is_refused_and_leaves_collaborations", deactivation)
+        .case("hand_over_moves_every_customer_of_a_rep_to_a_colleague_or_the_pool", hand_over)
         .case("release_racing_transfer_ends_in_a_serial_order", release_vs_transfer)
         .case("claim_racing_recycle_ends_in_a_serial_order", claim_vs_recycle)
         .case("allocation_racing_claims_assigns_each_customer_once", apply_vs_claims)
@@ -1149,6 +1150,58 @@ fn deactivation(w: &mut World) {
     assert_eq!(w.admin.patch("/api/v1/reps/rep-leaver", &json!({"active": true})).status, 200);
     assert_eq!(leaver.get("/api/v1/me").status, 200);
     assert_eq!(leaver.get(&path).status, 404, "no longer shared with them");
+}
+
+fn last_audit(w: &World, id: &str) -> Value {
+    let trail = w.admin.get(&format!("/api/v1/audit?customer={id}")).body;
+    trail["items"].as_array().unwrap().last().cloned().unwrap_or(Value::Null)
+}
+
+fn hand_over(w: &mut World) {
+    let leaver = rep_api(w, "rep-handover-a");
+    let ids: Vec<String> = (0..3)
+        .map(|i| created(&leaver, json!({"name": format!("交接客户{i}"), "phone": format!("139 2222 00{i:02}")}))["id"].as_str().unwrap().to_string())
+        .collect();
+    let logged = leaver.post(&format!("/api/v1/customers/{}/follow-ups", ids[0]), &json!({"kind": "call", "note": "交接前的跟进"}));
+    assert_eq!(logged.status, 201, "{}", logged.text);
+    let url = "/api/v1/reps/rep-handover-a/hand-over";
+
+    // Refusals change nothing.
+    assert_eq!(w.wang.post(url, &json!({"to": "rep-wang"})).status, 403, "a rep hands nothing over");
+    let same = w.admin.post(url, &json!({"to": "rep-handover-a"}));
+    assert_eq!((same.status, same.code()), (400, "invalid"), "{}", same.text);
+    assert_eq!(w.admin.post(url, &json!({"to": "nobody"})).status, 403, "not an active user");
+    assert_eq!(w.admin.post("/api/v1/reps/nobody/hand-over", &json!({"to": null})).status, 404);
+    assert_eq!(w.acme.post(url, &json!({"to": null})).status, 404, "another tenant's rep is unknown");
+    assert_eq!(walk(&leaver, "owner=me", 200).len(), 3);
+
+    // To a colleague: every customer, audited one by one, the follow-up with it.
+    let moved = w.admin.post(url, &json!({"to": "rep-wang", "note": "离职"}));
+    assert_eq!((moved.status, moved.body["moved"].as_u64(), moved.body["to"].as_str()), (200, Some(3), Some("rep-wang")), "{}", moved.text);
+    for id in &ids {
+        assert_eq!(w.wang.get(&format!("/api/v1/customers/{id}")).body["owner"].as_str(), Some("rep-wang"));
+        let event = last_audit(w, id);
+        assert_eq!((event["action"].as_str(), event["from"].as_str(), event["to"].as_str(), event["reason"].as_str()),
+            (Some("transfer"), Some("rep-handover-a"), Some("rep-wang"), Some("hand_over: 离职")));
+    }
+    let follow_ups = w.wang.get(&format!("/api/v1/customers/{}/follow-ups", ids[0]));
+    assert_eq!(follow_ups.body["items"].as_array().map(Vec::len), Some(1), "{}", follow_ups.text);
+    let again = w.admin.post(url, &json!({"to": "rep-wang"}));
+    assert_eq!((again.status, again.body["moved"].as_u64()), (200, Some(0)), "nothing left: a repeat moves nothing");
+
+    // To the pool: released, audited, claimable.
+    let second = rep_api(w, "rep-handover-b");
+    let pooled: Vec<String> = (0..2)
+        .map(|i| created(&second, json!({"name": format!("交接回公海{i}"), "phone": format!("139 3333 00{i:02}")}))["id"].as_str().unwrap().to_string())
+        .collect();
+    let released = w.admin.post("/api/v1/reps/rep-handover-b/hand-over", &json!({"to": null}));
+    assert_eq!((released.status, released.body["moved"].as_u64(), released.body["to"].clone()), (200, Some(2), Value::Null), "{}", released.text);
+    for id in &pooled {
+        let event = last_audit(w, id);
+        assert_eq!((event["action"].as_str(), event["from"].as_str(), event["reason"].as_str()), (Some("release"), Some("rep-handover-b"), Some("hand_over")));
+        assert!(w.admin.get(&format!("/api/v1/customers/{id}")).body["owner"].is_null());
+    }
+    assert_eq!(walk(&second, "owner=me", 200).len(), 0);
 }
 
 fn release_vs_transfer(w: &mut World) {
