@@ -44,7 +44,7 @@ pub fn now_ms() -> Millis {
 
 impl Ctx {
     /// Authenticates the request: bearer token, HS256 with the tenant's derived key,
-    /// expiry, a tenant that exists and a caller not deactivated. Every failure is a 401.
+    /// expiry, a tenant that exists and a caller not deactivated. Every failure is a 401 (`deactivated` for the last).
     pub async fn authenticate(req: &Request, env: Env) -> ApiResult<Ctx> {
         let now = now_ms();
         let header = req.headers().get("authorization").ok().flatten().unwrap_or_default();
@@ -117,7 +117,7 @@ async fn admit(db: &D1Database, tenant: &str, user: &str) -> ApiResult<()> {
     .await?;
     match found {
         None => Err(ApiError::Unauthorized("unknown tenant".into())),
-        Some(Row { active: Some(flag) }) if flag == 0.0 => Err(ApiError::Unauthorized("this account is deactivated; an admin can reactivate it".into())),
+        Some(Row { active: Some(flag) }) if flag == 0.0 => Err(ApiError::Deactivated),
         Some(_) => {
             ADMITTED.with(|a| a.borrow_mut().insert(key, now));
             Ok(())

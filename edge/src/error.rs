@@ -8,6 +8,8 @@ use worker::Response;
 pub enum ApiError {
     /// 401: no token, a bad one, or an unknown tenant.
     Unauthorized(String),
+    /// A valid token of a user an admin deactivated: a new token would be refused too.
+    Deactivated,
     /// 403: authenticated but not allowed.
     Forbidden(String),
     /// 404: no such route, or no such record visible to the caller.
@@ -41,7 +43,7 @@ pub type ApiResult<T> = Result<T, ApiError>;
 impl ApiError {
     pub fn status(&self) -> u16 {
         match self {
-            ApiError::Unauthorized(_) => 401,
+            ApiError::Unauthorized(_) | ApiError::Deactivated => 401,
             ApiError::Forbidden(_) => 403,
             ApiError::NotFound(_) => 404,
             ApiError::MethodNotAllowed => 405,
@@ -60,6 +62,7 @@ impl ApiError {
         }
         let (code, message, details) = match self {
             ApiError::Unauthorized(m) => ("unauthorized", m.clone(), None),
+            ApiError::Deactivated => ("deactivated", "this account is deactivated; an admin can reactivate it".into(), None),
             ApiError::Forbidden(m) => ("forbidden", m.clone(), None),
             ApiError::NotFound(m) => ("not_found", m.clone(), None),
             ApiError::MethodNotAllowed => ("method_not_allowed", "this path does not accept that method".into(), None),

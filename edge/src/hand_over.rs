@@ -27,17 +27,25 @@ pub async fn hand_over(ctx: &Ctx, req: &mut Request, from: &str) -> ApiResult<Re
     crate::reps::one(ctx, from).await?;
     let reason = input.reason();
     let [audit, update] = match &input.to {
-        Some(to) => crate::pool::transfer_statements(ctx, "c.owner_id = ?3", from, to, reason, false)?,
-        None => crate::pool::release_statements(ctx, "c.owner_id = ?3", from, reason, false)?,
+        Some(to) => crate::pool::transfer_statements(ctx, "c.owner_id = ?3", from, to, reason, " RETURNING id")?,
+        None => crate::pool::release_statements(ctx, "c.owner_id = ?3", from, reason, " RETURNING id")?,
     };
     let results = db::batch(&ctx.db, vec![audit, update]).await?;
-    let moved = results.get(1).map(db::changes).unwrap_or(0);
-    if moved == 0 && input.to.is_some() && holds_any(ctx, from).await? {
+    #[derive(serde::Deserialize)]
+    struct Moved {
+        id: String,
+    }
+    let mut customer_ids: Vec<String> = match results.get(1) {
+        Some(result) => db::returned::<Moved>(result)?.into_iter().map(|m| m.id).collect(),
+        None => Vec::new(),
+    };
+    customer_ids.sort_unstable();
+    if customer_ids.is_empty() && input.to.is_some() && holds_any(ctx, from).await? {
         // Nothing moved though there was something to move: the target is the reason.
         let to = input.to.as_deref().unwrap_or_default();
         return Err(ApiError::Forbidden(format!("cannot hand over to {to}: not an active user in your scope")));
     }
-    Ok(json(200, &HandOverResult { moved: u32::try_from(moved).unwrap_or(u32::MAX), to: input.to }))
+    Ok(json(200, &HandOverResult { moved: u32::try_from(customer_ids.len()).unwrap_or(u32::MAX), to: input.to, customer_ids }))
 }
 
 /// Whether `rep` owns any customer the caller may edit.

@@ -116,7 +116,7 @@ pub async fn release(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Respon
         Some(note) if !note.trim().is_empty() => format!("{}: {}", input.reason_code, note.trim()),
         _ => input.reason_code.clone(),
     };
-    let [audit, update] = release_statements(ctx, "c.id = ?3", id, reason, true)?;
+    let [audit, update] = release_statements(ctx, "c.id = ?3", id, reason, sql::RETURNING)?;
     let results = db::batch(&ctx.db, vec![audit, update]).await?;
     match db::returned_first::<crate::customer_sql::Row>(&results, 1)? {
         Some(row) => Ok(json(200, &row.into_view(&ctx.caller, &settings, ctx.now))),
@@ -351,7 +351,7 @@ pub async fn transfer(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Respo
     let input: shared::pool::TransferInput = read_json(req).await?;
     let settings = ctx.settings().await?;
     let reason = input.note.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(|| "transfer".into());
-    let [audit, update] = transfer_statements(ctx, "c.id = ?3", id, &input.to, reason, true)?;
+    let [audit, update] = transfer_statements(ctx, "c.id = ?3", id, &input.to, reason, sql::RETURNING)?;
     let results = db::batch(&ctx.db, vec![audit, update]).await?;
     match db::returned_first::<crate::customer_sql::Row>(&results, 1)? {
         Some(row) => Ok(json(200, &row.into_view(&ctx.caller, &settings, ctx.now))),
@@ -365,8 +365,9 @@ pub async fn transfer(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Respo
 /// The audit insert and the update, for one batch, that return the customers matching
 /// `which` (a condition on `c` over ?3 = `subject`) to the pool, if the caller may edit
 /// them. The audit row is written first, from the row as it is, under the same conditions
-/// as the update: both happen or neither does. `returning`: the update answers the rows.
-pub fn release_statements(ctx: &Ctx, which: &str, subject: &str, reason: String, returning: bool) -> ApiResult<[D1PreparedStatement; 2]> {
+/// as the update: both happen or neither does. `returning` ends the update (a `RETURNING`
+/// clause, or nothing).
+pub fn release_statements(ctx: &Ctx, which: &str, subject: &str, reason: String, returning: &str) -> ApiResult<[D1PreparedStatement; 2]> {
     let condition = format!("c.tenant_id = ?1 AND {which} AND c.owner_id IS NOT NULL AND c.deleted_at IS NULL AND {}", sql::editable(&ctx.caller));
     let audit = db::stmt(
         &ctx.db,
@@ -379,8 +380,7 @@ pub fn release_statements(ctx: &Ctx, which: &str, subject: &str, reason: String,
     let update = db::stmt(
         &ctx.db,
         &format!(
-            "UPDATE customers AS c SET owner_id = NULL, owned_since = NULL, collaborators = '[]', updated_at = ?4, version = version + 1 WHERE {condition}{}",
-            if returning { sql::RETURNING } else { "" }
+            "UPDATE customers AS c SET owner_id = NULL, owned_since = NULL, collaborators = '[]', updated_at = ?4, version = version + 1 WHERE {condition}{returning}"
         ),
         &[Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::from(subject), Arg::Int(ctx.now)],
     )?;
@@ -390,7 +390,7 @@ pub fn release_statements(ctx: &Ctx, which: &str, subject: &str, reason: String,
 /// The audit insert and the update, for one batch, that give the customers matching
 /// `which` (a condition on `c` over ?3 = `subject`) to `to`: only customers the caller may
 /// edit, only to an active user in the caller's scope, never to their current owner.
-pub fn transfer_statements(ctx: &Ctx, which: &str, subject: &str, to: &str, reason: String, returning: bool) -> ApiResult<[D1PreparedStatement; 2]> {
+pub fn transfer_statements(ctx: &Ctx, which: &str, subject: &str, to: &str, reason: String, returning: &str) -> ApiResult<[D1PreparedStatement; 2]> {
     // ?1 tenant, ?2 caller, ?3 subject, ?4 target, ?5 now, ?6 reason.
     let condition = format!(
         "c.tenant_id = ?1 AND {which} AND c.deleted_at IS NULL AND c.owner_id IS NOT ?4 AND {} AND {}",
@@ -410,9 +410,8 @@ pub fn transfer_statements(ctx: &Ctx, which: &str, subject: &str, to: &str, reas
         &ctx.db,
         &format!(
             "UPDATE customers AS c SET owner_id = ?4, owned_since = ?5, collaborators = {}, updated_at = ?5, version = version + 1 \
-             WHERE {condition} AND ?6 IS NOT NULL{}",
+             WHERE {condition} AND ?6 IS NOT NULL{returning}",
             sql::collaborators_without("?4"),
-            if returning { sql::RETURNING } else { "" }
         ),
         &args,
     )?;

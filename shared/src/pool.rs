@@ -280,6 +280,9 @@ pub struct HandOverResult {
     pub moved: u32,
     /// Who has them now; null: the pool.
     pub to: Option<String>,
+    /// The customers moved, in id order: from the pool, `POST /pool/distribute` with
+    /// these `customer_ids` hands out exactly them.
+    pub customer_ids: Vec<String>,
 }
 
 /// A reminder for a rep.

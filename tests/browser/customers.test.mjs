@@ -396,3 +396,22 @@ test('board: keyboard moves persist, a refused move rolls back with a message', 
   assert.deepEqual(problems.filter((p) => !p.includes('422')), []);
   await page.close();
 });
+
+test('a deactivated rep is told so, and the host is not asked for a new token in vain', async () => {
+  const { page, problems } = await open('/');
+  const admin = await page.evaluate(async () => (await import('/demo-config.js')).users[0].token);
+  const setActive = (active) => page.evaluate(async ([token, active]) => (await fetch('/api/v1/reps/rep-chen', {
+    method: 'PATCH', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ active }) })).status, [admin, active]);
+  await page.evaluate(() => { window.unauthorized = 0; document.addEventListener('allot:unauthorized', () => { window.unauthorized += 1; }); });
+  assert.equal(await setActive(false), 200);
+  try {
+    await page.locator('#user').selectOption({ index: 3 }); // 陈静, just deactivated
+    await page.locator('allot-customers .msg.err', { hasText: '账号已停用' }).waitFor({ timeout: 15000 });
+    assert.equal(await page.evaluate(() => window.unauthorized), 0, 'no allot:unauthorized: a new token would be refused too');
+  } finally {
+    assert.equal(await setActive(true), 200);
+  }
+  // The browser itself logs each refused request.
+  assert.deepEqual(problems.filter((p) => !p.includes('401')), []);
+  await page.close();
+});

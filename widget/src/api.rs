@@ -106,13 +106,13 @@ impl Client {
         let response: Response = JsFuture::from(window.fetch_with_request(&request)).await.map_err(net)?.dyn_into().map_err(net)?;
         let status = response.status();
         let text = JsFuture::from(response.text().map_err(net)?).await.map_err(net)?.as_string().unwrap_or_default();
-        if status == 401 {
-            return Err(Failure::Unauthorized);
-        }
         if !(200..300).contains(&status) {
             return Err(match shared::wire::from_json::<ErrorBody>(&text) {
-                Ok(e) => Failure::Api { status, code: e.error.code, message: e.error.message, details: e.error.details },
-                Err(_) => Failure::Api { status, code: "http".into(), message: format!("HTTP {status}"), details: None },
+                // A 401 asks the host for a new token, except for a deactivated account:
+                // a new token would be refused too, so the reader is told why.
+                Ok(e) if status != 401 || e.error.code == "deactivated" => Failure::Api { status, code: e.error.code, message: e.error.message, details: e.error.details },
+                _ if status == 401 => Failure::Unauthorized,
+                _ => Failure::Api { status, code: "http".into(), message: format!("HTTP {status}"), details: None },
             });
         }
         Ok((status, text))

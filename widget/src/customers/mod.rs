@@ -41,7 +41,7 @@ pub fn describe(lang: Lang, attrs: &Attrs, failure: &Failure) -> String {
                     t(lang, "duplicate_other").replace("{owner}", d["owner"].as_str().unwrap_or("?"))
                 }
             }
-            "stale" => t(lang, "stale"),
+            "stale" | "deactivated" => t(lang, code),
             "forbidden" => t(lang, "forbidden"),
             "is_owner" | "too_many_collaborators" => t(lang, code),
             "unowned" => t(lang, "share_unowned"),
