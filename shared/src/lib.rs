@@ -6,7 +6,8 @@
 //! number: callers pass `now` (milliseconds since the Unix epoch) and seeds in, so every
 //! rule is a plain function that tests can pin down.
 //!
-//! Optional features keep the widget small: `token` (HS256), `import` (CSV/XLSX/GBK and CSV
+//! Optional features keep the widget small: `claims` (a token's claims read unverified:
+//! the widget's only one), `token` (HS256), `import` (CSV/XLSX/GBK and CSV
 //! export) and `schema` (JSON Schema for the OpenAPI document) are turned on by the edge only.
 
 pub mod allocation;
@@ -34,5 +35,7 @@ pub mod wire;
 pub mod export;
 #[cfg(feature = "import")]
 pub mod import;
+#[cfg(feature = "claims")]
+pub mod claims;
 #[cfg(feature = "token")]
 pub mod token;

@@ -181,29 +181,27 @@ test('an answer for a scope the user already left never replaces the new scope\'
   await page.close();
 });
 
-test('the scope buttons show once the role is known, and never move under a finger', async () => {
-  // Held back, the answer to "who am I" arrives after the cards: before the fix, "mine" and
-  // "all" were drawn at once and "team" squeezed in between when the role came, so a tap
-  // aimed at "all" landed on "team".
+test('the scope buttons are drawn where they stay: the role comes with the token, not a later answer', async () => {
+  // Before, "mine" and "all" were drawn at once and "team" squeezed in between when /me
+  // answered (after the cards), so a tap aimed at "all" landed on "team". /me is held back
+  // here: the buttons must not wait for it, nor move when it comes.
   const { page, problems } = await openWith(context, '/');
   await page.locator('#user').selectOption({ index: 0 }); // the admin: three scopes
-  const { reached, release } = await holdBack(page, /\/api\/v1\/me$/);
+  const me = /\/api\/v1\/me$/;
+  const { release } = await holdBack(page, me);
   await page.goto(`${process.env.ALLOT_URL}/#board`);
   await page.reload();
   const board = page.locator('allot-board');
-  await reached();
-  await page.waitForResponse((r) => r.url().includes('/board?owner=me&per_stage='));
-  await page.waitForTimeout(200);
-  assert.equal(await board.locator('.bar').evaluate((el) => getComputedStyle(el).visibility), 'hidden', 'the bar waits for the role');
-  assert.equal(await release(), 200);
   const all = board.locator('button[data-scope=all]');
   await all.waitFor({ state: 'visible', timeout: 15000 });
-  assert.equal(await board.locator('.seg button').count(), 3, 'mine, team, all');
+  assert.equal(await board.locator('.seg button').count(), 3, 'mine, team, all from the first frame');
   const at = await all.boundingBox();
+  await board.locator('.board[data-showing=me]').waitFor({ timeout: 15000 });
+  release();
   await page.waitForTimeout(500);
   assert.deepEqual(await all.boundingBox(), at, '"all" stays where it was drawn');
   assert.deepEqual(problems, []);
-  await page.unroute(/\/api\/v1\/me$/);
+  await page.unroute(me);
   await page.close();
 });
 

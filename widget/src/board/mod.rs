@@ -390,11 +390,11 @@ pub fn Board(attrs: Attrs) -> impl IntoView {
             }
         });
     });
-    // Only once the role is known, and until then the bar and the columns are hidden (see
-    // `caller`): "team" is for those who manage.
+    // The role comes from the token (see `caller`): "team" is for those who manage. Until
+    // there is a token the bar and the columns are laid out but hidden.
     let scopes = move || match caller.get() {
         None => vec![],
-        Some(_) if crate::caller::manages(caller) => vec!["me", "team", "all"],
+        Some(role) if role.is_manager_or_admin() => vec!["me", "team", "all"],
         Some(_) => vec!["me", "all"],
     };
 

@@ -140,9 +140,9 @@ pub fn Pool(attrs: Attrs) -> impl IntoView {
             }
         });
     });
-    // The standing and the reminders sit above the list and the role decides the bar: the
-    // element shows once all three are in, so none arrives later and pushes a row (and its
-    // claim button) from under a thumb.
+    // The standing and the reminders sit above the list: the element shows once both are
+    // in (and there is a token, whose role decides the bar), so neither arrives later and
+    // pushes a row (and its claim button) from under a thumb.
     let pending = move || caller.with(Option::is_none) || standing.with(Option::is_none) || reminders.with(Option::is_none);
 
     let claim = move |id: String| {
