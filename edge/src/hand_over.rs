@@ -1,7 +1,7 @@
 //! `POST /reps/{id}/hand-over`: every customer a rep owns goes to one colleague (a
 //! transfer: follow-ups and their next dates go with each customer) or back to the pool
 //! (to be claimed, or handed out by any strategy with `POST /pool/distribute`). For a rep
-//! who leaves (离职交接) or changes territory.
+//! who leaves (离职交接) or changes territory; with `deactivate`, the departure is one step.
 //!
 //! One batch of the same two statements a single transfer or release is made of, with the
 //! customer chosen by owner instead of by id: an audit row per customer and one
@@ -30,7 +30,22 @@ pub async fn hand_over(ctx: &Ctx, req: &mut Request, from: &str) -> ApiResult<Re
         Some(to) => crate::pool::transfer_statements(ctx, "c.owner_id = ?3", from, to, reason, " RETURNING id")?,
         None => crate::pool::release_statements(ctx, "c.owner_id = ?3", from, reason, " RETURNING id")?,
     };
-    let results = db::batch(&ctx.db, vec![audit, update]).await?;
+    let mut statements = vec![audit, update];
+    if input.deactivate {
+        // Only once they own nothing: a hand-over that moved nothing (a refused target)
+        // leaves the rep active, never customers with an owner who cannot sign in.
+        statements.push(db::stmt(
+            &ctx.db,
+            "UPDATE users SET active = 0 WHERE tenant_id = ?1 AND id = ?2 \
+             AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.tenant_id = ?1 AND c.owner_id = ?2 AND c.deleted_at IS NULL)",
+            &[db::Arg::from(&ctx.caller.tenant), db::Arg::from(from)],
+        )?);
+        statements.push(crate::reps::end_collaborations(ctx, from)?);
+    }
+    let results = db::batch(&ctx.db, statements).await?;
+    if input.deactivate {
+        crate::context::forget_admission(&ctx.caller.tenant, from);
+    }
     #[derive(serde::Deserialize)]
     struct Moved {
         id: String,
@@ -45,7 +60,8 @@ pub async fn hand_over(ctx: &Ctx, req: &mut Request, from: &str) -> ApiResult<Re
         let to = input.to.as_deref().unwrap_or_default();
         return Err(ApiError::Forbidden(format!("cannot hand over to {to}: not an active user in your scope")));
     }
-    Ok(json(200, &HandOverResult { moved: u32::try_from(customer_ids.len()).unwrap_or(u32::MAX), to: input.to, customer_ids }))
+    let deactivated = input.deactivate && results.get(2).map(db::changes) == Some(1);
+    Ok(json(200, &HandOverResult { moved: u32::try_from(customer_ids.len()).unwrap_or(u32::MAX), to: input.to, customer_ids, deactivated }))
 }
 
 /// Whether `rep` owns any customer the caller may edit.

@@ -183,21 +183,26 @@ pub async fn patch(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Response
         ],
     )?;
     if current.active && !next.active {
-        // Someone who left reads nothing more: their collaborations end in the same batch
-        // as the deactivation (`shared::collaborators` lets only active reps collaborate).
-        let leave = db::stmt(
-            &ctx.db,
-            &format!(
-                "UPDATE customers AS c SET collaborators = {} WHERE c.tenant_id = ?1 AND {}",
-                crate::customer_sql::collaborators_without("?2"),
-                crate::customer_sql::collaborates("?2")
-            ),
-            &[Arg::from(tenant), Arg::from(id)],
-        )?;
-        db::batch(&ctx.db, vec![update, leave]).await?;
+        db::batch(&ctx.db, vec![update, end_collaborations(ctx, id)?]).await?;
     } else {
         db::batch(&ctx.db, vec![update]).await?;
     }
     crate::context::forget_admission(tenant, id);
     Ok(json(200, &one(ctx, id).await?))
+}
+
+/// The statement that ends every collaboration of `id`, placed after the statement that
+/// deactivates them in a batch, and effective only if that one did: someone who left
+/// reads nothing more (`shared::collaborators` lets only active reps collaborate).
+pub fn end_collaborations(ctx: &Ctx, id: &str) -> ApiResult<worker::D1PreparedStatement> {
+    db::stmt(
+        &ctx.db,
+        &format!(
+            "UPDATE customers AS c SET collaborators = {} WHERE c.tenant_id = ?1 AND {} \
+             AND NOT EXISTS (SELECT 1 FROM users u WHERE u.tenant_id = ?1 AND u.id = ?2 AND u.active = 1)",
+            crate::customer_sql::collaborators_without("?2"),
+            crate::customer_sql::collaborates("?2")
+        ),
+        &[Arg::from(&ctx.caller.tenant), Arg::from(id)],
+    )
 }

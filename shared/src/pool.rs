@@ -248,6 +248,10 @@ pub struct HandOverInput {
     pub to: Option<String>,
     #[serde(default)]
     pub note: Option<String>,
+    /// Also deactivate the rep, in the same batch: a departure in one step (their tokens
+    /// are refused from then on, their collaborations end).
+    #[serde(default)]
+    pub deactivate: bool,
 }
 
 /// The audit reason of a hand-over without a note.
@@ -283,6 +287,8 @@ pub struct HandOverResult {
     /// The customers moved, in id order: from the pool, `POST /pool/distribute` with
     /// these `customer_ids` hands out exactly them.
     pub customer_ids: Vec<String>,
+    /// With `deactivate`: whether the rep is now deactivated (only once they own nothing).
+    pub deactivated: bool,
 }
 
 /// A reminder for a rep.
@@ -463,7 +469,7 @@ pub fn claim_refusal(pool: &PoolDef, state: &ClaimState, now: Millis) -> Option<
 mod tests {
     #[test]
     fn a_hand_over_names_its_reason_and_never_goes_to_the_same_rep() {
-        let input = |to: Option<&str>, note: Option<&str>| HandOverInput { to: to.map(Into::into), note: note.map(Into::into) };
+        let input = |to: Option<&str>, note: Option<&str>| HandOverInput { to: to.map(Into::into), note: note.map(Into::into), deactivate: false };
         assert!(input(Some("rep-a"), None).validate("rep-a").is_err_and(|e| e[0].code == "same_rep"));
         assert!(input(Some("rep-b"), None).validate("rep-a").is_ok());
         assert!(input(None, Some(&"长".repeat(501))).validate("rep-a").is_err_and(|e| e[0].code == "too_long"));

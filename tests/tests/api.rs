@@ -1170,6 +1170,8 @@ fn hand_over(w: &mut World) {
     let same = w.admin.post(url, &json!({"to": "rep-handover-a"}));
     assert_eq!((same.status, same.code()), (400, "invalid"), "{}", same.text);
     assert_eq!(w.admin.post(url, &json!({"to": "nobody"})).status, 403, "not an active user");
+    assert_eq!(w.admin.post(url, &json!({"to": "nobody", "deactivate": true})).status, 403);
+    assert_eq!(leaver.get("/api/v1/me").status, 200, "a refused hand-over deactivates nobody");
     assert_eq!(w.admin.post("/api/v1/reps/nobody/hand-over", &json!({"to": null})).status, 404);
     assert_eq!(w.acme.post(url, &json!({"to": null})).status, 404, "another tenant's rep is unknown");
     assert_eq!(walk(&leaver, "owner=me", 200).len(), 3);
@@ -1193,8 +1195,11 @@ fn hand_over(w: &mut World) {
     let pooled: Vec<String> = (0..2)
         .map(|i| created(&second, json!({"name": format!("交接回公海{i}"), "phone": format!("139 3333 00{i:02}")}))["id"].as_str().unwrap().to_string())
         .collect();
-    let released = w.admin.post("/api/v1/reps/rep-handover-b/hand-over", &json!({"to": null}));
+    // A departure in one step: to the pool, and deactivated once they own nothing.
+    let released = w.admin.post("/api/v1/reps/rep-handover-b/hand-over", &json!({"to": null, "deactivate": true}));
     assert_eq!((released.status, released.body["moved"].as_u64(), released.body["to"].clone()), (200, Some(2), Value::Null), "{}", released.text);
+    assert_eq!(released.body["deactivated"].as_bool(), Some(true));
+    assert_eq!(second.get("/api/v1/me").code(), "deactivated");
     let mut expected = pooled.clone();
     expected.sort();
     assert_eq!(released.body["customer_ids"], json!(expected), "the answer names the customers moved");
@@ -1203,7 +1208,6 @@ fn hand_over(w: &mut World) {
         assert_eq!((event["action"].as_str(), event["from"].as_str(), event["reason"].as_str()), (Some("release"), Some("rep-handover-b"), Some("hand_over")));
         assert!(w.admin.get(&format!("/api/v1/customers/{id}")).body["owner"].is_null());
     }
-    assert_eq!(walk(&second, "owner=me", 200).len(), 0);
     // Exactly those are handed out again by a strategy.
     let applied = w.admin.post("/api/v1/pool/distribute", &json!({"customer_ids": released.body["customer_ids"], "strategy": "least_loaded", "apply": true}));
     assert_eq!((applied.status, applied.body["assignments"].as_array().map(Vec::len), applied.body["skipped"].as_array().map(Vec::len)), (200, Some(2), Some(0)), "{}", applied.text);
