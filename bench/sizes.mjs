@@ -1,13 +1,12 @@
 // Prints the widget bundle's size (raw, gzip -9, brotli -11) as JSON.
-// Usage: node bench/sizes.mjs dist/widget
+// Usage: node bench/sizes.mjs dist/widget/v/<kind>-<hash>
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 
 const dir = process.argv[2];
 const files = [];
-// One bundle: its files and everything under its snippets, not the per-element bundles
-// in the directories beside them.
+// One bundle: its files and everything under its snippets.
 (function walk(d, inSnippets) {
   for (const name of readdirSync(d)) {
     const p = join(d, name);

@@ -1,9 +1,13 @@
 //! CORS for portals that embed the widget from another origin.
 //!
-//! A preflight carries no token, so it cannot name the tenant: it is answered for any
-//! origin, and the real answer carries `Access-Control-Allow-Origin` only when the
-//! authenticated tenant lists that origin. The browser then refuses to hand any other
-//! origin the body. Same-origin use (the widget served by this worker) needs none of it.
+//! The gate is not CORS but the dispatch (`lib.rs`): a request from a page on an origin
+//! the authenticated tenant does not list is refused before it does anything (403
+//! `origin_not_allowed`). Every answer can therefore be readable by the page that asked:
+//! it is either that refusal, an answer that carries nothing of a tenant (health, the
+//! OpenAPI document, a 401 before the caller is known), or the answer to an allowed
+//! origin. That is also why a widget on a page not (yet) allowed can say why it failed
+//! instead of showing a network error. A preflight carries no token, so it cannot name
+//! the tenant: it is answered for any origin. Same-origin use needs none of it.
 
 use worker::Response;
 
@@ -20,11 +24,10 @@ pub fn preflight(origin: Option<&str>) -> Response {
     response.with_headers(headers)
 }
 
-pub fn apply(response: Response, origin: Option<&str>, allowed: &[String]) -> Response {
+/// Lets the page that asked read the answer (see the module comment for why that is
+/// safe for every answer the dispatch gives).
+pub fn apply(response: Response, origin: Option<&str>) -> Response {
     let Some(origin) = origin else { return response };
-    if !allowed.iter().any(|a| a.trim_end_matches('/') == origin) {
-        return response;
-    }
     let headers = response.headers().clone();
     let _ = headers.set("access-control-allow-origin", origin);
     let _ = headers.set("access-control-expose-headers", "content-type, content-disposition");

@@ -12,6 +12,8 @@ pub enum ApiError {
     Deactivated,
     /// 403: authenticated but not allowed.
     Forbidden(String),
+    /// 403 `origin_not_allowed`: a page on an origin the tenant does not list.
+    OriginNotAllowed(String),
     /// 404: no such route, or no such record visible to the caller.
     NotFound(String),
     /// 405 on a known path.
@@ -44,7 +46,7 @@ impl ApiError {
     pub fn status(&self) -> u16 {
         match self {
             ApiError::Unauthorized(_) | ApiError::Deactivated => 401,
-            ApiError::Forbidden(_) => 403,
+            ApiError::Forbidden(_) | ApiError::OriginNotAllowed(_) => 403,
             ApiError::NotFound(_) => 404,
             ApiError::MethodNotAllowed => 405,
             ApiError::BadRequest { .. } | ApiError::Invalid(_) => 400,
@@ -64,6 +66,11 @@ impl ApiError {
             ApiError::Unauthorized(m) => ("unauthorized", m.clone(), None),
             ApiError::Deactivated => ("deactivated", "this account is deactivated; an admin can reactivate it".into(), None),
             ApiError::Forbidden(m) => ("forbidden", m.clone(), None),
+            ApiError::OriginNotAllowed(origin) => (
+                "origin_not_allowed",
+                format!("pages on {origin} may not use this tenant's Allot: an admin adds the origin to allowed_origins in the settings"),
+                Some(serde_json::json!({ "origin": origin })),
+            ),
             ApiError::NotFound(m) => ("not_found", m.clone(), None),
             ApiError::MethodNotAllowed => ("method_not_allowed", "this path does not accept that method".into(), None),
             ApiError::BadRequest { code, message } => (*code, message.clone(), None),

@@ -41,11 +41,11 @@ async fn fetch(mut req: Request, env: Env, _ctx: Context) -> Result<Response> {
     if req.method() == worker::Method::Options {
         return Ok(cors::preflight(origin.as_deref()));
     }
-    let (response, allowed_origins) = match handle(&mut req, env).await {
+    let response = match handle(&mut req, env, origin.as_deref()).await {
         Ok(answer) => answer,
-        Err(e) => (e.into_response(), Vec::new()),
+        Err(e) => e.into_response(),
     };
-    Ok(cors::apply(response, origin.as_deref(), &allowed_origins))
+    Ok(cors::apply(response, origin.as_deref()))
 }
 
 /// The Cron Trigger (`[triggers] crons` in wrangler.toml): finish any segment
@@ -62,9 +62,8 @@ async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     }
 }
 
-/// Routes and runs one request; also returns the tenant's allowed embed origins so the
-/// answer can carry CORS headers for them.
-async fn handle(req: &mut Request, env: Env) -> ApiResult<(Response, Vec<String>)> {
+/// Routes and runs one request. `origin` is the page's origin as the browser sent it.
+async fn handle(req: &mut Request, env: Env, origin: Option<&str>) -> ApiResult<Response> {
     let method = req.method().to_string();
     let path = req.path();
     let (route, params) = match routes::find(&method, &path) {
@@ -73,11 +72,12 @@ async fn handle(req: &mut Request, env: Env) -> ApiResult<(Response, Vec<String>
         Match::NotFound => return Err(ApiError::NotFound(format!("no route {method} {path}"))),
     };
     match route.endpoint {
-        Endpoint::Health => return Ok((meta::health(), Vec::new())),
-        Endpoint::OpenApi => return Ok((http::json(200, &openapi::document()), Vec::new())),
+        Endpoint::Health => return Ok(meta::health()),
+        Endpoint::OpenApi => return Ok(http::json(200, &openapi::document())),
         _ => {}
     }
     let ctx = Ctx::authenticate(req, env).await?;
+    admit_origin(&ctx, req, origin).await?;
     let id = params.first().map(String::as_str).unwrap_or_default();
     let response = match route.endpoint {
         Endpoint::Health | Endpoint::OpenApi => unreachable_public(),
@@ -119,10 +119,25 @@ async fn handle(req: &mut Request, env: Env) -> ApiResult<(Response, Vec<String>
         Endpoint::Report(kind) => reports::report(&ctx, req, kind).await,
         Endpoint::Board => board::board(&ctx, req).await,
     };
-    let allowed = ctx.settings().await.map(|s| s.allowed_origins).unwrap_or_default();
-    match response {
-        Ok(r) => Ok((r, allowed)),
-        Err(e) => Ok((e.into_response(), allowed)),
+    Ok(response.unwrap_or_else(ApiError::into_response))
+}
+
+/// Refuses a request from a page on another origin that the tenant does not list in
+/// `allowed_origins`, before it reads or changes anything: CORS alone would only stop
+/// the page from reading the answer, after a write had happened. Requests without an
+/// `Origin` (servers, curl) and from this worker's own pages pass.
+async fn admit_origin(ctx: &Ctx, req: &Request, origin: Option<&str>) -> ApiResult<()> {
+    let Some(origin) = origin else { return Ok(()) };
+    let own = req.url().map(|u| u.origin().ascii_serialization()).unwrap_or_default();
+    if origin == own {
+        return Ok(());
+    }
+    // Settings that cannot be read admit no other origin: refusing is the safe failure.
+    let allowed = ctx.settings().await.map(|s| s.allows_origin(origin)).unwrap_or(false);
+    if allowed {
+        Ok(())
+    } else {
+        Err(ApiError::OriginNotAllowed(origin.to_string()))
     }
 }
 

@@ -291,6 +291,15 @@ impl TenantSettings {
     }
 }
 
+impl TenantSettings {
+    /// Whether a page on `origin` (as a browser sends it: scheme, host, port) may call
+    /// the API with this tenant's tokens. An origin listed with a trailing slash still
+    /// counts; nothing else is normalised (an origin is compared as the browser wrote it).
+    pub fn allows_origin(&self, origin: &str) -> bool {
+        self.allowed_origins.iter().any(|a| a.trim_end_matches('/') == origin)
+    }
+}
+
 fn check_keys<'a>(list: &str, keys: impl Iterator<Item = &'a str>, errors: &mut Vec<FieldError>) {
     let mut seen = std::collections::BTreeSet::new();
     for (i, key) in keys.enumerate() {
@@ -331,5 +340,23 @@ mod tests {
         s.allowed_origins = vec!["https://ok.example.cn".into(), "portal.example.cn".into(), "https://x.cn/path".into()];
         let paths: Vec<String> = s.validate().unwrap_err().into_iter().map(|e| e.path).collect();
         assert_eq!(paths, vec!["industries[8].key", "stages", "allowed_origins[1]", "allowed_origins[2]"]);
+    }
+
+    #[test]
+    fn an_origin_is_allowed_only_as_listed() {
+        let mut s = TenantSettings::default();
+        s.allowed_origins = vec!["https://portal.example.cn/".into(), "http://127.0.0.1:8788".into()];
+        for (origin, allowed) in [
+            ("https://portal.example.cn", true),
+            ("http://127.0.0.1:8788", true),
+            ("http://portal.example.cn", false),
+            ("https://portal.example.cn:8443", false),
+            ("https://evil.portal.example.cn", false),
+            ("http://127.0.0.1:8789", false),
+            ("null", false),
+        ] {
+            assert_eq!(s.allows_origin(origin), allowed, "{origin}");
+        }
+        assert!(!TenantSettings::default().allows_origin("https://portal.example.cn"));
     }
 }

@@ -14,6 +14,14 @@ use web_sys::{HtmlElement, ShadowRoot};
 
 #[wasm_bindgen(inline_js = r#"
 const BASE = new URL('..', import.meta.url).origin;
+// One constructed stylesheet per kind, shared by every instance: a host's CSP governs
+// <style> elements and style attributes, not stylesheets built through the CSSOM.
+const SHEETS = new Map();
+export function adopt(root, css) {
+  let sheet = SHEETS.get(css);
+  if (!sheet) { sheet = new CSSStyleSheet(); sheet.replaceSync(css); SHEETS.set(css, sheet); }
+  root.adoptedStyleSheets = [sheet];
+}
 export function define_elements(specs, mount, unmount, changed) {
   for (const [tag, kind, attrs] of specs) {
     if (customElements.get(tag)) continue;
@@ -38,6 +46,7 @@ export function define_elements(specs, mount, unmount, changed) {
 "#)]
 extern "C" {
     fn define_elements(specs: JsValue, mount: &JsValue, unmount: &JsValue, changed: &JsValue);
+    fn adopt(root: &ShadowRoot, css: &str);
 }
 
 /// The attributes of one mounted element, as signals the view reads.
@@ -126,6 +135,7 @@ fn mount(kind: String, host: HtmlElement, root: ShadowRoot, origin: String) -> u
         return 0;
     };
     root.set_inner_html("");
+    adopt(&root, &crate::style::for_kind(&kind));
     let _ = root.append_child(&container);
     let handle: Box<dyn std::any::Any> = match kind.as_str() {
         #[cfg(feature = "customers")]

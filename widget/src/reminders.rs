@@ -59,7 +59,6 @@ pub fn Reminders(attrs: Attrs) -> impl IntoView {
     });
     let groups = [("overdue", "逾期未跟进", "Overdue"), ("due_today", "今日待跟进", "Due today"), ("recycle", "即将回收", "About to be recycled")];
     view! {
-        <style>{crate::style::CSS}{crate::style::BOARD_CSS}{crate::style::REMINDERS_CSS}</style>
         <section class="reminders">
             {move || error.get().map(|e| view! { <p class="msg err" role="alert">{e}</p> })}
             {move || done.get().map(|name| view! { <p class="msg ok" role="status">{format!("{} · {name}", lang.get().pick("已记录跟进", "Follow-up logged"))}</p> })}

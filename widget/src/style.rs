@@ -1,5 +1,8 @@
-//! The widgets' stylesheet, inside each shadow root. Hosts theme through custom
-//! properties (`--allot-accent`, `--allot-radius`, `--allot-font`, `--allot-bg`,
+//! The widgets' stylesheet, adopted by each shadow root as a constructed stylesheet
+//! (`element.rs`): neither `<style>` elements nor `style` attributes, which a host page's
+//! CSS policy without `style-src 'unsafe-inline'` would refuse. Positions computed at
+//! run time are set through the CSSOM (`style:top=…` in views), which no policy blocks.
+//! Hosts theme through custom properties (`--allot-accent`, `--allot-radius`, `--allot-font`, `--allot-bg`,
 //! `--allot-fg`, `--allot-muted`, `--allot-border`), which do cross the shadow boundary.
 
 pub const CSS: &str = r#"
@@ -34,6 +37,7 @@ form.card { border: 1px solid var(--b); border-radius: var(--r); padding: 12px; 
 form.card label { display: flex; flex-direction: column; gap: 4px; font-size: 0.85em; color: var(--m); }
 form.card label input, form.card label select { color: var(--allot-fg, #1f2330); width: 100%; }
 form.card .err { color: #b91c1c; font-size: 0.85em; }
+form.card .wide { grid-column: 1 / -1; }
 form.card .actions { grid-column: 1 / -1; display: flex; gap: 8px; justify-content: flex-end; }
 .collab { border: 1px solid var(--b); border-radius: var(--r); padding: 12px; margin: -4px 0 12px; }
 .collab .label { font-size: 0.85em; font-weight: 600; color: var(--m); margin: 0 0 8px; }
@@ -134,3 +138,24 @@ li.reminder { padding: 0; border-bottom: 1px solid var(--b); }
 li.reminder button.open { width: 100%; text-align: left; background: none; border: 0; border-radius: 0; display: flex; flex-direction: column; align-items: flex-start; gap: 2px; padding: 10px 4px; min-height: 48px; }
 li.reminder form { margin: 0 4px 10px; }
 "#;
+
+/// The stylesheet one kind of element adopts: only the parts it draws, so an element's
+/// own bundle carries no other element's rules.
+pub fn for_kind(kind: &str) -> String {
+    let parts: &[&str] = match kind {
+        #[cfg(feature = "customers")]
+        "customers" => &[CSS],
+        #[cfg(feature = "allocate")]
+        "allocate" => &[CSS, PANELS_CSS],
+        #[cfg(feature = "pool")]
+        "pool" => &[CSS, PANELS_CSS],
+        #[cfg(feature = "board")]
+        "board" => &[CSS, PANELS_CSS, BOARD_CSS],
+        #[cfg(feature = "reminders")]
+        "reminders" => &[CSS, BOARD_CSS, REMINDERS_CSS],
+        #[cfg(feature = "dashboard")]
+        "dashboard" => &[CSS, PANELS_CSS, DASHBOARD_CSS],
+        _ => &[CSS],
+    };
+    parts.concat()
+}

@@ -461,11 +461,12 @@ fn import_and_latency(admin: &Api, rows: &mut Vec<(String, String)>) -> Result<(
 
 /// The widget bundles as `allot.js` loads them: every element, then each element alone.
 fn sizes(tools: &tools::Tools, rows: &mut Vec<(String, String)>) -> Result<(), String> {
-    let sizes = node_json(tools, &["bench/sizes.mjs", "dist/widget"])?;
+    let dir = |kind: &str| build::bundle_dir(kind).map(|d| d.display().to_string());
+    let sizes = node_json(tools, &["bench/sizes.mjs", &dir(build::ALL)?])?;
     let kb = |v: &serde_json::Value| format!("{:.1} KB", v.as_f64().unwrap_or(0.0) / 1024.0);
     rows.push(("widget bundle, every element (wasm + JS), raw / gzip / brotli".into(), format!("{} / {} / {}", kb(&sizes["raw"]), kb(&sizes["gzip"]), kb(&sizes["brotli"]))));
     for element in build::ELEMENTS {
-        let one = node_json(tools, &["bench/sizes.mjs", &format!("dist/widget/{element}")])?;
+        let one = node_json(tools, &["bench/sizes.mjs", &dir(element)?])?;
         rows.push((format!("widget bundle, <allot-{element}> alone (what allot.js loads for a page with only it), raw / gzip / brotli"), format!("{} / {} / {}", kb(&one["raw"]), kb(&one["gzip"]), kb(&one["brotli"]))));
     }
     Ok(())

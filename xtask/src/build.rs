@@ -3,7 +3,7 @@
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use allot_tests::root;
@@ -47,14 +47,20 @@ pub fn worker(tools: &Tools, optimise: bool) -> Result<(), String> {
 
 /// The widget: cargo → wasm-bindgen (`--target web`) → wasm-opt -Oz, skipped when the
 /// compiled wasm has not changed since the last bundle. Two kinds of bundle: every
-/// element in `dist/widget/`, and each element alone in `dist/widget/<element>/` (the
-/// `widget/elements/*` crates); `allot.js` picks what a page needs.
+/// element (`all`), and each element alone (the `widget/elements/*` crates); `allot.js`
+/// picks what a page needs. Each bundle is published under a content-hashed directory,
+/// `dist/widget/v/<kind>-<hash>/`, which browsers may cache for a year (`_headers`): a
+/// new build of a bundle is a new path, and only `allot.js`, which names the current
+/// paths, is revalidated on every page view.
 pub fn widget(tools: &Tools) -> Result<(), String> {
     widget_with(tools, None)
 }
 
 /// Elements that have a bundle of their own (`widget/elements/<name>`).
 pub const ELEMENTS: [&str; 6] = ["customers", "allocate", "pool", "board", "reminders", "dashboard"];
+
+/// The bundle of every element; `allot.js` loads it for pages with three or more kinds.
+pub const ALL: &str = "all";
 
 /// The widget with only some elements (`customers,board`: cargo features of the widget
 /// crate) as the full bundle, for a host that embeds just those.
@@ -72,8 +78,7 @@ pub fn widget_with(tools: &Tools, elements: Option<&str>) -> Result<(), String> 
         std::fs::File::options().append(true).open(&lib).and_then(|f| f.set_modified(std::time::SystemTime::now())).map_err(|e| e.to_string())?;
     }
     run(cargo.current_dir(&root).env("CARGO_TARGET_DIR", target_dir()))?;
-    let out = root.join("dist/widget");
-    bundle(tools, &target_dir().join("wasm32-unknown-unknown/widget/allot_widget_all.wasm"), &out)?;
+    let mut published = vec![(ALL.to_string(), publish(tools, ALL, &target_dir().join("wasm32-unknown-unknown/widget/allot_widget_all.wasm"))?)];
     // One bundle per element (own crates, so their outputs never collide).
     // Built one package per invocation: features unify across packages built together.
     for element in ELEMENTS {
@@ -81,15 +86,105 @@ pub fn widget_with(tools: &Tools, elements: Option<&str>) -> Result<(), String> 
             .args(["build", "--profile", "widget", "--target", "wasm32-unknown-unknown", "-p", &format!("allot-widget-{element}")])
             .current_dir(&root)
             .env("CARGO_TARGET_DIR", target_dir()))?;
-        bundle(tools, &target_dir().join(format!("wasm32-unknown-unknown/widget/allot_widget_{element}.wasm")), &out.join(element))?;
+        let wasm = target_dir().join(format!("wasm32-unknown-unknown/widget/allot_widget_{element}.wasm"));
+        published.push((element.to_string(), publish(tools, element, &wasm)?));
     }
-    std::fs::write(out.join("allot.js"), LOADER).map_err(|e| e.to_string())?;
+    let widget = root.join("dist/widget");
+    std::fs::write(widget.join("allot.js"), loader(&published)).map_err(|e| e.to_string())?;
+    remove_unpublished(&widget, &published)?;
     portal()
+}
+
+/// The published directory of a bundle (`dist/widget/v/<kind>-<hash>`), after a build.
+pub fn bundle_dir(kind: &str) -> Result<PathBuf, String> {
+    let versions = root().join("dist/widget/v");
+    std::fs::read_dir(&versions)
+        .map_err(|e| format!("{}: {e} (build the widget first)", versions.display()))?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.file_name().and_then(|n| n.to_str()).and_then(|n| n.rsplit_once('-')).is_some_and(|(k, _)| k == kind))
+        .ok_or_else(|| format!("no published bundle for {kind}"))
+}
+
+/// Bundles one compiled wasm (into a staging directory under the target directory) and
+/// copies it to its content-hashed directory; answers that directory's name.
+fn publish(tools: &Tools, kind: &str, wasm: &Path) -> Result<String, String> {
+    let stage = target_dir().join("allot-widget-stage").join(kind);
+    bundle(tools, wasm, &stage)?;
+    let files = bundle_files(&stage)?;
+    let name = format!("{kind}-{}", content_hash(&files));
+    let out = root().join("dist/widget/v").join(&name);
+    if !out.join("allot_core_bg.wasm").exists() {
+        let _ = std::fs::remove_dir_all(&out);
+        for (relative, bytes) in &files {
+            let path = out.join(relative);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+            }
+            std::fs::write(&path, bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+        }
+    }
+    Ok(name)
+}
+
+/// A bundle's files (glue, wasm, snippets) by path relative to its directory, sorted:
+/// the order [`content_hash`] reads them in.
+fn bundle_files(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, String> {
+    fn walk(base: &Path, dir: &Path, into: &mut Vec<(String, Vec<u8>)>) -> Result<(), String> {
+        for entry in std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
+            let path = entry.map_err(|e| e.to_string())?.path();
+            if path.is_dir() {
+                walk(base, &path, into)?;
+            } else if path.extension().is_some_and(|x| x == "js" || x == "wasm") {
+                let relative = path.strip_prefix(base).map_err(|e| e.to_string())?.to_string_lossy().replace('\\', "/");
+                into.push((relative, std::fs::read(&path).map_err(|e| e.to_string())?));
+            }
+        }
+        Ok(())
+    }
+    let mut files = Vec::new();
+    walk(dir, dir, &mut files)?;
+    files.sort();
+    Ok(files)
+}
+
+/// The first 16 hex digits of SHA-256 over each file's relative path, a NUL, its length
+/// in decimal, a NUL and its bytes, in path order. `tests/browser/embed.test.mjs`
+/// recomputes it from what the server serves: a path names exactly one content.
+pub fn content_hash(files: &[(String, Vec<u8>)]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    for (path, bytes) in files {
+        hasher.update(path.as_bytes());
+        hasher.update([0]);
+        hasher.update(bytes.len().to_string().as_bytes());
+        hasher.update([0]);
+        hasher.update(bytes);
+    }
+    hasher.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+/// Removes what an earlier build published and this one did not (old versions, and the
+/// unhashed layout of before), so `dist/` holds what `wrangler deploy` should ship.
+fn remove_unpublished(widget: &Path, published: &[(String, String)]) -> Result<(), String> {
+    for entry in std::fs::read_dir(widget.join("v")).map_err(|e| e.to_string())?.filter_map(Result::ok) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !published.iter().any(|(_, dir)| *dir == name) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+    for old in ELEMENTS.iter().copied().chain(["snippets"]) {
+        let _ = std::fs::remove_dir_all(widget.join(old));
+    }
+    for old in ["allot_core.js", "allot_core_bg.wasm", ".input-hash"] {
+        let _ = std::fs::remove_file(widget.join(old));
+    }
+    Ok(())
 }
 
 /// wasm-bindgen and wasm-opt of one compiled wasm into `out`, skipped when the input is
 /// unchanged since the last time (wasm-opt through Node takes a while).
-fn bundle(tools: &Tools, input: &std::path::Path, out: &std::path::Path) -> Result<(), String> {
+fn bundle(tools: &Tools, input: &Path, out: &Path) -> Result<(), String> {
     let bytes = std::fs::read(input).map_err(|e| format!("{}: {e}", input.display()))?;
     let mut hasher = DefaultHasher::new();
     bytes.hash(&mut hasher);
@@ -99,11 +194,7 @@ fn bundle(tools: &Tools, input: &std::path::Path, out: &std::path::Path) -> Resu
     if std::fs::read_to_string(&stamp_file).ok().as_deref() == Some(stamp.as_str()) && wasm.exists() {
         return Ok(());
     }
-    // Only this bundle's own files: the full bundle's directory also holds the others.
-    for name in ["allot_core.js", "allot_core_bg.wasm", ".input-hash"] {
-        let _ = std::fs::remove_file(out.join(name));
-    }
-    let _ = std::fs::remove_dir_all(out.join("snippets"));
+    let _ = std::fs::remove_dir_all(out);
     run(Command::new(&tools.wasm_bindgen)
         .arg(input)
         .args(["--target", "web", "--no-typescript", "--out-name", "allot_core", "--out-dir"])
@@ -118,18 +209,29 @@ fn bundle(tools: &Tools, input: &std::path::Path, out: &std::path::Path) -> Resu
     std::fs::write(&stamp_file, stamp).map_err(|e| e.to_string())
 }
 
-/// The one module a host page imports. It defines the Allot elements the page uses: a
-/// page with one or two kinds loads only their code (`<kind>/`), three or more the full
-/// bundle; elements added later (single-page portals) load when they appear.
+/// The one module a host page imports, naming the current bundle directories.
+fn loader(published: &[(String, String)]) -> String {
+    let map: serde_json::Map<String, serde_json::Value> = published.iter().map(|(kind, dir)| (kind.clone(), serde_json::Value::String(format!("v/{dir}/")))).collect();
+    LOADER.replace("__BUNDLES__", &serde_json::Value::Object(map).to_string())
+}
+
+/// The loader. It defines the Allot elements the page uses: a page with one or two
+/// kinds loads only their code, three or more the full bundle; elements added later
+/// (single-page portals) load when they appear. Each bundle's wasm is fetched alongside
+/// its glue module rather than after it: one round trip less before the first paint.
 const LOADER: &str = r#"// Allot widget: importing this module defines <allot-customers> and friends.
+// Served short-lived; the bundles it names live under content-hashed paths, cached for good.
 const base = new URL('./', import.meta.url);
+const BUNDLES = __BUNDLES__;
 const KINDS = ['customers', 'allocate', 'pool', 'board', 'reminders', 'dashboard'];
 const started = new Map();
-function load(dir) {
+function load(kind) {
+  const dir = BUNDLES[kind];
   if (!started.has(dir)) {
+    const wasm = fetch(new URL(`${dir}allot_core_bg.wasm`, base));
     started.set(dir, (async () => {
       const m = await import(new URL(`${dir}allot_core.js`, base));
-      await m.default({ module_or_path: new URL(`${dir}allot_core_bg.wasm`, base) });
+      await m.default({ module_or_path: wasm });
       m.define();
     })());
   }
@@ -140,12 +242,12 @@ const pending = new Set(KINDS);
 const present = (node) => [...pending].filter((k) => node.localName === `allot-${k}` || node.querySelector?.(`allot-${k}`));
 function define(kinds) {
   if (!kinds.length) return;
-  if (started.has('') || kinds.length >= 3) {
+  if (started.has(BUNDLES.all) || kinds.length >= 3) {
     pending.clear();
-    return load('');
+    return load('all');
   }
   for (const k of kinds) pending.delete(k);
-  return Promise.all(kinds.map((k) => load(`${k}/`)));
+  return Promise.all(kinds.map((k) => load(k)));
 }
 await define(present(document.documentElement));
 // Elements added later (a single-page portal switching views): look only at what was
@@ -166,12 +268,26 @@ export function use(...kinds) {
 }
 "#;
 
+/// Response headers of the static files (Workers static assets read `_headers` at the
+/// root of the assets directory; `wrangler dev` too). The widget's files are public
+/// code, loaded by portals on any origin: module scripts and the wasm fetch are CORS
+/// requests. Hashed bundles never change; `allot.js` keeps the default
+/// `public, max-age=0, must-revalidate`, so a deploy reaches every page view at once.
+const HEADERS: &str = "/widget/*
+  Access-Control-Allow-Origin: *
+  Cross-Origin-Resource-Policy: cross-origin
+  X-Content-Type-Options: nosniff
+/widget/v/*
+  Cache-Control: public, max-age=31536000, immutable
+";
+
 /// Copies the demo portal (`index.html` and its assets) next to the widget.
 pub fn portal() -> Result<(), String> {
     let root = root();
     let dist = root.join("dist");
     std::fs::create_dir_all(&dist).map_err(|e| e.to_string())?;
     std::fs::copy(root.join("index.html"), dist.join("index.html")).map_err(|e| format!("index.html: {e}"))?;
+    std::fs::write(dist.join("_headers"), HEADERS).map_err(|e| format!("_headers: {e}"))?;
     for asset in ["portal.css", "portal.js", "board.html", "board.js"] {
         std::fs::copy(root.join("portal").join(asset), dist.join(asset)).map_err(|e| format!("portal/{asset}: {e}"))?;
     }

@@ -69,6 +69,20 @@ pub fn run(args: &[String]) -> Result<(), String> {
     for (label, _, token) in &tokens {
         println!("  {label:<20} {token}");
     }
+    // Another company's portal on its own origin, embedding Allot under a strict CSP;
+    // it adds its origin to the demo tenant's allowed_origins once Allot answers. In this
+    // process group, so Ctrl-C stops it with wrangler.
+    let host_port = port + 1;
+    let admin = DEMO_LOGINS.iter().zip(&tokens).find(|((_, tenant, _, role), _)| *tenant == "demo" && *role == Role::Admin).map(|(_, (_, _, t))| t.clone()).unwrap_or_default();
+    let host = std::process::Command::new(tools.node.clone())
+        .arg(root().join("portal/host/serve.mjs"))
+        .args(["--port", &host_port.to_string(), "--api", &format!("http://127.0.0.1:{port}"), "--register", &admin, "--config"])
+        .arg(root().join("dist/demo-config.js"))
+        .spawn();
+    match host {
+        Ok(_) => println!("Another company's portal, embedding Allot from another origin: http://127.0.0.1:{host_port}/"),
+        Err(e) => eprintln!("xtask: the second demo host did not start: {e}"),
+    }
     println!("Try: curl -H \"Authorization: Bearer <token>\" http://127.0.0.1:{port}/api/v1/customers?limit=5");
     println!("Run the recycle job now: curl \"http://127.0.0.1:{port}/cdn-cgi/handler/scheduled?cron=17+*+*+*+*\"\n");
     // Replace this process with wrangler, so Ctrl-C and `kill` reach it directly.

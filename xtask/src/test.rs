@@ -175,14 +175,17 @@ fn browser_suite(tools: &Tools, tally: &mut Tally) -> Result<(), String> {
     build::write_demo_config(&tokens)?;
     let server = allot_tests::Server::start(ServerOptions { persist, port: allot_tests::free_port(), secret: TEST_SECRET.into(), inherit_output: false, log_level: "log" })?;
     let rep_token = allot_tests::token(TEST_SECRET, "demo", "rep-wang", Role::Rep, 3600);
+    let admin_token = allot_tests::token(TEST_SECRET, "demo", "admin", Role::Admin, 3600);
     let mut cmd = Command::new(&tools.node);
     cmd.args(["--test", "--test-reporter=tap", "--test-concurrency=1"])
         .arg(root().join("tests/browser/customers.test.mjs"))
         .arg(root().join("tests/browser/board.test.mjs"))
         .arg(root().join("tests/browser/dashboard.test.mjs"))
         .arg(root().join("tests/browser/a11y.test.mjs"))
+        .arg(root().join("tests/browser/embed.test.mjs"))
         .env("ALLOT_URL", &server.base)
         .env("ALLOT_REP_TOKEN", rep_token)
+        .env("ALLOT_ADMIN_TOKEN", admin_token)
         .env("ALLOT_SHOTS", dir.join("shots"));
     tally.suite("browser (headless Chromium, 390×844 and 1280×800)", &mut cmd);
     drop(server);

@@ -129,7 +129,7 @@ pub fn Intake(attrs: Attrs, lang: Lang) -> impl IntoView {
     view! {
         <form class="card" on:submit=submit novalidate>
             {move || settings.get().map(|_| fields().into_iter().map(field).collect_view())}
-            {move || failure.get().map(|f| view! { <div class="msg err" role="alert" style="grid-column: 1 / -1">{f}</div> })}
+            {move || failure.get().map(|f| view! { <div class="msg err wide" role="alert">{f}</div> })}
             <div class="actions">
                 <button type="submit" class="primary" disabled=move || busy.get() || settings.with(Option::is_none)>
                     {lang.pick("提交并分配", "Submit and allocate")}

@@ -163,9 +163,9 @@ fn Panel(lang: Lang, result: AllocationResponse, names: Vec<(String, String)>) -
                         <li>
                             <span class="who">{name(&r.rep)}</span>
                             <span class="track" title=format!("{} / {}", r.count_after, r.capacity)>
-                                <span class="held" style=format!("width:{}%", shared::number::fixed(before, 1))></span>
-                                <span class="added" style=format!("width:{}%", shared::number::fixed(added, 1))></span>
-                                <span class="cap" style=format!("left:{}%", shared::number::fixed(cap, 1))></span>
+                                <span class="held" style:width=format!("{}%", shared::number::fixed(before, 1))></span>
+                                <span class="added" style:width=format!("{}%", shared::number::fixed(added, 1))></span>
+                                <span class="cap" style:left=format!("{}%", shared::number::fixed(cap, 1))></span>
                             </span>
                             <span class="n">{format!("+{} → {}/{}", r.count_after - r.count_before, r.count_after, r.capacity)}</span>
                         </li>

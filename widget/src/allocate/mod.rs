@@ -19,7 +19,6 @@ pub fn Allocate(attrs: Attrs) -> impl IntoView {
     // Only a change of mode (or language) re-creates the form; a new token does not.
     let mode = Memo::new(move |_| attrs.get("mode"));
     view! {
-        <style>{crate::style::CSS}{crate::style::PANELS_CSS}</style>
         {move || match mode.get().as_deref() {
             Some("manager") => manager::Manager(manager::ManagerProps { attrs, lang: lang.get() }).into_any(),
             _ => intake::Intake(intake::IntakeProps { attrs, lang: lang.get() }).into_any(),

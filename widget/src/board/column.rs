@@ -64,7 +64,7 @@ pub fn Column(
                     format!("{} · ¥{} · {} ¥{}", t.count, money(t.amount), lang.get().pick("加权", "weighted"), money(t.weighted))
                 }}</p>
             </header>
-            <ul style=move || format!("height: {}px", indices.with(Vec::len) * CARD_HEIGHT as usize)>
+            <ul style:height=move || format!("{}px", indices.with(Vec::len) * CARD_HEIGHT as usize)>
                 <For
                     each=move || {
                         let (first, last) = window.get();
@@ -83,7 +83,7 @@ pub fn Column(
                             <li class="card" tabindex="0" data-id=id.clone() draggable="false"
                                 class:dragging=move || dragging.get().as_deref() == Some(id_drag.as_str())
                                 class:locked=!c.editable
-                                style=format!("top: {}px", i * CARD_HEIGHT as usize)
+                                style:top=format!("{}px", i * CARD_HEIGHT as usize)
                                 on:pointerdown=move |ev| events.pointer_down.run((id_down.clone(), ev))
                                 on:keydown=move |ev| events.key.run((id_key.clone(), stage_now.clone(), ev))>
                                 <span class="grip" aria-hidden="true">"⋮⋮"</span>

@@ -399,7 +399,6 @@ pub fn Board(attrs: Attrs) -> impl IntoView {
     };
 
     view! {
-        <style>{crate::style::CSS}{crate::style::PANELS_CSS}{crate::style::BOARD_CSS}</style>
         <div class="bar" class:pending=move || caller.with(Option::is_none)>
             <div class="seg" role="group">
                 {move || scopes().into_iter().map(|k| view! {
@@ -433,7 +432,7 @@ pub fn Board(attrs: Attrs) -> impl IntoView {
                 }).collect_view()
             }}
         </div>
-        {move || ghost.get().map(|(name, x, y)| view! { <div class="ghost" aria-hidden="true" style=format!("transform: translate({}px, {}px)", x as i32 + 8, y as i32 + 8)>{name}</div> })}
+        {move || ghost.get().map(|(name, x, y)| view! { <div class="ghost" aria-hidden="true" style:transform=format!("translate({}px, {}px)", x as i32 + 8, y as i32 + 8)>{name}</div> })}
         {move || open.get().and_then(|id| cards.with_untracked(|cs| cs.iter().find(|c| c.id == id).cloned())).map(|card| {
             let stage_name = stages.with_untracked(|s| s.iter().find(|s| s.key == card.stage).map(|s| lang.get_untracked().pick(&s.zh, &s.en).to_string())).unwrap_or_default();
             view! { <Drawer attrs=attrs lang=lang_signal card=card stage_name=stage_name names=names.into() on_close=Callback::new(move |_| open.set(None)) on_logged=logged /> }

@@ -202,7 +202,7 @@ pub fn CustomerForm(
             {choice_field("tier", tier, tiers)}
             {choice_field("intent", intent, intents)}
             {text_field("amount", "number", amount)}
-            {move || failure.get().map(|f| view! { <div class="msg err" role="alert" style="grid-column: 1 / -1">{f}</div> })}
+            {move || failure.get().map(|f| view! { <div class="msg err wide" role="alert">{f}</div> })}
             <div class="actions">
                 <button type="button" on:click=move |_| on_cancel.run(())>{t(lang, "cancel")}</button>
                 <button type="submit" class="primary" disabled=move || busy.get()>{t(lang, "save")}</button>

@@ -42,6 +42,12 @@ pub fn describe(lang: Lang, attrs: &Attrs, failure: &Failure) -> String {
                 }
             }
             "stale" | "deactivated" => t(lang, code),
+            "origin_not_allowed" => {
+                // The host learns it too: a page its admin has not allowed yet.
+                attrs.emit("allot:origin-not-allowed", &details.as_ref().map(to_js).unwrap_or(wasm_bindgen::JsValue::NULL));
+                let origin = details.as_ref().and_then(|d| d["origin"].as_str().map(String::from)).unwrap_or_default();
+                t(lang, code).replace("{origin}", &origin)
+            }
             "forbidden" => t(lang, "forbidden"),
             "is_owner" | "too_many_collaborators" => t(lang, code),
             "unowned" => t(lang, "share_unowned"),
@@ -188,7 +194,6 @@ pub fn Customers(attrs: Attrs) -> impl IntoView {
     };
 
     view! {
-        <style>{crate::style::CSS}</style>
         <div class="bar">
             <input type="search" aria-label=move || label("search") placeholder=move || label("search")
                 prop:value=move || q.get() on:input=move |ev| q.set(event_target_value(&ev)) />

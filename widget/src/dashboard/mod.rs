@@ -150,7 +150,6 @@ pub fn Dashboard(attrs: Attrs) -> impl IntoView {
     let edit_rules = move |_| attrs.emit("allot:edit-rules", &wasm_bindgen::JsValue::NULL);
 
     view! {
-        <style>{crate::style::CSS}{crate::style::PANELS_CSS}{crate::style::DASHBOARD_CSS}</style>
         <section class="dashboard" aria-busy=move || r.funnel.get().is_none().to_string()>
             <div class="bar period">
                 <h2>{move || if review.get() { lang.get().pick("分配复盘", "Allocation review") } else { lang.get().pick("销售报表", "Reports") }}</h2>

@@ -199,7 +199,6 @@ pub fn Pool(attrs: Attrs) -> impl IntoView {
     let now = js_sys::Date::now() as i64;
 
     view! {
-        <style>{crate::style::CSS}{crate::style::PANELS_CSS}</style>
         <div class:pending=pending>
         {move || standing.get().flatten().map(|s| view! {
             <div class="msg standing" role="status">

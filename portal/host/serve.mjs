@@ -1,0 +1,100 @@
+// "Another company's portal": the demo host that embeds Allot from a different origin,
+// as a customer's own portal would. `cargo xtask dev` runs it on :8788 beside Allot on
+// :8787; the browser suite (tests/browser/embed.test.mjs) starts it on a free port.
+//
+// Its pages go out under a strict Content-Security-Policy naming Allot's origin only in
+// script-src (with 'wasm-unsafe-eval') and connect-src: exactly what the README tells a
+// host to allow. Nothing inline is allowed, so anything the widget needed beyond that
+// would show up as a refusal in the browser's console.
+//
+// Standalone: node portal/host/serve.mjs --port 8788 --api http://127.0.0.1:8787
+//   --config dist/demo-config.js [--register ADMIN_TOKEN]
+// `--register` adds this host's origin to the demo tenant's allowed_origins (once Allot
+// answers), which is what an admin does in the settings before a portal can embed.
+import { createServer } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const here = (name) => fileURLToPath(new URL(name, import.meta.url));
+const TYPES = { html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' };
+
+/** The policy a host page needs for Allot served from `api` (an origin). */
+export function policy(api) {
+  return [
+    "default-src 'none'",
+    `script-src 'self' ${api} 'wasm-unsafe-eval'`,
+    `connect-src ${api}`,
+    "style-src 'self'",
+    "img-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/** Serves the host portal on `port` (0: any free one); resolves to `{ origin, close }`.
+ * `config` is the path of the module with the demo users' tokens (a real portal's
+ * backend mints them for its signed-in user). */
+export function serveHost({ port = 0, api, config }) {
+  const files = {
+    '/': ['html', () => readFileSync(here('index.html'), 'utf8').replaceAll('{{API}}', api)],
+    '/host.js': ['js', () => readFileSync(here('host.js'))],
+    '/host.css': ['css', () => readFileSync(here('host.css'))],
+    '/config.js': ['js', () => readFileSync(config)],
+  };
+  const server = createServer((req, res) => {
+    const path = new URL(req.url, 'http://host').pathname;
+    const file = files[path];
+    if (!file) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    try {
+      res.writeHead(200, { 'content-type': TYPES[file[0]], 'content-security-policy': policy(api), 'cache-control': 'no-store' });
+      res.end(file[1]());
+    } catch (e) {
+      res.writeHead(500, { 'content-type': 'text/plain' }).end(String(e));
+    }
+  });
+  return new Promise((resolve) => {
+    server.listen(port, '127.0.0.1', () => {
+      const origin = `http://127.0.0.1:${server.address().port}`;
+      resolve({ origin, close: () => new Promise((done) => server.close(done)) });
+    });
+  });
+}
+
+/** Adds `origin` to the tenant's allowed_origins through the settings API, as its admin
+ * (`token`); retries while Allot is starting. */
+export async function register(api, token, origin, attempts = 120) {
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  for (let i = 0; i < attempts; i++) {
+    try {
+      const current = await fetch(`${api}/api/v1/settings`, { headers });
+      if (current.ok) {
+        const settings = await current.json();
+        if (settings.allowed_origins?.includes(origin)) return;
+        settings.allowed_origins = [...(settings.allowed_origins ?? []), origin];
+        const put = await fetch(`${api}/api/v1/settings`, { method: 'PUT', headers, body: JSON.stringify(settings) });
+        if (put.ok) return;
+        if (put.status !== 409) throw new Error(`PUT /settings: ${put.status} ${await put.text()}`);
+      }
+    } catch (e) {
+      if (!(e instanceof TypeError)) throw e; // not started yet: fetch failed
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  throw new Error(`could not add ${origin} to allowed_origins at ${api}`);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const arg = (name) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : undefined; };
+  const api = arg('--api') ?? 'http://127.0.0.1:8787';
+  const { origin } = await serveHost({ port: Number(arg('--port') ?? 8788), api, config: arg('--config') ?? 'dist/demo-config.js' });
+  const token = arg('--register');
+  if (token) {
+    await register(api, token, origin);
+    await register(api, token, origin.replace('127.0.0.1', 'localhost'));
+  }
+  console.log(`Another company's portal (embeds Allot from ${api} under a strict CSP): ${origin}/`);
+}
