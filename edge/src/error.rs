@@ -36,6 +36,8 @@ pub enum ApiError {
     TooLarge(String),
     /// 415.
     UnsupportedMedia(String),
+    /// 429 `rate_limited`, with `Retry-After`: the caller's budget for this class is spent.
+    RateLimited(shared::rate::RateClass),
     /// 500: details go to the log, never to the client.
     Internal(String),
 }
@@ -54,6 +56,7 @@ impl ApiError {
             ApiError::TooLarge(_) => 413,
             ApiError::Unprocessable { .. } => 422,
             ApiError::UnsupportedMedia(_) => 415,
+            ApiError::RateLimited(_) => 429,
             ApiError::Internal(_) => 500,
         }
     }
@@ -96,6 +99,7 @@ impl ApiError {
             ApiError::Refused { .. } | ApiError::Unprocessable { .. } => ("conflict", String::new(), None),
             ApiError::TooLarge(m) => ("too_large", m.clone(), None),
             ApiError::UnsupportedMedia(m) => ("unsupported_media_type", m.clone(), None),
+            ApiError::RateLimited(class) => ("rate_limited", class.refusal(), Some(serde_json::json!({ "per_minute": class.per_minute(), "retry_after_seconds": 60 }))),
             ApiError::Internal(_) => ("internal", "an internal error occurred; it has been logged".into(), None),
         };
         ErrorBody { error: ErrorDetail { code: code.into(), message, details } }
@@ -106,7 +110,14 @@ impl ApiError {
             worker::console_error!("internal error: {cause}");
         }
         let status = self.status();
-        crate::http::json(status, &self.body())
+        let response = crate::http::json(status, &self.body());
+        if let ApiError::RateLimited(_) = self {
+            // The binding counts whole minutes: a minute always frees the budget.
+            let headers = response.headers().clone();
+            let _ = headers.set("retry-after", "60");
+            return response.with_headers(headers);
+        }
+        response
     }
 }
 

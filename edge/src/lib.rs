@@ -20,6 +20,7 @@ mod follow_ups;
 mod hand_over;
 mod http;
 mod import;
+mod limits;
 mod meta;
 mod openapi;
 mod pool;
@@ -30,6 +31,8 @@ mod resegment;
 mod routes;
 
 use worker::{event, Context, Env, Request, Response, Result, ScheduleContext, ScheduledEvent};
+
+use shared::rate::RateClass;
 
 use crate::context::Ctx;
 use crate::error::{ApiError, ApiResult};
@@ -76,8 +79,17 @@ async fn handle(req: &mut Request, env: Env, origin: Option<&str>) -> ApiResult<
         Endpoint::OpenApi => return Ok(http::json(200, &openapi::document())),
         _ => {}
     }
-    let ctx = Ctx::authenticate(req, env).await?;
+    let ctx = match Ctx::authenticate(req, env.clone()).await {
+        Ok(ctx) => ctx,
+        Err(refused) => {
+            // Refusals spend the address's budget: guessing tokens stays slow.
+            limits::spend(&env, RateClass::Unauthenticated, limits::address_key(req)).await?;
+            return Err(refused);
+        }
+    };
     admit_origin(&ctx, req, origin).await?;
+    let class = RateClass::of(&method, path.rsplit('/').next().unwrap_or_default());
+    limits::spend(&ctx.env, class, limits::user_key(&ctx.caller.tenant, &ctx.caller.user)).await?;
     let id = params.first().map(String::as_str).unwrap_or_default();
     let response = match route.endpoint {
         Endpoint::Health | Endpoint::OpenApi => unreachable_public(),

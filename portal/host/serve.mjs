@@ -45,6 +45,10 @@ export function serveHost({ port = 0, api, config }) {
   const server = createServer((req, res) => {
     const path = new URL(req.url, 'http://host').pathname;
     const file = files[path];
+    if (path === '/favicon.ico') {
+      res.writeHead(204).end(); // no icon, and no 404 in the console
+      return;
+    }
     if (!file) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;

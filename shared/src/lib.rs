@@ -23,6 +23,7 @@ pub mod number;
 pub mod ownership;
 pub mod pipeline;
 pub mod pool;
+pub mod rate;
 pub mod reports;
 pub mod reps;
 pub mod segment;

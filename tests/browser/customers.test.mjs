@@ -198,7 +198,12 @@ test('an owner shares a customer from the edit form; a collaborator finds it und
 
   // 王芳 finds it among the customers shared with her, and it does not open for editing.
   await as(2);
+  // Tap the row only once the shared list is drawn: until then the list may still hold
+  // the previous user's rows, where this customer is editable.
+  const sharedList = page.waitForResponse((r) => r.url().includes('owner=shared'));
   await page.locator('allot-customers .seg button', { hasText: '协作' }).tap();
+  await sharedList;
+  await page.locator('allot-customers ul.list[aria-busy=false]').waitFor();
   const shared = page.locator('allot-customers li.row', { hasText: name });
   await shared.waitFor({ timeout: 15000 });
   await shared.tap();

@@ -141,7 +141,7 @@ impl Server {
     }
 
     pub fn api(&self, token: &str) -> Api {
-        Api { base: self.base.clone(), token: Some(token.to_string()), agent: agent() }
+        Api { base: self.base.clone(), token: Some(token.to_string()), origin: None, agent: agent() }
     }
 
     /// Fires the Cron Trigger once (wrangler dev --test-scheduled).
@@ -150,7 +150,7 @@ impl Server {
     }
 
     pub fn anonymous(&self) -> Api {
-        Api { base: self.base.clone(), token: None, agent: agent() }
+        Api { base: self.base.clone(), token: None, origin: None, agent: agent() }
     }
 
     /// Stops the server (the process group), waiting for it to exit.
@@ -212,6 +212,8 @@ fn agent() -> ureq::Agent {
 pub struct Api {
     pub base: String,
     pub token: Option<String>,
+    /// Sent as `Origin`, as a browser on that page would ([`Api::from_page`]).
+    origin: Option<String>,
     agent: ureq::Agent,
 }
 
@@ -220,6 +222,10 @@ pub struct Answer {
     pub body: Value,
     pub text: String,
     pub content_type: String,
+    /// The `Access-Control-Allow-Origin` header: which page may read this answer.
+    pub allow_origin: Option<String>,
+    /// The `Retry-After` header (429).
+    pub retry_after: Option<String>,
 }
 
 impl Answer {
@@ -233,26 +239,45 @@ impl Api {
         format!("{}{}", self.base, path)
     }
 
+    /// Another caller (`token`) on the same server.
+    pub fn with_token(&self, token: &str) -> Api {
+        Api { token: Some(token.to_string()), ..self.clone() }
+    }
+
+    /// The same caller, from a page on `origin` (every request carries `Origin`).
+    pub fn from_page(&self, origin: &str) -> Api {
+        Api { origin: Some(origin.to_string()), ..self.clone() }
+    }
+
+    /// Authorization and Origin, as this caller sends them.
+    fn identify<B>(&self, mut req: ureq::RequestBuilder<B>) -> ureq::RequestBuilder<B> {
+        if let Some(t) = &self.token {
+            req = req.header("authorization", &format!("Bearer {t}"));
+        }
+        if let Some(o) = &self.origin {
+            req = req.header("origin", o);
+        }
+        req
+    }
+
     fn finish(resp: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Answer {
         match resp {
             Ok(mut r) => {
                 let status = r.status().as_u16();
                 let content_type = r.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+                let header = |name: &str| r.headers().get(name).and_then(|v| v.to_str().ok()).map(String::from);
+                let (allow_origin, retry_after) = (header("access-control-allow-origin"), header("retry-after"));
                 let bytes = r.body_mut().with_config().limit(200 << 20).read_to_vec().unwrap_or_default();
                 let text = String::from_utf8_lossy(&bytes).into_owned();
                 let body = serde_json::from_slice(&bytes).unwrap_or(Value::String(text.clone()));
-                Answer { status, body, text, content_type }
+                Answer { status, body, text, content_type, allow_origin, retry_after }
             }
-            Err(e) => Answer { status: 0, body: Value::Null, text: e.to_string(), content_type: String::new() },
+            Err(e) => Answer { status: 0, body: Value::Null, text: e.to_string(), content_type: String::new(), allow_origin: None, retry_after: None },
         }
     }
 
     pub fn get(&self, path: &str) -> Answer {
-        let mut req = self.agent.get(&self.url(path));
-        if let Some(t) = &self.token {
-            req = req.header("authorization", &format!("Bearer {t}"));
-        }
-        Self::finish(req.call())
+        Self::finish(self.identify(self.agent.get(&self.url(path))).call())
     }
 
     /// A GET for load generation: the whole body is received, but not decoded or parsed,
@@ -276,25 +301,18 @@ impl Api {
     }
 
     pub fn delete(&self, path: &str) -> Answer {
-        let mut req = self.agent.delete(&self.url(path));
-        if let Some(t) = &self.token {
-            req = req.header("authorization", &format!("Bearer {t}"));
-        }
-        Self::finish(req.call())
+        Self::finish(self.identify(self.agent.delete(&self.url(path))).call())
     }
 
     pub fn send(&self, method: &str, path: &str, content_type: &str, body: &[u8]) -> Answer {
         let url = self.url(path);
-        let mut req = match method {
+        let req = match method {
             "POST" => self.agent.post(&url),
             "PUT" => self.agent.put(&url),
             "PATCH" => self.agent.patch(&url),
             other => panic!("unsupported method {other}"),
         };
-        if let Some(t) = &self.token {
-            req = req.header("authorization", &format!("Bearer {t}"));
-        }
-        Self::finish(req.header("content-type", content_type).send(body))
+        Self::finish(self.identify(req).header("content-type", content_type).send(body))
     }
 
     pub fn post(&self, path: &str, body: &Value) -> Answer {
@@ -364,4 +382,25 @@ pub fn trigger_scheduled_at(base: &str) -> u16 {
         }
     }
     0
+}
+
+#[cfg(test)]
+mod tests {
+    /// `edge/wrangler.toml`'s `[[ratelimits]]` are `shared::rate::RateClass`'s table: the
+    /// budgets the README documents and the refusals name are the ones enforced.
+    #[test]
+    fn wrangler_rate_limits_are_the_shared_table() {
+        let toml = std::fs::read_to_string(super::root().join("edge/wrangler.toml")).expect("wrangler.toml");
+        let mut configured = Vec::new();
+        for block in toml.split("[[ratelimits]]").skip(1) {
+            let value = |key: &str| block.lines().find_map(|l| l.trim().strip_prefix(key).map(|v| v.trim_start_matches([' ', '=']).trim().trim_matches('"').to_string()));
+            let name = value("name").expect("a name");
+            let simple = value("simple").expect("simple = { limit, period }");
+            let number = |key: &str| simple.split(key).nth(1).and_then(|r| r.trim_start_matches([' ', '=']).split([',', ' ', '}']).next()).and_then(|n| n.parse::<u32>().ok());
+            assert_eq!(number("period"), Some(60), "{name}: budgets are per minute");
+            configured.push((name, number("limit").expect("a limit")));
+        }
+        let expected: Vec<(String, u32)> = shared::rate::RateClass::ALL.iter().map(|c| (c.binding().to_string(), c.per_minute())).collect();
+        assert_eq!(configured, expected);
+    }
 }

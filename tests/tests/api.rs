@@ -2,6 +2,11 @@
 //! KV, temporary state). Run by `cargo xtask test` after the worker is built; alone:
 //! `cargo test -p allot-tests --test api [name-filter]`.
 
+#[path = "api/origins.rs"]
+mod origins;
+#[path = "api/rates.rs"]
+mod rates;
+
 use std::collections::HashSet;
 
 use allot_tests::harness::Suite;
@@ -116,6 +121,8 @@ fn main() {
         .case("each_pool_counts_its_own_daily_claims", pools_have_their_own_limits)
         .case("segment_rules_apply_to_existing_customers", resegment)
         .case("an_unfinished_reclassification_is_finished_by_the_cron", resegment_heal)
+        .case("pages_on_unlisted_origins_are_refused_before_any_work_and_every_answer_is_readable", origins::gate_and_readable_answers)
+        .case("a_spent_budget_answers_429_with_retry_after_for_that_user_and_class_only", rates::budgets_per_user_and_class)
         .case("restart_durability", restart)
         .run(&mut world);
     drop(world);

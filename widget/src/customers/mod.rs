@@ -41,7 +41,7 @@ pub fn describe(lang: Lang, attrs: &Attrs, failure: &Failure) -> String {
                     t(lang, "duplicate_other").replace("{owner}", d["owner"].as_str().unwrap_or("?"))
                 }
             }
-            "stale" | "deactivated" => t(lang, code),
+            "stale" | "deactivated" | "rate_limited" => t(lang, code),
             "origin_not_allowed" => {
                 // The host learns it too: a page its admin has not allowed yet.
                 attrs.emit("allot:origin-not-allowed", &details.as_ref().map(to_js).unwrap_or(wasm_bindgen::JsValue::NULL));

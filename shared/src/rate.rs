@@ -1,0 +1,105 @@
+//! How fast one caller may call the API: a budget per minute for each class of request,
+//! enforced at the edge by the Workers Rate Limiting binding named here (configured in
+//! `edge/wrangler.toml`, whose `[[ratelimits]]` a test holds equal to this table).
+//!
+//! Budgets are per user (tenant and user id) for authenticated calls and per client
+//! address for calls refused as unauthenticated, so a colleague's script never uses up
+//! a rep's budget and a token-guessing flood is slowed without knowing any tenant. They
+//! are far above what a person does: they stop scripts and loops, not work.
+
+/// A class of request, with its own budget.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RateClass {
+    /// Reading: lists, records, reports, the board.
+    Read,
+    /// Changing: create, edit, move, release, transfer, settings.
+    Write,
+    /// Taking a customer from the pool (领取): the daily claim limit is the business
+    /// rule; this only stops a claim script from hammering the database.
+    Claim,
+    /// Importing a file (dry run or real): each is heavy.
+    Import,
+    /// Any request refused as unauthenticated, per client address.
+    Unauthenticated,
+}
+
+impl RateClass {
+    pub const ALL: [RateClass; 5] = [RateClass::Read, RateClass::Write, RateClass::Claim, RateClass::Import, RateClass::Unauthenticated];
+
+    /// The class of an authenticated request: by its method, with claims and imports
+    /// apart (`claim` and `import` name those routes' last path segment).
+    pub fn of(method: &str, last_segment: &str) -> RateClass {
+        match (method, last_segment) {
+            ("POST", "claim") => RateClass::Claim,
+            ("POST", "import") => RateClass::Import,
+            ("GET" | "HEAD", _) => RateClass::Read,
+            _ => RateClass::Write,
+        }
+    }
+
+    /// Requests of this class one key may make in a minute.
+    pub fn per_minute(self) -> u32 {
+        match self {
+            RateClass::Read => 1200,
+            RateClass::Write => 300,
+            RateClass::Claim => 60,
+            RateClass::Import => 20,
+            RateClass::Unauthenticated => 120,
+        }
+    }
+
+    /// The Rate Limiting binding that counts this class.
+    pub fn binding(self) -> &'static str {
+        match self {
+            RateClass::Read => "RL_READ",
+            RateClass::Write => "RL_WRITE",
+            RateClass::Claim => "RL_CLAIM",
+            RateClass::Import => "RL_IMPORT",
+            RateClass::Unauthenticated => "RL_UNAUTHENTICATED",
+        }
+    }
+
+    /// What is counted, for the refusal's message.
+    pub fn counted(self) -> &'static str {
+        match self {
+            RateClass::Read => "reads per user",
+            RateClass::Write => "changes per user",
+            RateClass::Claim => "claims per user",
+            RateClass::Import => "imports per user",
+            RateClass::Unauthenticated => "unauthenticated requests per address",
+        }
+    }
+
+    /// The refusal's message: what was exceeded and when to retry.
+    pub fn refusal(self) -> String {
+        format!("too many requests: at most {} {} a minute; retry in a minute", self.per_minute(), self.counted())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classes_by_route() {
+        for (method, last, class) in [
+            ("GET", "customers", RateClass::Read),
+            ("GET", "export", RateClass::Read),
+            ("POST", "customers", RateClass::Write),
+            ("PATCH", "c-1", RateClass::Write),
+            ("DELETE", "me", RateClass::Write),
+            ("POST", "claim", RateClass::Claim),
+            ("POST", "import", RateClass::Import),
+            ("GET", "claim", RateClass::Read),
+        ] {
+            assert_eq!(RateClass::of(method, last), class, "{method} …/{last}");
+        }
+    }
+
+    #[test]
+    fn every_class_has_its_own_binding_and_a_message_naming_the_budget() {
+        let bindings: std::collections::BTreeSet<&str> = RateClass::ALL.iter().map(|c| c.binding()).collect();
+        assert_eq!(bindings.len(), RateClass::ALL.len());
+        assert_eq!(RateClass::Import.refusal(), "too many requests: at most 20 imports per user a minute; retry in a minute");
+    }
+}
