@@ -21,6 +21,7 @@ mod hand_over;
 mod http;
 mod import;
 mod limits;
+mod maintenance;
 mod meta;
 mod openapi;
 mod pool;
@@ -30,7 +31,7 @@ mod reps;
 mod resegment;
 mod routes;
 
-use worker::{event, Context, Env, Request, Response, Result, ScheduleContext, ScheduledEvent};
+use worker::{event, Context, Env, MessageBatch, Request, Response, Result, ScheduleContext, ScheduledEvent};
 
 use shared::rate::RateClass;
 
@@ -51,18 +52,20 @@ async fn fetch(mut req: Request, env: Env, _ctx: Context) -> Result<Response> {
     Ok(cors::apply(response, origin.as_deref()))
 }
 
-/// The Cron Trigger (`[triggers] crons` in wrangler.toml): finish any segment
-/// re-classification that failed midway, then recycle what is due.
+/// The Cron Trigger (`[triggers] crons` in wrangler.toml): schedules the maintenance
+/// (recycling, unfinished re-classifications) as one queue message per tenant.
 #[event(scheduled)]
 async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
-    match resegment::heal(&env).await {
-        Ok(changed) => worker::console_log!("segments: {changed} customers re-classified by unfinished passes"),
-        Err(e) => worker::console_error!("segment re-classification failed: {e:?}"),
+    match maintenance::schedule(&env, context::now_ms()).await {
+        Ok(n) => worker::console_log!("maintenance: {n} jobs queued"),
+        Err(e) => worker::console_error!("maintenance could not be scheduled: {e:?}"),
     }
-    match recycle::run(&env, context::now_ms()).await {
-        Ok(r) => worker::console_log!("recycle: scanned {}, recycled {}, reminded {}, {} batches", r.scanned, r.recycled, r.reminded, r.batches),
-        Err(e) => worker::console_error!("recycle failed: {e:?}"),
-    }
+}
+
+/// The maintenance queue's consumer (and its dead-letter queue's): see `maintenance.rs`.
+#[event(queue)]
+async fn queue(batch: MessageBatch<serde_json::Value>, env: Env, _ctx: Context) -> Result<()> {
+    maintenance::consume(batch, &env).await
 }
 
 /// Routes and runs one request. `origin` is the page's origin as the browser sent it.

@@ -1,5 +1,6 @@
-//! The recycle job (回收), run by the Cron Trigger: owned customers that are due go back
-//! to the pool, and owners get "will be recycled in K days" reminders.
+//! The recycle job (回收): owned customers that are due go back to the pool, and owners
+//! get "will be recycled in K days" reminders. The Cron Trigger schedules it and the
+//! maintenance queue runs it a page at a time (`maintenance.rs`).
 //!
 //! `shared::pool::due` decides for each customer. Each page of customers is written as one
 //! batch; a recycle is `UPDATE … WHERE owner_id = <owner read> AND version = <version
@@ -8,7 +9,7 @@
 //! `INSERT OR IGNORE` on a unique key. Running the job twice, or again after an
 //! interruption, therefore does no work twice.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use shared::pool::{due, Due, PoolRules};
 use shared::settings::TenantSettings;
 use shared::time::Millis;
@@ -28,72 +29,64 @@ pub struct Report {
     pub batches: usize,
 }
 
-pub async fn run(env: &Env, now: Millis) -> ApiResult<Report> {
+/// One page of a tenant's owned customers, after the customer id `after` (`""`: the
+/// first page): the recycles and reminders due at `now`, as one batch. Answers what it
+/// did and, when the page was full, the id to continue after. `now` is fixed by whoever
+/// scheduled the pass, so a page run again (a retried queue message) decides the same.
+pub async fn page(env: &Env, tenant: &str, after: &str, now: Millis) -> ApiResult<(Report, Option<String>)> {
     let db = env.d1("DB")?;
-    #[derive(Deserialize)]
-    struct Tenant {
-        id: String,
-    }
-    let tenants = db::all::<Tenant>(&db, "SELECT id FROM tenants ORDER BY id", &[]).await?;
+    let settings: TenantSettings = crate::documents::load(env, tenant).await?;
+    let rules: PoolRules = crate::documents::load(env, tenant).await?;
     let mut report = Report::default();
-    for tenant in tenants {
-        let settings: TenantSettings = crate::documents::load(env, &tenant.id).await?;
-        let rules: PoolRules = crate::documents::load(env, &tenant.id).await?;
-        let mut after = String::new();
-        loop {
-            let sql = format!("{SELECT} WHERE c.tenant_id = ?1 AND c.owner_id IS NOT NULL AND c.deleted_at IS NULL AND c.id > ?2 ORDER BY c.id LIMIT {PAGE}");
-            let rows = db::all::<Row>(&db, &sql, &[Arg::from(&tenant.id), Arg::from(&after)]).await?;
-            let n = rows.len();
-            let mut statements = Vec::new();
-            for row in rows {
-                let owned_since = row.owned_since().unwrap_or(now);
-                let (customer, _) = row.into_customer();
-                after = customer.id.clone();
-                report.scanned += 1;
-                let Some(pool) = rules.pool_for(&customer) else { continue };
-                let Some(owner) = customer.owner.clone() else { continue };
-                match due(pool, &settings.stages, &customer, owned_since, now) {
-                    Due::Recycle { reason, .. } => {
-                        statements.push(db::stmt(
-                            &db,
-                            "UPDATE customers SET owner_id = NULL, owned_since = NULL, collaborators = '[]', updated_at = ?5, version = version + 1 \
-                             WHERE tenant_id = ?1 AND id = ?2 AND owner_id = ?3 AND version = ?4 AND deleted_at IS NULL",
-                            &[Arg::from(&tenant.id), Arg::from(&customer.id), Arg::from(&owner), Arg::Int(customer.version), Arg::Int(now)],
-                        )?);
-                        statements.push(db::stmt(
-                            &db,
-                            "INSERT INTO audit_events (tenant_id, customer_id, actor_id, action, from_owner, to_owner, reason, rule, at) \
-                             SELECT ?1, ?2, 'system', 'recycle', ?3, NULL, ?4, ?5, ?6 WHERE changes() = 1",
-                            &[
-                                Arg::from(&tenant.id),
-                                Arg::from(&customer.id),
-                                Arg::from(&owner),
-                                Arg::Text(serde_json::to_value(reason)?.as_str().unwrap_or("due").to_string()),
-                                Arg::Text(rules.audit_rule(pool)),
-                                Arg::Int(now),
-                            ],
-                        )?);
-                        report.recycled += 1;
-                    }
-                    Due::Remind { at, .. } => {
-                        statements.push(db::stmt(
-                            &db,
-                            "INSERT OR IGNORE INTO reminders (tenant_id, customer_id, owner_id, kind, due_at, created_at) VALUES (?1, ?2, ?3, 'recycle', ?4, ?5)",
-                            &[Arg::from(&tenant.id), Arg::from(&customer.id), Arg::from(&owner), Arg::Int(at), Arg::Int(now)],
-                        )?);
-                        report.reminded += 1;
-                    }
-                    _ => {}
-                }
+    let sql = format!("{SELECT} WHERE c.tenant_id = ?1 AND c.owner_id IS NOT NULL AND c.deleted_at IS NULL AND c.id > ?2 ORDER BY c.id LIMIT {PAGE}");
+    let rows = db::all::<Row>(&db, &sql, &[Arg::from(tenant), Arg::from(after)]).await?;
+    let n = rows.len();
+    let mut last = String::new();
+    let mut statements = Vec::new();
+    for row in rows {
+        let owned_since = row.owned_since().unwrap_or(now);
+        let (customer, _) = row.into_customer();
+        last = customer.id.clone();
+        report.scanned += 1;
+        let Some(pool) = rules.pool_for(&customer) else { continue };
+        let Some(owner) = customer.owner.clone() else { continue };
+        match due(pool, &settings.stages, &customer, owned_since, now) {
+            Due::Recycle { reason, .. } => {
+                statements.push(db::stmt(
+                    &db,
+                    "UPDATE customers SET owner_id = NULL, owned_since = NULL, collaborators = '[]', updated_at = ?5, version = version + 1 \
+                     WHERE tenant_id = ?1 AND id = ?2 AND owner_id = ?3 AND version = ?4 AND deleted_at IS NULL",
+                    &[Arg::from(tenant), Arg::from(&customer.id), Arg::from(&owner), Arg::Int(customer.version), Arg::Int(now)],
+                )?);
+                statements.push(db::stmt(
+                    &db,
+                    "INSERT INTO audit_events (tenant_id, customer_id, actor_id, action, from_owner, to_owner, reason, rule, at) \
+                     SELECT ?1, ?2, 'system', 'recycle', ?3, NULL, ?4, ?5, ?6 WHERE changes() = 1",
+                    &[
+                        Arg::from(tenant),
+                        Arg::from(&customer.id),
+                        Arg::from(&owner),
+                        Arg::Text(serde_json::to_value(reason)?.as_str().unwrap_or("due").to_string()),
+                        Arg::Text(rules.audit_rule(pool)),
+                        Arg::Int(now),
+                    ],
+                )?);
+                report.recycled += 1;
             }
-            if !statements.is_empty() {
-                db::batch(&db, statements).await?;
-                report.batches += 1;
+            Due::Remind { at, .. } => {
+                statements.push(db::stmt(
+                    &db,
+                    "INSERT OR IGNORE INTO reminders (tenant_id, customer_id, owner_id, kind, due_at, created_at) VALUES (?1, ?2, ?3, 'recycle', ?4, ?5)",
+                    &[Arg::from(tenant), Arg::from(&customer.id), Arg::from(&owner), Arg::Int(at), Arg::Int(now)],
+                )?);
+                report.reminded += 1;
             }
-            if n < PAGE as usize {
-                break;
-            }
+            _ => {}
         }
     }
-    Ok(report)
+    if !statements.is_empty() {
+        db::batch(&db, statements).await?;
+        report.batches += 1;
+    }
+    Ok((report, (n == PAGE as usize).then_some(last)))
 }

@@ -96,23 +96,21 @@ pub async fn resegment(db: &D1Database, tenant: &str, settings: &TenantSettings)
     }
 }
 
-/// The Cron Trigger's part: finishes every pass that failed midway. A tenant whose
-/// customers reflect its newest settings costs one row read; KV is read only for a tenant
-/// that is behind, and a KV copy older than the announced version is left for a later run.
-pub async fn heal(env: &Env) -> ApiResult<usize> {
+/// The maintenance queue's part (`maintenance.rs`): finishes a tenant's pass that failed
+/// midway. A tenant whose customers reflect its newest settings costs one row read; KV is
+/// read only for a tenant that is behind, and a KV copy older than the announced version
+/// is left for a later run.
+pub async fn heal(env: &Env, tenant: &str) -> ApiResult<usize> {
     let db = env.d1("DB")?;
     #[derive(serde::Deserialize)]
     struct Behind {
-        id: String,
         settings_version: i64,
     }
-    let behind = db::all::<Behind>(&db, "SELECT id, settings_version FROM tenants WHERE segments_version < settings_version ORDER BY id", &[]).await?;
-    let mut changed = 0;
-    for tenant in behind {
-        let settings: TenantSettings = crate::documents::load(env, &tenant.id).await?;
-        if settings.version == tenant.settings_version {
-            changed += resegment(&db, &tenant.id, &settings).await?;
-        }
+    let behind = db::first::<Behind>(&db, "SELECT settings_version FROM tenants WHERE id = ?1 AND segments_version < settings_version", &[Arg::from(tenant)]).await?;
+    let Some(behind) = behind else { return Ok(0) };
+    let settings: TenantSettings = crate::documents::load(env, tenant).await?;
+    if settings.version != behind.settings_version {
+        return Ok(0);
     }
-    Ok(changed)
+    resegment(&db, tenant, &settings).await
 }

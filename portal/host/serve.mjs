@@ -63,7 +63,9 @@ export function serveHost({ port = 0, api, config }) {
   return new Promise((resolve) => {
     server.listen(port, '127.0.0.1', () => {
       const origin = `http://127.0.0.1:${server.address().port}`;
-      resolve({ origin, close: () => new Promise((done) => server.close(done)) });
+      // Closing also drops kept-alive connections: a browser left open must not keep
+      // the server (and a test run) alive.
+      resolve({ origin, close: () => new Promise((done) => { server.close(done); server.closeAllConnections(); }) });
     });
   });
 }

@@ -164,41 +164,47 @@ test('each bundle lives under the hash of its content, cached for good; allot.js
 test('a second page view fetches only allot.js again; the bundles come from the browser cache', async () => {
   // A context of its own: routing (used elsewhere to hold answers back) turns the cache off.
   const fresh = await launch();
-  const page = await fresh.newPage();
-  const cdp = await fresh.newCDPSession(page);
-  await cdp.send('Network.enable');
-  const seen = new Map(); // requestId → { url, cached }
-  cdp.on('Network.requestWillBeSent', (e) => { if (e.request.url.includes('/widget/')) seen.set(e.requestId, { url: new URL(e.request.url).pathname, cached: false }); });
-  cdp.on('Network.requestServedFromCache', (e) => { if (seen.has(e.requestId)) seen.get(e.requestId).cached = true; });
-  cdp.on('Network.responseReceived', (e) => { if (seen.has(e.requestId) && e.response.fromDiskCache) seen.get(e.requestId).cached = true; });
-  const view = async () => {
-    seen.clear();
-    await page.goto(`${host.origin}/`);
-    await page.locator('allot-board li.card').first().waitFor({ timeout: 20000 });
-    await page.locator('allot-customers li.row').first().waitFor({ timeout: 20000 });
-    return [...seen.values()];
-  };
-  const first = await view();
-  assert.ok(first.some((r) => r.url.endsWith('.wasm') && !r.cached), 'the first view downloads the bundles');
-  const second = await view();
-  const fromNetwork = second.filter((r) => !r.cached).map((r) => r.url);
-  assert.deepEqual(fromNetwork, ['/widget/allot.js'], `only the loader is asked for again: ${JSON.stringify(second)}`);
-  assert.ok(second.filter((r) => r.cached).length >= 3, 'glue, snippet and wasm come from the cache');
-  await fresh.close();
+  try {
+    const page = await fresh.newPage();
+    const cdp = await fresh.newCDPSession(page);
+    await cdp.send('Network.enable');
+    const seen = new Map(); // requestId → { url, cached }
+    cdp.on('Network.requestWillBeSent', (e) => { if (e.request.url.includes('/widget/')) seen.set(e.requestId, { url: new URL(e.request.url).pathname, cached: false }); });
+    cdp.on('Network.requestServedFromCache', (e) => { if (seen.has(e.requestId)) seen.get(e.requestId).cached = true; });
+    cdp.on('Network.responseReceived', (e) => { if (seen.has(e.requestId) && e.response.fromDiskCache) seen.get(e.requestId).cached = true; });
+    const view = async () => {
+      seen.clear();
+      await page.goto(`${host.origin}/`);
+      await page.locator('allot-board li.card').first().waitFor({ timeout: 20000 });
+      await page.locator('allot-customers li.row').first().waitFor({ timeout: 20000 });
+      return [...seen.values()];
+    };
+    const first = await view();
+    assert.ok(first.some((r) => r.url.endsWith('.wasm') && !r.cached), 'the first view downloads the bundles');
+    const second = await view();
+    const fromNetwork = second.filter((r) => !r.cached).map((r) => r.url);
+    assert.deepEqual(fromNetwork, ['/widget/allot.js'], `only the loader is asked for again: ${JSON.stringify(second)}`);
+    assert.ok(second.filter((r) => r.cached).length >= 3, 'glue, snippet and wasm come from the cache');
+  } finally {
+    await fresh.close();
+  }
 });
 
 test('the other company\'s portal passes axe as a page (390×844)', async () => {
   // axe is put into the page as an inline script, which the host's CSP forbids: a
   // context of its own that ignores CSP (the tests above run under it).
   const lenient = await launch({ bypassCSP: true });
-  const page = await lenient.newPage();
-  await page.goto(`${host.origin}/`);
-  await page.locator('allot-board li.card').first().waitFor({ timeout: 20000 });
-  await page.locator('allot-customers li.row').first().waitFor({ timeout: 20000 });
-  await page.addScriptTag({ path: fileURLToPath(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url)) });
-  const violations = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] }))
-    .violations.map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)).join(', ')}`));
-  assert.deepEqual(violations, [], violations.join('\n'));
-  await page.screenshot({ path: join(SHOTS, 'embed-host-390.png'), fullPage: false });
-  await lenient.close();
+  try {
+    const page = await lenient.newPage();
+    await page.goto(`${host.origin}/`);
+    await page.locator('allot-board li.card').first().waitFor({ timeout: 20000 });
+    await page.locator('allot-customers li.row').first().waitFor({ timeout: 20000 });
+    await page.addScriptTag({ path: fileURLToPath(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url)) });
+    const violations = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] }))
+      .violations.map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)).join(', ')}`));
+    assert.deepEqual(violations, [], violations.join('\n'));
+    await page.screenshot({ path: join(SHOTS, 'embed-host-390.png'), fullPage: false });
+  } finally {
+    await lenient.close();
+  }
 });

@@ -83,6 +83,19 @@ pub fn execute_sql_file(persist: &Path, file: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// Writes a key of the local `SETTINGS` KV namespace (a server on `persist` must be stopped).
+pub fn put_kv(persist: &Path, key: &str, value: &str) -> Result<(), String> {
+    let out = wrangler_command()
+        .args(["kv", "key", "put", key, value, "--binding", "SETTINGS", "--local", "--persist-to"])
+        .arg(persist)
+        .output()
+        .map_err(|e| format!("wrangler: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("kv put failed: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)));
+    }
+    Ok(())
+}
+
 pub struct ServerOptions {
     pub persist: PathBuf,
     pub port: u16,
@@ -369,6 +382,20 @@ fn start_server_with(name: &str, sql: impl Fn(i64) -> String) -> Server {
     std::fs::write(&fixture, sql(now)).expect("fixture sql");
     execute_sql_file(&persist, &fixture).expect("fixture");
     Server::start(ServerOptions { persist, port: free_port(), secret: TEST_SECRET.into(), inherit_output: false, log_level: "log" }).expect("server")
+}
+
+/// Waits until `done` holds, asking every 200 ms for up to 30 s: for work the worker does
+/// after answering (the maintenance queue's consumer runs a moment after the Cron
+/// Trigger has queued its jobs). Panics naming `what` when it never holds.
+pub fn eventually(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if done() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    panic!("never happened within 30 s: {what}");
 }
 
 /// Runs the worker's scheduled handler on the server at `base` (usable from threads).

@@ -140,7 +140,11 @@ pub fn recycle_fixture_sql(now: i64) -> String {
 /// the other recycle tests never see them.
 pub fn race_fixture_sql(now: i64) -> String {
     let mut sql = format!("INSERT OR IGNORE INTO tenants (id, name, created_at) VALUES ('race', 'Race Co.', {now});\n");
-    for (id, role) in [("race-admin", "admin"), ("race-rep", "rep"), ("race-claimer", "rep")] {
+    // One claimer per customer: each stays within its own claim budget (`shared::rate`)
+    // while it retries until the recycle lands.
+    let claimers: Vec<String> = (0..10).map(|i| format!("race-claimer-{i}")).collect();
+    let users = [("race-admin", "admin"), ("race-rep", "rep")].into_iter().chain(claimers.iter().map(|c| (c.as_str(), "rep")));
+    for (id, role) in users {
         sql.push_str(&format!(
             "INSERT OR IGNORE INTO users (tenant_id, id, name, role, team_id, level, industries, regions, capacity, active, created_at) VALUES ('race', {}, {}, {}, NULL, 'senior', '[]', '[]', 100, 1, {now});\n",
             quote(id), quote(id), quote(role)

@@ -4,6 +4,8 @@
 
 #[path = "api/origins.rs"]
 mod origins;
+#[path = "api/maintenance.rs"]
+mod maintenance;
 #[path = "api/rates.rs"]
 mod rates;
 
@@ -123,6 +125,7 @@ fn main() {
         .case("an_unfinished_reclassification_is_finished_by_the_cron", resegment_heal)
         .case("pages_on_unlisted_origins_are_refused_before_any_work_and_every_answer_is_readable", origins::gate_and_readable_answers)
         .case("a_spent_budget_answers_429_with_retry_after_for_that_user_and_class_only", rates::budgets_per_user_and_class)
+        .case("a_failing_tenant_never_stops_the_maintenance_of_the_others", maintenance::a_failing_tenant_never_stops_the_others)
         .case("restart_durability", restart)
         .run(&mut world);
     drop(world);
@@ -632,7 +635,7 @@ fn resegment_heal(w: &mut World) {
     *w = World::new(server);
     assert_eq!(segment(w), Some("core".into()), "the unfinished pass left the old segment");
     assert_eq!(w.server.trigger_scheduled(), 200, "the scheduled handler runs");
-    assert_eq!(segment(w), Some("vip".into()), "the cron finished the pass");
+    allot_tests::eventually("the cron finishes the pass", || segment(w) == Some("vip".into()));
 
     // Back to the rules the other cases expect.
     let mut back = original;
@@ -985,10 +988,11 @@ fn recycle(w: &mut World) {
     let acme_rep = w.server.api(&w.server.token("acme", "acme-rep", Role::Rep));
     let owner = |id: &str| w.acme.get(&format!("/api/v1/customers/{id}")).body["owner"].clone();
     assert_eq!(owner("c_acme_overdue"), json!("acme-rep"));
-    for _ in 0..2 {
-        assert_eq!(w.server.trigger_scheduled(), 200, "the scheduled handler runs");
-    }
-    assert_eq!(owner("c_acme_overdue"), Value::Null, "overdue: back in the pool");
+    assert_eq!(w.server.trigger_scheduled(), 200, "the scheduled handler runs");
+    allot_tests::eventually("overdue: back in the pool", || owner("c_acme_overdue") == Value::Null);
+    // A second pass (the next hour, or a message delivered twice) does nothing twice.
+    assert_eq!(w.server.trigger_scheduled(), 200, "the scheduled handler runs");
+    std::thread::sleep(std::time::Duration::from_secs(3));
     for kept in ["c_acme_warn", "c_acme_won", "c_acme_fresh"] {
         assert_eq!(owner(kept), json!("acme-rep"), "{kept} stays");
     }
@@ -1353,7 +1357,7 @@ fn board(w: &mut World) {
 
 fn claim_vs_recycle(w: &mut World) {
     let api = |user: &str, role| w.server.api(&w.server.token("race", user, role));
-    let (admin, claimer) = (api("race-admin", Role::Admin), api("race-claimer", Role::Rep));
+    let admin = api("race-admin", Role::Admin);
     let ids: Vec<String> = (0..10).map(|i| format!("c_race_{i}")).collect();
     // Make the ten due: recycle after 5 days without a follow-up (they have had 10).
     let mut rules = admin.get("/api/v1/pool/rules").body;
@@ -1362,21 +1366,23 @@ fn claim_vs_recycle(w: &mut World) {
     }
     let saved = admin.put("/api/v1/pool/rules", &rules);
     assert_eq!(saved.status, 200, "{}", saved.text);
-    // The recycle job and a rep claiming each customer as fast as it can, at once.
+    // The recycle job (queued by the Cron Trigger, run by the queue's consumer) and a rep
+    // per customer claiming it every 100 ms, at once.
     let base = w.server.base.clone();
     let job = std::thread::spawn(move || allot_tests::trigger_scheduled_at(&base));
     let claims: Vec<_> = ids
         .iter()
-        .map(|id| {
-            let (api, id) = (claimer.clone(), id.clone());
+        .enumerate()
+        .map(|(i, id)| {
+            let (api, id) = (api(&format!("race-claimer-{i}"), Role::Rep), id.clone());
             std::thread::spawn(move || {
-                for _ in 0..200 {
+                for _ in 0..50 {
                     let status = api.send("POST", &format!("/api/v1/customers/{id}/claim"), "application/json", b"").status;
                     if status == 200 {
                         return true;
                     }
-                    assert_eq!(status, 409, "a lost claim is a 409");
-                    std::thread::sleep(std::time::Duration::from_millis(5));
+                    assert_eq!(status, 409, "a lost claim is a 409 (a 429 means the queue took over 5 s)");
+                    std::thread::sleep(std::time::Duration::from_millis(100));
                 }
                 false
             })
@@ -1396,7 +1402,7 @@ fn claim_vs_recycle(w: &mut World) {
         assert_eq!(claim.len(), usize::from(claimed), "{id}: {trail}");
         if claimed {
             assert!(claim[0] > recycle[0], "{id}: the claim follows the recycle: {trail}");
-            assert_eq!(owner, json!("race-claimer"), "{id}");
+            assert_eq!(owner.as_str().map(|o| o.starts_with("race-claimer-")), Some(true), "{id}: {owner}");
         } else {
             assert_eq!(owner, Value::Null, "{id}");
         }

@@ -1,0 +1,113 @@
+//! The hourly maintenance, fanned out through a Cloudflare Queue. The Cron Trigger only
+//! schedules: one message per tenant (`schedule`), sent in batches. The queue consumer
+//! runs one message at a time (`run`): one page of a tenant's recycle pass, or a
+//! tenant's unfinished segment re-classification. A full recycle page sends the next
+//! page's message, so no invocation's work grows with the tenant count or a tenant's
+//! size, and one tenant's failure (a corrupt document, a failed batch) retries that
+//! message only — after `max_retries` it lands in the dead-letter queue, which logs it —
+//! while every other tenant is done on time.
+//!
+//! Every job is idempotent, so a message delivered twice or retried does nothing twice:
+//! a recycle is conditioned on the owner and version it read, reminders are unique, and a
+//! page's `now` is fixed when the pass is scheduled, so a retry decides the same.
+
+use serde::{Deserialize, Serialize};
+use shared::time::Millis;
+use worker::{Env, MessageBatch, MessageExt};
+
+use crate::db;
+use crate::error::{ApiError, ApiResult};
+
+/// The queue binding (`[[queues.producers]]` in wrangler.toml).
+const QUEUE: &str = "MAINTENANCE";
+/// The dead-letter queue's name: its consumer only reports.
+pub const DEAD_LETTERS: &str = "allot-maintenance-dead";
+/// A queue accepts at most 100 messages per `sendBatch`.
+const SEND_BATCH: usize = 100;
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(tag = "job", rename_all = "snake_case")]
+pub enum Job {
+    /// One page of a tenant's owned customers checked for recycling.
+    Recycle { tenant: String, after: String, now: Millis },
+    /// A tenant's segment re-classification that failed midway, finished.
+    Resegment { tenant: String },
+}
+
+/// The Cron Trigger's part: one recycle message per tenant, and a re-classification
+/// message per tenant whose segments are behind its settings. Two reads, no per-tenant
+/// work.
+pub async fn schedule(env: &Env, now: Millis) -> ApiResult<usize> {
+    let db = env.d1("DB")?;
+    #[derive(Deserialize)]
+    struct Tenant {
+        id: String,
+        behind: i64,
+    }
+    let tenants = db::all::<Tenant>(&db, "SELECT id, segments_version < settings_version AS behind FROM tenants ORDER BY id", &[]).await?;
+    let mut jobs = Vec::with_capacity(tenants.len() * 2);
+    for t in tenants {
+        if t.behind != 0 {
+            jobs.push(Job::Resegment { tenant: t.id.clone() });
+        }
+        jobs.push(Job::Recycle { tenant: t.id, after: String::new(), now });
+    }
+    let queue = env.queue(QUEUE)?;
+    for chunk in jobs.chunks(SEND_BATCH) {
+        queue.send_batch(chunk.to_vec()).await?;
+    }
+    Ok(jobs.len())
+}
+
+/// Runs one job; answers the job that continues it (the next recycle page), if any.
+pub async fn run(env: &Env, job: &Job) -> ApiResult<Option<Job>> {
+    match job {
+        Job::Recycle { tenant, after, now } => {
+            let (report, next) = crate::recycle::page(env, tenant, after, *now).await?;
+            worker::console_log!("recycle {tenant} after '{after}': scanned {}, recycled {}, reminded {}", report.scanned, report.recycled, report.reminded);
+            Ok(next.map(|after| Job::Recycle { tenant: tenant.clone(), after, now: *now }))
+        }
+        Job::Resegment { tenant } => {
+            let changed = crate::resegment::heal(env, tenant).await?;
+            worker::console_log!("segments of {tenant}: {changed} customers re-classified by an unfinished pass");
+            Ok(None)
+        }
+    }
+}
+
+/// The queue consumer: each message on its own, acknowledged once done (its next page
+/// sent first), retried on failure. Messages of the dead-letter queue are reported.
+pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &Env) -> worker::Result<()> {
+    let dead = batch.queue() == DEAD_LETTERS;
+    for message in batch.messages()? {
+        if dead {
+            worker::console_error!("maintenance job gave up after its retries: {}", message.body());
+            message.ack();
+            continue;
+        }
+        let outcome = match serde_json::from_value::<Job>(message.body().clone()) {
+            // A message no version of this code can read would fail forever: drop it, said.
+            Err(e) => {
+                worker::console_error!("unreadable maintenance message {}: {e}", message.body());
+                message.ack();
+                continue;
+            }
+            Ok(job) => step(env, &job).await,
+        };
+        match outcome {
+            Ok(()) => message.ack(),
+            Err(e) => {
+                worker::console_error!("maintenance job {} failed (will retry): {e:?}", message.body());
+                message.retry();
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn step(env: &Env, job: &Job) -> ApiResult<()> {
+    if let Some(next) = run(env, job).await? {
+        env.queue(QUEUE)?.send(next).await.map_err(ApiError::from)?;
+    }
+    Ok(())
+}
