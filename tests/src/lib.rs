@@ -117,6 +117,11 @@ pub struct Server {
 
 impl Server {
     pub fn start(opts: ServerOptions) -> Result<Server, String> {
+        Server::start_with_config(opts, None)
+    }
+
+    /// A server under another wrangler configuration (a file beside `edge/wrangler.toml`).
+    pub fn start_with_config(opts: ServerOptions, config: Option<&Path>) -> Result<Server, String> {
         use std::os::unix::process::CommandExt;
         let mut cmd = wrangler_command();
         cmd.args(["dev", "--local", "--ip", "127.0.0.1", "--port", &opts.port.to_string(), "--persist-to"])
@@ -124,6 +129,9 @@ impl Server {
             .args(["--show-interactive-dev-session=false", "--test-scheduled", "--log-level", opts.log_level, "--var", &format!("ALLOT_SECRET:{}", opts.secret)])
             .stdin(Stdio::null())
             .process_group(0);
+        if let Some(config) = config {
+            cmd.arg("--config").arg(config);
+        }
         if !opts.inherit_output {
             let log = std::fs::OpenOptions::new().create(true).append(true).open(opts.persist.with_extension("log")).map_err(|e| e.to_string())?;
             let err = log.try_clone().map_err(|e| e.to_string())?;

@@ -8,6 +8,8 @@ use allot_tests::root;
 
 pub const WASM_BINDGEN: &str = "0.2.130";
 pub const WORKER_BUILD: &str = "0.8.7";
+/// The API fuzzer (`cargo xtask test fuzz`), from PyPI into a virtual environment of its own.
+pub const SCHEMATHESIS: &str = "4.32.5";
 
 /// Paths of the tools, once present.
 pub struct Tools {
@@ -79,4 +81,17 @@ pub fn ensure(browser: bool) -> Result<Tools, String> {
         esbuild: root.join("node_modules/@esbuild/linux-x64/bin/esbuild"),
         node: allot_tests::node_bin_dir().join("node"),
     })
+}
+
+/// The `schemathesis` command, installed (pinned) into `.allot/tools/` when missing.
+pub fn schemathesis() -> Result<PathBuf, String> {
+    let venv = root().join(format!(".allot/tools/schemathesis-{SCHEMATHESIS}"));
+    let bin = venv.join("bin/schemathesis");
+    if output(Command::new(&bin).arg("--version")).is_some_and(|v| v.contains(SCHEMATHESIS)) {
+        return Ok(bin);
+    }
+    eprintln!("xtask: installing schemathesis {SCHEMATHESIS} (once)");
+    run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
+    run(Command::new(venv.join("bin/pip")).args(["install", "--quiet", "--disable-pip-version-check", &format!("schemathesis=={SCHEMATHESIS}")]))?;
+    Ok(bin)
 }
