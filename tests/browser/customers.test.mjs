@@ -420,3 +420,21 @@ test('a deactivated rep is told so, and the host is not asked for a new token in
   assert.deepEqual(problems.filter((p) => !p.includes('401')), []);
   await page.close();
 });
+
+test('a spent request budget (429) is explained in the list, not shown as a network error', async () => {
+  const { page, problems } = await open();
+  await rows(page).first().waitFor({ timeout: 15000 });
+  // The API's own answer past a budget (tests/tests/api/rates.rs checks the server side).
+  await page.route(/\/api\/v1\/customers\?.*q=/, (route) => route.fulfill({
+    status: 429,
+    headers: { 'content-type': 'application/json', 'retry-after': '60' },
+    body: JSON.stringify({ error: { code: 'rate_limited', message: 'too many requests: at most 1200 reads per user a minute; retry in a minute', details: { per_minute: 1200, retry_after_seconds: 60 } } }),
+  }));
+  await page.locator('allot-customers input[type=search]').fill('限流');
+  const message = page.locator('allot-customers .msg.err');
+  await message.waitFor({ timeout: 10000 });
+  assert.match(await message.textContent(), /操作太频繁，请一分钟后再试/);
+  await page.unroute(/\/api\/v1\/customers\?.*q=/);
+  assert.deepEqual(problems.filter((p) => !p.includes('429')), []);
+  await page.close();
+});
