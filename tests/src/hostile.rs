@@ -30,9 +30,10 @@ pub fn parts_of(zip_bytes: &[u8]) -> Vec<Part> {
     (0..archive.len())
         .map(|i| {
             let mut file = archive.by_index(i).expect("an entry");
+            let name = file.name().expect("a name").to_string();
             let mut data = Vec::new();
             file.read_to_end(&mut data).expect("entry data");
-            Part::stored(file.name(), data)
+            Part::stored(&name, data)
         })
         .collect()
 }
