@@ -4,6 +4,8 @@
 //! time in proportion to its own length: a line number is counted forward from the
 //! previous row's, never from the start of the file.
 
+use std::borrow::Cow;
+
 use super::{xlsx, ImportError, MAX_COLUMNS};
 
 /// Hands every non-empty row to `row` in file order, the header row first, with its
@@ -23,13 +25,13 @@ pub fn read_rows(bytes: &[u8], row: &mut dyn FnMut(usize, Vec<String>) -> Result
     }
 }
 
-/// UTF-8 (a BOM is dropped) when the bytes are valid UTF-8, else GB18030, a superset of
-/// GBK and GB2312.
-pub fn decode_text(bytes: &[u8]) -> String {
+/// UTF-8 (a BOM is dropped) when the bytes are valid UTF-8, borrowed rather than copied,
+/// else GB18030, a superset of GBK and GB2312.
+pub fn decode_text(bytes: &[u8]) -> Cow<'_, str> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
-        Ok(text) => text.to_string(),
-        Err(_) => encoding_rs::GB18030.decode(bytes).0.into_owned(),
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => Cow::Owned(encoding_rs::GB18030.decode(bytes).0.into_owned()),
     }
 }
 
