@@ -128,19 +128,26 @@ impl Bits {
     }
 }
 
-/// `prefix`, then `letter` repeated 1 + 258 × `runs` times, then `suffix`, as one
-/// fixed-Huffman deflate block (13 bits per 258 letters); with its CRC-32 and length.
-pub fn deflate_run(prefix: &[u8], letter: u8, runs: usize, suffix: &[u8]) -> (Vec<u8>, u32, u64) {
+/// `prefix`, then `unit` (1 to 6 bytes) repeated 1 + 258 × `runs` / `unit.len()` times,
+/// then `suffix`, as one fixed-Huffman deflate block (13 or 14 bits per 258 bytes); with
+/// its CRC-32 and length. `runs` must be a multiple of `unit.len()`.
+pub fn deflate_run(prefix: &[u8], unit: &[u8], runs: usize, suffix: &[u8]) -> (Vec<u8>, u32, u64) {
+    assert!((1..=6).contains(&unit.len()) && runs % unit.len() == 0);
     let mut bits = Bits { out: Vec::new(), acc: 0, n: 0 };
     bits.put(1, 1); // the final block
     bits.put(1, 2); // fixed Huffman codes
-    for b in prefix {
+    for b in prefix.iter().chain(unit) {
         bits.literal(u32::from(*b));
     }
-    bits.literal(u32::from(letter));
     for _ in 0..runs {
         bits.literal(285); // length 258
-        bits.code(0, 5); // distance 1
+        match unit.len() {
+            d @ 1..=4 => bits.code(d as u32 - 1, 5), // distances 1–4: codes 0–3
+            d => {
+                bits.code(4, 5); // distances 5–6: code 4 and one extra bit
+                bits.put(d as u32 - 5, 1);
+            }
+        }
     }
     for b in suffix {
         bits.literal(u32::from(*b));
@@ -149,15 +156,15 @@ pub fn deflate_run(prefix: &[u8], letter: u8, runs: usize, suffix: &[u8]) -> (Ve
     bits.put(0, 7);
     let mut crc = crc32fast::Hasher::new();
     crc.update(prefix);
-    let chunk = vec![letter; 258 * 1024];
-    let mut left = 1 + 258 * runs;
+    let chunk = unit.repeat(64 * 1024);
+    let mut left = unit.len() + 258 * runs;
     while left > 0 {
         let n = left.min(chunk.len());
         crc.update(&chunk[..n]);
         left -= n;
     }
     crc.update(suffix);
-    let length = prefix.len() as u64 + 1 + 258 * runs as u64 + suffix.len() as u64;
+    let length = (prefix.len() + unit.len() + 258 * runs + suffix.len()) as u64;
     (bits.out, crc.finalize(), length)
 }
 
@@ -184,7 +191,7 @@ pub fn replace_part(base: &[u8], name: &str, part: Part) -> Vec<u8> {
 pub fn shared_strings_bomb(megabytes: usize) -> Vec<u8> {
     let prefix = br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>"#;
     let runs = (megabytes << 20) / 258;
-    let (data, crc32, unpacked) = deflate_run(prefix, b'A', runs, b"</t></si></sst>");
+    let (data, crc32, unpacked) = deflate_run(prefix, b"A", runs, b"</t></si></sst>");
     let unpacked = u32::try_from(unpacked).expect("under 4 GiB");
     replace_part(&workbook(2), "xl/sharedStrings.xml", Part { name: "xl/sharedStrings.xml".into(), method: 8, data, crc32, unpacked })
 }
@@ -195,6 +202,18 @@ pub fn announced_strings(count: u64) -> Vec<u8> {
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="{count}" uniqueCount="{count}"><si><t>name</t></si><si><t>hostile 0</t></si><si><t>hostile 1</t></si></sst>"#
     );
     replace_part(&workbook(2), "xl/sharedStrings.xml", Part::stored("xl/sharedStrings.xml", xml.into_bytes()))
+}
+
+/// A workbook whose styles are `millions` million empty cell formats (`<xf/>`, which
+/// calamine turns into a style object each), 5 MB each unpacked: within the unpacked
+/// total for up to 12 million, in about 60 KB a million.
+pub fn styles_bomb(millions: usize) -> Vec<u8> {
+    let prefix = br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><cellXfs count="1">"#;
+    // 5 + 258 × runs bytes of "<xf/>": runs a multiple of 5.
+    let runs = (millions * 5_000_000 / 258) / 5 * 5;
+    let (data, crc32, unpacked) = deflate_run(prefix, b"<xf/>", runs, b"</cellXfs></styleSheet>");
+    let unpacked = u32::try_from(unpacked).expect("under 4 GiB");
+    replace_part(&workbook(2), "xl/styles.xml", Part { name: "xl/styles.xml".into(), method: 8, data, crc32, unpacked })
 }
 
 /// A 2 KB workbook with cells A1 and XFD1048576: its declared range is every cell a

@@ -48,6 +48,12 @@ pub const MAX_SHARED_STRINGS_BYTES: u64 = 16 << 20;
 /// Most strings an XLSX's shared-string table may announce: calamine reserves room for
 /// as many as it announces.
 pub const MAX_SHARED_STRINGS: usize = 1_000_000;
+/// Most bytes each other part calamine reads whole may unpack to (styles, workbook,
+/// relationships).
+pub const MAX_PART_BYTES: u64 = 4 << 20;
+/// Most elements each of those parts may have: calamine keeps an object per style record
+/// (Excel itself allows 64,000 cell formats).
+pub const MAX_PART_ELEMENTS: usize = 100_000;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ImportError {
@@ -68,8 +74,9 @@ pub enum ImportError {
     /// An XLSX with more than [`MAX_ZIP_ENTRIES`] parts.
     TooManyParts { found: usize },
     /// An XLSX whose shared-string table is past [`MAX_SHARED_STRINGS_BYTES`] or
-    /// announces more than [`MAX_SHARED_STRINGS`] strings.
-    TooManyStrings { what: String },
+    /// announces more than [`MAX_SHARED_STRINGS`] strings, or whose styles, workbook or
+    /// relationships are past [`MAX_PART_BYTES`] or [`MAX_PART_ELEMENTS`].
+    PartTooLarge { what: String, limit: u64, unit: &'static str },
 }
 
 impl ImportError {
@@ -81,7 +88,7 @@ impl ImportError {
             ImportError::TooLarge { .. } => "too_large",
             ImportError::TooManyRows { .. } => "too_many_rows",
             ImportError::TooManyColumns { .. } => "too_many_columns",
-            ImportError::DecompressedTooLarge { .. } | ImportError::TooManyParts { .. } | ImportError::TooManyStrings { .. } => "decompressed_too_large",
+            ImportError::DecompressedTooLarge { .. } | ImportError::TooManyParts { .. } | ImportError::PartTooLarge { .. } => "decompressed_too_large",
         }
     }
 
@@ -97,9 +104,7 @@ impl ImportError {
                 format!("the workbook's parts unpack to {declared} bytes; at most {MAX_DECOMPRESSED_BYTES} bytes (64 MiB): keep only the sheet to import, or save it as CSV")
             }
             ImportError::TooManyParts { found } => format!("the workbook has {found} parts; at most {MAX_ZIP_ENTRIES}: save the sheet to import as CSV"),
-            ImportError::TooManyStrings { what } => {
-                format!("{what}; at most {MAX_SHARED_STRINGS_BYTES} bytes (16 MiB) and {MAX_SHARED_STRINGS} strings: save the sheet as CSV")
-            }
+            ImportError::PartTooLarge { what, limit, unit } => format!("{what}; at most {limit} {unit}: save the sheet to import as CSV"),
         }
     }
 
@@ -113,7 +118,7 @@ impl ImportError {
             ImportError::TooManyColumns { .. } => Some(MAX_COLUMNS as u64),
             ImportError::DecompressedTooLarge { .. } => Some(MAX_DECOMPRESSED_BYTES),
             ImportError::TooManyParts { .. } => Some(MAX_ZIP_ENTRIES as u64),
-            ImportError::TooManyStrings { .. } => Some(MAX_SHARED_STRINGS_BYTES),
+            ImportError::PartTooLarge { limit, .. } => Some(*limit),
         }
     }
 }

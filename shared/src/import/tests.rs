@@ -218,6 +218,19 @@ fn an_xlsx_announcing_too_many_shared_strings_is_refused() {
 }
 
 #[test]
+fn parts_read_whole_are_bounded_in_elements() {
+    use std::io::Write;
+    let styles = |n: usize| {
+        let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        out.start_file("xl/styles.xml", zip::write::SimpleFileOptions::default()).unwrap();
+        write!(out, "<styleSheet><cellXfs>{}</cellXfs></styleSheet>", "<xf/>".repeat(n)).unwrap();
+        out.finish().unwrap().into_inner()
+    };
+    assert_eq!(refusal(&styles(MAX_PART_ELEMENTS + 1), MAX_ROWS), ("decompressed_too_large", Some(MAX_PART_ELEMENTS as u64)));
+    assert_eq!(refusal(&styles(10), MAX_ROWS).0, "unreadable_file");
+}
+
+#[test]
 fn column_names() {
     for (index, name) in [(0, "A"), (25, "Z"), (26, "AA"), (255, "IV"), (16_383, "XFD")] {
         assert_eq!(column_name(index), name);

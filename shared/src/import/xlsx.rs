@@ -9,7 +9,10 @@
 //!    declared unpacked sizes sum to at most [`MAX_DECOMPRESSED_BYTES`]; the zip reader
 //!    refuses to inflate an entry past its declared size, so the declaration binds;
 //! 2. the shared-string table is at most [`MAX_SHARED_STRINGS_BYTES`] unpacked and
-//!    announces at most [`MAX_SHARED_STRINGS`] entries;
+//!    announces at most [`MAX_SHARED_STRINGS`] entries; the other parts calamine reads
+//!    whole when it opens a workbook and keeps an object for each element of (styles —
+//!    one for every `<xf/>`, five bytes each —, the workbook, relationships) are at most
+//!    [`MAX_PART_BYTES`] unpacked and [`MAX_PART_ELEMENTS`] elements each;
 //! 3. the first sheet's declared dimension is within [`MAX_ROWS`] + 1 rows and
 //!    [`MAX_COLUMNS`] columns;
 //!
@@ -21,7 +24,7 @@ use std::io::{Cursor, Read};
 
 use calamine::{DataRef, Reader, Xlsx};
 
-use super::{ImportError, MAX_COLUMNS, MAX_DECOMPRESSED_BYTES, MAX_ROWS, MAX_SHARED_STRINGS, MAX_SHARED_STRINGS_BYTES, MAX_ZIP_ENTRIES};
+use super::{ImportError, MAX_COLUMNS, MAX_DECOMPRESSED_BYTES, MAX_PART_BYTES, MAX_PART_ELEMENTS, MAX_ROWS, MAX_SHARED_STRINGS, MAX_SHARED_STRINGS_BYTES, MAX_ZIP_ENTRIES};
 
 /// A zip's central directory file header signature.
 const CENTRAL_HEADER: &[u8] = b"PK\x01\x02";
@@ -48,11 +51,15 @@ pub fn inspect(bytes: &[u8]) -> Result<Declared, ImportError> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(unreadable)?;
     let mut unpacked: u64 = 0;
     let mut shared_strings = Vec::new();
+    let mut held_whole = Vec::new();
     for i in 0..archive.len() {
         let entry = archive.by_index_raw(i).map_err(unreadable)?;
         unpacked = unpacked.saturating_add(entry.size());
-        if entry.name().map_err(unreadable)?.to_ascii_lowercase().ends_with("sharedstrings.xml") {
+        let name = entry.name().map_err(unreadable)?.to_ascii_lowercase();
+        if name.ends_with("sharedstrings.xml") {
             shared_strings.push((i, entry.size()));
+        } else if name.ends_with(".rels") || name.ends_with("workbook.xml") || name.ends_with("styles.xml") {
+            held_whole.push((i, name, entry.size()));
         }
     }
     if unpacked > MAX_DECOMPRESSED_BYTES {
@@ -60,14 +67,25 @@ pub fn inspect(bytes: &[u8]) -> Result<Declared, ImportError> {
     }
     for (index, size) in shared_strings {
         if size > MAX_SHARED_STRINGS_BYTES {
-            return Err(ImportError::TooManyStrings { what: format!("its shared-string table unpacks to {size} bytes") });
+            return Err(ImportError::PartTooLarge { what: format!("its shared-string table unpacks to {size} bytes"), limit: MAX_SHARED_STRINGS_BYTES, unit: "bytes" });
         }
         let mut head = Vec::new();
         archive.by_index(index).map_err(unreadable)?.take(SST_HEAD_BYTES).read_to_end(&mut head).map_err(|e| ImportError::Unreadable(e.to_string()))?;
         if let Some(count) = announced_strings(&head)? {
             if count > MAX_SHARED_STRINGS as u64 {
-                return Err(ImportError::TooManyStrings { what: format!("its shared-string table announces {count} strings") });
+                return Err(ImportError::PartTooLarge { what: format!("its shared-string table announces {count} strings"), limit: MAX_SHARED_STRINGS as u64, unit: "strings" });
             }
+        }
+    }
+    for (index, name, size) in held_whole {
+        if size > MAX_PART_BYTES {
+            return Err(ImportError::PartTooLarge { what: format!("its part {name} unpacks to {size} bytes"), limit: MAX_PART_BYTES, unit: "bytes" });
+        }
+        let mut part = Vec::new();
+        archive.by_index(index).map_err(unreadable)?.take(MAX_PART_BYTES).read_to_end(&mut part).map_err(|e| ImportError::Unreadable(e.to_string()))?;
+        let elements = part.windows(2).filter(|w| w[0] == b'<' && w[1].is_ascii_alphabetic()).count();
+        if elements > MAX_PART_ELEMENTS {
+            return Err(ImportError::PartTooLarge { what: format!("its part {name} has {elements} elements"), limit: MAX_PART_ELEMENTS as u64, unit: "elements" });
         }
     }
     Ok(Declared { entries: archive.len(), unpacked_bytes: unpacked })

@@ -5,7 +5,7 @@
 use allot_tests::hostile;
 use allot_tests::{Answer, Server, ServerOptions, TEST_SECRET};
 use serde_json::json;
-use shared::import::{MAX_COLUMNS, MAX_DECOMPRESSED_BYTES, MAX_IMPORT_BYTES, MAX_REP_ROWS, MAX_ROWS, MAX_SHARED_STRINGS_BYTES};
+use shared::import::{MAX_COLUMNS, MAX_DECOMPRESSED_BYTES, MAX_IMPORT_BYTES, MAX_PART_BYTES, MAX_REP_ROWS, MAX_ROWS, MAX_SHARED_STRINGS};
 
 use super::{count, created, error_shape, World};
 
@@ -19,7 +19,7 @@ fn refused(answer: &Answer, status: u16, code: &str, limit: u64) {
 }
 
 /// Every limit answers its 413 before the work: rows, columns, bytes, an XLSX's declared
-/// range, unpacked size and shared strings. None of these files creates anything, and
+/// range, unpacked size, shared strings and styles. None of these files creates anything, and
 /// the worker answers the next request.
 pub fn limits(w: &mut World) {
     let before = count(&w.admin, "owner=any");
@@ -55,7 +55,12 @@ pub fn limits(w: &mut World) {
     assert!(bomb.len() < 2 << 20, "{} bytes", bomb.len());
     refused(&import(XLSX, &bomb), 413, "decompressed_too_large", MAX_DECOMPRESSED_BYTES);
     // A shared-string table announcing two billion strings (calamine reserves them).
-    refused(&import(XLSX, &hostile::announced_strings(2_000_000_000)), 413, "decompressed_too_large", MAX_SHARED_STRINGS_BYTES);
+    refused(&import(XLSX, &hostile::announced_strings(2_000_000_000)), 413, "decompressed_too_large", MAX_SHARED_STRINGS as u64);
+    // Ten million empty cell formats (50 MB unpacked, within the total): calamine keeps a
+    // style object for each.
+    let styles = hostile::styles_bomb(10);
+    assert!(styles.len() < 1 << 20, "{} bytes", styles.len());
+    refused(&import(XLSX, &styles), 413, "decompressed_too_large", MAX_PART_BYTES);
 
     // The builder's own files are readable: the same workbook, rebuilt by hand, and one
     // announcing what it holds.
