@@ -132,7 +132,7 @@ impl Bits {
 /// then `suffix`, as one fixed-Huffman deflate block (13 or 14 bits per 258 bytes); with
 /// its CRC-32 and length. `runs` must be a multiple of `unit.len()`.
 pub fn deflate_run(prefix: &[u8], unit: &[u8], runs: usize, suffix: &[u8]) -> (Vec<u8>, u32, u64) {
-    assert!((1..=6).contains(&unit.len()) && runs % unit.len() == 0);
+    assert!((1..=6).contains(&unit.len()) && runs.is_multiple_of(unit.len()));
     let mut bits = Bits { out: Vec::new(), acc: 0, n: 0 };
     bits.put(1, 1); // the final block
     bits.put(1, 2); // fixed Huffman codes
