@@ -38,6 +38,10 @@ pub const MAX_ROWS: usize = 20_000;
 pub const MAX_REP_ROWS: usize = 1_000;
 /// Most columns a row may have values in; empty cells beyond are skipped unread.
 pub const MAX_COLUMNS: usize = 256;
+/// Most bytes a cell of a mapped column may hold: every field's own limit is far below
+/// (200 characters; 20 tags of 30), so a longer cell is an error of its row, refused
+/// before it is split into tags or options.
+pub const MAX_CELL_BYTES: usize = 8 << 10;
 /// Most bytes an XLSX's parts may unpack to, all together, as its zip directory
 /// declares them (the zip reader holds every part to its declared size).
 pub const MAX_DECOMPRESSED_BYTES: u64 = 64 << 20;
@@ -271,7 +275,7 @@ impl Planner<'_> {
 }
 
 /// Turns one row's cells into create input; problems that validation cannot see (an
-/// unparseable amount or date) are returned beside it.
+/// unparseable amount or date, a cell past [`MAX_CELL_BYTES`]) are returned beside it.
 fn row_input(cells: &[String], columns: &[Option<Column>]) -> (CustomerInput, Vec<FieldError>) {
     let mut input = CustomerInput::default();
     let mut problems = Vec::new();
@@ -280,6 +284,10 @@ fn row_input(cells: &[String], columns: &[Option<Column>]) -> (CustomerInput, Ve
         let value = cell.trim();
         let Some(column) = column else { continue };
         if value.is_empty() {
+            continue;
+        }
+        if value.len() > MAX_CELL_BYTES {
+            problems.push(FieldError::new(column.path(), "too_long", format!("{} bytes in one cell; at most {MAX_CELL_BYTES}", value.len())));
             continue;
         }
         let text = || Some(value.to_string());

@@ -231,6 +231,16 @@ fn parts_read_whole_are_bounded_in_elements() {
 }
 
 #[test]
+fn a_huge_cell_is_an_error_of_its_row_not_a_list_of_millions() {
+    let tags = "a,".repeat(1_000_000);
+    let csv = format!("name,tags,note\nA,\"{tags}\",\"{tags}\"\nB,x,\n");
+    let plan = plan(csv.as_bytes(), &settings(), MAX_ROWS).unwrap();
+    assert_eq!(lines_of_errors(&plan), vec![(2, vec!["tags"])]);
+    assert_eq!(plan.errors[0].errors[0].code, "too_long");
+    assert_eq!(plan.valid.iter().map(|r| r.line).collect::<Vec<_>>(), vec![3], "the note column is ignored, long or not");
+}
+
+#[test]
 fn column_names() {
     for (index, name) in [(0, "A"), (25, "Z"), (26, "AA"), (255, "IV"), (16_383, "XFD")] {
         assert_eq!(column_name(index), name);

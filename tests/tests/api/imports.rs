@@ -62,6 +62,12 @@ pub fn limits(w: &mut World) {
     assert!(styles.len() < 1 << 20, "{} bytes", styles.len());
     refused(&import(XLSX, &styles), 413, "decompressed_too_large", MAX_PART_BYTES);
 
+    // A cell of a million tags is an error of its row (before it is split), not a list.
+    let tags = "标签,".repeat(1_000_000);
+    let long = w.admin.send("POST", "/api/v1/customers/import?dry_run=true", "text/csv", format!("客户名称,标签\n长标签,\"{tags}\"\n").as_bytes());
+    assert_eq!((long.status, long.body["errors"][0]["line"].as_u64()), (200, Some(2)), "{}", long.text.chars().take(300).collect::<String>());
+    assert_eq!((long.body["errors"][0]["errors"][0]["path"].as_str(), long.body["errors"][0]["errors"][0]["code"].as_str()), (Some("tags"), Some("too_long")));
+
     // The builder's own files are readable: the same workbook, rebuilt by hand, and one
     // announcing what it holds.
     let rebuilt = hostile::zip_of(&hostile::parts_of(&hostile::workbook(3)));
