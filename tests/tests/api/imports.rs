@@ -45,6 +45,10 @@ pub fn limits(w: &mut World) {
     assert_eq!((answer.status, answer.code()), (413, "too_large"), "{}", answer.text);
     assert!(answer.text.contains(&MAX_IMPORT_BYTES.to_string()), "{}", answer.text);
 
+    // The same without a Content-Length (chunked): cut off as it arrives.
+    let streamed = chunked_post(w, "/api/v1/customers/import", MAX_IMPORT_BYTES + (1 << 20));
+    assert!(streamed.starts_with("HTTP/1.1 413") && streamed.contains("too_large"), "{}", streamed.chars().take(300).collect::<String>());
+
     // 2 KB of XLSX with cells A1 and XFD1048576 (the 500 "the Worker's code had hung").
     let corners = hostile::corner_cells();
     assert!(corners.len() < 8_000, "{} bytes", corners.len());
@@ -142,6 +146,31 @@ pub fn one_batch(w: &mut World) {
     assert_eq!(real.body["duplicates"], json!([{"line": 2, "field": "phone", "taken_over": id}]));
     assert_eq!((owner(w), takeovers(w)), (json!("rep-wang"), 1));
     set_rule(w, "first_entry");
+}
+
+/// POSTs `total` bytes of CSV with `Transfer-Encoding: chunked` (no Content-Length) and
+/// returns the raw answer (the server may answer and close before the body is through).
+fn chunked_post(w: &World, path: &str, total: usize) -> String {
+    use std::io::{Read, Write};
+    let host = w.server.base.trim_start_matches("http://").to_string();
+    let mut stream = std::net::TcpStream::connect(&host).expect("connect");
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(60))).expect("timeout");
+    let token = w.admin.token.clone().unwrap_or_default();
+    let head = format!("POST {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\nContent-Type: text/csv\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
+    stream.write_all(head.as_bytes()).expect("head");
+    let chunk = vec![b'a'; 64 << 10];
+    let mut sent = 0;
+    while sent < total {
+        let frame = [format!("{:x}\r\n", chunk.len()).as_bytes(), &chunk, b"\r\n"].concat();
+        if stream.write_all(&frame).is_err() {
+            break; // the server answered and closed
+        }
+        sent += chunk.len();
+    }
+    let _ = stream.write_all(b"0\r\n\r\n");
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    answer
 }
 
 /// Stops the server, runs `sql` on its D1 state, and starts it again.
