@@ -3,7 +3,10 @@
 //! them to the caller. The facts are read in one query; the takeovers are a
 //! compare-and-swap on the owner and version those facts were read with, in one batch
 //! with their audit events, so a customer that changed meanwhile is left alone (and the
-//! entry stays a refused duplicate).
+//! entry stays a refused duplicate). [`prepare`] reads the facts and builds those two
+//! statements without running them, so an import runs them in its own single batch.
+
+use std::collections::HashSet;
 
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -45,11 +48,51 @@ pub struct Taken {
     pub keys: DuplicateKeys,
 }
 
+/// The takeovers the rule chose, as statements not yet run: the audit rows, then the
+/// compare-and-swap `UPDATE … RETURNING id` (so its result is the second of the two).
+pub struct TakeOver {
+    chosen: Vec<Facts>,
+    pub statements: Vec<worker::D1PreparedStatement>,
+}
+
+impl Default for TakeOver {
+    fn default() -> TakeOver {
+        TakeOver { chosen: Vec::new(), statements: Vec::new() }
+    }
+}
+
+impl TakeOver {
+    /// The customers the swap changed, from the results of [`TakeOver::statements`]
+    /// (`results` starts with theirs).
+    pub fn taken(self, results: &[worker::D1Result]) -> ApiResult<Vec<Taken>> {
+        #[derive(Deserialize)]
+        struct Id {
+            id: String,
+        }
+        if self.chosen.is_empty() {
+            return Ok(Vec::new());
+        }
+        let swapped: HashSet<String> = results.get(1).map(db::returned::<Id>).transpose()?.unwrap_or_default().into_iter().map(|r| r.id).collect();
+        Ok(self.chosen.into_iter().filter(|f| swapped.contains(&f.id)).map(|f| Taken { keys: f.keys(), id: f.id }).collect())
+    }
+}
+
 /// Takes over every customer matching `entered` that the tenant's rule gives the caller;
 /// answers those the swap changed.
 pub async fn take_over(ctx: &Ctx, settings: &TenantSettings, entered: &[&DuplicateKeys]) -> ApiResult<Vec<Taken>> {
-    if settings.ownership_rule == OwnershipRule::FirstEntry || entered.is_empty() {
+    let mut plan = prepare(ctx, settings, entered).await?;
+    if plan.statements.is_empty() {
         return Ok(Vec::new());
+    }
+    let statements = std::mem::take(&mut plan.statements);
+    let results = db::batch(&ctx.db, statements).await?;
+    plan.taken(&results)
+}
+
+/// Reads the facts and builds the takeover statements (none when nothing is taken).
+pub async fn prepare(ctx: &Ctx, settings: &TenantSettings, entered: &[&DuplicateKeys]) -> ApiResult<TakeOver> {
+    if settings.ownership_rule == OwnershipRule::FirstEntry || entered.is_empty() {
+        return Ok(TakeOver::default());
     }
     let list = |key: fn(&DuplicateKeys) -> &Option<String>| Value::Array(entered.iter().filter_map(|k| key(k).clone()).map(Value::String).collect()).to_string();
     let last = |who: &str| format!("(SELECT max(f.at) FROM follow_ups f WHERE f.tenant_id = c.tenant_id AND f.customer_id = c.id AND f.author_id = {who})");
@@ -75,8 +118,8 @@ pub async fn take_over(ctx: &Ctx, settings: &TenantSettings, entered: &[&Duplica
     .await?;
     let found: Vec<DuplicateKeys> = facts.iter().map(Facts::keys).collect();
     let allowed = unambiguous_matches(entered, &found.iter().collect::<Vec<_>>());
-    let chosen: Vec<&Facts> = facts
-        .iter()
+    let chosen: Vec<Facts> = facts
+        .into_iter()
         .zip(allowed)
         .filter(|(_, allowed)| *allowed)
         .map(|(f, _)| f)
@@ -87,7 +130,7 @@ pub async fn take_over(ctx: &Ctx, settings: &TenantSettings, entered: &[&Duplica
         })
         .collect();
     if chosen.is_empty() {
-        return Ok(Vec::new());
+        return Ok(TakeOver::default());
     }
     // ?1 tenant, ?2 caller, ?3 [[id, owner, version], …] as read, ?4 now, ?5 rule.
     let swaps = Value::Array(chosen.iter().map(|f| json!([f.id, f.owner_id, f.version as i64])).collect()).to_string();
@@ -116,15 +159,5 @@ pub async fn take_over(ctx: &Ctx, settings: &TenantSettings, entered: &[&Duplica
         ),
         &args,
     )?;
-    #[derive(Deserialize)]
-    struct Id {
-        id: String,
-    }
-    let results = db::batch(&ctx.db, vec![audit, update]).await?;
-    let swapped: Vec<String> = results.get(1).map(db::returned::<Id>).transpose()?.unwrap_or_default().into_iter().map(|r| r.id).collect();
-    Ok(facts
-        .into_iter()
-        .filter(|f| swapped.contains(&f.id))
-        .map(|f| Taken { keys: f.keys(), id: f.id })
-        .collect())
+    Ok(TakeOver { chosen, statements: vec![audit, update] })
 }

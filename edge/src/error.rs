@@ -34,6 +34,9 @@ pub enum ApiError {
     Unprocessable { code: String, message: String, details: serde_json::Value },
     /// 413.
     TooLarge(String),
+    /// 413 with a specific code: a file past one of the import's limits (rows, columns,
+    /// unpacked size), `details.limit` the limit.
+    LimitExceeded { code: &'static str, message: String, limit: u64 },
     /// 415.
     UnsupportedMedia(String),
     /// 429 `rate_limited`, with `Retry-After`: the caller's budget for this class is spent.
@@ -53,7 +56,7 @@ impl ApiError {
             ApiError::MethodNotAllowed => 405,
             ApiError::BadRequest { .. } | ApiError::Invalid(_) => 400,
             ApiError::Duplicate(_) | ApiError::Stale { .. } | ApiError::Conflict { .. } | ApiError::Refused { .. } => 409,
-            ApiError::TooLarge(_) => 413,
+            ApiError::TooLarge(_) | ApiError::LimitExceeded { .. } => 413,
             ApiError::Unprocessable { .. } => 422,
             ApiError::UnsupportedMedia(_) => 415,
             ApiError::RateLimited(_) => 429,
@@ -98,6 +101,7 @@ impl ApiError {
             ApiError::Conflict { code, message } => (*code, message.clone(), None),
             ApiError::Refused { .. } | ApiError::Unprocessable { .. } => ("conflict", String::new(), None),
             ApiError::TooLarge(m) => ("too_large", m.clone(), None),
+            ApiError::LimitExceeded { code, message, limit } => (*code, message.clone(), Some(serde_json::json!({ "limit": limit }))),
             ApiError::UnsupportedMedia(m) => ("unsupported_media_type", m.clone(), None),
             ApiError::RateLimited(class) => ("rate_limited", class.refusal(), Some(serde_json::json!({ "per_minute": class.per_minute(), "retry_after_seconds": 60 }))),
             ApiError::Internal(_) => ("internal", "an internal error occurred; it has been logged".into(), None),

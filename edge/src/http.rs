@@ -9,8 +9,6 @@ use crate::error::{ApiError, ApiResult};
 
 /// JSON request bodies larger than this are refused with 413.
 pub const MAX_JSON_BYTES: usize = 1 << 20;
-/// Import files larger than this are refused with 413 (10,000 rows fit with room).
-pub const MAX_IMPORT_BYTES: usize = 20 << 20;
 
 pub fn json<T: Serialize>(status: u16, value: &T) -> Response {
     let body = serde_json::to_string(value).unwrap_or_else(|_| r#"{"error":{"code":"internal","message":"serialisation failed"}}"#.into());
@@ -27,16 +25,25 @@ pub fn bytes(status: u16, content_type: &str, body: Vec<u8>) -> Response {
     }
 }
 
-/// Reads the whole body, refusing it with 413 past `limit` (by header first, then by
-/// what actually arrived: a client may lie or stream).
+/// Reads the whole body, refusing it with 413 past `limit`: by header first, then by what
+/// actually arrives, chunk by chunk, so a client that lies or streams is cut off at the
+/// limit instead of being held whole first.
 pub async fn read_body(req: &mut Request, limit: usize) -> ApiResult<Vec<u8>> {
+    use futures_util::StreamExt;
+    let too_large = || ApiError::TooLarge(format!("the body is larger than {limit} bytes, the limit here"));
     let declared = req.headers().get("content-length").ok().flatten().and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|n| n > limit) {
-        return Err(ApiError::TooLarge(format!("the body is larger than {limit} bytes")));
+        return Err(too_large());
     }
-    let body = req.bytes().await.map_err(|e| ApiError::BadRequest { code: "bad_body", message: format!("the body could not be read: {e}") })?;
-    if body.len() > limit {
-        return Err(ApiError::TooLarge(format!("the body is larger than {limit} bytes")));
+    // No body at all (the runtime gives no stream) reads as empty.
+    let Ok(mut stream) = req.stream() else { return Ok(Vec::new()) };
+    let mut body = Vec::with_capacity(declared.unwrap_or(0));
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| ApiError::BadRequest { code: "bad_body", message: format!("the body could not be read: {e}") })?;
+        if body.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
     }
     Ok(body)
 }

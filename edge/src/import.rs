@@ -1,10 +1,15 @@
 //! `POST /customers/import` and `GET /customers/export`.
 //!
-//! An import is planned by `shared::import` (decode, map, validate, in-file duplicates),
-//! checked against the tenant's duplicate keys in one query, and written as one D1 batch:
-//! multi-row `INSERT OR IGNORE … SELECT … FROM json_each(?)` statements of a few hundred
-//! rows each, and their audit events. The unique indexes make it idempotent whatever the
-//! timing: the same file twice creates nothing new.
+//! Who may import what is `shared::import::permit` (checked before the body is read);
+//! the body is read up to `shared::import::MAX_IMPORT_BYTES`. An import is planned by
+//! `shared::import` (decode, map, validate, in-file duplicates, every limit checked
+//! before the work it bounds), checked against the tenant's duplicate keys in one query,
+//! and written as one D1 batch, so it happens whole or not at all: the takeovers the
+//! ownership rule grants (`collision::prepare`), then multi-row `INSERT OR IGNORE …
+//! SELECT … FROM json_each(?)` statements of a few hundred rows each, and their audit
+//! events. The unique indexes make it idempotent whatever the timing: the same file
+//! twice creates nothing new. Every step is linear in the rows: lookups go through hash
+//! sets and maps keyed by line or duplicate key, never a scan per row.
 
 use std::collections::{HashMap, HashSet};
 
@@ -12,8 +17,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use shared::api::{CustomerQuery, ImportDuplicate, ImportReport};
 use shared::customer::{DuplicateField, DuplicateKeys};
-use shared::settings::TenantSettings;
-use shared::import::{plan, PlannedRow};
+use shared::import::{permit, plan, ImportError, PlannedRow, MAX_IMPORT_BYTES};
 use shared::validate::{new_customer, Creation};
 use worker::{Request, Response};
 
@@ -21,7 +25,7 @@ use crate::context::Ctx;
 use crate::customers::{entropy, insert_values, query_rows, INSERT_COLUMNS, INSERT_COLUMN_COUNT};
 use crate::db::{self, Arg};
 use crate::error::{ApiError, ApiResult};
-use crate::http::{bytes, flag, json, query_pairs, read_body, MAX_IMPORT_BYTES};
+use crate::http::{bytes, flag, json, query_pairs, read_body};
 
 /// Rows per insert statement: one JSON parameter each, well under D1's size limits.
 const ROWS_PER_STATEMENT: usize = 400;
@@ -42,6 +46,7 @@ pub async fn import(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     }
     let dry_run = flag(&pairs, "dry_run")?;
     let to_pool = flag(&pairs, "to_pool")?;
+    let permit = permit(ctx.caller.role, to_pool).map_err(|r| ApiError::Forbidden(r.message().into()))?;
     let content_type = req.headers().get("content-type").ok().flatten().unwrap_or_default();
     let essence = content_type.split(';').next().unwrap_or_default().trim().to_lowercase();
     if !essence.is_empty() && !ACCEPTED_TYPES.contains(&essence.as_str()) {
@@ -49,14 +54,21 @@ pub async fn import(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     }
     let body = read_body(req, MAX_IMPORT_BYTES).await?;
     let settings = ctx.settings().await?;
-    let plan = plan(&body, &settings).map_err(|e| ApiError::BadRequest { code: e.code(), message: e.message() })?;
+    let plan = plan(&body, &settings, permit.max_rows).map_err(refused)?;
+    drop(body);
 
     let existing = existing_keys(ctx, &plan.valid).await?;
     let mut duplicates = plan.in_file_duplicates.clone();
     let mut fresh: Vec<&PlannedRow> = Vec::new();
+    // Rows matching a customer already stored (not an earlier row of the file): the
+    // ownership rule may hand those customers over.
+    let mut colliding: Vec<&PlannedRow> = Vec::new();
     for row in &plan.valid {
         match existing.collides(row) {
-            Some(field) => duplicates.push(ImportDuplicate { line: row.line, field, same_as_line: None, taken_over: None }),
+            Some(field) => {
+                duplicates.push(ImportDuplicate { line: row.line, field, same_as_line: None, taken_over: None });
+                colliding.push(row);
+            }
             None => fresh.push(row),
         }
     }
@@ -70,17 +82,27 @@ pub async fn import(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
         errors: plan.errors.clone(),
         ignored_columns: plan.ignored_columns.clone(),
     };
-    if !dry_run && !to_pool {
-        take_over(ctx, &settings, &plan.valid, &mut report).await?;
+    if dry_run {
+        report.duplicates.sort_by_key(|d| d.line);
+        return Ok(json(200, &report));
     }
-    if dry_run || fresh.is_empty() {
+    let mut takeover = if to_pool {
+        crate::collision::TakeOver::default()
+    } else {
+        let keys: Vec<&DuplicateKeys> = colliding.iter().map(|r| &r.keys).collect();
+        crate::collision::prepare(ctx, &settings, &keys).await?
+    };
+    if fresh.is_empty() && takeover.statements.is_empty() {
         report.duplicates.sort_by_key(|d| d.line);
         return Ok(json(200, &report));
     }
 
+    // One batch: the takeovers first, then each chunk's insert and its audit rows. A
+    // failure anywhere leaves nothing of the import behind.
+    let mut statements = std::mem::take(&mut takeover.statements);
+    let first_insert = statements.len();
     let owner = (!to_pool).then(|| ctx.caller.user.clone());
     let mut ids_by_line = Vec::with_capacity(fresh.len());
-    let mut statements = Vec::new();
     for chunk in fresh.chunks(ROWS_PER_STATEMENT) {
         let mut rows = Vec::with_capacity(chunk.len());
         for planned in chunk {
@@ -109,7 +131,9 @@ pub async fn import(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
         )?);
     }
     let results = db::batch(&ctx.db, statements).await?;
-    report.created = results.iter().step_by(2).map(db::changes).sum();
+    report.created = results.iter().skip(first_insert).step_by(2).map(db::changes).sum();
+    let taken = takeover.taken(&results)?;
+    mark_taken(&colliding, &taken, &mut report);
     if report.created < fresh.len() {
         // Someone created some of these customers between our check and the batch: the
         // unique indexes refused them; report them as duplicates.
@@ -127,21 +151,43 @@ pub async fn import(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     Ok(json(200, &report))
 }
 
-/// Rows that collided with other users' customers: the tenant's ownership rule may hand
-/// those customers to the importer (`crate::collision`); the report names them per line.
-async fn take_over(ctx: &Ctx, settings: &TenantSettings, valid: &[PlannedRow], report: &mut ImportReport) -> ApiResult<()> {
-    let colliding: Vec<&PlannedRow> = valid.iter().filter(|r| report.duplicates.iter().any(|d| d.line == r.line && d.same_as_line.is_none())).collect();
-    let keys: Vec<&DuplicateKeys> = colliding.iter().map(|r| &r.keys).collect();
-    let taken = crate::collision::take_over(ctx, settings, &keys).await?;
+/// A refused file: past a limit → 413 naming it, anything else → 400.
+fn refused(e: ImportError) -> ApiError {
+    match e.limit() {
+        Some(limit) => ApiError::LimitExceeded { code: e.code(), message: e.message(), limit },
+        None => ApiError::BadRequest { code: e.code(), message: e.message() },
+    }
+}
+
+/// Names, per line, the customer each colliding row's takeover moved: through a map from
+/// duplicate key to taken customer, and one from line to report entry.
+fn mark_taken(colliding: &[&PlannedRow], taken: &[crate::collision::Taken], report: &mut ImportReport) {
     report.taken_over = taken.len();
-    for row in colliding {
-        if let Some(t) = taken.iter().find(|t| row.keys.shared_with(&t.keys).is_some()) {
-            if let Some(d) = report.duplicates.iter_mut().find(|d| d.line == row.line) {
-                d.taken_over = Some(t.id.clone());
+    if taken.is_empty() {
+        return;
+    }
+    let mut by_key: HashMap<(DuplicateField, &str), &str> = HashMap::new();
+    for t in taken {
+        for (field, key) in [(DuplicateField::Phone, &t.keys.phone), (DuplicateField::Email, &t.keys.email), (DuplicateField::Company, &t.keys.company)] {
+            if let Some(key) = key {
+                by_key.insert((field, key.as_str()), t.id.as_str());
             }
         }
     }
-    Ok(())
+    let mut entry_by_line: HashMap<usize, usize> = HashMap::new();
+    for (i, d) in report.duplicates.iter().enumerate() {
+        if d.same_as_line.is_none() {
+            entry_by_line.entry(d.line).or_insert(i);
+        }
+    }
+    for row in colliding {
+        let id = [(DuplicateField::Phone, &row.keys.phone), (DuplicateField::Email, &row.keys.email), (DuplicateField::Company, &row.keys.company)]
+            .into_iter()
+            .find_map(|(field, key)| key.as_deref().and_then(|k| by_key.get(&(field, k))));
+        if let (Some(id), Some(i)) = (id, entry_by_line.get(&row.line)) {
+            report.duplicates[*i].taken_over = Some((*id).to_string());
+        }
+    }
 }
 
 fn arg_json(arg: Arg) -> Value {

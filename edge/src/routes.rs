@@ -88,7 +88,7 @@ const SETTINGS_QUERY: &[(&str, &str)] = &[("resegment", "true: classify every cu
 const AUDIT_QUERY: &[(&str, &str)] = &[("customer", "the customer's id (required)")];
 const IMPORT_QUERY: &[(&str, &str)] = &[
     ("dry_run", "true: validate and report every bad row, write nothing"),
-    ("to_pool", "true: imported customers go to the public pool instead of the importer"),
+    ("to_pool", "true: imported customers go to the public pool instead of the importer (managers and admins; a rep gets 403)"),
 ];
 
 const BOARD_QUERY: &[(&str, &str)] = &[("owner", "me (default), team (owned by someone you can see) or all"), ("per_stage", "only the first N (1–500) cards of each column, with exact `totals`")];
@@ -111,7 +111,7 @@ pub static ROUTES: &[Route] = &[
     Route { method: "GET", path: "/api/v1/users", endpoint: Endpoint::Users, public: false, summary: "The tenant's user directory", query: NO_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<UserList>) },
     Route { method: "GET", path: "/api/v1/customers", endpoint: Endpoint::ListCustomers, public: false, summary: "List visible customers, newest first, with filters and cursor pagination", query: CUSTOMER_QUERY_PARAMS, request: Body::None, status: 200, response: Body::Json(schema::<CustomerPage>) },
     Route { method: "POST", path: "/api/v1/customers", endpoint: Endpoint::CreateCustomer, public: false, summary: "Create a customer. A duplicate of one someone else owns answers 409 `duplicate`, unless the tenant's `ownership_rule` gives it to the caller: then 200 with that customer, now theirs", query: NO_QUERY, request: Body::Json(schema::<CustomerInput>), status: 201, response: Body::Json(schema::<CustomerView>) },
-    Route { method: "POST", path: "/api/v1/customers/import", endpoint: Endpoint::ImportCustomers, public: false, summary: "Import CSV (UTF-8, UTF-8 with BOM, GBK/GB18030) or XLSX; idempotent", query: IMPORT_QUERY, request: Body::File(&["text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]), status: 200, response: Body::Json(schema::<ImportReport>) },
+    Route { method: "POST", path: "/api/v1/customers/import", endpoint: Endpoint::ImportCustomers, public: false, summary: "Import CSV (UTF-8, UTF-8 with BOM, GBK/GB18030) or XLSX; idempotent; one D1 batch; past a limit (20 MiB, 20,000 rows or 1,000 for a rep, 256 columns, an XLSX unpacking past 64 MiB) 413 with details.limit", query: IMPORT_QUERY, request: Body::File(&["text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]), status: 200, response: Body::Json(schema::<ImportReport>) },
     Route { method: "GET", path: "/api/v1/customers/export", endpoint: Endpoint::ExportCustomers, public: false, summary: "Export visible customers as CSV with a UTF-8 BOM (same filters as the list)", query: CUSTOMER_QUERY_PARAMS, request: Body::None, status: 200, response: Body::File(&["text/csv"]) },
     Route { method: "GET", path: "/api/v1/customers/{id}", endpoint: Endpoint::GetCustomer, public: false, summary: "One customer", query: NO_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<CustomerView>) },
     Route { method: "PATCH", path: "/api/v1/customers/{id}", endpoint: Endpoint::PatchCustomer, public: false, summary: "Edit a customer (owner, their manager or admin; `version` as read, else 409 `stale`)", query: NO_QUERY, request: Body::Json(schema::<CustomerPatch>), status: 200, response: Body::Json(schema::<CustomerView>) },

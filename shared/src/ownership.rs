@@ -94,16 +94,36 @@ pub fn resolve_collision(rule: OwnershipRule, holder: Standing, contender: Stand
 /// that matches two different customers (its phone one, its email another) is ambiguous,
 /// and a takeover there would move a customer the rep may not mean; those stay put.
 pub fn unambiguous_matches(entries: &[&DuplicateKeys], candidates: &[&DuplicateKeys]) -> Vec<bool> {
+    use std::collections::HashMap;
+    // Candidates by each key, so each entry finds its matches in constant time: an import
+    // of 20,000 rows against 20,000 customers is 20,000 lookups, not 400 million compares.
+    let mut by_key: HashMap<(u8, &str), Vec<usize>> = HashMap::new();
+    for (i, c) in candidates.iter().enumerate() {
+        for (field, key) in keyed(c) {
+            by_key.entry((field, key)).or_default().push(i);
+        }
+    }
     let mut allowed = vec![true; candidates.len()];
+    let mut matching = Vec::new();
     for entry in entries {
-        let matching: Vec<usize> = candidates.iter().enumerate().filter(|(_, c)| entry.shared_with(c).is_some()).map(|(i, _)| i).collect();
+        matching.clear();
+        for (field, key) in keyed(entry) {
+            matching.extend(by_key.get(&(field, key)).into_iter().flatten().copied());
+        }
+        matching.sort_unstable();
+        matching.dedup();
         if matching.len() > 1 {
-            for i in matching {
-                allowed[i] = false;
+            for i in &matching {
+                allowed[*i] = false;
             }
         }
     }
     allowed
+}
+
+/// A customer's duplicate keys, each with its field (phone 0, email 1, company 2).
+fn keyed(keys: &DuplicateKeys) -> impl Iterator<Item = (u8, &str)> {
+    [(0, &keys.phone), (1, &keys.email), (2, &keys.company)].into_iter().filter_map(|(field, key)| key.as_deref().map(|k| (field, k)))
 }
 
 /// Contacts of pool customers are masked for reps until they claim one (领取).

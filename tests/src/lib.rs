@@ -5,6 +5,7 @@
 //! The worker must be built first (`cargo xtask test` does that once per run).
 
 pub mod harness;
+pub mod hostile;
 pub mod seed;
 
 use std::net::TcpListener;

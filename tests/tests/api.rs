@@ -16,6 +16,9 @@ use allot_tests::{start_test_server, token, Api, Server, ServerOptions, TEST_SEC
 use serde_json::{json, Value};
 use shared::ids::Role;
 
+#[path = "api/imports.rs"]
+mod imports;
+
 struct World {
     server: Server,
     admin: Api,
@@ -97,6 +100,8 @@ fn main() {
         .case("lifecycle_filter_matches_computed_status", lifecycle_filter)
         .case("import_gbk_csv_dry_run_real_and_again", import_gbk)
         .case("import_xlsx_with_bad_rows", import_xlsx)
+        .case("import_limits_answer_413_before_the_work", imports::limits)
+        .case("import_rep_owns_what_they_import_managers_import_lists", imports::who_may_import)
         .case("export_round_trip", export_round_trip)
         .case("garbage_inputs_get_4xx_never_500", garbage)
         .case("settings_versioning_and_validation", settings)
@@ -123,6 +128,7 @@ fn main() {
         .case("each_pool_counts_its_own_daily_claims", pools_have_their_own_limits)
         .case("segment_rules_apply_to_existing_customers", resegment)
         .case("an_unfinished_reclassification_is_finished_by_the_cron", resegment_heal)
+        .case("import_takeovers_and_inserts_are_one_batch", imports::one_batch)
         .case("pages_on_unlisted_origins_are_refused_before_any_work_and_every_answer_is_readable", origins::gate_and_readable_answers)
         .case("a_spent_budget_answers_429_with_retry_after_for_that_user_and_class_only", rates::budgets_per_user_and_class)
         .case("a_failing_tenant_never_stops_the_maintenance_of_the_others", maintenance::a_failing_tenant_never_stops_the_others)

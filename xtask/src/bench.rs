@@ -5,6 +5,8 @@
 //! - API under a bounded loopback load: req/s, p50, p99 of `GET /customers/{id}` and
 //!   `GET /customers?limit=50`, each against `GET /health` on the same instance
 //! - import of 10,000 CSV rows in one request
+//! - import at its limits (`bench import`): 20,000 rows as CSV and as XLSX, a 20 MB CSV,
+//!   and how fast files past the limits are refused
 //! - `<allot-customers>` in headless Chromium: first page, and 1,000 rows
 
 use std::process::Command;
@@ -135,7 +137,7 @@ fn node_json(tools: &tools::Tools, args: &[&str]) -> Result<serde_json::Value, S
 pub fn run(args: &[String]) -> Result<(), String> {
     let tools = tools::ensure(true)?;
     // `cargo xtask bench sizes` / `api` / `reports` / `board`: only those sections.
-    let only: Vec<&str> = args.iter().map(String::as_str).filter(|a| ["sizes", "api", "reports", "board", "embed"].contains(a)).collect();
+    let only: Vec<&str> = args.iter().map(String::as_str).filter(|a| ["sizes", "api", "import", "reports", "board", "embed"].contains(a)).collect();
     if !only.is_empty() {
         if only.contains(&"board") || only.contains(&"sizes") || only.contains(&"embed") {
             // `--elements board`: the bundle a host embedding only the board would load.
@@ -150,6 +152,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
         if only.contains(&"api") {
             let (_server, admin) = api_server()?;
             import_and_latency(&admin, &mut rows)?;
+        }
+        if only.contains(&"import") {
+            imports(&mut rows)?;
         }
         if only.contains(&"reports") {
             reports(&mut rows)?;
@@ -203,6 +208,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let worker_wasm = std::fs::metadata(root().join("edge/build/index_bg.wasm")).map(|m| m.len()).unwrap_or(0);
     rows.push(("worker wasm (wasm-opt), raw".into(), format!("{:.1} KB", worker_wasm as f64 / 1024.0)));
 
+    imports(&mut rows)?;
     let (server, admin) = api_server()?;
     import_and_latency(&admin, &mut rows)?;
 
@@ -463,6 +469,80 @@ fn api_server() -> Result<(allot_tests::Server, Api), String> {
     let (server, _) = seeded_server("bench", &format!("{}{}", seed::fixture_sql(now), seed::demo_customers_sql(now, 300, 2026)), "warn")?;
     let admin = server.api(&server.token("demo", "admin", Role::Admin));
     Ok((server, admin))
+}
+
+/// Import at its limits, on a server of its own (the demo's 300 customers): 20,000 rows
+/// as CSV and as XLSX, a 20 MB CSV (20,000 rows of 1,000 bytes, most of it a note column
+/// the import ignores), each in one request into the pool; then files past the limits,
+/// each refused before the work (the time to the 413).
+fn imports(rows: &mut Vec<(String, String)>) -> Result<(), String> {
+    let (_server, admin) = api_server()?;
+    let header = "客户名称,电话,邮箱,公司,行业,地区,预计金额,客户价值";
+    let row = |i: usize, tag: &str, phone: u32| format!("{tag}客户{i:05},{phone}{i:08},{tag}{i}@import.example.cn,{tag}公司{i:05}有限公司,制造业,上海,{},潜力客户", 1000 + i);
+    let timed = |what: &str, content_type: &str, body: &[u8], rows: &mut Vec<(String, String)>| -> Result<(), String> {
+        let t = Instant::now();
+        let answer = admin.send("POST", "/api/v1/customers/import?to_pool=true", content_type, body);
+        let took = t.elapsed();
+        if answer.body["created"] != serde_json::json!(shared::import::MAX_ROWS) {
+            return Err(format!("{what}: did not create {}: {} {}", shared::import::MAX_ROWS, answer.status, answer.text.chars().take(300).collect::<String>()));
+        }
+        rows.push((format!("import {what} (one request, one D1 batch, into the pool)"), format!("{:.2} s", took.as_secs_f64())));
+        Ok(())
+    };
+    let n = shared::import::MAX_ROWS;
+
+    let mut csv = format!("{header}\n");
+    for i in 0..n {
+        csv.push_str(&row(i, "甲", 136));
+        csv.push('\n');
+    }
+    timed(&format!("{n} CSV rows, {:.1} MB", csv.len() as f64 / 1e6), "text/csv", csv.as_bytes(), rows)?;
+
+    let mut big = format!("{header},备注\n");
+    for i in 0..n {
+        let line = row(i, "乙", 135);
+        let pad = 999usize.saturating_sub(line.len() + 1);
+        big.push_str(&line);
+        big.push(',');
+        big.push_str(&"跟进记录".repeat(pad / 12));
+        big.push_str(&"x".repeat(pad % 12));
+        big.push('\n');
+    }
+    timed(&format!("a {:.1} MB CSV ({n} rows of 1,000 bytes, a note column ignored)", big.len() as f64 / 1e6), "text/csv", big.as_bytes(), rows)?;
+
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, h) in header.split(',').enumerate() {
+        sheet.write_string(0, c as u16, h).map_err(|e| e.to_string())?;
+    }
+    for i in 0..n {
+        for (c, cell) in row(i, "丙", 134).split(',').enumerate() {
+            sheet.write_string(i as u32 + 1, c as u16, cell).map_err(|e| e.to_string())?;
+        }
+    }
+    let xlsx = book.save_to_buffer().map_err(|e| e.to_string())?;
+    let xlsx_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    timed(&format!("{n} XLSX rows, {:.1} MB", xlsx.len() as f64 / 1e6), xlsx_type, &xlsx, rows)?;
+
+    let mut tall = String::from("name\n");
+    for i in 0..200_000 {
+        tall.push_str(&format!("c{i}\n"));
+    }
+    let hostile: [(&str, &str, Vec<u8>); 5] = [
+        ("200,000-row CSV (1.4 MB)", "text/csv", tall.into_bytes()),
+        ("2 KB XLSX with cells A1 and XFD1048576", xlsx_type, allot_tests::hostile::corner_cells()),
+        ("XLSX zip bomb (200 MiB of shared strings in 1.3 MB)", xlsx_type, allot_tests::hostile::shared_strings_bomb(200)),
+        ("CSV header with a million columns", "text/csv", format!("name{}\nA\n", ",x".repeat(1_000_000)).into_bytes()),
+        ("XLSX with ten million empty cell formats (50 MB of styles in 0.3 MB)", xlsx_type, allot_tests::hostile::styles_bomb(10)),
+    ];
+    let mut refusals = Vec::new();
+    for (what, content_type, body) in hostile {
+        let t = Instant::now();
+        let answer = admin.send("POST", "/api/v1/customers/import", content_type, &body);
+        refusals.push(format!("{what}: {} `{}` in {}", answer.status, answer.code(), ms(t.elapsed())));
+    }
+    rows.push(("import refusals, each answered before the work it bounds".into(), refusals.join("; ")));
+    Ok(())
 }
 
 /// Imports 10,000 rows in one request (timed), then measures the read API against health

@@ -22,7 +22,7 @@ fn main() -> ExitCode {
         Some("token") => dev::token(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("build") => tools::ensure(false).and_then(|t| build::all(&t, args.iter().any(|a| a == "--opt"), flag(&args, "--elements").as_deref())),
-        _ => Err("usage: cargo xtask dev [--port N] [--reset] | test | token --tenant T --user U --role R [--ttl S] | bench [reports|board] | build [--opt] [--elements customers,board,…]".into()),
+        _ => Err("usage: cargo xtask dev [--port N] [--reset] | test | token --tenant T --user U --role R [--ttl S] | bench [sizes|api|import|reports|board] | build [--opt] [--elements customers,board,…]".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

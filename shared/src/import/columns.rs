@@ -23,6 +23,30 @@ pub enum Column {
     Custom(String),
 }
 
+impl Column {
+    /// The field path this column fills, as validation errors name it.
+    pub fn path(&self) -> String {
+        match self {
+            Column::Name => "name".into(),
+            Column::Company => "company".into(),
+            Column::ContactName => "contact_name".into(),
+            Column::Phone => "phone".into(),
+            Column::Email => "email".into(),
+            Column::Wechat => "wechat".into(),
+            Column::Industry => "industry".into(),
+            Column::Region => "region".into(),
+            Column::Source => "source".into(),
+            Column::Amount => "amount".into(),
+            Column::Stage => "stage".into(),
+            Column::Tier => "tier".into(),
+            Column::Intent => "intent".into(),
+            Column::Tags => "tags".into(),
+            Column::NextFollowUp => "next_follow_up_at".into(),
+            Column::Custom(key) => format!("custom.{key}"),
+        }
+    }
+}
+
 /// Every spelling a header may have, compared after folding case, spaces, `_` and `-`.
 const ALIASES: &[(&str, &[&str])] = &[
     ("name", &["name", "客户名称", "客户名", "客户", "名称", "customer", "customername"]),

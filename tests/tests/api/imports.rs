@@ -1,0 +1,185 @@
+//! Import against hostile and huge files, who may import what, and an import as one
+//! batch. The files are made here (`allot_tests::hostile`); each refusal must come
+//! before the work it bounds, so the worker answers a 4xx naming the limit and stays up.
+
+use allot_tests::hostile;
+use allot_tests::{Answer, Server, ServerOptions, TEST_SECRET};
+use serde_json::json;
+use shared::import::{MAX_COLUMNS, MAX_DECOMPRESSED_BYTES, MAX_IMPORT_BYTES, MAX_PART_BYTES, MAX_REP_ROWS, MAX_ROWS, MAX_SHARED_STRINGS};
+
+use super::{count, created, error_shape, World};
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+fn refused(answer: &Answer, status: u16, code: &str, limit: u64) {
+    assert_eq!((answer.status, answer.code()), (status, code), "{}", answer.text);
+    error_shape(answer);
+    assert_eq!(answer.body["error"]["details"]["limit"], json!(limit), "{}", answer.text);
+    assert!(answer.body["error"]["message"].as_str().unwrap_or("").contains(&limit.to_string()), "the message names the limit: {}", answer.text);
+}
+
+/// Every limit answers its 413 before the work: rows, columns, bytes, an XLSX's declared
+/// range, unpacked size, shared strings and styles. None of these files creates anything, and
+/// the worker answers the next request.
+pub fn limits(w: &mut World) {
+    let before = count(&w.admin, "owner=any");
+    let import = |ct: &str, body: &[u8]| w.admin.send("POST", "/api/v1/customers/import", ct, body);
+
+    // 200,000 short rows (1.4 MB): refused at row 20,001, not after reading them all
+    // (it took 67 s to answer when lines were counted from the start for every row).
+    let mut csv = String::from("name\n");
+    for i in 0..200_000 {
+        csv.push_str(&format!("c{i}\n"));
+    }
+    refused(&import("text/csv", csv.as_bytes()), 413, "too_many_rows", MAX_ROWS as u64);
+
+    // A header with more named columns than allowed, and one with a million.
+    let wide: Vec<String> = (0..=MAX_COLUMNS).map(|i| format!("col{i}")).collect();
+    refused(&import("text/csv", format!("name,{}\nA,1\n", wide.join(",")).as_bytes()), 413, "too_many_columns", MAX_COLUMNS as u64);
+    let million = format!("name{}\nA\n", ",x".repeat(1_000_000));
+    refused(&import("text/csv", million.as_bytes()), 413, "too_many_columns", MAX_COLUMNS as u64);
+
+    // More bytes than an import may send.
+    let huge = vec![b'a'; MAX_IMPORT_BYTES + 1];
+    let answer = import("text/csv", &huge);
+    assert_eq!((answer.status, answer.code()), (413, "too_large"), "{}", answer.text);
+    assert!(answer.text.contains(&MAX_IMPORT_BYTES.to_string()), "{}", answer.text);
+
+    // The same without a Content-Length (chunked): cut off as it arrives.
+    let streamed = chunked_post(w, "/api/v1/customers/import", MAX_IMPORT_BYTES + (1 << 20));
+    assert!(streamed.starts_with("HTTP/1.1 413") && streamed.contains("too_large"), "{}", streamed.chars().take(300).collect::<String>());
+
+    // 2 KB of XLSX with cells A1 and XFD1048576 (the 500 "the Worker's code had hung").
+    let corners = hostile::corner_cells();
+    assert!(corners.len() < 8_000, "{} bytes", corners.len());
+    refused(&import(XLSX, &corners), 413, "too_many_columns", MAX_COLUMNS as u64);
+
+    // A zip bomb: a shared-string table of 200 MiB in about a megabyte.
+    let bomb = hostile::shared_strings_bomb(200);
+    assert!(bomb.len() < 2 << 20, "{} bytes", bomb.len());
+    refused(&import(XLSX, &bomb), 413, "decompressed_too_large", MAX_DECOMPRESSED_BYTES);
+    // A shared-string table announcing two billion strings (calamine reserves them).
+    refused(&import(XLSX, &hostile::announced_strings(2_000_000_000)), 413, "decompressed_too_large", MAX_SHARED_STRINGS as u64);
+    // Ten million empty cell formats (50 MB unpacked, within the total): calamine keeps a
+    // style object for each.
+    let styles = hostile::styles_bomb(10);
+    assert!(styles.len() < 1 << 20, "{} bytes", styles.len());
+    refused(&import(XLSX, &styles), 413, "decompressed_too_large", MAX_PART_BYTES);
+
+    // A cell of a million tags is an error of its row (before it is split), not a list.
+    let tags = "标签,".repeat(1_000_000);
+    let long = w.admin.send("POST", "/api/v1/customers/import?dry_run=true", "text/csv", format!("客户名称,标签\n长标签,\"{tags}\"\n").as_bytes());
+    assert_eq!((long.status, long.body["errors"][0]["line"].as_u64()), (200, Some(2)), "{}", long.text.chars().take(300).collect::<String>());
+    assert_eq!((long.body["errors"][0]["errors"][0]["path"].as_str(), long.body["errors"][0]["errors"][0]["code"].as_str()), (Some("tags"), Some("too_long")));
+
+    // The builder's own files are readable: the same workbook, rebuilt by hand, and one
+    // announcing what it holds.
+    let rebuilt = hostile::zip_of(&hostile::parts_of(&hostile::workbook(3)));
+    let dry = w.admin.send("POST", "/api/v1/customers/import?dry_run=true", XLSX, &rebuilt);
+    assert_eq!((dry.status, dry.body["rows"].as_u64()), (200, Some(3)), "{}", dry.text);
+    let honest = w.admin.send("POST", "/api/v1/customers/import?dry_run=true", XLSX, &hostile::announced_strings(3));
+    assert_eq!((honest.status, honest.body["rows"].as_u64()), (200, Some(2)), "{}", honest.text);
+
+    assert_eq!(w.admin.get("/api/v1/health").status, 200, "the worker is still up");
+    assert_eq!(count(&w.admin, "owner=any"), before, "no refused file created anything");
+}
+
+/// Managers and admins import the team's lists (into the pool too); a rep imports their
+/// own book of contacts: as their own customers, up to MAX_REP_ROWS rows.
+pub fn who_may_import(w: &mut World) {
+    let csv = |n: usize, tag: &str| {
+        let mut csv = String::from("客户名称,电话\n");
+        for i in 0..n {
+            csv.push_str(&format!("{tag}{i},1378{i:07}\n"));
+        }
+        csv
+    };
+    let to_pool = w.wang.send("POST", "/api/v1/customers/import?to_pool=true", "text/csv", csv(2, "代入公海").as_bytes());
+    assert_eq!((to_pool.status, to_pool.code()), (403, "forbidden"), "{}", to_pool.text);
+    let dry_to_pool = w.wang.send("POST", "/api/v1/customers/import?to_pool=true&dry_run=true", "text/csv", csv(2, "代入公海").as_bytes());
+    assert_eq!(dry_to_pool.status, 403, "{}", dry_to_pool.text);
+
+    let big = csv(MAX_REP_ROWS + 1, "大名单");
+    refused(&w.wang.send("POST", "/api/v1/customers/import", "text/csv", big.as_bytes()), 413, "too_many_rows", MAX_REP_ROWS as u64);
+    let managers = w.manager.send("POST", "/api/v1/customers/import?to_pool=true&dry_run=true", "text/csv", big.as_bytes());
+    assert_eq!((managers.status, managers.body["rows"].as_u64()), (200, Some(MAX_REP_ROWS as u64 + 1)), "{}", managers.text);
+
+    let own = w.wang.send("POST", "/api/v1/customers/import", "text/csv", csv(3, "自己的名单").as_bytes());
+    assert_eq!((own.status, own.body["created"].as_u64()), (200, Some(3)), "{}", own.text);
+    let mine = w.wang.get("/api/v1/customers?owner=me&q=自己的名单").body;
+    let owners: Vec<&str> = mine["items"].as_array().map(|a| a.iter().filter_map(|c| c["owner"].as_str()).collect()).unwrap_or_default();
+    assert_eq!(owners, vec!["rep-wang"; 3], "a rep's import is theirs");
+}
+
+/// An import's takeovers and inserts are one batch: when the inserts fail (a trigger
+/// makes one row fail, standing in for any failure of the database), the takeover the
+/// ownership rule granted is rolled back with them.
+pub fn one_batch(w: &mut World) {
+    let set_rule = |w: &World, rule: &str| {
+        let mut s = w.admin.get("/api/v1/settings").body;
+        s["ownership_rule"] = json!(rule);
+        assert_eq!(w.admin.put("/api/v1/settings", &s).status, 200);
+    };
+    // 陈静 owns a customer in the east, which 王芳 covers and 陈静 does not: under the
+    // region rule, 王芳's import takes it over.
+    let east = created(&w.chen, json!({"name": "整批接管客户", "phone": "13977770001", "region": "east"}));
+    let id = east["id"].as_str().unwrap_or_default().to_string();
+    set_rule(w, "region");
+    let csv = "客户名称,电话,地区\n整批再录,13977770001,east\n整批新客户,13977770002,east\n";
+    let owner = |w: &World| w.admin.get(&format!("/api/v1/customers/{id}")).body["owner"].clone();
+    let takeovers = |w: &World| {
+        let audit = w.admin.get(&format!("/api/v1/audit?customer={id}")).body;
+        audit["items"].as_array().map(|a| a.iter().filter(|e| e["action"] == json!("take_over")).count()).unwrap_or(0)
+    };
+
+    restart_with(w, "CREATE TRIGGER import_fails BEFORE INSERT ON customers WHEN NEW.name = '整批新客户' BEGIN SELECT RAISE(ABORT, 'injected failure'); END;");
+    let failed = w.wang.send("POST", "/api/v1/customers/import", "text/csv", csv.as_bytes());
+    assert!(failed.status >= 500, "the injected failure fails the import: {} {}", failed.status, failed.text);
+    error_shape(&failed);
+    assert_eq!(owner(w), json!("rep-chen"), "the takeover was rolled back with the inserts");
+    assert_eq!(takeovers(w), 0, "and so was its audit row");
+    assert_eq!(w.wang.get("/api/v1/customers?owner=me&q=整批新客户").body["items"].as_array().map(Vec::len), Some(0));
+
+    restart_with(w, "DROP TRIGGER import_fails;");
+    let real = w.wang.send("POST", "/api/v1/customers/import", "text/csv", csv.as_bytes());
+    assert_eq!((real.status, real.body["created"].as_u64(), real.body["taken_over"].as_u64()), (200, Some(1), Some(1)), "{}", real.text);
+    assert_eq!(real.body["duplicates"], json!([{"line": 2, "field": "phone", "taken_over": id}]));
+    assert_eq!((owner(w), takeovers(w)), (json!("rep-wang"), 1));
+    set_rule(w, "first_entry");
+}
+
+/// POSTs `total` bytes of CSV with `Transfer-Encoding: chunked` (no Content-Length) and
+/// returns the raw answer (the server may answer and close before the body is through).
+fn chunked_post(w: &World, path: &str, total: usize) -> String {
+    use std::io::{Read, Write};
+    let host = w.server.base.trim_start_matches("http://").to_string();
+    let mut stream = std::net::TcpStream::connect(&host).expect("connect");
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(60))).expect("timeout");
+    let token = w.admin.token.clone().unwrap_or_default();
+    let head = format!("POST {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\nContent-Type: text/csv\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
+    stream.write_all(head.as_bytes()).expect("head");
+    let chunk = vec![b'a'; 64 << 10];
+    let mut sent = 0;
+    while sent < total {
+        let frame = [format!("{:x}\r\n", chunk.len()).as_bytes(), &chunk, b"\r\n"].concat();
+        if stream.write_all(&frame).is_err() {
+            break; // the server answered and closed
+        }
+        sent += chunk.len();
+    }
+    let _ = stream.write_all(b"0\r\n\r\n");
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    answer
+}
+
+/// Stops the server, runs `sql` on its D1 state, and starts it again.
+fn restart_with(w: &mut World, sql: &str) {
+    let persist = w.server.persist.clone();
+    w.server.stop();
+    let file = persist.with_extension("import-batch.sql");
+    std::fs::write(&file, sql).expect("write the sql");
+    allot_tests::execute_sql_file(&persist, &file).expect("run the sql");
+    let server = Server::start(ServerOptions { persist, port: allot_tests::free_port(), secret: TEST_SECRET.into(), inherit_output: false, log_level: "log" }).expect("restart");
+    *w = World::new(server);
+}
