@@ -9,6 +9,9 @@ use allot_tests::{start_test_server, token, Api, Server, ServerOptions, TEST_SEC
 use serde_json::{json, Value};
 use shared::ids::Role;
 
+#[path = "api/trust.rs"]
+mod trust;
+
 struct World {
     server: Server,
     admin: Api,
@@ -116,6 +119,13 @@ fn main() {
         .case("each_pool_counts_its_own_daily_claims", pools_have_their_own_limits)
         .case("segment_rules_apply_to_existing_customers", resegment)
         .case("an_unfinished_reclassification_is_finished_by_the_cron", resegment_heal)
+        .case("trust_search_never_matches_a_hidden_contact", trust::search_never_matches_a_hidden_contact)
+        .case("trust_a_manager_reads_only_audits_in_scope", trust::a_manager_reads_only_audits_in_scope)
+        .case("trust_export_guards_formulas_and_imports_them_back", trust::export_guards_formulas_and_imports_them_back)
+        .case("trust_collections_are_bounded_before_work", trust::collections_are_bounded_before_work)
+        .case("trust_valid_looking_input_never_causes_a_500", trust::valid_looking_input_never_causes_a_500)
+        .case("trust_a_capacity_edit_never_undoes_a_deactivation", trust::a_capacity_edit_never_undoes_a_deactivation)
+        .case("trust_reminders_are_rechecked_and_never_crowded_out", trust::reminders_are_rechecked_and_never_crowded_out)
         .case("restart_durability", restart)
         .run(&mut world);
     drop(world);
