@@ -1,7 +1,7 @@
 //! How many items each collection a request can send may hold: checked before any work is
 //! done on the collection (deduplication, resolution, a search per item), so a 1 MB body
 //! of 300,000 one-letter tags is a 400 that names the limit, not a CPU-bound isolate.
-//! The README's limits table lists these.
+//! The README's limits table lists these (keep the two equal).
 
 use crate::validate::FieldError;
 
@@ -25,21 +25,6 @@ pub const REP_SKILLS: usize = 50;
 pub const POOLS: usize = 20;
 /// Customers one allocation run or distribution may name (`customer_ids`).
 pub const CUSTOMER_IDS: usize = 5_000;
-
-/// Every limit, by the request path it bounds: the README table and the tests read this.
-pub const TABLE: &[(&str, usize)] = &[
-    ("customer tags", TAGS),
-    ("customer custom (values)", CUSTOM_FIELDS),
-    ("settings custom_fields", CUSTOM_FIELDS),
-    ("settings custom_fields[].options", FIELD_OPTIONS),
-    ("settings industries, territories, segments, allowed_origins", SETTINGS_LIST),
-    ("settings territories[].places", PLACES),
-    ("settings stages; pipeline stages, moves", STAGES),
-    ("stages[].required_fields, segments[].when", SMALL_LIST),
-    ("rep industries, regions", REP_SKILLS),
-    ("pool rules pools, pools[].regions, pools[].tiers", POOLS),
-    ("allocation / distribution customer_ids", CUSTOMER_IDS),
-];
 
 /// A collection over its limit: `too_many`, naming the limit.
 pub fn at_most(path: impl Into<String>, len: usize, max: usize) -> Result<(), FieldError> {
