@@ -207,7 +207,8 @@ pub async fn reminders(ctx: &Ctx, req: &Request) -> ApiResult<Response> {
     let settings = ctx.settings().await?;
     let pool_rules = rules(ctx).await?;
     let end_of_today = pool_rules.day_start(ctx.now) + DAY_MS;
-    let in_days = |at: i64| (at - ctx.now).div_euclid(DAY_MS) + i64::from((at - ctx.now).rem_euclid(DAY_MS) > 0);
+    // Saturating: a date stored before dates were bounded must not overflow here.
+    let in_days = |at: i64| at.saturating_sub(ctx.now).div_euclid(DAY_MS) + i64::from(at.saturating_sub(ctx.now).rem_euclid(DAY_MS) > 0);
     // Owned customers only, in SQL, page by page: pool rows never take a page's room, and
     // no customer of a large team is left out.
     let owned = if team { "c.owner_id IS NOT NULL" } else { "c.owner_id = ?2" };

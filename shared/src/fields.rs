@@ -51,9 +51,11 @@ impl FieldDef {
                 .map(Value::Number)
                 .ok_or(("wrong_type", "expected a number".into())),
             (FieldKind::Date, Value::Number(n)) if n.as_i64().is_some_and(|at| crate::time::check_date("", at).is_ok()) => Ok(Value::Number(n.clone())),
+            (FieldKind::Date, Value::Number(_)) => Err(("out_of_range", "a date from 2000-01-01 to 2100-01-01 (milliseconds since the epoch)".into())),
             (FieldKind::Date, Value::String(s)) => crate::time::parse_date(s)
+                .filter(|&ms| crate::time::check_date("", ms).is_ok())
                 .map(|ms| Value::Number(ms.into()))
-                .ok_or(("wrong_type", "expected a date such as 2026-03-05".into())),
+                .ok_or(("wrong_type", "expected a date such as 2026-03-05, from 2000-01-01 to 2100-01-01".into())),
             (FieldKind::Select, Value::String(s)) => {
                 let s = s.trim();
                 if self.options.iter().any(|o| o == s) {
