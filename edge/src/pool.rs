@@ -218,6 +218,15 @@ pub async fn reminders(ctx: &Ctx, req: &Request) -> ApiResult<Response> {
     loop {
         let mut filter = sql::Filter::new(&ctx.caller);
         filter.conditions.push(owned.into());
+        // Only rows that may be due (a superset: the shortest cadence of any segment);
+        // `follow_up_due` decides exactly.
+        match settings.segments.iter().map(|s| i64::from(s.cadence_days)).min() {
+            Some(days) => filter.push(
+                "(c.next_follow_up_at < {} OR (c.next_follow_up_at IS NULL AND c.segment IS NOT NULL AND COALESCE(c.last_follow_up_at, c.created_at) < {}))",
+                vec![Arg::Int(end_of_today), Arg::Int(end_of_today - days * DAY_MS)],
+            ),
+            None => filter.push("c.next_follow_up_at < {}", vec![Arg::Int(end_of_today)]),
+        }
         if let Some(id) = &after {
             filter.push("c.id < {}", vec![Arg::from(id)]);
         }

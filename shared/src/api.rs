@@ -368,7 +368,8 @@ pub struct CustomerView {
     /// The owner's display name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_name: Option<String>,
-    /// True when phone and email are masked (a pool customer seen by a rep).
+    /// True when the contacts are masked (a pool customer seen by a rep:
+    /// `mask::customer` says which fields and how).
     #[serde(default)]
     pub masked: bool,
     /// Whether the caller may edit it.
