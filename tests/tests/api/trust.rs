@@ -22,6 +22,13 @@ fn found(api: &allot_tests::Api, path: &str) -> Vec<String> {
 /// Item 1: the masking policy holds on every route, and search never matches on a
 /// character the caller cannot see.
 pub fn search_never_matches_a_hidden_contact(w: &mut World) {
+    // Reps of their own, so earlier cases' claims count against no daily limit here.
+    let rep = |id: &str| {
+        let added = w.admin.post("/api/v1/reps", &json!({"id": id, "name": id, "team": "sales1", "level": "junior", "capacity": 30}));
+        assert_eq!(added.status, 201, "{}", added.text);
+        w.server.api(&w.server.token("demo", id, Role::Rep))
+    };
+    let (seer, holder) = (rep("rep-trust-seer"), rep("rep-trust-holder"));
     let pool = created(
         &w.manager,
         json!({"name": "信任测试公海甲", "phone": "18400009151", "contact_name": "秘密联系人", "email": "hidden.person@trust.cn", "wechat": "secret_wx", "owner": null}),
@@ -30,21 +37,21 @@ pub fn search_never_matches_a_hidden_contact(w: &mut World) {
     let hidden_digits = ["0000", "84000", "00009", "9151", "18400009151"];
     for q in hidden_digits.iter().copied().chain(["秘密联系人", "hidden.person", "HIDDEN.PERSON"]) {
         for path in [format!("/api/v1/customers?owner=pool&q={q}"), format!("/api/v1/customers?q={q}"), format!("/api/v1/pool?q={q}")] {
-            assert!(!found(&w.chen, &path).contains(&id), "a rep's search matched a hidden contact: {path}");
+            assert!(!found(&seer, &path).contains(&id), "a rep's search matched a hidden contact: {path}");
         }
-        let export = w.chen.get(&format!("/api/v1/customers/export?owner=pool&q={q}"));
+        let export = seer.get(&format!("/api/v1/customers/export?owner=pool&q={q}"));
         assert_eq!(export.status, 200);
         assert!(!export.text.contains("信任测试公海甲"), "the export matched a hidden contact: q={q}");
     }
     // What the rep sees of it is masked: phone, email, WeChat and the contact's name.
-    let seen = w.chen.get(&format!("/api/v1/customers/{id}")).body;
+    let seen = seer.get(&format!("/api/v1/customers/{id}")).body;
     assert_eq!(
         (seen["phone"].as_str(), seen["email"].as_str(), seen["wechat"].as_str(), seen["contact_name"].as_str(), seen["masked"].as_bool()),
         (Some("184****9151"), Some("h***@trust.cn"), Some("***"), Some("秘***"), Some(true)),
         "{seen}"
     );
     // The name is always visible, so it matches; a manager sees contacts and matches them.
-    assert!(found(&w.chen, "/api/v1/pool?q=信任测试公海甲").contains(&id));
+    assert!(found(&seer, "/api/v1/pool?q=信任测试公海甲").contains(&id));
     for q in ["0000", "秘密联系人", "hidden.person"] {
         assert!(found(&w.manager, &format!("/api/v1/customers?owner=pool&q={q}")).contains(&id), "a manager sees the contacts: q={q}");
     }
@@ -56,7 +63,7 @@ pub fn search_never_matches_a_hidden_contact(w: &mut World) {
     // Follow-up notes and outcomes of a pool customer: hidden from reps.
     let logged = w.manager.post(&format!("/api/v1/customers/{id}/follow-ups"), &json!({"kind": "call", "note": "他的新号 13800001111", "outcome": "换号了 13800001111"}));
     assert_eq!(logged.status, 201, "{}", logged.text);
-    let log = w.chen.get(&format!("/api/v1/customers/{id}/follow-ups"));
+    let log = seer.get(&format!("/api/v1/customers/{id}/follow-ups"));
     assert_eq!(log.status, 200);
     assert!(!log.text.contains("13800001111"), "a follow-up note leaks: {}", log.text);
     assert!(w.manager.get(&format!("/api/v1/customers/{id}/follow-ups")).text.contains("13800001111"), "the manager reads it");
@@ -64,19 +71,19 @@ pub fn search_never_matches_a_hidden_contact(w: &mut World) {
     // Release notes: the pool list and the audit trail show the code, not the note.
     let other = created(&w.manager, json!({"name": "信任测试公海乙", "phone": "18500007777", "owner": null}));
     let other_id = other["id"].as_str().unwrap().to_string();
-    assert_eq!(w.zhao().send("POST", &format!("/api/v1/customers/{other_id}/claim"), "application/json", b"").status, 200);
-    let released = w.zhao().post(&format!("/api/v1/customers/{other_id}/release"), &json!({"reason_code": "other", "note": "打他私人号 13700002222"}));
+    assert_eq!(holder.send("POST", &format!("/api/v1/customers/{other_id}/claim"), "application/json", b"").status, 200);
+    let released = holder.post(&format!("/api/v1/customers/{other_id}/release"), &json!({"reason_code": "other", "note": "打他私人号 13700002222"}));
     assert_eq!(released.status, 200, "{}", released.text);
-    let listed = w.chen.get("/api/v1/pool?q=信任测试公海乙");
+    let listed = seer.get("/api/v1/pool?q=信任测试公海乙");
     assert!(!listed.text.contains("13700002222"), "the pool note leaks: {}", listed.text);
     assert_eq!(listed.body["items"][0]["pool_note"].as_str(), Some("other"));
-    let trail = w.chen.get(&format!("/api/v1/audit?customer={other_id}"));
+    let trail = seer.get(&format!("/api/v1/audit?customer={other_id}"));
     assert_eq!(trail.status, 200);
     assert!(!trail.text.contains("13700002222"), "the audit reason leaks: {}", trail.text);
     assert!(w.manager.get(&format!("/api/v1/audit?customer={other_id}")).text.contains("13700002222"), "the manager reads the note");
 
     // The 409: a pool customer's id is not tied to a phone the rep guessed.
-    let guess = w.chen.post("/api/v1/customers", &json!({"name": "猜号", "phone": "184 0000 9151"}));
+    let guess = seer.post("/api/v1/customers", &json!({"name": "猜号", "phone": "184 0000 9151"}));
     assert_eq!((guess.status, guess.code()), (409, "duplicate"), "{}", guess.text);
     assert!(!guess.text.contains(&id), "the 409 ties the guessed phone to the record: {}", guess.text);
     for secret in ["秘密联系人", "hidden.person", "信任测试公海甲"] {
@@ -84,9 +91,9 @@ pub fn search_never_matches_a_hidden_contact(w: &mut World) {
     }
 
     // Once claimed, the contacts are the rep's: unmasked, and searchable.
-    assert_eq!(w.chen.send("POST", &format!("/api/v1/customers/{id}/claim"), "application/json", b"").status, 200);
-    assert!(found(&w.chen, "/api/v1/customers?q=0000").contains(&id));
-    assert_eq!(w.chen.get(&format!("/api/v1/customers/{id}")).body["phone"].as_str(), Some("18400009151"));
+    assert_eq!(seer.send("POST", &format!("/api/v1/customers/{id}/claim"), "application/json", b"").status, 200);
+    assert!(found(&seer, "/api/v1/customers?q=0000").contains(&id));
+    assert_eq!(seer.get(&format!("/api/v1/customers/{id}")).body["phone"].as_str(), Some("18400009151"));
 }
 
 /// Item 2: `GET /audit` answers within the scope of `GET /customers/{id}`.
