@@ -20,7 +20,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
 
 /// Most customers one run considers.
-pub const MAX_RUN: usize = 5_000;
+pub const MAX_RUN: usize = shared::limits::CUSTOMER_IDS;
 
 /// The tenant's allocation rules, or the defaults.
 pub async fn rules(ctx: &Ctx) -> ApiResult<AllocationRules> {
@@ -107,17 +107,34 @@ pub fn save_cursor(ctx: &Ctx, outcome: &Outcome) -> ApiResult<Option<worker::D1P
     )?))
 }
 
-pub fn run(inputs: &Inputs, customers: &[Prospect], request: &AllocationRequest, fallback_seed: u64) -> Outcome {
-    allocate(&Plan {
+/// Runs the engine, after checking that an `optimal` run fits a Worker's memory and time
+/// (`shared::allocation::optimal::fits`): too big is a 422 naming the limit, never a dead
+/// isolate.
+pub fn run(inputs: &Inputs, customers: &[Prospect], request: &AllocationRequest, fallback_seed: u64) -> ApiResult<Outcome> {
+    let strategy = request.strategy.unwrap_or(inputs.rules.strategy);
+    if strategy == Strategy::Optimal {
+        let active = inputs.reps.iter().filter(|r| r.active).count();
+        shared::allocation::optimal::fits(customers.len(), active).map_err(|too| ApiError::Unprocessable {
+            code: "optimal_too_large".into(),
+            message: too.message.clone(),
+            details: serde_json::json!({
+                "customers": too.customers,
+                "reps": too.reps,
+                "max_cells": shared::allocation::optimal::MAX_CELLS,
+                "max_steps": shared::allocation::optimal::MAX_STEPS,
+            }),
+        })?;
+    }
+    Ok(allocate(&Plan {
         reps: &inputs.reps,
         customers,
-        strategy: request.strategy.unwrap_or(inputs.rules.strategy),
+        strategy,
         weights: request.weights.unwrap_or(inputs.rules.weights),
         seed: request.seed.unwrap_or(fallback_seed),
         cursor: inputs.cursor,
         junior_min_share: inputs.rules.junior_min_share,
         explain_full: request.explain == Explain::Full,
-    })
+    }))
 }
 
 fn check_request(ctx: &Ctx, request: &AllocationRequest) -> ApiResult<()> {
@@ -128,8 +145,8 @@ fn check_request(ctx: &Ctx, request: &AllocationRequest) -> ApiResult<()> {
         let probe = AllocationRules { weights: *w, ..AllocationRules::default() };
         probe.validate().map_err(ApiError::Invalid)?;
     }
-    if request.customer_ids.as_ref().is_some_and(|ids| ids.len() > MAX_RUN) {
-        return Err(ApiError::BadRequest { code: "invalid", message: format!("at most {MAX_RUN} customers per run") });
+    if let Some(ids) = &request.customer_ids {
+        shared::limits::at_most("customer_ids", ids.len(), MAX_RUN).map_err(|e| ApiError::Invalid(vec![e]))?;
     }
     Ok(())
 }
@@ -139,7 +156,7 @@ async fn compute(ctx: &Ctx, request: &AllocationRequest) -> ApiResult<(Inputs, O
     check_request(ctx, request)?;
     let inputs = inputs(ctx, false).await?;
     let customers = prospects(ctx, &request.customer_ids).await?;
-    let outcome = run(&inputs, &customers, request, ctx.now as u64);
+    let outcome = run(&inputs, &customers, request, ctx.now as u64)?;
     let rule = inputs.rules.label(outcome.strategy);
     Ok((inputs, outcome, rule))
 }

@@ -8,7 +8,8 @@ use serde::Deserialize;
 use shared::api::{CustomerQuery, CustomerView, OwnerFilter};
 use shared::customer::{Customer, Intent, Tier};
 use shared::lifecycle::{LifecycleBounds, LifecycleDates};
-use shared::ownership::{masks_contacts, Scope};
+use shared::ownership::{masks_contacts, ContactsHidden, Scope};
+use shared::search::Search;
 use shared::settings::TenantSettings;
 use shared::time::Millis;
 
@@ -71,6 +72,10 @@ fn ms(v: f64) -> Millis {
 impl Row {
     pub fn is_unowned(&self) -> bool {
         self.owner_id.is_none()
+    }
+
+    pub fn owner(&self) -> Option<&str> {
+        self.owner_id.as_deref()
     }
 
     /// When the current owner got the customer (claim, allocation, creation).
@@ -136,9 +141,7 @@ pub fn view(mut customer: Customer, owner_name: Option<String>, caller: &Caller,
     let lifecycle = shared::lifecycle::classify(&settings.lifecycle, &dates, now);
     let masked = masks_contacts(caller.role, customer.owner.as_deref());
     if masked {
-        customer.phone = customer.phone.as_deref().map(shared::mask::phone);
-        customer.email = customer.email.as_deref().map(shared::mask::email);
-        customer.wechat = customer.wechat.as_ref().map(|_| "***".into());
+        shared::mask::customer(&mut customer, &settings.custom_fields);
     }
     let editable = may_edit_visible(caller, customer.owner.as_deref());
     CustomerView { customer, lifecycle, owner_name, masked, editable, allocation: None }
@@ -185,6 +188,16 @@ pub fn collaborators_without(param: &str) -> String {
     format!("(SELECT json_group_array(value) FROM json_each(c.collaborators) WHERE value <> {param})")
 }
 
+/// The condition under which the caller sees customer `c`'s contacts: the SQL reading of
+/// `shared::ownership::ContactsHidden` (its test holds the two readings together). Every
+/// condition that looks at a contact field (search) is put under this one.
+pub fn contacts_visible(caller: &Caller) -> &'static str {
+    match ContactsHidden::of(caller.role) {
+        ContactsHidden::Never => "1",
+        ContactsHidden::WhileInPool => "c.owner_id IS NOT NULL",
+    }
+}
+
 /// The condition under which the caller may edit customer `c`.
 pub fn editable(caller: &Caller) -> String {
     match Scope::of(caller.role) {
@@ -208,6 +221,8 @@ pub fn assignable_target(caller: &Caller) -> String {
 pub struct Filter {
     pub conditions: Vec<String>,
     pub args: Vec<Arg>,
+    /// [`contacts_visible`] for the caller: what a search on contacts is restricted to.
+    contacts_visible: &'static str,
 }
 
 impl Filter {
@@ -215,6 +230,7 @@ impl Filter {
         Filter {
             conditions: vec!["c.tenant_id = ?1".into(), "c.deleted_at IS NULL".into(), visible(caller)],
             args: vec![Arg::from(&caller.tenant), Arg::from(&caller.user)],
+            contacts_visible: contacts_visible(caller),
         }
     }
 
@@ -223,6 +239,7 @@ impl Filter {
         Filter {
             conditions: vec!["c.tenant_id = ?1".into(), "c.deleted_at IS NULL".into(), scope],
             args: vec![Arg::from(&caller.tenant), Arg::from(&caller.user)],
+            contacts_visible: contacts_visible(caller),
         }
     }
 
@@ -263,11 +280,8 @@ impl Filter {
                 self.push(&format!("c.{column} = {{}}"), vec![Arg::from(value)]);
             }
         }
-        if let Some(text) = &q.q {
-            let like = format!("%{}%", text.replace(['%', '_'], ""));
-            let digits: String = text.chars().filter(char::is_ascii_digit).collect();
-            let phone_like = if digits.len() >= 3 { format!("%{digits}%") } else { "\u{0}".into() };
-            self.push("(c.name LIKE {} OR c.company LIKE {} OR c.phone_key LIKE {})", vec![Arg::from(like.clone()), Arg::from(like), Arg::from(phone_like)]);
+        if let Some(search) = q.q.as_deref().and_then(Search::of) {
+            self.push_search(&search);
         }
         if let Some(status) = q.status {
             self.push_lifecycle(settings.lifecycle.bounds(status, now));
@@ -275,6 +289,23 @@ impl Filter {
         if let Some(cursor) = &q.cursor {
             self.push("c.id < {}", vec![Arg::from(cursor)]);
         }
+    }
+
+    /// The SQL reading of [`Search::matches`]: `instr` rather than `LIKE` (D1 caps a LIKE
+    /// pattern at 50 bytes, and `%` or `_` in a query would be wildcards), on ASCII-lowered
+    /// text as `Search` lowers it; contact fields only under [`contacts_visible`], so a
+    /// search never matches on a character the caller's view hides.
+    fn push_search(&mut self, search: &Search) {
+        let text = || Arg::from(search.text.clone());
+        let digits = Arg::from(search.phone_digits.clone());
+        self.push(
+            &format!(
+                "(instr(lower(c.name), {{}}) > 0 OR instr(lower(c.company), {{}}) > 0 OR ({} AND (instr(lower(c.contact_name), {{}}) > 0 \
+                 OR instr(lower(c.email), {{}}) > 0 OR instr(c.phone_key, {{}}) > 0)))",
+                self.contacts_visible
+            ),
+            vec![text(), text(), text(), text(), digits],
+        );
     }
 
     /// The SQL reading of [`LifecycleBounds::contains`]; the property test in `shared`

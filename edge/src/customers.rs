@@ -95,7 +95,7 @@ pub async fn create(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
             amount: fields.amount.unwrap_or(0.0),
             existing: false,
         };
-        let outcome = crate::allocations::run(&inputs, std::slice::from_ref(&prospect), &Default::default(), ctx.now as u64);
+        let outcome = crate::allocations::run(&inputs, std::slice::from_ref(&prospect), &Default::default(), ctx.now as u64)?;
         intake_rule = Some(inputs.rules.label(outcome.strategy));
         cursor_statement = crate::allocations::save_cursor(ctx, &outcome)?;
         allocation = outcome.assignments.into_iter().next();
@@ -231,7 +231,11 @@ async fn duplicate_of(ctx: &Ctx, keys: &DuplicateKeys, except_id: Option<&str>) 
     let owned_by_you = holder.owner_id.as_deref() == Some(ctx.caller.user.as_str());
     let in_pool = holder.owner_id.is_none();
     let masked_owner = holder.owner_id.as_ref().map(|id| shared::mask::person_name(holder.owner_name.as_deref().unwrap_or(id)));
-    let reveal_id = owned_by_you || in_pool || ctx.caller.role == shared::ids::Role::Admin;
+    // A pool customer's id is shown so the rep can claim it, unless the key that matched is
+    // a contact the caller's view of it hides: the id would tie the digits they typed to
+    // that record, and guessing the masked digits would read them back.
+    let hidden_key = shared::ownership::masks_contacts(ctx.caller.role, holder.owner_id.as_deref()) && field != shared::customer::DuplicateField::Company;
+    let reveal_id = owned_by_you || (in_pool && !hidden_key) || ctx.caller.role == shared::ids::Role::Admin;
     Ok(ApiError::Duplicate(DuplicateDetails {
         field,
         owner: masked_owner,

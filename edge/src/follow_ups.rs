@@ -30,7 +30,9 @@ fn kind(text: &str) -> FollowUpKind {
 }
 
 pub async fn list(ctx: &Ctx, id: &str) -> ApiResult<Response> {
-    fetch_visible(ctx, id).await?.ok_or_else(|| ApiError::NotFound(format!("no customer {id}")))?;
+    let customer = fetch_visible(ctx, id).await?.ok_or_else(|| ApiError::NotFound(format!("no customer {id}")))?;
+    // A note or outcome is free text that often carries a number: hidden with the contacts.
+    let hidden = shared::ownership::masks_contacts(ctx.caller.role, customer.owner());
     let rows = db::all::<Row>(
         &ctx.db,
         "SELECT id, customer_id, author_id, kind, note, outcome, next_follow_up_at, at FROM follow_ups \
@@ -40,7 +42,16 @@ pub async fn list(ctx: &Ctx, id: &str) -> ApiResult<Response> {
     .await?;
     let items = rows
         .into_iter()
-        .map(|r| FollowUp { kind: kind(&r.kind), id: r.id, customer: r.customer_id, author: r.author_id, note: r.note, outcome: r.outcome, next_follow_up_at: r.next_follow_up_at.map(|v| v as i64), at: r.at as i64 })
+        .map(|r| FollowUp {
+            kind: kind(&r.kind),
+            id: r.id,
+            customer: r.customer_id,
+            author: r.author_id,
+            note: if hidden { shared::mask::WITHHELD.into() } else { r.note },
+            outcome: if hidden { r.outcome.map(|_| shared::mask::WITHHELD.into()) } else { r.outcome },
+            next_follow_up_at: r.next_follow_up_at.map(|v| v as i64),
+            at: r.at as i64,
+        })
         .collect();
     Ok(json(200, &FollowUpList { items }))
 }

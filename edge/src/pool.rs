@@ -139,11 +139,22 @@ pub async fn audit(ctx: &Ctx, req: &Request) -> ApiResult<Response> {
     if let Some((k, _)) = pairs.iter().find(|(k, _)| k != "customer") {
         return Err(ApiError::Invalid(vec![shared::validate::FieldError::new(k.clone(), "invalid", "unknown query parameter")]));
     }
-    // Visible customers only; deleted ones stay auditable by managers and admins.
-    let visible = fetch_visible(ctx, &customer).await?.is_some();
-    if !visible && !ctx.caller.role.is_manager_or_admin() {
-        return Err(ApiError::NotFound(format!("no customer {customer}")));
+    // The scope of `GET /customers/{id}`; a deleted customer keeps the owner it had, so
+    // managers and admins audit it within the scope it had then.
+    #[derive(Deserialize)]
+    struct Seen {
+        owner_id: Option<String>,
+        deleted: f64,
     }
+    let seen = db::first::<Seen>(
+        &ctx.db,
+        &format!("SELECT c.owner_id, c.deleted_at IS NOT NULL AS deleted FROM customers c WHERE c.tenant_id = ?1 AND c.id = ?3 AND {}", sql::visible(&ctx.caller)),
+        &[Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::from(&customer)],
+    )
+    .await?
+    .filter(|s| s.deleted == 0.0 || ctx.caller.role.is_manager_or_admin())
+    .ok_or_else(|| ApiError::NotFound(format!("no customer {customer}")))?;
+    let hidden = shared::ownership::masks_contacts(ctx.caller.role, seen.owner_id.as_deref());
     #[derive(Deserialize)]
     struct Row {
         seq: f64,
@@ -164,12 +175,21 @@ pub async fn audit(ctx: &Ctx, req: &Request) -> ApiResult<Response> {
         &[Arg::from(&ctx.caller.tenant), Arg::from(&customer)],
     )
     .await?;
-    if rows.is_empty() && !visible {
-        return Err(ApiError::NotFound(format!("no customer {customer}")));
-    }
     let items = rows
         .into_iter()
-        .map(|r| AuditEvent { seq: r.seq as i64, customer: r.customer_id, actor: r.actor_id, action: r.action, from: r.from_owner, to: r.to_owner, subject: r.subject, reason: r.reason, rule: r.rule, at: r.at as i64 })
+        .map(|r| AuditEvent {
+            seq: r.seq as i64,
+            customer: r.customer_id,
+            // Notes typed into releases and transfers are hidden with the contacts.
+            reason: if hidden { shared::mask::reason(&r.action, r.reason.as_deref()) } else { r.reason },
+            actor: r.actor_id,
+            action: r.action,
+            from: r.from_owner,
+            to: r.to_owner,
+            subject: r.subject,
+            rule: r.rule,
+            at: r.at as i64,
+        })
         .collect();
     Ok(json(200, &AuditList { items }))
 }
@@ -187,41 +207,67 @@ pub async fn reminders(ctx: &Ctx, req: &Request) -> ApiResult<Response> {
     let settings = ctx.settings().await?;
     let pool_rules = rules(ctx).await?;
     let end_of_today = pool_rules.day_start(ctx.now) + DAY_MS;
-    let mut query = shared::api::CustomerQuery::parse(std::iter::empty()).map_err(ApiError::Invalid)?;
-    query.owner = if team { shared::api::OwnerFilter::Any } else { shared::api::OwnerFilter::Me };
-    let rows = crate::customers::query_rows(ctx, &query, &settings, 1000).await?;
-    let in_days = |at: i64| (at - ctx.now).div_euclid(DAY_MS) + i64::from((at - ctx.now).rem_euclid(DAY_MS) > 0);
+    // Saturating: a date stored before dates were bounded must not overflow here.
+    let in_days = |at: i64| at.saturating_sub(ctx.now).div_euclid(DAY_MS) + i64::from(at.saturating_sub(ctx.now).rem_euclid(DAY_MS) > 0);
+    // Owned customers only, in SQL, page by page: pool rows never take a page's room, and
+    // no customer of a large team is left out.
+    let owned = if team { "c.owner_id IS NOT NULL" } else { "c.owner_id = ?2" };
+    const PAGE: usize = 1000;
     let mut items = Vec::new();
-    for row in rows {
-        let (c, _) = row.into_customer();
-        if c.owner.is_none() {
-            continue;
+    let mut after: Option<String> = None;
+    loop {
+        let mut filter = sql::Filter::new(&ctx.caller);
+        filter.conditions.push(owned.into());
+        // Only rows that may be due (a superset: the shortest cadence of any segment);
+        // `follow_up_due` decides exactly.
+        match settings.segments.iter().map(|s| i64::from(s.cadence_days)).min() {
+            Some(days) => filter.push(
+                "(c.next_follow_up_at < {} OR (c.next_follow_up_at IS NULL AND c.segment IS NOT NULL AND COALESCE(c.last_follow_up_at, c.created_at) < {}))",
+                vec![Arg::Int(end_of_today), Arg::Int(end_of_today - days * DAY_MS)],
+            ),
+            None => filter.push("c.next_follow_up_at < {}", vec![Arg::Int(end_of_today)]),
         }
-        if let Some(due) = shared::pipeline::follow_up_due(&c, &settings) {
-            if due < end_of_today {
-                let kind = if due < pool_rules.day_start(ctx.now) { "overdue" } else { "due_today" };
-                items.push(shared::pool::Reminder { customer: c.id.clone(), name: c.name.clone(), kind: kind.into(), due_at: due, in_days: in_days(due) });
+        if let Some(id) = &after {
+            filter.push("c.id < {}", vec![Arg::from(id)]);
+        }
+        let rows = db::all::<sql::Row>(&ctx.db, &format!("{} WHERE {} ORDER BY c.id DESC LIMIT {PAGE}", sql::SELECT, filter.where_clause()), &filter.args).await?;
+        let full = rows.len() == PAGE;
+        for row in rows {
+            let (c, _) = row.into_customer();
+            after = Some(c.id.clone());
+            if let Some(due) = shared::pipeline::follow_up_due(&c, &settings) {
+                if due < end_of_today {
+                    let kind = if due < pool_rules.day_start(ctx.now) { "overdue" } else { "due_today" };
+                    items.push(shared::pool::Reminder { customer: c.id.clone(), name: c.name.clone(), kind: kind.into(), due_at: due, in_days: in_days(due) });
+                }
             }
         }
+        if !full {
+            break;
+        }
     }
-    #[derive(Deserialize)]
-    struct Row {
-        customer_id: String,
-        name: String,
-        kind: String,
-        due_at: f64,
-    }
+    // Customers the recycle job reminded about, each checked again now against the pool
+    // rules (`shared::pool::due`): a follow-up since the job ran ends the warning, and a
+    // customer shows one warning, with its current date, however many the job wrote.
     let owner_scope = if team { format!("AND {}", sql::visible(&ctx.caller)) } else { "AND c.owner_id = ?2".to_string() };
-    let recycle = db::all::<Row>(
+    let reminded = db::all::<sql::Row>(
         &ctx.db,
         &format!(
-            "SELECT r.customer_id, c.name, r.kind, r.due_at FROM reminders r JOIN customers c ON c.tenant_id = r.tenant_id AND c.id = r.customer_id \
-             WHERE r.tenant_id = ?1 AND c.owner_id = r.owner_id AND c.deleted_at IS NULL AND r.due_at >= ?3 AND ?2 IS NOT NULL {owner_scope}"
+            "{} WHERE c.tenant_id = ?1 AND c.owner_id IS NOT NULL AND c.deleted_at IS NULL {owner_scope} AND EXISTS (SELECT 1 FROM reminders r \
+             WHERE r.tenant_id = ?1 AND r.customer_id = c.id AND r.owner_id = c.owner_id AND r.kind = 'recycle' AND r.due_at >= ?3)",
+            sql::SELECT
         ),
         &[Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::Int(ctx.now)],
     )
     .await?;
-    items.extend(recycle.into_iter().map(|r| shared::pool::Reminder { customer: r.customer_id, name: r.name, kind: r.kind, due_at: r.due_at as i64, in_days: in_days(r.due_at as i64) }));
+    for row in reminded {
+        let owned_since = row.owned_since().unwrap_or(ctx.now);
+        let (c, _) = row.into_customer();
+        let Some(pool) = pool_rules.pool_for(&c) else { continue };
+        if let shared::pool::Due::Remind { at, .. } = shared::pool::due(pool, &settings.stages, &c, owned_since, ctx.now) {
+            items.push(shared::pool::Reminder { customer: c.id, name: c.name, kind: "recycle".into(), due_at: at, in_days: in_days(at) });
+        }
+    }
     items.sort_by_key(|r| r.due_at);
     Ok(json(200, &shared::pool::ReminderList { items }))
 }
@@ -266,7 +312,8 @@ pub async fn list(ctx: &Ctx, req: &Request) -> ApiResult<Response> {
                         "recycle" => "recycled".to_string(),
                         other => other.to_string(),
                     },
-                    e.reason.clone(),
+                    // A release note is free text: a view that hides the contacts shows its code.
+                    if view.masked { shared::mask::reason(&e.action, e.reason.as_deref()) } else { e.reason.clone() },
                     e.at as i64,
                 ),
                 None => ("created".to_string(), None, view.customer.created_at),
@@ -349,6 +396,7 @@ pub async fn transfer(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Respo
         return Err(ApiError::Forbidden("only managers and admins transfer customers".into()));
     }
     let input: shared::pool::TransferInput = read_json(req).await?;
+    input.validate().map_err(ApiError::Invalid)?;
     let settings = ctx.settings().await?;
     let reason = input.note.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(|| "transfer".into());
     let [audit, update] = transfer_statements(ctx, "c.id = ?3", id, &input.to, reason, sql::RETURNING)?;

@@ -6,7 +6,8 @@
 //! batch; a recycle is `UPDATE … WHERE owner_id = <owner read> AND version = <version
 //! read>`, so a customer that was followed up, transferred or released since the read is
 //! left alone, and its audit row is guarded by `changes() = 1`. Reminders are
-//! `INSERT OR IGNORE` on a unique key. Running the job twice, or again after an
+//! `INSERT OR IGNORE` on a unique key, and each replaces the customer's older warnings
+//! (`GET /reminders` checks them again anyway). Running the job twice, or again after an
 //! interruption, therefore does no work twice.
 
 use serde::Serialize;
@@ -78,6 +79,12 @@ pub async fn page(env: &Env, tenant: &str, after: &str, now: Millis) -> ApiResul
                     &db,
                     "INSERT OR IGNORE INTO reminders (tenant_id, customer_id, owner_id, kind, due_at, created_at) VALUES (?1, ?2, ?3, 'recycle', ?4, ?5)",
                     &[Arg::from(tenant), Arg::from(&customer.id), Arg::from(&owner), Arg::Int(at), Arg::Int(now)],
+                )?);
+                // The date moved (a follow-up, a new owner): the older warnings go.
+                statements.push(db::stmt(
+                    &db,
+                    "DELETE FROM reminders WHERE tenant_id = ?1 AND customer_id = ?2 AND kind = 'recycle' AND (owner_id <> ?3 OR due_at <> ?4)",
+                    &[Arg::from(tenant), Arg::from(&customer.id), Arg::from(&owner), Arg::Int(at)],
                 )?);
                 report.reminded += 1;
             }

@@ -144,16 +144,21 @@ pub async fn create(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     Ok(json(201, &one(ctx, &id).await?))
 }
 
+/// `PATCH /reps/{id}`: writes only the fields sent, in one `UPDATE` whose `WHERE` is the
+/// caller's scope. Nothing read is written back, so a manager's capacity edit racing an
+/// admin's deactivation never undoes it (each writes its own column).
 pub async fn patch(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Response> {
     if !ctx.caller.role.is_manager_or_admin() {
         return Err(ApiError::Forbidden("only managers and admins change reps".into()));
     }
     let patch: RepPatch = read_json(req).await?;
     let settings = ctx.settings().await?;
-    let current = one(ctx, id).await?;
     if ctx.caller.role == Role::Manager && patch.team.is_some() {
         return Err(ApiError::Forbidden("only admins move reps between teams".into()));
     }
+    // The read validates the record as it would be (and answers 404 out of scope); only
+    // the fields the patch names are taken from it.
+    let current = one(ctx, id).await?;
     let fields = RepFields {
         name: current.name.clone(),
         role: current.role,
@@ -165,29 +170,57 @@ pub async fn patch(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Response
         active: current.active,
     };
     let next = fields.patched(&patch, &settings).map_err(ApiError::Invalid)?;
+    // ?1 tenant, ?2 caller (the scope), ?3 the rep, then the values sent.
+    let mut args = vec![Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::from(id)];
+    let mut sets = Vec::new();
+    let mut set = |column: &str, value: Arg| {
+        args.push(value);
+        sets.push(format!("{column} = ?{}", args.len()));
+    };
+    if patch.name.is_some() {
+        set("name", Arg::from(&next.name));
+    }
+    if patch.team.is_some() {
+        set("team_id", Arg::from(next.team.clone()));
+    }
+    if patch.level.is_some() {
+        set("level", Arg::from(level_text(next.level)));
+    }
+    if patch.industries.is_some() {
+        set("industries", Arg::Text(serde_json::to_string(&next.industries)?));
+    }
+    if patch.regions.is_some() {
+        set("regions", Arg::Text(serde_json::to_string(&next.regions)?));
+    }
+    if patch.capacity.is_some() {
+        set("capacity", Arg::Int(i64::from(next.capacity)));
+    }
+    if patch.active.is_some() {
+        set("active", Arg::Int(i64::from(next.active)));
+    }
+    if sets.is_empty() {
+        return Ok(json(200, &current));
+    }
     let tenant = &ctx.caller.tenant;
     let update = db::stmt(
         &ctx.db,
-        "UPDATE users SET name = ?3, team_id = ?4, level = ?5, industries = ?6, regions = ?7, capacity = ?8, active = ?9 \
-         WHERE tenant_id = ?1 AND id = ?2",
-        &[
-            Arg::from(tenant),
-            Arg::from(id),
-            Arg::from(&next.name),
-            Arg::from(next.team.clone()),
-            Arg::from(level_text(next.level)),
-            Arg::Text(serde_json::to_string(&next.industries)?),
-            Arg::Text(serde_json::to_string(&next.regions)?),
-            Arg::Int(i64::from(next.capacity)),
-            Arg::Int(i64::from(next.active)),
-        ],
+        &format!(
+            "UPDATE users AS u SET {} WHERE u.tenant_id = ?1 AND u.id = ?3 AND u.role IN ('rep', 'manager') AND {}",
+            sets.join(", "),
+            scope(&ctx.caller)
+        ),
+        &args,
     )?;
-    if current.active && !next.active {
-        db::batch(&ctx.db, vec![update, end_collaborations(ctx, id)?]).await?;
+    let results = if patch.active == Some(false) {
+        // Effective only if the rep is inactive once the update ran.
+        db::batch(&ctx.db, vec![update, end_collaborations(ctx, id)?]).await?
     } else {
-        db::batch(&ctx.db, vec![update]).await?;
-    }
+        db::batch(&ctx.db, vec![update]).await?
+    };
     crate::context::forget_admission(tenant, id);
+    if results.first().map(db::changes) != Some(1) {
+        return Err(ApiError::NotFound(format!("no rep {id}")));
+    }
     Ok(json(200, &one(ctx, id).await?))
 }
 

@@ -368,7 +368,8 @@ pub struct CustomerView {
     /// The owner's display name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_name: Option<String>,
-    /// True when phone and email are masked (a pool customer seen by a rep).
+    /// True when the contacts are masked (a pool customer seen by a rep:
+    /// `mask::customer` says which fields and how).
     #[serde(default)]
     pub masked: bool,
     /// Whether the caller may edit it.
@@ -420,7 +421,8 @@ pub struct CustomerQuery {
     pub region: Option<String>,
     pub stage: Option<String>,
     pub segment: Option<String>,
-    /// Matched against name, company and phone.
+    /// What `shared::search` matches: name and company; contact name, email and phone
+    /// only where the caller sees them. At most `search::MAX_QUERY_CHARS` characters.
     pub q: Option<String>,
     pub cursor: Option<String>,
     pub limit: u32,
@@ -439,7 +441,7 @@ pub const CUSTOMER_QUERY_PARAMS: &[(&str, &str)] = &[
     ("region", "territory key"),
     ("stage", "stage key"),
     ("segment", "segment key"),
-    ("q", "text in name, company or phone"),
+    ("q", "text in name or company; in contact name, email or phone (a phone query: digits, at least 3) only where the caller sees contacts; at most 100 characters"),
     ("cursor", "next_cursor of the previous page"),
     ("limit", "page size, 1 to 200 (default 50)"),
 ];
@@ -501,7 +503,10 @@ impl CustomerQuery {
                 "region" => q.region = text(),
                 "stage" => q.stage = text(),
                 "segment" => q.segment = text(),
-                "q" => q.q = text().filter(|t| t.chars().count() <= 100),
+                "q" => match text() {
+                    Some(t) if t.chars().count() > crate::search::MAX_QUERY_CHARS => bad(key, &format!("too long: at most {} characters", crate::search::MAX_QUERY_CHARS)),
+                    t => q.q = t,
+                },
                 "cursor" => q.cursor = text(),
                 "limit" => match value.parse::<u32>() {
                     Ok(n) if (1..=MAX_PAGE).contains(&n) => q.limit = n,
@@ -598,5 +603,9 @@ mod tests {
         let errs = CustomerQuery::parse([("limit", "201"), ("tier", "gold"), ("colour", "red")]).unwrap_err();
         let paths: Vec<&str> = errs.iter().map(|e| e.path.as_str()).collect();
         assert_eq!(paths, vec!["limit", "tier", "colour"]);
+        let long = "字".repeat(crate::search::MAX_QUERY_CHARS + 1);
+        let errs = CustomerQuery::parse([("q", long.as_str())]).unwrap_err();
+        assert_eq!(errs[0].path, "q", "a long query is refused, never dropped");
+        assert!(errs[0].message.contains("100"), "{}", errs[0].message);
     }
 }

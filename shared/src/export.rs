@@ -88,7 +88,8 @@ impl Exporter {
             date(c.last_follow_up_at),
             date(c.next_follow_up_at),
         ];
-        let _ = self.writer.write_record(&record);
+        // The formula guard the report tables use; the importer undoes it.
+        let _ = self.writer.write_record(record.iter().map(|cell| crate::cell::guard(cell).into_owned()));
     }
 
     pub fn finish(self) -> Vec<u8> {
@@ -107,6 +108,24 @@ mod tests {
         let bytes = e.finish();
         let text = std::str::from_utf8(&bytes).unwrap().trim_start_matches(BOM);
         csv::ReaderBuilder::new().has_headers(false).from_reader(text.as_bytes()).records().map(|r| r.unwrap().iter().map(String::from).collect()).collect()
+    }
+
+    #[test]
+    fn formulas_are_guarded_and_the_importer_reads_them_back() {
+        let formula = r#"=HYPERLINK("http://evil.example","点我")"#;
+        let view: CustomerView = serde_json::from_value(serde_json::json!({
+            "id": "c1", "name": formula, "company": "@公司", "phone": "+86 138 1234 5678", "stage": "lead", "tags": ["-x"],
+            "created_by": "u9", "created_at": 0, "updated_at": 0, "version": 1, "lifecycle": "new", "masked": false, "editable": true
+        }))
+        .unwrap();
+        let rows = exported(&view, false);
+        assert_eq!((rows[1][0].as_str(), rows[1][1].as_str(), rows[1][3].as_str()), (&*format!("'{formula}"), "'@公司", "'+86 138 1234 5678"));
+        let mut e = Exporter::new(false, Default::default());
+        e.push(&view, &TenantSettings::default());
+        let plan = crate::import::plan(&e.finish(), &TenantSettings::default()).unwrap();
+        let back = &plan.valid[0].fields;
+        assert_eq!((back.name.as_str(), back.company.as_deref(), back.phone.as_deref()), (formula, Some("@公司"), Some("+86 138 1234 5678")));
+        assert_eq!(back.tags, vec!["-x"]);
     }
 
     #[test]

@@ -50,10 +50,12 @@ impl FieldDef {
                 .and_then(serde_json::Number::from_f64)
                 .map(Value::Number)
                 .ok_or(("wrong_type", "expected a number".into())),
-            (FieldKind::Date, Value::Number(n)) if n.is_i64() => Ok(Value::Number(n.clone())),
+            (FieldKind::Date, Value::Number(n)) if n.as_i64().is_some_and(|at| crate::time::check_date("", at).is_ok()) => Ok(Value::Number(n.clone())),
+            (FieldKind::Date, Value::Number(_)) => Err(("out_of_range", "a date from 2000-01-01 to 2100-01-01 (milliseconds since the epoch)".into())),
             (FieldKind::Date, Value::String(s)) => crate::time::parse_date(s)
+                .filter(|&ms| crate::time::check_date("", ms).is_ok())
                 .map(|ms| Value::Number(ms.into()))
-                .ok_or(("wrong_type", "expected a date such as 2026-03-05".into())),
+                .ok_or(("wrong_type", "expected a date such as 2026-03-05, from 2000-01-01 to 2100-01-01".into())),
             (FieldKind::Select, Value::String(s)) => {
                 let s = s.trim();
                 if self.options.iter().any(|o| o == s) {
@@ -65,6 +67,9 @@ impl FieldDef {
             (FieldKind::MultiSelect, Value::String(s)) => {
                 let items: Vec<Value> = s.split([',', '，', ';', '；']).map(|p| Value::String(p.trim().to_string())).filter(|v| v != "").collect();
                 self.check(&Value::Array(items))
+            }
+            (FieldKind::MultiSelect, Value::Array(items)) if items.len() > self.options.len() => {
+                Err(("too_many", format!("{} values; at most {}, one per option", items.len(), self.options.len())))
             }
             (FieldKind::MultiSelect, Value::Array(items)) => {
                 let mut out = Vec::with_capacity(items.len());

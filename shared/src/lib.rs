@@ -12,11 +12,13 @@
 
 pub mod allocation;
 pub mod api;
+pub mod cell;
 pub mod collaborators;
 pub mod customer;
 pub mod fields;
 pub mod ids;
 pub mod lifecycle;
+pub mod limits;
 pub mod mask;
 pub mod normalize;
 pub mod number;
@@ -26,6 +28,7 @@ pub mod pool;
 pub mod rate;
 pub mod reports;
 pub mod reps;
+pub mod search;
 pub mod segment;
 pub mod settings;
 pub mod time;

@@ -126,9 +126,39 @@ fn keyed(keys: &DuplicateKeys) -> impl Iterator<Item = (u8, &str)> {
     [(0, &keys.phone), (1, &keys.email), (2, &keys.company)].into_iter().filter_map(|(field, key)| key.as_deref().map(|k| (field, k)))
 }
 
+/// When a role's view of a customer hides its contacts (`shared::mask::customer` says
+/// which fields and how). The one statement of the rule: [`masks_contacts`] reads it in
+/// Rust, and the edge turns it into the SQL condition that keeps search, and anything
+/// else that looks at contacts, off rows whose contacts the caller cannot see.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ContactsHidden {
+    /// Every contact the role can read, it reads in full.
+    Never,
+    /// Contacts are hidden while the customer is in the pool (unowned): a rep reads them
+    /// only after claiming it (领取).
+    WhileInPool,
+}
+
+impl ContactsHidden {
+    pub fn of(role: Role) -> ContactsHidden {
+        match role {
+            Role::Rep => ContactsHidden::WhileInPool,
+            Role::Manager | Role::Admin => ContactsHidden::Never,
+        }
+    }
+
+    /// Whether a customer with this owner has its contacts hidden.
+    pub fn hides(self, owner: Option<&str>) -> bool {
+        match self {
+            ContactsHidden::Never => false,
+            ContactsHidden::WhileInPool => owner.is_none(),
+        }
+    }
+}
+
 /// Contacts of pool customers are masked for reps until they claim one (领取).
 pub fn masks_contacts(role: Role, owner: Option<&str>) -> bool {
-    role == Role::Rep && owner.is_none()
+    ContactsHidden::of(role).hides(owner)
 }
 
 /// Only managers and admins delete (soft) customers.
@@ -187,5 +217,16 @@ mod tests {
         assert!(masks_contacts(Role::Rep, None));
         assert!(!masks_contacts(Role::Rep, Some("r1")));
         assert!(!masks_contacts(Role::Manager, None));
+        // The SQL reading of the rule (`customer_sql::contacts_visible`) is "owned" for
+        // `WhileInPool` and "always" for `Never`: hold every role to one of the two.
+        for role in [Role::Admin, Role::Manager, Role::Rep] {
+            for owner in [None, Some("r1"), Some("r2")] {
+                let sql_hides = match ContactsHidden::of(role) {
+                    ContactsHidden::Never => false,
+                    ContactsHidden::WhileInPool => owner.is_none(),
+                };
+                assert_eq!(masks_contacts(role, owner), sql_hides, "{role:?} {owner:?}");
+            }
+        }
     }
 }

@@ -44,6 +44,7 @@ impl StagesUpdate {
 
     /// Checks the moves: each names a removed stage and a stage that remains.
     pub fn validate_moves(&self, current: &[StageDef]) -> Result<(), Vec<FieldError>> {
+        crate::limits::check([("stages".to_string(), self.stages.len(), crate::limits::STAGES), ("moves".to_string(), self.moves.len(), crate::limits::STAGES)])?;
         let mut errors = Vec::new();
         for (from, to) in &self.moves {
             if !current.iter().any(|s| &s.key == from) || self.stages.iter().any(|s| &s.key == from) {
@@ -306,6 +307,8 @@ impl FollowUpInput {
         }
         if self.next_follow_up_at.is_some_and(|at| at <= now) {
             errors.push(FieldError::new("next_follow_up_at", "out_of_range", "must be in the future"));
+        } else if let Some(Err(e)) = self.next_follow_up_at.map(|at| crate::time::check_date("next_follow_up_at", at)) {
+            errors.push(e);
         }
         crate::validate::finish(errors)
     }

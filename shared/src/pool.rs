@@ -237,6 +237,19 @@ pub struct TransferInput {
     pub note: Option<String>,
 }
 
+impl TransferInput {
+    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut errors = Vec::new();
+        if self.note.as_ref().is_some_and(|n| n.chars().count() > MAX_NOTE) {
+            errors.push(FieldError::new("note", "too_long", format!("at most {MAX_NOTE} characters")));
+        }
+        crate::validate::finish(errors)
+    }
+}
+
+/// The longest release, transfer or hand-over note, in characters.
+pub const MAX_NOTE: usize = 500;
+
 /// `POST /reps/{id}/hand-over` body: every customer the rep owns goes to the active rep
 /// `to` (a transfer: follow-ups go with them), or back to the pool when `to` is null, to be
 /// claimed or handed out by any strategy (`POST /pool/distribute`). For a rep who leaves
@@ -354,6 +367,9 @@ impl PoolRules {
     }
 
     pub fn validate(&self, stages: &[StageDef]) -> Result<(), Vec<FieldError>> {
+        use crate::limits::{self, POOLS};
+        limits::check([("pools".to_string(), self.pools.len(), POOLS)])?;
+        limits::check(self.pools.iter().enumerate().flat_map(|(i, p)| [(format!("pools[{i}].regions"), p.regions.len(), POOLS), (format!("pools[{i}].tiers"), p.tiers.len(), POOLS)]))?;
         let mut errors = Vec::new();
         if self.pools.is_empty() {
             errors.push(FieldError::new("pools", "too_few", "at least one pool"));

@@ -155,6 +155,8 @@ impl RepFields {
     }
 
     fn checked(mut self, settings: &TenantSettings) -> Result<RepFields, Vec<FieldError>> {
+        use crate::limits::{self, REP_SKILLS};
+        limits::check([("industries".to_string(), self.industries.len(), REP_SKILLS), ("regions".to_string(), self.regions.len(), REP_SKILLS)])?;
         let mut errors = Vec::new();
         self.name = self.name.trim().to_string();
         if self.name.is_empty() || self.name.chars().count() > 100 {

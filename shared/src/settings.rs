@@ -246,6 +246,26 @@ impl TenantSettings {
     /// Checks a settings document before it is stored: keys unique and well formed,
     /// stages with exactly one won and one lost terminal, sane thresholds, valid rules.
     pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+        use crate::limits::{self, SETTINGS_LIST};
+        let mut bounds = vec![
+            ("industries".to_string(), self.industries.len(), SETTINGS_LIST),
+            ("territories".to_string(), self.territories.len(), SETTINGS_LIST),
+            ("stages".to_string(), self.stages.len(), limits::STAGES),
+            ("custom_fields".to_string(), self.custom_fields.len(), limits::CUSTOM_FIELDS),
+            ("segments".to_string(), self.segments.len(), SETTINGS_LIST),
+            ("allowed_origins".to_string(), self.allowed_origins.len(), SETTINGS_LIST),
+        ];
+        limits::check(bounds.drain(..))?;
+        bounds.extend(self.territories.iter().enumerate().map(|(i, t)| (format!("territories[{i}].places"), t.places.len(), limits::PLACES)));
+        bounds.extend(self.stages.iter().enumerate().map(|(i, s)| (format!("stages[{i}].required_fields"), s.required_fields.len(), limits::SMALL_LIST)));
+        bounds.extend(self.custom_fields.iter().enumerate().map(|(i, f)| (format!("custom_fields[{i}].options"), f.options.len(), limits::FIELD_OPTIONS)));
+        for (i, rule) in self.segments.iter().enumerate() {
+            bounds.push((format!("segments[{i}].when"), rule.when.len(), limits::SMALL_LIST));
+            for (j, c) in rule.when.iter().enumerate() {
+                bounds.push((format!("segments[{i}].when[{j}].value"), c.value.as_array().map_or(0, Vec::len), SETTINGS_LIST));
+            }
+        }
+        limits::check(bounds)?;
         let mut errors = Vec::new();
         check_keys("industries", self.industries.iter().map(|c| c.key.as_str()), &mut errors);
         check_keys("territories", self.territories.iter().map(|t| t.key.as_str()), &mut errors);

@@ -9,6 +9,22 @@ pub type Millis = i64;
 pub const DAY_MS: Millis = 86_400_000;
 
 /// Whole days from `earlier` to `later` (negative if `later` is before `earlier`).
+/// The earliest date a date field takes: 2000-01-01 (UTC).
+pub const MIN_DATE: Millis = 946_684_800_000;
+/// The latest date a date field takes: 2100-01-01 (UTC). Dates are added to and
+/// compared with `now` (reminders, recycling): a bound far from `i64::MAX` keeps that
+/// arithmetic from overflowing.
+pub const MAX_DATE: Millis = 4_102_444_800_000;
+
+/// A date field within [`MIN_DATE`, `MAX_DATE`].
+pub fn check_date(path: &str, at: Millis) -> Result<(), crate::validate::FieldError> {
+    if (MIN_DATE..=MAX_DATE).contains(&at) {
+        Ok(())
+    } else {
+        Err(crate::validate::FieldError::new(path, "out_of_range", "a date from 2000-01-01 to 2100-01-01 (milliseconds since the epoch)"))
+    }
+}
+
 pub fn days_between(earlier: Millis, later: Millis) -> i64 {
     (later - earlier).div_euclid(DAY_MS)
 }

@@ -39,7 +39,7 @@ pub fn finish(errors: Vec<FieldError>) -> Result<(), Vec<FieldError>> {
 
 pub const MAX_NAME: usize = 200;
 pub const MAX_TEXT: usize = 200;
-pub const MAX_TAGS: usize = 20;
+pub const MAX_TAGS: usize = crate::limits::TAGS;
 pub const MAX_TAG: usize = 30;
 pub const MAX_AMOUNT: f64 = 1e13;
 
@@ -79,6 +79,11 @@ fn clean_text(path: &str, text: &Option<String>, max: usize, errors: &mut Vec<Fi
 /// Checks a create request (or an import row, or a patched record) against the tenant's
 /// settings. Every problem is reported, not just the first.
 pub fn check_customer(input: &CustomerInput, settings: &(impl CustomerSchema + ?Sized)) -> Result<CustomerFields, Vec<FieldError>> {
+    // Bounded before any work on them (deduplicating tags is quadratic).
+    crate::limits::check([("tags".to_string(), input.tags.len(), crate::limits::TAGS), ("custom".to_string(), input.custom.len(), crate::limits::CUSTOM_FIELDS)])?;
+    if let Some(at) = input.next_follow_up_at {
+        crate::time::check_date("next_follow_up_at", at).map_err(|e| vec![e])?;
+    }
     let mut errors = Vec::new();
     let name = clean_text("name", &Some(input.name.clone()), MAX_NAME, &mut errors);
     if name.is_none() {
@@ -127,9 +132,6 @@ pub fn check_customer(input: &CustomerInput, settings: &(impl CustomerSchema + ?
         if !amount.is_finite() || !(0.0..=MAX_AMOUNT).contains(&amount) {
             errors.push(FieldError::new("amount", "out_of_range", "an amount from 0 to 10,000,000,000,000"));
         }
-    }
-    if input.tags.len() > MAX_TAGS {
-        errors.push(FieldError::new("tags", "too_many", format!("at most {MAX_TAGS} tags")));
     }
     let mut tags: Vec<String> = Vec::new();
     for (i, tag) in input.tags.iter().enumerate() {

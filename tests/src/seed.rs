@@ -160,6 +160,26 @@ pub fn race_fixture_sql(now: i64) -> String {
     sql
 }
 
+/// Tenant `trust` for the optimal solver's bound: 80 active reps and 5,000 pool
+/// customers, a run whose 405,000 cells (5,000 × 81 nodes) exceed
+/// `shared::allocation::optimal::MAX_CELLS` while each greedy strategy takes it. A tenant
+/// of its own, so no other test sees them.
+pub fn trust_fixture_sql(now: i64) -> String {
+    let mut sql = format!("INSERT OR IGNORE INTO tenants (id, name, created_at) VALUES ('trust', 'Trust Co.', {now});\n");
+    sql.push_str(&format!("INSERT OR IGNORE INTO users (tenant_id, id, name, role, created_at) VALUES ('trust', 'trust-admin', 'Trust Admin', 'admin', {now});\n"));
+    sql.push_str(&format!(
+        "INSERT OR IGNORE INTO users (tenant_id, id, name, role, level, capacity, active, created_at) \
+         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 80) \
+         SELECT 'trust', printf('trust-rep-%02d', i), printf('Rep %02d', i), 'rep', 'senior', 1000, 1, {now} FROM n;\n"
+    ));
+    sql.push_str(&format!(
+        "INSERT OR IGNORE INTO customers (tenant_id, id, name, stage, reached_stage, created_by, created_at, updated_at, version) \
+         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) \
+         SELECT 'trust', printf('c_trust_%05d', i), printf('大池客户%05d', i), 'lead', 'lead', 'trust-admin', {now}, {now}, 1 FROM n;\n"
+    ));
+    sql
+}
+
 const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "罗", "高"];
 const GIVEN: &[&str] = &["伟", "芳", "娜", "敏", "静", "磊", "强", "洋", "艳", "杰", "涛", "明", "超", "秀英", "建国", "晓燕", "志强", "海燕", "俊杰", "子涵"];
 const CITIES: &[&str] = &["上海", "北京", "深圳", "广州", "杭州", "南京", "苏州", "成都", "武汉", "西安", "重庆", "天津", "青岛", "厦门", "长沙", "郑州"];

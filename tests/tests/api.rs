@@ -18,6 +18,8 @@ use shared::ids::Role;
 
 #[path = "api/imports.rs"]
 mod imports;
+#[path = "api/trust.rs"]
+mod trust;
 
 struct World {
     server: Server,
@@ -129,6 +131,13 @@ fn main() {
         .case("segment_rules_apply_to_existing_customers", resegment)
         .case("an_unfinished_reclassification_is_finished_by_the_cron", resegment_heal)
         .case("import_takeovers_and_inserts_are_one_batch", imports::one_batch)
+        .case("trust_search_never_matches_a_hidden_contact", trust::search_never_matches_a_hidden_contact)
+        .case("trust_a_manager_reads_only_audits_in_scope", trust::a_manager_reads_only_audits_in_scope)
+        .case("trust_export_guards_formulas_and_imports_them_back", trust::export_guards_formulas_and_imports_them_back)
+        .case("trust_collections_are_bounded_before_work", trust::collections_are_bounded_before_work)
+        .case("trust_valid_looking_input_never_causes_a_500", trust::valid_looking_input_never_causes_a_500)
+        .case("trust_a_capacity_edit_never_undoes_a_deactivation", trust::a_capacity_edit_never_undoes_a_deactivation)
+        .case("trust_reminders_are_rechecked_and_never_crowded_out", trust::reminders_are_rechecked_and_never_crowded_out)
         .case("pages_on_unlisted_origins_are_refused_before_any_work_and_every_answer_is_readable", origins::gate_and_readable_answers)
         .case("a_spent_budget_answers_429_with_retry_after_for_that_user_and_class_only", rates::budgets_per_user_and_class)
         .case("a_failing_tenant_never_stops_the_maintenance_of_the_others", maintenance::a_failing_tenant_never_stops_the_others)

@@ -281,7 +281,8 @@ fn row_input(cells: &[String], columns: &[Option<Column>]) -> (CustomerInput, Ve
     let mut problems = Vec::new();
     let mut company_as_name = None;
     for (cell, column) in cells.iter().zip(columns) {
-        let value = cell.trim();
+        // An export guards formula-like cells with `'` (`crate::cell`): read the value back.
+        let value = crate::cell::unguard(cell).trim();
         let Some(column) = column else { continue };
         if value.is_empty() {
             continue;

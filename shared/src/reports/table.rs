@@ -30,14 +30,14 @@ impl Table {
     }
 }
 
-/// RFC 4180 quoting; a leading `=`, `+`, `-` or `@` is prefixed with `'` so a spreadsheet
-/// never runs a name as a formula.
+/// RFC 4180 quoting of a cell under the formula guard (`crate::cell::guard`), so a
+/// spreadsheet never runs a name as a formula.
 fn quote(cell: &str) -> String {
-    let guarded = if cell.starts_with(['=', '+', '@']) || (cell.starts_with('-') && crate::number::parse(cell).is_none()) { format!("'{cell}") } else { cell.to_string() };
+    let guarded = crate::cell::guard(cell);
     if guarded.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", guarded.replace('"', "\"\""))
     } else {
-        guarded
+        guarded.into_owned()
     }
 }
 
