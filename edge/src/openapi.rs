@@ -21,7 +21,7 @@ pub fn document() -> Value {
             .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
             .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}))
             .collect();
-        params.extend(route.query.iter().map(|(name, desc)| json!({"name": name, "in": "query", "required": false, "description": desc, "schema": {"type": "string"}})));
+        params.extend(route.query.iter().map(|(name, desc)| json!({"name": name, "in": "query", "required": false, "description": desc, "schema": query_schema(name)})));
         if !params.is_empty() {
             op.insert("parameters".into(), Value::Array(params));
         }
@@ -63,4 +63,15 @@ pub fn document() -> Value {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}
         }
     })
+}
+
+/// The schema of a query parameter, with the bounds the parser enforces where it has
+/// them (from the same constants), so clients and the fuzzer see them: a search text's
+/// length and a page size. Every other parameter is text the parser checks itself.
+fn query_schema(name: &str) -> Value {
+    match name {
+        "q" => json!({"type": "string", "maxLength": shared::search::MAX_QUERY_CHARS}),
+        "limit" => json!({"type": "integer", "minimum": 1, "maximum": shared::api::MAX_PAGE}),
+        _ => json!({"type": "string"}),
+    }
 }

@@ -43,7 +43,7 @@ impl RateClass {
             RateClass::Read => 1200,
             RateClass::Write => 300,
             RateClass::Claim => 60,
-            RateClass::Import => 20,
+            RateClass::Import => 60,
             RateClass::Unauthenticated => 120,
         }
     }
@@ -100,6 +100,6 @@ mod tests {
     fn every_class_has_its_own_binding_and_a_message_naming_the_budget() {
         let bindings: std::collections::BTreeSet<&str> = RateClass::ALL.iter().map(|c| c.binding()).collect();
         assert_eq!(bindings.len(), RateClass::ALL.len());
-        assert_eq!(RateClass::Import.refusal(), "too many requests: at most 20 imports per user a minute; retry in a minute");
+        assert_eq!(RateClass::Import.refusal(), "too many requests: at most 60 imports per user a minute; retry in a minute");
     }
 }
