@@ -57,6 +57,22 @@ pub async fn import(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     let plan = plan(&body, &settings, permit.max_rows).map_err(refused)?;
     drop(body);
 
+    if dry_run && !permit.dry_run_checks_stored {
+        // The file alone (see `ImportPermit::dry_run_checks_stored`).
+        let mut duplicates = plan.in_file_duplicates.clone();
+        duplicates.sort_by_key(|d| d.line);
+        let report = ImportReport {
+            dry_run,
+            rows: plan.rows,
+            valid: plan.valid.len() + plan.in_file_duplicates.len(),
+            created: 0,
+            duplicates,
+            taken_over: 0,
+            errors: plan.errors.clone(),
+            ignored_columns: plan.ignored_columns.clone(),
+        };
+        return Ok(json(200, &report));
+    }
     let existing = existing_keys(ctx, &plan.valid).await?;
     let mut duplicates = plan.in_file_duplicates.clone();
     let mut fresh: Vec<&PlannedRow> = Vec::new();

@@ -91,7 +91,8 @@ async fn handle(req: &mut Request, env: Env, origin: Option<&str>) -> ApiResult<
         }
     };
     admit_origin(&ctx, req, origin).await?;
-    let class = RateClass::of(&method, path.rsplit('/').next().unwrap_or_default());
+    // By the route matched, not the path sent: `…/claim/` is the claim route too.
+    let class = RateClass::of(&method, route.path.rsplit('/').next().unwrap_or_default());
     limits::spend(&ctx.env, class, limits::user_key(&ctx.caller.tenant, &ctx.caller.user)).await?;
     let id = params.first().map(String::as_str).unwrap_or_default();
     let response = match route.endpoint {

@@ -2,8 +2,9 @@
 //! schedules: one message per tenant (`schedule`), sent in batches. The queue consumer
 //! runs one message at a time (`run`): one page of a tenant's recycle pass, or a
 //! tenant's unfinished segment re-classification. A full recycle page sends the next
-//! page's message, so no invocation's work grows with the tenant count or a tenant's
-//! size, and one tenant's failure (a corrupt document, a failed batch) retries that
+//! page's message, so no invocation's recycling grows with the tenant count or a
+//! tenant's size (a re-classification still runs whole in its message: paging it the
+//! same way is still to do), and one tenant's failure (a corrupt document, a failed batch) retries that
 //! message only — after `max_retries` it lands in the dead-letter queue, which logs it —
 //! while every other tenant is done on time.
 //!

@@ -40,12 +40,12 @@ pub fn reason(action: &str, reason: Option<&str>) -> Option<String> {
     })
 }
 
-/// 138****5678: keeps the first three and last four digits of a long number, fewer of a
-/// short one, and never more than half.
+/// 138****5678: keeps the first three and last four digits of an 11-digit mobile number
+/// (the mask people know), and at most three digits of a shorter one.
 pub fn phone(phone: &str) -> String {
     let chars: Vec<char> = phone.chars().filter(|c| !c.is_whitespace()).collect();
     let n = chars.len();
-    let (head, tail) = if n >= 11 { (3, 4) } else if n >= 7 { (2, 2) } else { (0, n.min(1)) };
+    let (head, tail) = if n >= 11 { (3, 4) } else if n >= 7 { (1, 2) } else { (0, n.min(1)) };
     let mut out: String = chars[..head].iter().collect();
     out.push_str("****");
     out.extend(&chars[n - tail..]);
@@ -81,7 +81,7 @@ mod tests {
     fn masks() {
         assert_eq!(super::phone("13812345678"), "138****5678");
         assert_eq!(super::phone("138 1234 5678"), "138****5678");
-        assert_eq!(super::phone("6234567"), "62****67");
+        assert_eq!(super::phone("6234567"), "6****67");
         assert_eq!(super::phone("12345"), "****5");
         assert_eq!(super::email("li.lei@example.com"), "l***@example.com");
         assert_eq!(super::person_name("张伟"), "张*");

@@ -131,6 +131,7 @@ fn main() {
         .case("segment_rules_apply_to_existing_customers", resegment)
         .case("an_unfinished_reclassification_is_finished_by_the_cron", resegment_heal)
         .case("import_takeovers_and_inserts_are_one_batch", imports::one_batch)
+        .case("a_reps_dry_run_never_probes_stored_contacts", imports::a_reps_dry_run_never_probes_stored_contacts)
         .case("trust_search_never_matches_a_hidden_contact", trust::search_never_matches_a_hidden_contact)
         .case("trust_a_manager_reads_only_audits_in_scope", trust::a_manager_reads_only_audits_in_scope)
         .case("trust_export_guards_formulas_and_imports_them_back", trust::export_guards_formulas_and_imports_them_back)

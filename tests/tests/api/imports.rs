@@ -183,3 +183,19 @@ fn restart_with(w: &mut World, sql: &str) {
     let server = Server::start(ServerOptions { persist, port: allot_tests::free_port(), secret: TEST_SECRET.into(), inherit_output: false, log_level: "log" }).expect("restart");
     *w = World::new(server);
 }
+
+/// A rep's dry run checks the file, not the stored customers: which of a thousand guessed
+/// phones it reported as taken would give a masked pool phone away, with nothing written.
+/// A manager's dry run still reports them.
+pub fn a_reps_dry_run_never_probes_stored_contacts(w: &mut World) {
+    let pooled = w.admin.send("POST", "/api/v1/customers/import?to_pool=true", "text/csv", "客户名称,电话\n探测目标,13955550001\n".as_bytes());
+    assert_eq!(pooled.body["created"], json!(1), "{}", pooled.text);
+    let guesses: String = (0..1000).map(|i| format!("猜测{i:04},1395555{i:04}\n")).collect();
+    let file = format!("客户名称,电话\n{guesses}");
+    let rep = w.wang.send("POST", "/api/v1/customers/import?dry_run=true", "text/csv", file.as_bytes());
+    assert_eq!(rep.status, 200, "{}", rep.text);
+    assert_eq!(rep.body["duplicates"], json!([]), "the rep's dry run names no stored duplicate");
+    assert_eq!(rep.body["valid"], json!(1000));
+    let manager = w.manager.send("POST", "/api/v1/customers/import?dry_run=true", "text/csv", file.as_bytes());
+    assert_eq!(manager.body["duplicates"], json!([{"line": 3, "field": "phone"}]), "{}", manager.text);
+}
