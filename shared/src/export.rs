@@ -122,7 +122,7 @@ mod tests {
         assert_eq!((rows[1][0].as_str(), rows[1][1].as_str(), rows[1][3].as_str()), (&*format!("'{formula}"), "'@公司", "'+86 138 1234 5678"));
         let mut e = Exporter::new(false, Default::default());
         e.push(&view, &TenantSettings::default());
-        let plan = crate::import::plan(&e.finish(), &TenantSettings::default()).unwrap();
+        let plan = crate::import::plan(&e.finish(), &TenantSettings::default(), crate::import::MAX_ROWS).unwrap();
         let back = &plan.valid[0].fields;
         assert_eq!((back.name.as_str(), back.company.as_deref(), back.phone.as_deref()), (formula, Some("@公司"), Some("+86 138 1234 5678")));
         assert_eq!(back.tags, vec!["-x"]);

@@ -188,9 +188,9 @@ fn restart_with(w: &mut World, sql: &str) {
 /// phones it reported as taken would give a masked pool phone away, with nothing written.
 /// A manager's dry run still reports them.
 pub fn a_reps_dry_run_never_probes_stored_contacts(w: &mut World) {
-    let pooled = w.admin.send("POST", "/api/v1/customers/import?to_pool=true", "text/csv", "客户名称,电话\n探测目标,13955550001\n".as_bytes());
+    let pooled = w.admin.send("POST", "/api/v1/customers/import?to_pool=true", "text/csv", "客户名称,电话\n探测目标,13686420001\n".as_bytes());
     assert_eq!(pooled.body["created"], json!(1), "{}", pooled.text);
-    let guesses: String = (0..1000).map(|i| format!("猜测{i:04},1395555{i:04}\n")).collect();
+    let guesses: String = (0..1000).map(|i| format!("猜测{i:04},1368642{i:04}\n")).collect();
     let file = format!("客户名称,电话\n{guesses}");
     let rep = w.wang.send("POST", "/api/v1/customers/import?dry_run=true", "text/csv", file.as_bytes());
     assert_eq!(rep.status, 200, "{}", rep.text);
