@@ -2,9 +2,8 @@
 //! schedules: one message per tenant (`schedule`), sent in batches. The queue consumer
 //! runs one message at a time (`run`): one page of a tenant's recycle pass, or a
 //! tenant's unfinished segment re-classification. A full recycle page sends the next
-//! page's message, so no invocation's recycling grows with the tenant count or a
-//! tenant's size (a re-classification still runs whole in its message: paging it the
-//! same way is still to do), and one tenant's failure (a corrupt document, a failed batch) retries that
+//! page's message, and so does a re-classification page, so no message's work grows
+//! with the tenant count or a tenant's size, and one tenant's failure (a corrupt document, a failed batch) retries that
 //! message only — after `max_retries` it lands in the dead-letter queue, which logs it —
 //! while every other tenant is done on time.
 //!
@@ -29,10 +28,15 @@ const SEND_BATCH: usize = 100;
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(tag = "job", rename_all = "snake_case")]
 pub enum Job {
-    /// One page of a tenant's owned customers checked for recycling.
+    /// One page of a tenant's owned customers checked for recycling (`after`: the last
+    /// customer id of the page before; `""` for the first).
     Recycle { tenant: String, after: String, now: Millis },
-    /// A tenant's segment re-classification that failed midway, finished.
-    Resegment { tenant: String },
+    /// One page of a tenant's segment re-classification that failed midway.
+    Resegment {
+        tenant: String,
+        #[serde(default)]
+        after: String,
+    },
 }
 
 /// The Cron Trigger's part: one recycle message per tenant, and a re-classification
@@ -49,7 +53,7 @@ pub async fn schedule(env: &Env, now: Millis) -> ApiResult<usize> {
     let mut jobs = Vec::with_capacity(tenants.len() * 2);
     for t in tenants {
         if t.behind != 0 {
-            jobs.push(Job::Resegment { tenant: t.id.clone() });
+            jobs.push(Job::Resegment { tenant: t.id.clone(), after: String::new() });
         }
         jobs.push(Job::Recycle { tenant: t.id, after: String::new(), now });
     }
@@ -68,10 +72,10 @@ pub async fn run(env: &Env, job: &Job) -> ApiResult<Option<Job>> {
             worker::console_log!("recycle {tenant} after '{after}': scanned {}, recycled {}, reminded {}", report.scanned, report.recycled, report.reminded);
             Ok(next.map(|after| Job::Recycle { tenant: tenant.clone(), after, now: *now }))
         }
-        Job::Resegment { tenant } => {
-            let changed = crate::resegment::heal(env, tenant).await?;
-            worker::console_log!("segments of {tenant}: {changed} customers re-classified by an unfinished pass");
-            Ok(None)
+        Job::Resegment { tenant, after } => {
+            let (changed, next) = crate::resegment::heal(env, tenant, after).await?;
+            worker::console_log!("segments of {tenant} after '{after}': {changed} customers re-classified by an unfinished pass");
+            Ok(next.map(|after| Job::Resegment { tenant: tenant.clone(), after }))
         }
     }
 }

@@ -51,66 +51,83 @@ pub async fn resegment(db: &D1Database, tenant: &str, settings: &TenantSettings)
     let mut changed = 0;
     let mut after = String::new();
     loop {
-        let rows = db::all::<Row>(
-            db,
-            &format!("{SELECT} WHERE c.tenant_id = ?1 AND c.deleted_at IS NULL AND c.id > ?2 ORDER BY c.id LIMIT {PAGE}"),
-            &[Arg::from(tenant), Arg::from(&after)],
-        )
-        .await?;
-        let count = rows.len();
-        // Changed customers grouped by their new segment: one statement per segment.
-        let mut by_segment: BTreeMap<Option<String>, Vec<Value>> = BTreeMap::new();
-        for row in rows {
-            let (customer, _) = row.into_customer();
-            let segment = segment_key(&settings.segments, &customer);
-            if segment != customer.segment {
-                by_segment.entry(segment).or_default().push(json!([customer.id, customer.version]));
-            }
-            after = customer.id;
-        }
-        if !by_segment.is_empty() {
-            let mut statements = Vec::with_capacity(by_segment.len());
-            for (segment, pairs) in by_segment {
-                // The first IN finds the rows by primary key; the second keeps those still
-                // at the version read.
-                statements.push(db::stmt(
-                    db,
-                    "UPDATE customers SET segment = ?3 WHERE tenant_id = ?1 \
-                     AND id IN (SELECT json_extract(value, '$[0]') FROM json_each(?2)) \
-                     AND (id || '@' || version) IN (SELECT json_extract(value, '$[0]') || '@' || json_extract(value, '$[1]') FROM json_each(?2)) \
-                     AND EXISTS (SELECT 1 FROM tenants WHERE id = ?1 AND settings_version = ?4)",
-                    &[Arg::from(tenant), Arg::Text(Value::Array(pairs).to_string()), Arg::from(segment), Arg::Int(settings.version)],
-                )?);
-            }
-            changed += db::batch(db, statements).await?.iter().map(db::changes).sum::<usize>();
-        }
-        if count < PAGE {
-            db::run(
-                db,
-                "UPDATE tenants SET segments_version = ?2 WHERE id = ?1 AND settings_version = ?2 AND segments_version < ?2",
-                &[Arg::from(tenant), Arg::Int(settings.version)],
-            )
-            .await?;
-            return Ok(changed);
+        let (n, next) = page(db, tenant, settings, &after).await?;
+        changed += n;
+        match next {
+            Some(next) => after = next,
+            None => return Ok(changed),
         }
     }
+}
+
+/// One page of a pass: the live customers after the id `after` (`""`: the first page)
+/// classified again, those whose segment changed written in one batch. Answers how many
+/// changed and, when the page was full, the id to continue after; the last page records
+/// the pass as complete (`segments_version`).
+async fn page(db: &D1Database, tenant: &str, settings: &TenantSettings, after: &str) -> ApiResult<(usize, Option<String>)> {
+    let rows = db::all::<Row>(
+        db,
+        &format!("{SELECT} WHERE c.tenant_id = ?1 AND c.deleted_at IS NULL AND c.id > ?2 ORDER BY c.id LIMIT {PAGE}"),
+        &[Arg::from(tenant), Arg::from(after)],
+    )
+    .await?;
+    let count = rows.len();
+    let mut last = String::new();
+    // Changed customers grouped by their new segment: one statement per segment.
+    let mut by_segment: BTreeMap<Option<String>, Vec<Value>> = BTreeMap::new();
+    for row in rows {
+        let (customer, _) = row.into_customer();
+        let segment = segment_key(&settings.segments, &customer);
+        if segment != customer.segment {
+            by_segment.entry(segment).or_default().push(json!([customer.id, customer.version]));
+        }
+        last = customer.id;
+    }
+    let mut changed = 0;
+    if !by_segment.is_empty() {
+        let mut statements = Vec::with_capacity(by_segment.len());
+        for (segment, pairs) in by_segment {
+            // The first IN finds the rows by primary key; the second keeps those still
+            // at the version read.
+            statements.push(db::stmt(
+                db,
+                "UPDATE customers SET segment = ?3 WHERE tenant_id = ?1 \
+                 AND id IN (SELECT json_extract(value, '$[0]') FROM json_each(?2)) \
+                 AND (id || '@' || version) IN (SELECT json_extract(value, '$[0]') || '@' || json_extract(value, '$[1]') FROM json_each(?2)) \
+                 AND EXISTS (SELECT 1 FROM tenants WHERE id = ?1 AND settings_version = ?4)",
+                &[Arg::from(tenant), Arg::Text(Value::Array(pairs).to_string()), Arg::from(segment), Arg::Int(settings.version)],
+            )?);
+        }
+        changed = db::batch(db, statements).await?.iter().map(db::changes).sum::<usize>();
+    }
+    if count == PAGE {
+        return Ok((changed, Some(last)));
+    }
+    db::run(
+        db,
+        "UPDATE tenants SET segments_version = ?2 WHERE id = ?1 AND settings_version = ?2 AND segments_version < ?2",
+        &[Arg::from(tenant), Arg::Int(settings.version)],
+    )
+    .await?;
+    Ok((changed, None))
 }
 
 /// The maintenance queue's part (`maintenance.rs`): finishes a tenant's pass that failed
 /// midway. A tenant whose customers reflect its newest settings costs one row read; KV is
 /// read only for a tenant that is behind, and a KV copy older than the announced version
 /// is left for a later run.
-pub async fn heal(env: &Env, tenant: &str) -> ApiResult<usize> {
+/// One page at a time: answers how many changed and where the next page starts, if any.
+pub async fn heal(env: &Env, tenant: &str, after: &str) -> ApiResult<(usize, Option<String>)> {
     let db = env.d1("DB")?;
     #[derive(serde::Deserialize)]
     struct Behind {
         settings_version: i64,
     }
     let behind = db::first::<Behind>(&db, "SELECT settings_version FROM tenants WHERE id = ?1 AND segments_version < settings_version", &[Arg::from(tenant)]).await?;
-    let Some(behind) = behind else { return Ok(0) };
+    let Some(behind) = behind else { return Ok((0, None)) };
     let settings: TenantSettings = crate::documents::load(env, tenant).await?;
     if settings.version != behind.settings_version {
-        return Ok(0);
+        return Ok((0, None));
     }
-    resegment(&db, tenant, &settings).await
+    page(&db, tenant, &settings, after).await
 }
