@@ -163,7 +163,7 @@ pub const LEADS_NO_TEAM: &str = "NOT EXISTS (SELECT 1 FROM users m WHERE m.tenan
 
 /// D1 refuses a statement that binds a parameter it never uses, so every condition
 /// mentions the caller parameters even where the scope does not need them.
-const USES_CALLER: &str = "?1 IS NOT NULL AND ?2 IS NOT NULL";
+pub const USES_CALLER: &str = "?1 IS NOT NULL AND ?2 IS NOT NULL";
 
 /// The condition under which the caller may read customer `c`.
 pub fn visible(caller: &Caller) -> String {

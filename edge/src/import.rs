@@ -57,23 +57,9 @@ pub async fn import(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     let plan = plan(&body, &settings, permit.max_rows).map_err(refused)?;
     drop(body);
 
-    if dry_run && !permit.dry_run_checks_stored {
-        // The file alone (see `ImportPermit::dry_run_checks_stored`).
-        let mut duplicates = plan.in_file_duplicates.clone();
-        duplicates.sort_by_key(|d| d.line);
-        let report = ImportReport {
-            dry_run,
-            rows: plan.rows,
-            valid: plan.valid.len() + plan.in_file_duplicates.len(),
-            created: 0,
-            duplicates,
-            taken_over: 0,
-            errors: plan.errors.clone(),
-            ignored_columns: plan.ignored_columns.clone(),
-        };
-        return Ok(json(200, &report));
-    }
-    let existing = existing_keys(ctx, &plan.valid).await?;
+    // A rep's dry run compares only with customers whose contacts they see
+    // (`ImportPermit::dry_run_checks_all_stored`).
+    let existing = existing_keys(ctx, &plan.valid, dry_run && !permit.dry_run_checks_all_stored).await?;
     let mut duplicates = plan.in_file_duplicates.clone();
     let mut fresh: Vec<&PlannedRow> = Vec::new();
     // Rows matching a customer already stored (not an earlier row of the file): the
@@ -155,7 +141,7 @@ pub async fn import(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
         // unique indexes refused them; report them as duplicates.
         let ids: Vec<&str> = ids_by_line.iter().map(|(_, id)| id.as_str()).collect();
         let inserted: HashSet<String> = inserted_ids(ctx, &ids).await?;
-        let again = existing_keys(ctx, &plan.valid).await?;
+        let again = existing_keys(ctx, &plan.valid, false).await?;
         for (row, (_, id)) in fresh.iter().zip(&ids_by_line) {
             if !inserted.contains(id) {
                 let field = again.collides(row).unwrap_or(DuplicateField::Company);
@@ -238,7 +224,9 @@ impl ExistingKeys {
     }
 }
 
-async fn existing_keys(ctx: &Ctx, rows: &[PlannedRow]) -> ApiResult<ExistingKeys> {
+/// The stored keys the file's rows could collide with; with `only_seen`, only those of
+/// customers whose contacts the caller can see.
+async fn existing_keys(ctx: &Ctx, rows: &[PlannedRow], only_seen: bool) -> ApiResult<ExistingKeys> {
     let list = |f: &dyn Fn(&PlannedRow) -> Option<String>| Value::Array(rows.iter().filter_map(f).map(Value::String).collect()).to_string();
     #[derive(Deserialize)]
     struct Row {
@@ -247,17 +235,25 @@ async fn existing_keys(ctx: &Ctx, rows: &[PlannedRow]) -> ApiResult<ExistingKeys
         company_key: Option<String>,
         import_key: Option<String>,
     }
+    let seen = if only_seen {
+        format!("{} AND {}", crate::customer_sql::visible(&ctx.caller), crate::customer_sql::contacts_visible(&ctx.caller))
+    } else {
+        crate::customer_sql::USES_CALLER.to_string()
+    };
     let found = db::all::<Row>(
         &ctx.db,
         // Through each key's unique index (a UNION: SQLite answers an OR of these by
         // scanning the tenant).
-        "SELECT phone_key, email_key, company_key, import_key FROM customers WHERE tenant_id = ?1 AND deleted_at IS NULL AND id IN ( \
-         SELECT id FROM customers WHERE tenant_id = ?1 AND deleted_at IS NULL AND phone_key IN (SELECT value FROM json_each(?2)) UNION ALL \
-         SELECT id FROM customers WHERE tenant_id = ?1 AND deleted_at IS NULL AND email_key IN (SELECT value FROM json_each(?3)) UNION ALL \
-         SELECT id FROM customers WHERE tenant_id = ?1 AND deleted_at IS NULL AND company_key IN (SELECT value FROM json_each(?4)) UNION ALL \
-         SELECT id FROM customers WHERE tenant_id = ?1 AND deleted_at IS NULL AND import_key IN (SELECT value FROM json_each(?5)))",
+        &format!(
+            "SELECT phone_key, email_key, company_key, import_key FROM customers c WHERE c.tenant_id = ?1 AND c.deleted_at IS NULL AND {seen} AND c.id IN ( \
+             SELECT id FROM customers WHERE tenant_id = ?1 AND deleted_at IS NULL AND phone_key IN (SELECT value FROM json_each(?3)) UNION ALL \
+             SELECT id FROM customers WHERE tenant_id = ?1 AND deleted_at IS NULL AND email_key IN (SELECT value FROM json_each(?4)) UNION ALL \
+             SELECT id FROM customers WHERE tenant_id = ?1 AND deleted_at IS NULL AND company_key IN (SELECT value FROM json_each(?5)) UNION ALL \
+             SELECT id FROM customers WHERE tenant_id = ?1 AND deleted_at IS NULL AND import_key IN (SELECT value FROM json_each(?6)))"
+        ),
         &[
             Arg::from(&ctx.caller.tenant),
+            Arg::from(&ctx.caller.user),
             Arg::Text(list(&|r| r.keys.phone.clone())),
             Arg::Text(list(&|r| r.keys.email.clone())),
             Arg::Text(list(&|r| r.keys.company.clone())),

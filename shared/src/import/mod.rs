@@ -132,12 +132,13 @@ impl ImportError {
 pub struct ImportPermit {
     /// Most data rows the file may carry.
     pub max_rows: usize,
-    /// Whether a dry run compares the file with the customers already stored. Not for a
-    /// rep: which of a thousand guessed phones a dry run reports as taken would give away
-    /// a masked pool phone (138****5678 leaves 10,000 candidates) with nothing written and
-    /// nobody told. A rep's dry run checks the file itself; the real import reports what
-    /// collides, and it is written and audited.
-    pub dry_run_checks_stored: bool,
+    /// Whether a dry run compares the file with every stored customer, or only with those
+    /// whose contacts the importer can see (for a rep: their own and those they
+    /// collaborate on). Which of a thousand guessed phones a dry run reports as taken
+    /// would otherwise give away a masked pool phone (138****5678 leaves 10,000
+    /// candidates), or another rep's, with nothing written and nobody told. The real
+    /// import reports every collision, and it is written and audited.
+    pub dry_run_checks_all_stored: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -163,9 +164,9 @@ impl ImportRefusal {
 /// decision, as handing the pool out is).
 pub fn permit(role: Role, to_pool: bool) -> Result<ImportPermit, ImportRefusal> {
     match role {
-        Role::Admin | Role::Manager => Ok(ImportPermit { max_rows: MAX_ROWS, dry_run_checks_stored: true }),
+        Role::Admin | Role::Manager => Ok(ImportPermit { max_rows: MAX_ROWS, dry_run_checks_all_stored: true }),
         Role::Rep if to_pool => Err(ImportRefusal::RepToPool),
-        Role::Rep => Ok(ImportPermit { max_rows: MAX_REP_ROWS, dry_run_checks_stored: false }),
+        Role::Rep => Ok(ImportPermit { max_rows: MAX_REP_ROWS, dry_run_checks_all_stored: false }),
     }
 }
 

@@ -249,8 +249,8 @@ fn column_names() {
 
 #[test]
 fn who_may_import() {
-    assert_eq!(permit(Role::Admin, true), Ok(ImportPermit { max_rows: MAX_ROWS, dry_run_checks_stored: true }));
-    assert_eq!(permit(Role::Manager, true), Ok(ImportPermit { max_rows: MAX_ROWS, dry_run_checks_stored: true }));
-    assert_eq!(permit(Role::Rep, false), Ok(ImportPermit { max_rows: MAX_REP_ROWS, dry_run_checks_stored: false }));
+    assert_eq!(permit(Role::Admin, true), Ok(ImportPermit { max_rows: MAX_ROWS, dry_run_checks_all_stored: true }));
+    assert_eq!(permit(Role::Manager, true), Ok(ImportPermit { max_rows: MAX_ROWS, dry_run_checks_all_stored: true }));
+    assert_eq!(permit(Role::Rep, false), Ok(ImportPermit { max_rows: MAX_REP_ROWS, dry_run_checks_all_stored: false }));
     assert_eq!(permit(Role::Rep, true), Err(ImportRefusal::RepToPool));
 }

@@ -184,9 +184,10 @@ fn restart_with(w: &mut World, sql: &str) {
     *w = World::new(server);
 }
 
-/// A rep's dry run checks the file, not the stored customers: which of a thousand guessed
-/// phones it reported as taken would give a masked pool phone away, with nothing written.
-/// A manager's dry run still reports them.
+/// A rep's dry run compares the file only with the customers whose contacts the rep sees:
+/// which of a thousand guessed phones it reported as taken would give a masked pool phone
+/// away, with nothing written. Their own customers it still reports; a manager's dry run
+/// reports every collision.
 pub fn a_reps_dry_run_never_probes_stored_contacts(w: &mut World) {
     let pooled = w.admin.send("POST", "/api/v1/customers/import?to_pool=true", "text/csv", "客户名称,电话\n探测目标,13686420001\n".as_bytes());
     assert_eq!(pooled.body["created"], json!(1), "{}", pooled.text);
@@ -194,8 +195,12 @@ pub fn a_reps_dry_run_never_probes_stored_contacts(w: &mut World) {
     let file = format!("客户名称,电话\n{guesses}");
     let rep = w.wang.send("POST", "/api/v1/customers/import?dry_run=true", "text/csv", file.as_bytes());
     assert_eq!(rep.status, 200, "{}", rep.text);
-    assert_eq!(rep.body["duplicates"], json!([]), "the rep's dry run names no stored duplicate");
+    assert_eq!(rep.body["duplicates"], json!([]), "the rep's dry run names no hidden pool customer");
     assert_eq!(rep.body["valid"], json!(1000));
+    let own = created(&w.wang, json!({"name": "自己的客户", "phone": "13686429999"}));
+    assert!(own["id"].is_string());
+    let mine = w.wang.send("POST", "/api/v1/customers/import?dry_run=true", "text/csv", "客户名称,电话\n再录一次,13686429999\n".as_bytes());
+    assert_eq!(mine.body["duplicates"], json!([{"line": 2, "field": "phone"}]), "their own customers still are: {}", mine.text);
     let manager = w.manager.send("POST", "/api/v1/customers/import?dry_run=true", "text/csv", file.as_bytes());
     assert_eq!(manager.body["duplicates"], json!([{"line": 3, "field": "phone"}]), "{}", manager.text);
 }
