@@ -61,6 +61,16 @@ fn scope(caller: &Caller) -> &'static str {
     }
 }
 
+/// `shared::reps::may_change` as a condition on the user row `u` (in the `UPDATE` too, so
+/// a role changed since the read is not acted on as it was).
+fn changeable(caller: &Caller) -> &'static str {
+    match caller.role {
+        Role::Admin => "?2 IS NOT NULL",
+        Role::Manager => "(u.role = 'rep' AND u.id <> ?2)",
+        Role::Rep => "?2 IS NULL",
+    }
+}
+
 /// Reps and managers in the caller's scope, with held counts and trailing performance,
 /// in one query.
 pub async fn load(ctx: &Ctx, rules: &AllocationRules, tenant_wide: bool, extra: &str, extra_args: &[Arg]) -> ApiResult<Vec<RepView>> {
@@ -159,6 +169,9 @@ pub async fn patch(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Response
     // The read validates the record as it would be (and answers 404 out of scope); only
     // the fields the patch names are taken from it.
     let current = one(ctx, id).await?;
+    if !shared::reps::may_change(ctx.caller.role, &ctx.caller.user, current.role, &current.id) {
+        return Err(ApiError::Forbidden("a manager changes their reps' records, not their own or another manager's".into()));
+    }
     let fields = RepFields {
         name: current.name.clone(),
         role: current.role,
@@ -205,9 +218,10 @@ pub async fn patch(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Response
     let update = db::stmt(
         &ctx.db,
         &format!(
-            "UPDATE users AS u SET {} WHERE u.tenant_id = ?1 AND u.id = ?3 AND u.role IN ('rep', 'manager') AND {}",
+            "UPDATE users AS u SET {} WHERE u.tenant_id = ?1 AND u.id = ?3 AND u.role IN ('rep', 'manager') AND {} AND {}",
             sets.join(", "),
-            scope(&ctx.caller)
+            scope(&ctx.caller),
+            changeable(&ctx.caller)
         ),
         &args,
     )?;

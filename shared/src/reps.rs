@@ -102,6 +102,18 @@ pub struct RepFields {
     pub active: bool,
 }
 
+/// Whose directory record (capacity, regions, level, active, …) a caller may change,
+/// within the caller's scope: an admin anyone's; a manager their reps', never their own
+/// or another manager's (a manager raising their own capacity or widening their regions
+/// would tilt allocation and the region ownership rule towards themselves); a rep nobody's.
+pub fn may_change(caller: Role, caller_id: &str, target: Role, target_id: &str) -> bool {
+    match caller {
+        Role::Admin => true,
+        Role::Manager => target == Role::Rep && target_id != caller_id,
+        Role::Rep => false,
+    }
+}
+
 impl RepFields {
     pub fn from_input(input: &RepInput, settings: &TenantSettings) -> Result<(String, RepFields), Vec<FieldError>> {
         let mut errors = Vec::new();
@@ -198,6 +210,22 @@ fn resolve_all<'a>(list: &str, texts: &[String], resolve: impl Fn(&str) -> Optio
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn who_may_change_a_directory_record() {
+        use super::may_change;
+        use crate::ids::Role::{Admin, Manager, Rep};
+        for (caller, caller_id, target, target_id, allowed) in [
+            (Admin, "a", Manager, "m", true),
+            (Admin, "a", Rep, "r", true),
+            (Manager, "m", Rep, "r", true),
+            (Manager, "m", Manager, "m", false),
+            (Manager, "m", Manager, "m2", false),
+            (Rep, "r", Rep, "r", false),
+        ] {
+            assert_eq!(may_change(caller, caller_id, target, target_id), allowed, "{caller:?} {caller_id} → {target:?} {target_id}");
+        }
+    }
+
     use super::*;
     use serde_json::json;
 

@@ -139,6 +139,7 @@ fn main() {
         .case("trust_valid_looking_input_never_causes_a_500", trust::valid_looking_input_never_causes_a_500)
         .case("trust_a_capacity_edit_never_undoes_a_deactivation", trust::a_capacity_edit_never_undoes_a_deactivation)
         .case("trust_reminders_are_rechecked_and_never_crowded_out", trust::reminders_are_rechecked_and_never_crowded_out)
+        .case("trust_a_manager_changes_only_their_reps", trust::a_manager_changes_only_their_reps)
         .case("pages_on_unlisted_origins_are_refused_before_any_work_and_every_answer_is_readable", origins::gate_and_readable_answers)
         .case("a_spent_budget_answers_429_with_retry_after_for_that_user_and_class_only", rates::budgets_per_user_and_class)
         .case("a_failing_tenant_never_stops_the_maintenance_of_the_others", maintenance::a_failing_tenant_never_stops_the_others)

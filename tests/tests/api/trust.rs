@@ -311,3 +311,21 @@ pub fn reminders_are_rechecked_and_never_crowded_out(w: &mut World) {
     assert_eq!(overdue[0]["kind"], json!("overdue"));
     assert!(w.wang.get("/api/v1/reminders").body["items"].as_array().unwrap().iter().any(|r| r["customer"] == json!(due)));
 }
+
+/// A manager changes their reps' directory records, never their own or another
+/// manager's: raising one's own capacity or widening one's regions would tilt allocation
+/// and the region ownership rule towards oneself.
+pub fn a_manager_changes_only_their_reps(w: &mut World) {
+    let peer = w.admin.post("/api/v1/reps", &json!({"id": "mgr-peer", "name": "同组经理", "role": "manager", "level": "senior", "team": "sales1", "capacity": 10}));
+    assert_eq!(peer.status, 201, "{}", peer.text);
+    let own = w.manager.patch("/api/v1/reps/mgr-li", &json!({"capacity": 999}));
+    assert_eq!((own.status, own.code()), (403, "forbidden"), "{}", own.text);
+    let other = w.manager.patch("/api/v1/reps/mgr-peer", &json!({"active": false}));
+    assert_eq!((other.status, other.code()), (403, "forbidden"), "{}", other.text);
+    assert_eq!(w.admin.get("/api/v1/reps").body["items"].as_array().unwrap().iter().find(|r| r["id"] == json!("mgr-peer")).map(|r| r["active"].clone()), Some(json!(true)), "nothing changed");
+    let rep = w.admin.get("/api/v1/reps").body["items"].as_array().unwrap().iter().find(|r| r["id"] == json!("rep-wang")).cloned().expect("rep-wang");
+    let theirs = w.manager.patch("/api/v1/reps/rep-wang", &json!({"capacity": rep["capacity"]}));
+    assert_eq!(theirs.status, 200, "{}", theirs.text);
+    let by_admin = w.admin.patch("/api/v1/reps/mgr-peer", &json!({"capacity": 12}));
+    assert_eq!(by_admin.status, 200, "{}", by_admin.text);
+}
