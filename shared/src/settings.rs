@@ -301,10 +301,12 @@ impl TenantSettings {
             rule.validate(&format!("segments[{i}]"), &mut errors);
         }
         for (i, origin) in self.allowed_origins.iter().enumerate() {
-            let host = origin.strip_prefix("https://").or_else(|| origin.strip_prefix("http://"));
-            let ok = host.is_some_and(|h| !h.is_empty() && !h.contains(['/', ' ', '?', '#']));
-            if !ok {
-                errors.push(FieldError::new(format!("allowed_origins[{i}]"), "invalid_origin", "an origin such as https://portal.example.cn"));
+            if !is_origin(origin) {
+                errors.push(FieldError::new(
+                    format!("allowed_origins[{i}]"),
+                    "invalid_origin",
+                    "an origin as a browser sends it, such as https://portal.example.cn or http://127.0.0.1:8788: lower case, no path, no wildcard, no default port",
+                ));
             }
         }
         crate::validate::finish(errors)
@@ -313,11 +315,27 @@ impl TenantSettings {
 
 impl TenantSettings {
     /// Whether a page on `origin` (as a browser sends it: scheme, host, port) may call
-    /// the API with this tenant's tokens. An origin listed with a trailing slash still
-    /// counts; nothing else is normalised (an origin is compared as the browser wrote it).
+    /// the API with this tenant's tokens. Compared as written: validation admits only
+    /// origins in the form browsers send ([`is_origin`]), so a listed origin that could
+    /// never match is refused when it is saved, not silently ignored.
     pub fn allows_origin(&self, origin: &str) -> bool {
-        self.allowed_origins.iter().any(|a| a.trim_end_matches('/') == origin)
+        self.allowed_origins.iter().any(|a| a == origin)
     }
+}
+
+/// An origin in the form a browser sends in `Origin`: `http` or `https`, a lower-case
+/// host, an optional port that is not the scheme's default, and nothing after it.
+pub fn is_origin(origin: &str) -> bool {
+    let (host, default_port) = match (origin.strip_prefix("https://"), origin.strip_prefix("http://")) {
+        (Some(h), _) => (h, ":443"),
+        (None, Some(h)) => (h, ":80"),
+        _ => return false,
+    };
+    !host.is_empty()
+        && !host.contains(['/', ' ', '?', '#', '*', '@'])
+        && host == host.to_ascii_lowercase()
+        && !host.ends_with(default_port)
+        && !host.ends_with(':')
 }
 
 fn check_keys<'a>(list: &str, keys: impl Iterator<Item = &'a str>, errors: &mut Vec<FieldError>) {
@@ -365,7 +383,7 @@ mod tests {
     #[test]
     fn an_origin_is_allowed_only_as_listed() {
         let mut s = TenantSettings::default();
-        s.allowed_origins = vec!["https://portal.example.cn/".into(), "http://127.0.0.1:8788".into()];
+        s.allowed_origins = vec!["https://portal.example.cn".into(), "http://127.0.0.1:8788".into()];
         for (origin, allowed) in [
             ("https://portal.example.cn", true),
             ("http://127.0.0.1:8788", true),
@@ -378,5 +396,24 @@ mod tests {
             assert_eq!(s.allows_origin(origin), allowed, "{origin}");
         }
         assert!(!TenantSettings::default().allows_origin("https://portal.example.cn"));
+    }
+
+    #[test]
+    fn only_origins_a_browser_can_send_are_listed() {
+        for (origin, valid) in [
+            ("https://portal.example.cn", true),
+            ("http://127.0.0.1:8788", true),
+            ("https://portal.example.cn:8443", true),
+            ("https://portal.example.cn/", false),
+            ("https://Portal.example.cn", false),
+            ("https://*.example.cn", false),
+            ("https://portal.example.cn:443", false),
+            ("http://portal.example.cn:80", false),
+            ("https://user@portal.example.cn", false),
+            ("portal.example.cn", false),
+            ("https://", false),
+        ] {
+            assert_eq!(super::is_origin(origin), valid, "{origin}");
+        }
     }
 }
