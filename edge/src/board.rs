@@ -36,7 +36,7 @@ struct Sum {
 }
 
 /// Most cards per column with `per_stage`.
-const MAX_PER_STAGE: u32 = 500;
+pub const MAX_PER_STAGE: u32 = 500;
 
 pub async fn board(ctx: &Ctx, req: &Request) -> ApiResult<Response> {
     let mut scope = BoardScope::Mine;

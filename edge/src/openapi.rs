@@ -21,7 +21,7 @@ pub fn document() -> Value {
             .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
             .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}))
             .collect();
-        params.extend(route.query.iter().map(|(name, desc)| json!({"name": name, "in": "query", "required": false, "description": desc, "schema": query_schema(name)})));
+        params.extend(route.query.iter().map(|(name, desc)| json!({"name": name, "in": "query", "required": false, "description": desc, "schema": query_schema(name, &mut generator)})));
         if !params.is_empty() {
             op.insert("parameters".into(), Value::Array(params));
         }
@@ -65,13 +65,19 @@ pub fn document() -> Value {
     })
 }
 
-/// The schema of a query parameter, with the bounds the parser enforces where it has
-/// them (from the same constants), so clients and the fuzzer see them: a search text's
-/// length and a page size. Every other parameter is text the parser checks itself.
-fn query_schema(name: &str) -> Value {
+/// The schema of a query parameter, from what the parser accepts (the same constants and
+/// types), so clients and the fuzzer see the real bounds and choices: a search text's
+/// length, page sizes, the lifecycle, tier and intent values, the flags. Every other
+/// parameter is text the parser checks itself.
+fn query_schema(name: &str, generator: &mut schemars::generate::SchemaGenerator) -> Value {
     match name {
         "q" => json!({"type": "string", "maxLength": shared::search::MAX_QUERY_CHARS}),
         "limit" => json!({"type": "integer", "minimum": 1, "maximum": shared::api::MAX_PAGE}),
+        "per_stage" => json!({"type": "integer", "minimum": 1, "maximum": crate::board::MAX_PER_STAGE}),
+        "status" => generator.subschema_for::<shared::customer::Lifecycle>().to_value(),
+        "tier" => generator.subschema_for::<shared::customer::Tier>().to_value(),
+        "intent" => generator.subschema_for::<shared::customer::Intent>().to_value(),
+        "dry_run" | "to_pool" | "resegment" => json!({"type": "boolean"}),
         _ => json!({"type": "string"}),
     }
 }

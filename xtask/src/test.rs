@@ -167,7 +167,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
 /// Requests per operation and role the fuzzer generates in each phase.
 const FUZZ_EXAMPLES: &str = "15";
 
-/// Schema-driven fuzzing of every route in the OpenAPI document, as each role: any 5xx,
+/// Schema-driven fuzzing of every route in the OpenAPI document (request bodies from the
+/// shared types' JSON Schemas; query parameters typed where the parser has bounds or
+/// choices: `openapi.rs: query_schema`), as each role: any 5xx,
 /// or an answer that does not match its documented schema, fails the suite. The server
 /// runs with request budgets raised 10,000-fold (a generated copy of
 /// `edge/wrangler.toml`), so the fuzzer reaches the handlers rather than the limiter.
