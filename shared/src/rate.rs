@@ -19,19 +19,22 @@ pub enum RateClass {
     Claim,
     /// Importing a file (dry run or real): each is heavy.
     Import,
+    /// Exporting customers as CSV: each reads every row the filters select.
+    Export,
     /// Any request refused as unauthenticated, per client address.
     Unauthenticated,
 }
 
 impl RateClass {
-    pub const ALL: [RateClass; 5] = [RateClass::Read, RateClass::Write, RateClass::Claim, RateClass::Import, RateClass::Unauthenticated];
+    pub const ALL: [RateClass; 6] = [RateClass::Read, RateClass::Write, RateClass::Claim, RateClass::Import, RateClass::Export, RateClass::Unauthenticated];
 
-    /// The class of an authenticated request: by its method, with claims and imports
-    /// apart (`claim` and `import` name those routes' last path segment).
+    /// The class of an authenticated request: by its method, with claims, imports and
+    /// exports apart (`claim`, `import` and `export` name those routes' last path segment).
     pub fn of(method: &str, last_segment: &str) -> RateClass {
         match (method, last_segment) {
             ("POST", "claim") => RateClass::Claim,
             ("POST", "import") => RateClass::Import,
+            ("GET", "export") => RateClass::Export,
             ("GET" | "HEAD", _) => RateClass::Read,
             _ => RateClass::Write,
         }
@@ -44,6 +47,7 @@ impl RateClass {
             RateClass::Write => 300,
             RateClass::Claim => 60,
             RateClass::Import => 60,
+            RateClass::Export => 20,
             RateClass::Unauthenticated => 120,
         }
     }
@@ -55,6 +59,7 @@ impl RateClass {
             RateClass::Write => "RL_WRITE",
             RateClass::Claim => "RL_CLAIM",
             RateClass::Import => "RL_IMPORT",
+            RateClass::Export => "RL_EXPORT",
             RateClass::Unauthenticated => "RL_UNAUTHENTICATED",
         }
     }
@@ -66,6 +71,7 @@ impl RateClass {
             RateClass::Write => "changes per user",
             RateClass::Claim => "claims per user",
             RateClass::Import => "imports per user",
+            RateClass::Export => "exports per user",
             RateClass::Unauthenticated => "unauthenticated requests per address",
         }
     }
@@ -84,7 +90,7 @@ mod tests {
     fn classes_by_route() {
         for (method, last, class) in [
             ("GET", "customers", RateClass::Read),
-            ("GET", "export", RateClass::Read),
+            ("GET", "export", RateClass::Export),
             ("POST", "customers", RateClass::Write),
             ("PATCH", "c-1", RateClass::Write),
             ("DELETE", "me", RateClass::Write),
