@@ -56,45 +56,29 @@ pub fn now_ms() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
-/// Applies the D1 migrations to a local state directory.
-pub fn migrate(persist: &Path) -> Result<(), String> {
-    let out = wrangler_command()
-        .args(["d1", "migrations", "apply", "DB", "--local", "--persist-to"])
-        .arg(persist)
-        .output()
-        .map_err(|e| format!("wrangler: {e}"))?;
+/// Runs a wrangler command on the local state in `persist` (`args` then `--persist-to
+/// persist`, then `more`); a failure names `what` with wrangler's output.
+fn wrangler_local(what: &str, args: &[&str], persist: &Path, more: &[&std::ffi::OsStr]) -> Result<(), String> {
+    let out = wrangler_command().args(args).arg("--persist-to").arg(persist).args(more).output().map_err(|e| format!("wrangler: {e}"))?;
     if !out.status.success() {
-        return Err(format!("migrations failed: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)));
+        return Err(format!("{what} failed: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)));
     }
     Ok(())
+}
+
+/// Applies the D1 migrations to a local state directory.
+pub fn migrate(persist: &Path) -> Result<(), String> {
+    wrangler_local("migrations", &["d1", "migrations", "apply", "DB", "--local"], persist, &[])
 }
 
 /// Runs a SQL file against the local D1 state.
 pub fn execute_sql_file(persist: &Path, file: &Path) -> Result<(), String> {
-    let out = wrangler_command()
-        .args(["d1", "execute", "DB", "--local", "--yes", "--persist-to"])
-        .arg(persist)
-        .arg("--file")
-        .arg(file)
-        .output()
-        .map_err(|e| format!("wrangler: {e}"))?;
-    if !out.status.success() {
-        return Err(format!("sql failed: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)));
-    }
-    Ok(())
+    wrangler_local("sql", &["d1", "execute", "DB", "--local", "--yes"], persist, &["--file".as_ref(), file.as_os_str()])
 }
 
 /// Writes a key of the local `SETTINGS` KV namespace (a server on `persist` must be stopped).
 pub fn put_kv(persist: &Path, key: &str, value: &str) -> Result<(), String> {
-    let out = wrangler_command()
-        .args(["kv", "key", "put", key, value, "--binding", "SETTINGS", "--local", "--persist-to"])
-        .arg(persist)
-        .output()
-        .map_err(|e| format!("wrangler: {e}"))?;
-    if !out.status.success() {
-        return Err(format!("kv put failed: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)));
-    }
-    Ok(())
+    wrangler_local("kv put", &["kv", "key", "put", key, value, "--binding", "SETTINGS", "--local"], persist, &[])
 }
 
 pub struct ServerOptions {

@@ -164,6 +164,18 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
 }
 
+/// Local state under `dir/state`, migrated and seeded with the fixtures and 300 demo
+/// customers: what the fuzzer and the browser suite run against.
+fn demo_state(dir: &std::path::Path) -> Result<std::path::PathBuf, String> {
+    let persist = dir.join("state");
+    allot_tests::migrate(&persist)?;
+    let now = allot_tests::now_ms();
+    let sql = dir.join("seed.sql");
+    std::fs::write(&sql, format!("{}{}", seed::fixture_sql(now), seed::demo_customers_sql(now, 300, 2026))).map_err(|e| e.to_string())?;
+    allot_tests::execute_sql_file(&persist, &sql)?;
+    Ok(persist)
+}
+
 /// Requests per operation and role the fuzzer generates in each phase.
 const FUZZ_EXAMPLES: &str = "15";
 
@@ -176,12 +188,7 @@ const FUZZ_EXAMPLES: &str = "15";
 fn fuzz_suite(tally: &mut Tally) -> Result<(), String> {
     let schemathesis = tools::schemathesis()?;
     let dir = allot_tests::temp_dir("fuzz");
-    let persist = dir.join("state");
-    allot_tests::migrate(&persist)?;
-    let now = allot_tests::now_ms();
-    let sql = dir.join("seed.sql");
-    std::fs::write(&sql, format!("{}{}", seed::fixture_sql(now), seed::demo_customers_sql(now, 300, 2026))).map_err(|e| e.to_string())?;
-    allot_tests::execute_sql_file(&persist, &sql)?;
+    let persist = demo_state(&dir)?;
     let config = root().join("edge/wrangler.fuzz.toml");
     let original = std::fs::read_to_string(root().join("edge/wrangler.toml")).map_err(|e| e.to_string())?;
     let raised: String = original
@@ -214,12 +221,7 @@ fn fuzz_suite(tally: &mut Tally) -> Result<(), String> {
 /// Starts a seeded server, points the demo portal at it, and runs the browser tests.
 fn browser_suite(tools: &Tools, tally: &mut Tally) -> Result<(), String> {
     let dir = allot_tests::temp_dir("browser");
-    let persist = dir.join("state");
-    allot_tests::migrate(&persist)?;
-    let now = allot_tests::now_ms();
-    let sql = dir.join("seed.sql");
-    std::fs::write(&sql, format!("{}{}", seed::fixture_sql(now), seed::demo_customers_sql(now, 300, 2026))).map_err(|e| e.to_string())?;
-    allot_tests::execute_sql_file(&persist, &sql)?;
+    let persist = demo_state(&dir)?;
     let tokens: Vec<(&str, &str, String)> =
         DEMO_LOGINS.iter().map(|(label, tenant, user, role)| (*label, role.as_str(), allot_tests::token(TEST_SECRET, tenant, user, *role, 3600))).collect();
     build::write_demo_config(&tokens)?;
