@@ -8,7 +8,9 @@
 
 mod bench;
 mod build;
+mod config;
 mod dev;
+mod scale;
 mod test;
 mod tools;
 
