@@ -18,6 +18,7 @@ pub mod contact_budget;
 pub mod customer;
 pub mod fields;
 pub mod ids;
+pub mod intake;
 pub mod lifecycle;
 pub mod limits;
 pub mod mask;
