@@ -85,7 +85,7 @@ pub fn remember_settings(tenant: &str, settings: &TenantSettings) {
 
 /// The deployment secret from which tenant keys are derived: a Worker secret in
 /// production (`wrangler secret put ALLOT_SECRET`), a `--var` locally.
-fn deployment_secret(env: &Env) -> ApiResult<String> {
+pub fn deployment_secret(env: &Env) -> ApiResult<String> {
     env.secret("ALLOT_SECRET")
         .map(|s| s.to_string())
         .or_else(|_| env.var("ALLOT_SECRET").map(|v| v.to_string()))

@@ -84,11 +84,11 @@ pub async fn create(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     admin_only(ctx)?;
     let input: IntakeKeyInput = read_json(req).await?;
     input.validate().map_err(ApiError::Invalid)?;
-    let random: [u8; shared::intake::SECRET_CHARS + 4] = random_bytes()?;
-    let mut secret_bytes = [0u8; shared::intake::SECRET_CHARS];
-    secret_bytes.copy_from_slice(&random[..shared::intake::SECRET_CHARS]);
-    let secret = shared::intake::secret_from(&secret_bytes);
-    let tail = &random[shared::intake::SECRET_CHARS..];
+    let random: [u8; shared::secret::SECRET_CHARS + 4] = random_bytes()?;
+    let mut secret_bytes = [0u8; shared::secret::SECRET_CHARS];
+    secret_bytes.copy_from_slice(&random[..shared::secret::SECRET_CHARS]);
+    let secret = shared::secret::from_random(&secret_bytes);
+    let tail = &random[shared::secret::SECRET_CHARS..];
     let id = format!("k{:011x}{:02x}{:02x}{:02x}{:02x}", ctx.now.max(0), tail[0], tail[1], tail[2], tail[3]);
     let settings = serde_json::to_string(&input)?;
     // At most MAX_KEYS a tenant, counted by the insert itself.
@@ -99,7 +99,7 @@ pub async fn create(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
              SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE (SELECT count(*) FROM intake_keys WHERE tenant_id = ?1 AND revoked_at IS NULL) < {}",
             shared::intake::MAX_KEYS
         ),
-        &[Arg::from(&ctx.caller.tenant), Arg::from(&id), Arg::from(shared::intake::secret_hash(&secret)), Arg::from(settings), Arg::from(&ctx.caller.user), Arg::Int(ctx.now)],
+        &[Arg::from(&ctx.caller.tenant), Arg::from(&id), Arg::from(shared::secret::hash(&secret)), Arg::from(settings), Arg::from(&ctx.caller.user), Arg::Int(ctx.now)],
     )
     .await?;
     if inserted != 1 {
@@ -156,7 +156,7 @@ pub async fn find(env: &Env, text: &str) -> ApiResult<KeyRow> {
     let row = db::first::<KeyRow>(
         &db,
         &format!("SELECT {COLUMNS} FROM intake_keys WHERE id = ?1 AND secret_hash = ?2 AND revoked_at IS NULL"),
-        &[Arg::from(id), Arg::from(shared::intake::secret_hash(secret))],
+        &[Arg::from(id), Arg::from(shared::secret::hash(secret))],
     )
     .await?;
     row.ok_or_else(refused)

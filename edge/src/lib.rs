@@ -24,6 +24,7 @@ mod import;
 mod intake;
 mod intake_page;
 mod limits;
+mod links;
 mod maintenance;
 mod meta;
 mod openapi;
@@ -98,6 +99,7 @@ async fn handle(req: &mut Request, env: Env, origin: Option<&str>) -> ApiResult<
         Endpoint::Health => return Ok(meta::health()),
         Endpoint::OpenApi => return Ok(http::json(200, &openapi::document())),
         Endpoint::Intake => return intake::submit(req, &env, origin).await,
+        Endpoint::ExchangeLink => return links::exchange(req, &env).await,
         _ => {}
     }
     let ctx = match Ctx::authenticate(req, env.clone()).await {
@@ -114,7 +116,10 @@ async fn handle(req: &mut Request, env: Env, origin: Option<&str>) -> ApiResult<
     limits::spend(&ctx.env, class, limits::user_key(&ctx.caller.tenant, &ctx.caller.user)).await?;
     let id = params.first().map(String::as_str).unwrap_or_default();
     let response = match route.endpoint {
-        Endpoint::Health | Endpoint::OpenApi | Endpoint::Intake => unreachable_public(),
+        Endpoint::Health | Endpoint::OpenApi | Endpoint::Intake | Endpoint::ExchangeLink => unreachable_public(),
+        Endpoint::IssueLink => links::issue(&ctx, req, id).await,
+        Endpoint::ListLinks => links::list(&ctx, id).await,
+        Endpoint::RevokeLink => links::revoke(&ctx, id).await,
         Endpoint::ListIntakeKeys => intake::list(&ctx).await,
         Endpoint::CreateIntakeKey => intake::create(&ctx, req).await,
         Endpoint::ChangeIntakeKey => intake::change(&ctx, req, id).await,

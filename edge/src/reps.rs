@@ -52,7 +52,7 @@ impl Row {
 
 /// Which users a caller may see in the rep directory, or allocate to: an admin all, a
 /// manager their team (all when they lead none), a rep only themselves.
-fn scope(caller: &Caller) -> &'static str {
+pub fn scope(caller: &Caller) -> &'static str {
     match caller.role {
         Role::Admin => "?2 IS NOT NULL",
         Role::Manager => "(u.id = ?2 OR NOT EXISTS (SELECT 1 FROM users m WHERE m.tenant_id = ?1 AND m.id = ?2 AND m.team_id IS NOT NULL) \

@@ -10,6 +10,7 @@ use shared::pool::{AuditList, HandOverInput, HandOverResult, PoolPage, PoolRules
 use shared::reports::{FairnessReport, FollowUpReport, FunnelReport, PoolFlowReport, ReportKind, RepsReport, StrategyReport};
 use shared::reps::{RepInput, RepList, RepPatch, RepView};
 use shared::intake::{IntakeKeyCreated, IntakeKeyInput, IntakeKeyList, IntakeKeyView, IntakeReceipt, IntakeSubmission};
+use shared::links::{Exchange, Exchanged, LinkCreated, LinkInput, LinkList, LinkView};
 use shared::settings::TenantSettings;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,6 +59,10 @@ pub enum Endpoint {
     CreateIntakeKey,
     ChangeIntakeKey,
     RevokeIntakeKey,
+    ExchangeLink,
+    IssueLink,
+    ListLinks,
+    RevokeLink,
 }
 
 pub type SchemaFn = fn(&mut SchemaGenerator) -> Schema;
@@ -116,13 +121,17 @@ pub static ROUTES: &[Route] = &[
     Route { method: "POST", path: "/api/v1/intake-keys", endpoint: Endpoint::CreateIntakeKey, public: false, summary: "Create an intake key (admin): the answer holds its secret (shown once; only a hash is stored), its hosted page `/f/<key>` and an SVG QR code of that page", query: NO_QUERY, request: Body::Json(schema::<IntakeKeyInput>), status: 201, response: Body::Json(schema::<IntakeKeyCreated>) },
     Route { method: "PATCH", path: "/api/v1/intake-keys/{id}", endpoint: Endpoint::ChangeIntakeKey, public: false, summary: "Replace an intake key's settings: label, origins, source, placement, strategy, reveal_owner, page (admin)", query: NO_QUERY, request: Body::Json(schema::<IntakeKeyInput>), status: 200, response: Body::Json(schema::<IntakeKeyView>) },
     Route { method: "DELETE", path: "/api/v1/intake-keys/{id}", endpoint: Endpoint::RevokeIntakeKey, public: false, summary: "Revoke an intake key (admin): it stays listed and submits nothing from then on", query: NO_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<IntakeKeyView>) },
+    Route { method: "POST", path: "/api/v1/links/exchange", endpoint: Endpoint::ExchangeLink, public: true, summary: "Exchange a personal access link (its text, or the HttpOnly cookie an earlier exchange set) for a token of an hour for its user; sets the cookie. 401 for an unknown, expired or revoked link or a deactivated user", query: NO_QUERY, request: Body::Json(schema::<Exchange>), status: 200, response: Body::Json(schema::<Exchanged>) },
+    Route { method: "GET", path: "/api/v1/users/{id}/links", endpoint: Endpoint::ListLinks, public: false, summary: "A user's personal access links, newest first, without secrets (admin; manager for their team's reps)", query: NO_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<LinkList>) },
+    Route { method: "POST", path: "/api/v1/users/{id}/links", endpoint: Endpoint::IssueLink, public: false, summary: "Issue a personal access link for a user (admin; manager for their team's reps): `/m/#pl_…`, shown once, expiring after `days` (default 30, at most 90)", query: NO_QUERY, request: Body::Json(schema::<LinkInput>), status: 201, response: Body::Json(schema::<LinkCreated>) },
+    Route { method: "DELETE", path: "/api/v1/links/{id}", endpoint: Endpoint::RevokeLink, public: false, summary: "Revoke a personal access link (admin; manager for their team's reps)", query: NO_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<LinkView>) },
     Route { method: "GET", path: "/api/v1/me", endpoint: Endpoint::Me, public: false, summary: "The caller as the token says", query: NO_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<Me>) },
     Route { method: "GET", path: "/api/v1/settings", endpoint: Endpoint::GetSettings, public: false, summary: "Tenant settings: industries, territories, stages, lifecycle thresholds, custom fields, segments, allowed origins", query: NO_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<TenantSettings>) },
     Route { method: "PUT", path: "/api/v1/settings", endpoint: Endpoint::PutSettings, public: false, summary: "Replace tenant settings (admin; `version` must match the stored one). Changed segment rules re-classify every customer before the answer", query: SETTINGS_QUERY, request: Body::Json(schema::<TenantSettings>), status: 200, response: Body::Json(schema::<TenantSettings>) },
     Route { method: "GET", path: "/api/v1/users", endpoint: Endpoint::Users, public: false, summary: "The tenant's user directory", query: NO_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<UserList>) },
     Route { method: "GET", path: "/api/v1/customers", endpoint: Endpoint::ListCustomers, public: false, summary: "List visible customers, newest first, with filters and cursor pagination", query: CUSTOMER_QUERY_PARAMS, request: Body::None, status: 200, response: Body::Json(schema::<CustomerPage>) },
     Route { method: "POST", path: "/api/v1/customers", endpoint: Endpoint::CreateCustomer, public: false, summary: "Create a customer. A duplicate of one someone else owns answers 409 `duplicate`, unless the tenant's `ownership_rule` gives it to the caller: then 200 with that customer, now theirs", query: NO_QUERY, request: Body::Json(schema::<CustomerInput>), status: 201, response: Body::Json(schema::<CustomerView>) },
-    Route { method: "POST", path: "/api/v1/customers/import", endpoint: Endpoint::ImportCustomers, public: false, summary: "Import CSV (UTF-8, UTF-8 with BOM, GBK/GB18030) or XLSX; idempotent; one D1 batch; past a limit (20 MiB, 20,000 rows or 1,000 for a rep, 256 columns, an XLSX unpacking past 64 MiB) 413 with details.limit", query: IMPORT_QUERY, request: Body::File(&["text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]), status: 200, response: Body::Json(schema::<ImportReport>) },
+    Route { method: "POST", path: "/api/v1/customers/import", endpoint: Endpoint::ImportCustomers, public: false, summary: "Import CSV (UTF-8, UTF-8 with BOM, GBK/GB18030) or XLSX; idempotent; one D1 batch; past a limit (20 MiB, 20,000 rows or 500 for a rep, 256 columns, an XLSX unpacking past 64 MiB) 413 with details.limit", query: IMPORT_QUERY, request: Body::File(&["text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]), status: 200, response: Body::Json(schema::<ImportReport>) },
     Route { method: "GET", path: "/api/v1/customers/export", endpoint: Endpoint::ExportCustomers, public: false, summary: "Export visible customers as CSV with a UTF-8 BOM (same filters as the list; contacts masked as in the list; formula-like cells guarded with a leading `'` that the importer removes)", query: CUSTOMER_QUERY_PARAMS, request: Body::None, status: 200, response: Body::File(&["text/csv"]) },
     Route { method: "GET", path: "/api/v1/customers/{id}", endpoint: Endpoint::GetCustomer, public: false, summary: "One customer", query: NO_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<CustomerView>) },
     Route { method: "PATCH", path: "/api/v1/customers/{id}", endpoint: Endpoint::PatchCustomer, public: false, summary: "Edit a customer (owner, their manager or admin; `version` as read, else 409 `stale`)", query: NO_QUERY, request: Body::Json(schema::<CustomerPatch>), status: 200, response: Body::Json(schema::<CustomerView>) },

@@ -9,15 +9,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::allocation::Strategy;
 use crate::validate::FieldError;
-use crate::ids::is_valid_slug;
 
 /// What a key's secret starts with (`ik_<id>_<secret>`): tells a key from a token.
 pub const KEY_PREFIX: &str = "ik_";
 /// A key's daily limit unless it says otherwise, and the most it may say.
 pub const DEFAULT_DAILY_LIMIT: u32 = 1_000;
 pub const MAX_DAILY_LIMIT: u32 = 100_000;
-/// Characters of a key's secret part (base62: about 143 bits).
-pub const SECRET_CHARS: usize = 24;
 /// Keys one tenant may hold (revoked keys included: they stay listed).
 pub const MAX_KEYS: usize = 100;
 /// A submission's body, in bytes.
@@ -349,31 +346,12 @@ impl IntakeSubmission {
 
 /// A key as the submitter presents it, split into its id and secret.
 pub fn parse_key(text: &str) -> Option<(&str, &str)> {
-    let rest = text.trim().strip_prefix(KEY_PREFIX)?;
-    let (id, secret) = rest.split_once('_')?;
-    let ok = is_valid_slug(id) && secret.len() == SECRET_CHARS && secret.bytes().all(|b| b.is_ascii_alphanumeric());
-    ok.then_some((id, secret))
-}
-
-/// A secret from random bytes (the edge draws them): base62, [`SECRET_CHARS`] long.
-pub fn secret_from(random: &[u8; SECRET_CHARS]) -> String {
-    const ALPHABET: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-    // 256 = 4 × 62 + 8: values of 248 and above would favour the first eight characters
-    // a little; folding them onto `b % 62` keeps the bias under 1.3 %.
-    random.iter().map(|b| ALPHABET[usize::from(*b) % 62] as char).collect()
-}
-
-/// What is stored of a secret: its SHA-256, hex. The secret has ~143 random bits, so a
-/// fast hash is enough: nobody can search that space, and a leaked table holds no key.
-#[cfg(feature = "token")]
-pub fn secret_hash(secret: &str) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(secret.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    crate::secret::parse(KEY_PREFIX, text)
 }
 
 /// The key a submitter holds.
 pub fn key_text(id: &str, secret: &str) -> String {
-    format!("{KEY_PREFIX}{id}_{secret}")
+    crate::secret::text(KEY_PREFIX, id, secret)
 }
 
 #[cfg(test)]
@@ -429,12 +407,9 @@ mod tests {
     }
 
     #[test]
-    fn keys_parse_and_secrets_are_base62() {
-        let secret = secret_from(&[255; SECRET_CHARS]);
-        assert_eq!(secret.len(), SECRET_CHARS);
-        let text = key_text("k1a2b3", &secret);
-        assert_eq!(parse_key(&text), Some(("k1a2b3", secret.as_str())));
-        assert_eq!(parse_key("ik_k1_short"), None);
+    fn keys_parse_and_tokens_are_not_keys() {
+        let secret = crate::secret::from_random(&[7; crate::secret::SECRET_CHARS]);
+        assert_eq!(parse_key(&key_text("k1a2b3", &secret)), Some(("k1a2b3", secret.as_str())));
         assert_eq!(parse_key("eyJhbGciOi.x.y"), None);
     }
 }

@@ -138,9 +138,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let tools = tools::ensure(true)?;
     // `cargo xtask bench sizes` / `api` / `import` / `reports` / `board` / `embed` / `scale`: only those
     // sections (`scale`, a tenant of a million customers, runs only when named).
-    let only: Vec<&str> = args.iter().map(String::as_str).filter(|a| ["sizes", "api", "import", "reports", "board", "embed", "scale"].contains(a)).collect();
+    let only: Vec<&str> = args.iter().map(String::as_str).filter(|a| ["sizes", "api", "import", "reports", "board", "embed", "scale", "lighthouse"].contains(a)).collect();
     if !only.is_empty() {
-        if only.contains(&"board") || only.contains(&"sizes") || only.contains(&"embed") {
+        if only.contains(&"board") || only.contains(&"sizes") || only.contains(&"embed") || only.contains(&"lighthouse") {
             // `--elements board`: the bundle a host embedding only the board would load.
             build::widget_with(&tools, crate::flag(args, "--elements").as_deref())?;
         }
@@ -168,6 +168,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
         }
         if only.contains(&"scale") {
             crate::scale::run(&mut rows)?;
+        }
+        if only.contains(&"lighthouse") {
+            lighthouse(&tools, &mut rows)?;
         }
         print_table(rows);
         return Ok(());
@@ -312,6 +315,42 @@ fn embed(tools: &tools::Tools, rows: &mut Vec<(String, String)>) -> Result<(), S
         rows.push((
             format!("board embedded from another origin, 390×844, 150 ms RTT / 1.6 Mbit/s: navigation → first card, {label}"),
             format!("{} ms first visit · {} ms repeat visit (median of 7; {} widget files fetched again on a repeat)", r["first_ms"], r["repeat_ms"], r["widget_requests_on_repeat"]),
+        ));
+    }
+    Ok(())
+}
+
+/// Lighthouse's mobile performance audit (pinned in package.json) over the pages phones
+/// open first, served brotli-compressed (bench/lighthouse.mjs, bench/brotli-proxy.mjs).
+fn lighthouse(tools: &tools::Tools, rows: &mut Vec<(String, String)>) -> Result<(), String> {
+    let now = allot_tests::now_ms();
+    let (server, _) = seeded_server("bench-lighthouse", &format!("{}{}", seed::fixture_sql(now), seed::demo_customers_sql(now, 300, 2026)), "warn")?;
+    let tokens: Vec<(&str, &str, String)> = crate::dev::DEMO_LOGINS.iter().map(|(label, tenant, user, role)| (*label, role.as_str(), server.token(tenant, user, *role))).collect();
+    build::write_demo_config(&tokens)?;
+    let admin = server.token("demo", "admin", Role::Admin);
+    let out = Command::new(&tools.node)
+        .arg("--no-warnings")
+        .arg(root().join("bench/lighthouse.mjs"))
+        .args([&server.base, &admin])
+        .env("CHROME_PATH", "/usr/bin/chromium")
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !out.status.success() {
+        return Err(format!("lighthouse: {}", String::from_utf8_lossy(&out.stderr)));
+    }
+    for line in String::from_utf8_lossy(&out.stdout).lines().filter(|l| l.starts_with('{')) {
+        let r: serde_json::Value = serde_json::from_str(line).map_err(|e| format!("{e}: {line}"))?;
+        rows.push((
+            format!("Lighthouse mobile performance (simulated slow 4G, 4× CPU), {}, brotli, median of {}", r["page"].as_str().unwrap_or("?"), r["runs"]),
+            format!(
+                "score {} (runs {}), LCP {} ms, TBT {} ms, FCP {} ms, {:.1} KB transferred",
+                r["score"],
+                r["scores"],
+                r["lcp_ms"],
+                r["tbt_ms"],
+                r["fcp_ms"],
+                r["bytes"].as_f64().unwrap_or(0.0) / 1024.0
+            ),
         ));
     }
     Ok(())

@@ -279,6 +279,11 @@ const HEADERS: &str = "/widget/*
   X-Content-Type-Options: nosniff
 /widget/v/*
   Cache-Control: public, max-age=31536000, immutable
+/m/*
+  Content-Security-Policy: default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; style-src 'self'; img-src 'self' data:; manifest-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'
+  Referrer-Policy: no-referrer
+  X-Content-Type-Options: nosniff
+  Cache-Control: no-cache
 /embed/*
   Content-Security-Policy: default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors *
   Referrer-Policy: no-referrer
@@ -295,7 +300,8 @@ pub fn portal() -> Result<(), String> {
     for asset in ["portal.css", "portal.js", "board.html", "board.js"] {
         std::fs::copy(root.join("portal").join(asset), dist.join(asset)).map_err(|e| format!("portal/{asset}: {e}"))?;
     }
-    crate::embed_pages::write(&root, &dist, &ELEMENTS)
+    crate::pages::embed(&root, &dist, &ELEMENTS)?;
+    crate::pages::mobile(&root, &dist)
 }
 
 /// Writes the tokens the demo portal uses (a module, not inline script: strict CSP).

@@ -10,7 +10,7 @@ mod bench;
 mod build;
 mod config;
 mod dev;
-mod embed_pages;
+mod pages;
 mod scale;
 mod test;
 mod tools;

@@ -226,6 +226,7 @@ fn browser_suite(tools: &Tools, tally: &mut Tally) -> Result<(), String> {
         .arg(root().join("tests/browser/dashboard.test.mjs"))
         .arg(root().join("tests/browser/a11y.test.mjs"))
         .arg(root().join("tests/browser/embed.test.mjs"))
+        .arg(root().join("tests/browser/mobile.test.mjs"))
         .env("ALLOT_URL", &server.base)
         .env("ALLOT_REP_TOKEN", rep_token)
         .env("ALLOT_ADMIN_TOKEN", admin_token)

@@ -33,9 +33,10 @@ use crate::validate::{check_customer, CustomerFields, FieldError};
 pub const MAX_IMPORT_BYTES: usize = 20 << 20;
 /// Most data rows (under the header) one import may carry; reading stops at the next.
 pub const MAX_ROWS: usize = 20_000;
-/// Most data rows a rep's import may carry: a rep imports their own book of contacts;
-/// a bigger list (a purchase, a trade fair, a migration) is a manager's import.
-pub const MAX_REP_ROWS: usize = 1_000;
+/// Most data rows a rep's import may carry: a rep imports their own book of contacts, at
+/// most a day's budget of new phones and e-mails (`contact_budget`), which the import
+/// spends; a bigger list (a purchase, a trade fair, a migration) is a manager's import.
+pub const MAX_REP_ROWS: usize = crate::contact_budget::CONTACT_KEYS_PER_DAY as usize;
 /// Most columns a row may have values in; empty cells beyond are skipped unread.
 pub const MAX_COLUMNS: usize = 256;
 /// Most bytes a cell of a mapped column may hold: every field's own limit is far below

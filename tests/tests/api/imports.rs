@@ -191,12 +191,12 @@ fn restart_with(w: &mut World, sql: &str) {
 pub fn a_reps_dry_run_never_probes_stored_contacts(w: &mut World) {
     let pooled = w.admin.send("POST", "/api/v1/customers/import?to_pool=true", "text/csv", "客户名称,电话\n探测目标,13686420001\n".as_bytes());
     assert_eq!(pooled.body["created"], json!(1), "{}", pooled.text);
-    let guesses: String = (0..1000).map(|i| format!("猜测{i:04},1368642{i:04}\n")).collect();
+    let guesses: String = (0..MAX_REP_ROWS).map(|i| format!("猜测{i:04},1368642{i:04}\n")).collect();
     let file = format!("客户名称,电话\n{guesses}");
     let rep = w.wang.send("POST", "/api/v1/customers/import?dry_run=true", "text/csv", file.as_bytes());
     assert_eq!(rep.status, 200, "{}", rep.text);
     assert_eq!(rep.body["duplicates"], json!([]), "the rep's dry run names no hidden pool customer");
-    assert_eq!(rep.body["valid"], json!(1000));
+    assert_eq!(rep.body["valid"], json!(MAX_REP_ROWS));
     let own = created(&w.wang, json!({"name": "自己的客户", "phone": "13686429999"}));
     assert!(own["id"].is_string());
     let mine = w.wang.send("POST", "/api/v1/customers/import?dry_run=true", "text/csv", "客户名称,电话\n再录一次,13686429999\n".as_bytes());

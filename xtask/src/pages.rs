@@ -1,11 +1,12 @@
-//! The `/embed/<element>` pages: one page per element kind, each hosting that element
-//! full-size for iframe embedding (`portal/embed/embed.js` brings the token and the
-//! events across the frame). Written into `dist/embed/` from the one list of kinds.
+//! Pages the worker serves beside the widget, written into `dist/`: the `/embed/<element>`
+//! pages (one per element kind, each hosting that element full-size for iframe
+//! embedding; `portal/embed/embed.js` brings the token and the events across the frame),
+//! and the mobile page `/m/` of personal access links (`portal/m/`).
 
 use std::path::Path;
 
 /// Writes `dist/embed/<kind>.html` for every kind, and the page's script and style.
-pub fn write(root: &Path, dist: &Path, kinds: &[&str]) -> Result<(), String> {
+pub fn embed(root: &Path, dist: &Path, kinds: &[&str]) -> Result<(), String> {
     let dir = dist.join("embed");
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     for asset in ["embed.js", "embed.css"] {
@@ -21,6 +22,16 @@ pub fn write(root: &Path, dist: &Path, kinds: &[&str]) -> Result<(), String> {
              <body><allot-{kind} data-embedded></allot-{kind}><p id=\"status\" role=\"status\" hidden></p></body></html>\n"
         );
         std::fs::write(dir.join(format!("{kind}.html")), page).map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// Copies the mobile page (`portal/m/`) to `dist/m/`.
+pub fn mobile(root: &Path, dist: &Path) -> Result<(), String> {
+    let dir = dist.join("m");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    for asset in ["index.html", "m.js", "m.css", "manifest.webmanifest", "icon.svg"] {
+        std::fs::copy(root.join("portal/m").join(asset), dir.join(asset)).map_err(|e| format!("portal/m/{asset}: {e}"))?;
     }
     Ok(())
 }
