@@ -5,7 +5,7 @@
 
 use serde::Deserialize;
 use shared::pipeline::{column_totals_from_sums, BoardCard, BoardPage, BoardScope, BOARD_LIMIT};
-use shared::validate::FieldError;
+use shared::field_error::FieldError;
 use worker::{Request, Response};
 
 use crate::context::Ctx;

@@ -74,7 +74,7 @@ pub async fn create(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     let fields = check_customer(&input, &settings).map_err(ApiError::Invalid)?;
     let caller = &ctx.caller;
     if input.allocate && input.owner.is_some() {
-        return Err(ApiError::Invalid(vec![shared::validate::FieldError::new("owner", "conflict", "allocate and owner exclude each other")]));
+        return Err(ApiError::Invalid(vec![shared::field_error::FieldError::new("owner", "conflict", "allocate and owner exclude each other")]));
     }
     let owner = initial_owner(caller.role, &caller.user, &input.owner)
         .map_err(|_| ApiError::Forbidden("reps cannot create customers for someone else".into()))?;

@@ -8,7 +8,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use crate::customer::{Customer, DuplicateField, Intent, Lifecycle, Tier};
 use crate::ids::Role;
 use crate::time::Millis;
-use crate::validate::FieldError;
+use crate::field_error::FieldError;
 
 pub const API_VERSION: &str = "v1";
 

@@ -15,6 +15,7 @@ pub mod api;
 pub mod cell;
 pub mod collaborators;
 pub mod customer;
+pub mod field_error;
 pub mod fields;
 pub mod ids;
 pub mod lifecycle;

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::customer::Customer;
 use crate::settings::{CustomerSchema, StageDef, TenantSettings, Terminal};
 use crate::time::Millis;
-use crate::validate::FieldError;
+use crate::field_error::FieldError;
 
 /// `POST /customers/{id}/stage` body.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -54,7 +54,7 @@ impl StagesUpdate {
                 errors.push(FieldError::new(format!("moves.{from}"), "not_in_list", format!("{to} is not one of the new stages")));
             }
         }
-        crate::validate::finish(errors)
+        crate::field_error::finish(errors)
     }
 }
 
@@ -69,31 +69,13 @@ pub struct MoveRefusal {
     pub missing: Vec<String>,
 }
 
-/// Fields a stage may require before a customer enters it.
-pub const REQUIRABLE: &[&str] = &["amount", "company", "contact_name", "phone", "email", "industry", "region", "tier", "intent"];
-
-fn has(c: &Customer, field: &str) -> bool {
-    match field {
-        "amount" => c.amount.is_some_and(|a| a > 0.0),
-        "company" => c.company.is_some(),
-        "contact_name" => c.contact_name.is_some(),
-        "phone" => c.phone.is_some(),
-        "email" => c.email.is_some(),
-        "industry" => c.industry.is_some(),
-        "region" => c.region.is_some(),
-        "tier" => c.tier.is_some(),
-        "intent" => c.intent.is_some(),
-        _ => true,
-    }
-}
-
 /// Whether `customer` may move to `to`; the stage key is resolved from a key or label.
 pub fn check_move<'a>(settings: &'a TenantSettings, customer: &Customer, to: &str) -> Result<&'a StageDef, MoveRefusal> {
     let stage = settings.resolve_stage(to).ok_or_else(|| MoveRefusal { code: "unknown_stage".into(), message: format!("{to} is not a pipeline stage"), missing: Vec::new() })?;
     if stage.key == customer.stage {
         return Err(MoveRefusal { code: "same_stage".into(), message: format!("the customer is already in {}", stage.key), missing: Vec::new() });
     }
-    let missing: Vec<String> = stage.required_fields.iter().filter(|f| !has(customer, f)).cloned().collect();
+    let missing: Vec<String> = stage.required_fields.iter().filter(|f| !customer.has_required(f)).cloned().collect();
     if !missing.is_empty() {
         return Err(MoveRefusal {
             code: "missing_fields".into(),
@@ -310,7 +292,7 @@ impl FollowUpInput {
         } else if let Some(Err(e)) = self.next_follow_up_at.map(|at| crate::time::check_date("next_follow_up_at", at)) {
             errors.push(e);
         }
-        crate::validate::finish(errors)
+        crate::field_error::finish(errors)
     }
 }
 

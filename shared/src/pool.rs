@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::customer::{Customer, Tier};
 use crate::settings::{StageDef, Terminal};
 use crate::time::{Millis, DAY_MS};
-use crate::validate::FieldError;
+use crate::field_error::FieldError;
 
 /// Days per value tier; 0 means never.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -132,7 +132,7 @@ impl ReleaseInput {
         if self.reason_code == "other" && self.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
             errors.push(FieldError::new("note", "required", "say why when the reason is other"));
         }
-        crate::validate::finish(errors)
+        crate::field_error::finish(errors)
     }
 }
 
@@ -243,7 +243,7 @@ impl TransferInput {
         if self.note.as_ref().is_some_and(|n| n.chars().count() > MAX_NOTE) {
             errors.push(FieldError::new("note", "too_long", format!("at most {MAX_NOTE} characters")));
         }
-        crate::validate::finish(errors)
+        crate::field_error::finish(errors)
     }
 }
 
@@ -280,7 +280,7 @@ impl HandOverInput {
         if self.note.as_ref().is_some_and(|n| n.chars().count() > 500) {
             errors.push(FieldError::new("note", "too_long", "at most 500 characters"));
         }
-        crate::validate::finish(errors)
+        crate::field_error::finish(errors)
     }
 
     /// What the audit trail records as the reason.
@@ -391,7 +391,7 @@ impl PoolRules {
                 errors.push(FieldError::new(format!("pools[{i}]"), "out_of_range", "limits out of range"));
             }
         }
-        crate::validate::finish(errors)
+        crate::field_error::finish(errors)
     }
 }
 

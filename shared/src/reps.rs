@@ -7,7 +7,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use crate::allocation::{Level, Performance};
 use crate::ids::Role;
 use crate::settings::{CustomerSchema, TenantSettings};
-use crate::validate::FieldError;
+use crate::field_error::FieldError;
 
 fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
     Option::<T>::deserialize(d).map(Some)
