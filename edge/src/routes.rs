@@ -5,10 +5,8 @@
 use schemars::{generate::SchemaGenerator, JsonSchema, Schema};
 use shared::api::*;
 use shared::allocation::AllocationRules;
-use shared::pipeline::{BoardPage, FollowUp, FollowUpInput, FollowUpList, StageMove, StagesUpdate};
-use shared::pool::{AuditList, HandOverInput, HandOverResult, PoolPage, PoolRules, PoolStanding, ReleaseInput, ReminderList, TransferInput};
+use shared::pool::PoolRules;
 use shared::reports::{FairnessReport, FollowUpReport, FunnelReport, PoolFlowReport, ReportKind, RepsReport, StrategyReport};
-use shared::reps::{RepInput, RepList, RepPatch, RepView};
 use shared::settings::TenantSettings;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -2,8 +2,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::api::{CustomerInput, CustomerView};
-use shared::reps::RepList;
+use shared::api::{CustomerInput, CustomerView, RepList};
 use shared::settings::CustomerLists;
 use shared::validate::check_customer;
 
