@@ -14,7 +14,6 @@ pub use crate::field_error::FieldError;
 
 pub const MAX_NAME: usize = 200;
 pub const MAX_TEXT: usize = 200;
-pub const MAX_TAGS: usize = crate::limits::TAGS;
 pub const MAX_TAG: usize = 30;
 pub const MAX_AMOUNT: f64 = 1e13;
 
