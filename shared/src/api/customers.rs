@@ -1,6 +1,6 @@
 //! Customers (`/customers`): the create body (the fields and who the customer goes to),
-//! the patch body, the customer as a caller sees it,
-//! a page of them, deletion and the collaborator to add.
+//! the patch body, the customer as a caller sees it, a page of them, deletion and the
+//! collaborator to add.
 
 use std::collections::BTreeMap;
 
