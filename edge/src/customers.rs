@@ -107,6 +107,7 @@ pub async fn create(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
         (None, InitialOwner::Other(id)) => Some(id.clone()),
     };
     let customer = new_customer(fields, Creation { id, owner: owner_id.clone(), created_by: &caller.user, now: ctx.now }, &settings);
+    crate::contact_budget::spend(ctx, None, &DuplicateKeys::of_customer(&customer)).await?;
     // ?1 tenant, ?2 caller, ?3 target owner, then the row's values.
     let mut args = vec![Arg::from(&caller.tenant), Arg::from(&caller.user), Arg::from(owner_id.clone().unwrap_or_default())];
     args.extend(insert_values(&caller.tenant, &customer, None, &settings.stages));
@@ -317,6 +318,7 @@ async fn write_patch(ctx: &Ctx, id: &str, patch: &CustomerPatch, moving_to: Opti
     }
     let updated = apply_patch(&existing, patch, &settings, ctx.now).map_err(ApiError::Invalid)?;
     let keys = DuplicateKeys::of_customer(&updated);
+    crate::contact_budget::spend(ctx, Some(&DuplicateKeys::of_customer(&existing)), &keys).await?;
     let sql = format!(
         "UPDATE OR IGNORE customers AS c SET name = ?4, company = ?5, contact_name = ?6, phone = ?7, email = ?8, wechat = ?9, \
          industry = ?10, region = ?11, source = ?12, amount = ?13, stage = ?14, tier = ?15, intent = ?16, tags = ?17, \

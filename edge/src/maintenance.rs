@@ -1,7 +1,8 @@
 //! The hourly maintenance, fanned out through a Cloudflare Queue. The Cron Trigger only
 //! schedules: one message per tenant (`schedule`), sent in batches. The queue consumer
-//! runs one message at a time (`run`): one page of a tenant's recycle pass, or a
-//! tenant's unfinished segment re-classification. A full recycle page sends the next
+//! runs one message at a time (`run`): one page of a tenant's recycle pass, of a
+//! segment re-classification (unfinished, or too big for its `PUT /settings`), or of a
+//! hand-over too big for its request. A full recycle page sends the next
 //! page's message, and so does a re-classification page, so no message's work grows
 //! with the tenant count or a tenant's size, and one tenant's failure (a corrupt document, a failed batch) retries that
 //! message only — after `max_retries` it lands in the dead-letter queue, which logs it —
@@ -37,6 +38,14 @@ pub enum Job {
         #[serde(default)]
         after: String,
     },
+    /// The next page of a hand-over too big for its request (`hand_over.rs`).
+    HandOver { rest: crate::hand_over::Continuation },
+}
+
+/// Queues one job: the rest of a request's work that would outgrow the request (a
+/// re-classification, a hand-over), continued page by page by the consumer.
+pub async fn enqueue(env: &Env, job: Job) -> ApiResult<()> {
+    env.queue(QUEUE)?.send(job).await.map_err(ApiError::from)
 }
 
 /// The Cron Trigger's part: one recycle message per tenant, and a re-classification
@@ -70,12 +79,24 @@ pub async fn run(env: &Env, job: &Job) -> ApiResult<Option<Job>> {
         Job::Recycle { tenant, after, now } => {
             let (report, next) = crate::recycle::page(env, tenant, after, *now).await?;
             worker::console_log!("recycle {tenant} after '{after}': scanned {}, recycled {}, reminded {}", report.scanned, report.recycled, report.reminded);
+            if next.is_none() {
+                worker::console_log!("recycle {tenant}: pass complete");
+            }
             Ok(next.map(|after| Job::Recycle { tenant: tenant.clone(), after, now: *now }))
         }
         Job::Resegment { tenant, after } => {
             let (changed, next) = crate::resegment::heal(env, tenant, after).await?;
             worker::console_log!("segments of {tenant} after '{after}': {changed} customers re-classified by an unfinished pass");
+            if next.is_none() {
+                worker::console_log!("segments of {tenant}: pass complete");
+            }
             Ok(next.map(|after| Job::Resegment { tenant: tenant.clone(), after }))
+        }
+        Job::HandOver { rest } => {
+            let (moved, next) = rest.run(env, crate::context::now_ms()).await?;
+            let w = &rest.work;
+            worker::console_log!("hand-over of {} in {} to {:?}: {moved} customers moved{}", w.from, rest.tenant, w.to, if next.is_none() { ", complete" } else { "" });
+            Ok(next.map(|rest| Job::HandOver { rest }))
         }
     }
 }
@@ -111,8 +132,11 @@ pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &Env) -> worke
 }
 
 async fn step(env: &Env, job: &Job) -> ApiResult<()> {
-    if let Some(next) = run(env, job).await? {
-        env.queue(QUEUE)?.send(next).await.map_err(ApiError::from)?;
+    let sent = db::statements_sent();
+    let next = run(env, job).await?;
+    worker::console_log!("maintenance message done: {} D1 statements", db::statements_sent() - sent);
+    if let Some(next) = next {
+        enqueue(env, next).await?;
     }
     Ok(())
 }

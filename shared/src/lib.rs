@@ -14,6 +14,7 @@ pub mod allocation;
 pub mod api;
 pub mod cell;
 pub mod collaborators;
+pub mod contact_budget;
 pub mod customer;
 pub mod field_error;
 pub mod fields;
