@@ -16,13 +16,25 @@ pub async fn spend(ctx: &Ctx, before: Option<&DuplicateKeys>, after: &DuplicateK
     if !spends(ctx.caller.role, before, after) {
         return Ok(());
     }
-    let args = [Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::Int(day(ctx.now)), Arg::Int(i64::from(CONTACT_KEYS_PER_DAY))];
+    spend_units(ctx, 1).await
+}
+
+/// Spends `units` at once (an import's rows that set a phone or e-mail): all of them or
+/// none, so a file bigger than what is left of the day's budget is refused whole.
+pub async fn spend_units(ctx: &Ctx, units: u32) -> ApiResult<()> {
+    if units == 0 {
+        return Ok(());
+    }
+    if units > CONTACT_KEYS_PER_DAY {
+        return Err(ApiError::ContactBudgetSpent { retry_after: seconds_to_next_day(ctx.now) });
+    }
+    let args = [Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::Int(day(ctx.now)), Arg::Int(i64::from(CONTACT_KEYS_PER_DAY)), Arg::Int(i64::from(units))];
     let statements = vec![
-        db::stmt(&ctx.db, "DELETE FROM contact_key_writes WHERE tenant_id = ?1 AND user_id = ?2 AND day < ?3 AND ?4 IS NOT NULL", &args)?,
+        db::stmt(&ctx.db, "DELETE FROM contact_key_writes WHERE tenant_id = ?1 AND user_id = ?2 AND day < ?3 AND ?4 IS NOT NULL AND ?5 IS NOT NULL", &args)?,
         db::stmt(
             &ctx.db,
-            "INSERT INTO contact_key_writes (tenant_id, user_id, day, spent) VALUES (?1, ?2, ?3, 1) \
-             ON CONFLICT (tenant_id, user_id, day) DO UPDATE SET spent = spent + 1 WHERE spent < ?4",
+            "INSERT INTO contact_key_writes (tenant_id, user_id, day, spent) VALUES (?1, ?2, ?3, ?5) \
+             ON CONFLICT (tenant_id, user_id, day) DO UPDATE SET spent = spent + ?5 WHERE spent + ?5 <= ?4",
             &args,
         )?,
     ];

@@ -38,7 +38,7 @@ pub async fn hand_over(ctx: &Ctx, req: &mut Request, from: &str) -> ApiResult<Re
     // The rep must be in the caller's scope (another team's rep answers 404, like any
     // user the caller cannot see).
     crate::reps::one(ctx, from).await?;
-    let work = Work { from: from.to_string(), to: input.to.clone(), reason: input.reason(), deactivate: input.deactivate };
+    let work = Work { from: from.to_string(), to: input.to.clone(), reason: input.reason(), deactivate: input.deactivate, requested_at: ctx.now };
     let moved = page(ctx, &work).await?;
     if moved.customer_ids.is_empty() && input.to.is_some() && holds_any(ctx, from).await? {
         // Nothing moved though there was something to move: the target is the reason.
@@ -65,6 +65,11 @@ pub struct Work {
     pub to: Option<String>,
     pub reason: String,
     pub deactivate: bool,
+    /// When the hand-over was asked for: it moves the customers the rep held then, never
+    /// one given to them later (two opposite hand-overs would otherwise feed each other
+    /// forever).
+    #[serde(default)]
+    pub requested_at: Millis,
 }
 
 /// A hand-over's later pages, as the maintenance queue carries them: the work and the
@@ -87,6 +92,18 @@ impl Continuation {
     pub async fn run(&self, env: &worker::Env, now: Millis) -> ApiResult<(usize, Option<Continuation>)> {
         let caller = Caller { tenant: self.tenant.clone(), user: self.actor.clone(), role: self.role, name: None };
         let ctx = Ctx { env: env.clone(), db: env.d1("DB")?, caller, now };
+        // The caller's rights as they are now, not as they were: one deactivated, or no
+        // longer a manager or admin, moves nothing more.
+        #[derive(serde::Deserialize)]
+        struct Actor {
+            role: String,
+            active: f64,
+        }
+        let actor = db::first::<Actor>(&ctx.db, "SELECT role, active FROM users WHERE tenant_id = ?1 AND id = ?2", &[db::Arg::from(&self.tenant), db::Arg::from(&self.actor)]).await?;
+        if actor.is_some_and(|a| a.active == 0.0 || Role::parse(&a.role) != Some(self.role)) {
+            worker::console_log!("hand-over of {} in {} stopped: {} is no longer an active {:?}", self.work.from, self.tenant, self.actor, self.role);
+            return Ok((0, None));
+        }
         let moved = page(&ctx, &self.work).await?;
         let n = moved.customer_ids.len();
         Ok((n, (n == PAGE).then(|| self.clone())))
@@ -105,8 +122,10 @@ async fn page(ctx: &Ctx, work: &Work) -> ApiResult<Moved> {
     // the audit rows and the update name the same customers: nothing changes between the
     // two statements of one batch.
     let which = format!(
-        "c.owner_id = ?3 AND c.id IN (SELECT c.id FROM customers c WHERE c.tenant_id = ?1 AND c.owner_id = ?3 AND c.deleted_at IS NULL AND {} ORDER BY c.id LIMIT {PAGE})",
-        crate::customer_sql::editable(&ctx.caller)
+        "c.owner_id = ?3 AND c.id IN (SELECT c.id FROM customers c WHERE c.tenant_id = ?1 AND c.owner_id = ?3 AND c.deleted_at IS NULL \
+         AND coalesce(c.owned_since, c.created_at) <= {held_at} AND {} ORDER BY c.id LIMIT {PAGE})",
+        crate::customer_sql::editable(&ctx.caller),
+        held_at = work.requested_at.max(0),
     );
     let [audit, update] = match &work.to {
         Some(to) => crate::pool::transfer_statements(ctx, &which, &work.from, to, work.reason.clone(), " RETURNING id")?,

@@ -57,6 +57,13 @@ pub async fn import(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     let plan = plan(&body, &settings, permit.max_rows).map_err(refused)?;
     drop(body);
 
+    // A rep's real import answers which rows match stored customers, masked pool ones
+    // included: each row that sets a phone or e-mail spends the rep's daily budget
+    // (`shared::contact_budget`), before the comparison, all or nothing.
+    if !dry_run {
+        let units = shared::contact_budget::import_units(ctx.caller.role, plan.valid.iter().map(|r| &r.keys));
+        crate::contact_budget::spend_units(ctx, units).await?;
+    }
     // A rep's dry run compares only with customers whose contacts they see
     // (`ImportPermit::dry_run_checks_all_stored`).
     let existing = existing_keys(ctx, &plan.valid, dry_run && !permit.dry_run_checks_all_stored).await?;
@@ -321,6 +328,13 @@ pub async fn export(ctx: &Ctx, req: &Request) -> ApiResult<Response> {
         for row in rows {
             let view = row.into_view(&ctx.caller, &settings, ctx.now);
             exporter.push(&view, &settings);
+            if exporter.len() > shared::limits::EXPORT_BYTES {
+                return Err(ApiError::Unprocessable {
+                    code: "export_too_large".into(),
+                    message: format!("the export passed {} MB; export in parts by a filter (owner, status, stage, tier, industry, region)", shared::limits::EXPORT_BYTES >> 20),
+                    details: json!({"limit_bytes": shared::limits::EXPORT_BYTES}),
+                });
+            }
             last = Some(view.customer.id);
         }
         if count < PAGE as usize {

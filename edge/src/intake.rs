@@ -96,14 +96,14 @@ pub async fn create(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
         &ctx.db,
         &format!(
             "INSERT INTO intake_keys (tenant_id, id, secret_hash, settings, created_by, created_at) \
-             SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE (SELECT count(*) FROM intake_keys WHERE tenant_id = ?1) < {}",
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE (SELECT count(*) FROM intake_keys WHERE tenant_id = ?1 AND revoked_at IS NULL) < {}",
             shared::intake::MAX_KEYS
         ),
         &[Arg::from(&ctx.caller.tenant), Arg::from(&id), Arg::from(shared::intake::secret_hash(&secret)), Arg::from(settings), Arg::from(&ctx.caller.user), Arg::Int(ctx.now)],
     )
     .await?;
     if inserted != 1 {
-        return Err(ApiError::Conflict { code: "too_many_keys", message: format!("a tenant holds at most {} intake keys; revoked keys count too", shared::intake::MAX_KEYS) });
+        return Err(ApiError::Conflict { code: "too_many_keys", message: format!("a tenant holds at most {} live intake keys; revoke one first", shared::intake::MAX_KEYS) });
     }
     let key = IntakeKeyView { id: id.clone(), settings: input, created_by: ctx.caller.user.clone(), created_at: ctx.now, revoked_at: None, submissions: 0 };
     let text = shared::intake::key_text(&id, &secret);
@@ -168,6 +168,10 @@ pub async fn submit(req: &mut Request, env: &Env, origin: Option<&str>) -> ApiRe
     let header = req.headers().get("authorization").ok().flatten().unwrap_or_default();
     let text = header.strip_prefix("Bearer ").unwrap_or_default().trim().to_string();
     let address = crate::limits::address_key(req);
+    // The address's budget first, before any D1 read and before the key's budget: one
+    // machine's flood stops here and never uses up a form's budget for everyone else.
+    let claimed = shared::intake::parse_key(&text).map_or("?", |(id, _)| id);
+    crate::limits::spend(env, RateClass::IntakeAddress, format!("{claimed}\u{1f}{address}")).await?;
     let key = match find(env, &text).await {
         Ok(key) => key,
         Err(refused) => {
@@ -180,7 +184,6 @@ pub async fn submit(req: &mut Request, env: &Env, origin: Option<&str>) -> ApiRe
         return Err(ApiError::OriginNotAllowed(origin.unwrap_or("a page without an origin").to_string()));
     }
     crate::limits::spend(env, RateClass::IntakeKey, key.id.clone()).await?;
-    crate::limits::spend(env, RateClass::IntakeAddress, format!("{}\u{1f}{address}", key.id)).await?;
     let idempotency = req.headers().get("idempotency-key").ok().flatten().map(|k| k.trim().to_string()).filter(|k| !k.is_empty());
     let idempotency = match idempotency {
         Some(k) if k.len() <= 100 && k.bytes().all(|b| b.is_ascii_graphic()) => k,
@@ -202,6 +205,29 @@ pub async fn submit(req: &mut Request, env: &Env, origin: Option<&str>) -> ApiRe
     let ctx = Ctx { env: env.clone(), db: env.d1("DB")?, caller, now: crate::context::now_ms() };
     let receipt = place(&ctx, &key, &settings, lead, &idempotency).await?;
     Ok(json(200, &receipt))
+}
+
+thread_local! {
+    /// A tenant's allocation rules and reps, as intake last read them.
+    static INPUTS: std::cell::RefCell<std::collections::HashMap<String, (f64, shared::allocation::AllocationRules, Vec<shared::allocation::RepProfile>)>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// How long an isolate reuses a tenant's rules and reps for intake: reading every rep's
+/// load aggregates the tenant's customers, too much to repeat for each anonymous
+/// submission. Loads seen are up to this old; the capacity itself is enforced by the
+/// insert's own condition, and the round-robin cursor is read fresh each time.
+const INPUTS_MS: f64 = 10_000.0;
+
+async fn allocation_inputs(ctx: &Ctx) -> ApiResult<crate::allocations::Inputs> {
+    let now = js_sys::Date::now();
+    let cached = INPUTS.with(|c| c.borrow().get(&ctx.caller.tenant).filter(|(at, _, _)| now - at < INPUTS_MS).map(|(_, r, p)| (r.clone(), p.clone())));
+    if let Some((rules, reps)) = cached {
+        return Ok(crate::allocations::Inputs { rules, reps, cursor: crate::allocations::cursor(ctx).await? });
+    }
+    let inputs = crate::allocations::inputs(ctx, true).await?;
+    INPUTS.with(|c| c.borrow_mut().insert(ctx.caller.tenant.clone(), (now, inputs.rules.clone(), inputs.reps.clone())));
+    Ok(inputs)
 }
 
 /// Writes the lead as a customer, placed by the key, in one batch guarded by the
@@ -227,7 +253,7 @@ async fn place(ctx: &Ctx, key: &KeyRow, settings: &IntakeKeyInput, lead: Lead, i
     let mut capacity = None;
     let mut rule = None;
     if settings.placement == IntakePlacement::Allocate {
-        let inputs = crate::allocations::inputs(ctx, true).await?;
+        let inputs = allocation_inputs(ctx).await?;
         let prospect = shared::allocation::Prospect {
             id: id.clone(),
             name: fields.name.clone(),
@@ -247,12 +273,19 @@ async fn place(ctx: &Ctx, key: &KeyRow, settings: &IntakeKeyInput, lead: Lead, i
     let owner = allocation.as_ref().map(|a| a.rep.clone());
     let customer = new_customer(fields, Creation { id: id.clone(), owner: owner.clone(), created_by: &ctx.caller.user, now: ctx.now }, &tenant_settings);
     let tenant = &ctx.caller.tenant;
+    // The receipt is decided before anything is written, from the rep the rules chose,
+    // so it reads the same whether the phone was new or already known.
+    let contact = if settings.reveal_owner { contact_of(ctx, owner.as_deref()).await? } else { None };
 
-    // 1. The idempotency claim: the first of a double submit wins it.
+    // 1. The idempotency claim: the first of a double submit wins it, within the key's
+    // daily limit (submissions since midnight UTC, counted by the claim itself).
+    let day_start = ctx.now - ctx.now.rem_euclid(86_400_000);
     let claim = db::stmt(
         &ctx.db,
-        "INSERT INTO intake_submissions (key_id, idempotency_key, tenant_id, customer_id, at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
-        &[Arg::from(&key.id), Arg::from(idempotency), Arg::from(tenant), Arg::from(&id), Arg::Int(ctx.now)],
+        "INSERT INTO intake_submissions (key_id, idempotency_key, tenant_id, customer_id, contact, at) \
+         SELECT ?1, ?2, ?3, ?4, ?8, ?5 WHERE (SELECT count(*) FROM intake_submissions WHERE key_id = ?1 AND at >= ?6) < ?7 \
+         ON CONFLICT DO NOTHING",
+        &[Arg::from(&key.id), Arg::from(idempotency), Arg::from(tenant), Arg::from(&id), Arg::Int(ctx.now), Arg::Int(day_start), Arg::Int(i64::from(settings.daily_limit())), Arg::from(contact.clone())],
     )?;
     // 2. The customer, only after a won claim, only while the chosen rep has room, only if
     // no live customer has its phone, e-mail or company (the unique indexes).
@@ -300,13 +333,17 @@ async fn place(ctx: &Ctx, key: &KeyRow, settings: &IntakeKeyInput, lead: Lead, i
     let claimed = results.first().map(db::changes) == Some(1);
     let created = results.get(1).map(db::changes) == Some(1);
     if !claimed {
-        // A retry: the first submission's receipt.
+        // A retry: the first submission's receipt. No stored submission: the day's
+        // limit was reached.
         #[derive(Deserialize)]
         struct Stored {
             contact: Option<String>,
         }
         let stored = db::first::<Stored>(&ctx.db, "SELECT contact FROM intake_submissions WHERE key_id = ?1 AND idempotency_key = ?2", &[Arg::from(&key.id), Arg::from(idempotency)]).await?;
-        return Ok(IntakeReceipt { received: true, contact: stored.and_then(|s| s.contact) });
+        return match stored {
+            Some(stored) => Ok(IntakeReceipt { received: true, contact: stored.contact }),
+            None => Err(ApiError::Conflict { code: "intake_daily_limit", message: format!("this form took its {} submissions for today; please try again tomorrow or contact us directly", settings.daily_limit()) }),
+        };
     }
     if !created && owner.is_some() && !is_known(ctx, &customer).await? {
         // The chosen rep filled up meanwhile: the lead goes to the pool, never lost.
@@ -325,16 +362,6 @@ async fn place(ctx: &Ctx, key: &KeyRow, settings: &IntakeKeyInput, lead: Lead, i
                 )?,
                 db::stmt(&ctx.db, "UPDATE intake_keys SET submissions = submissions + 1 WHERE id = ?1", &[Arg::from(&key.id)])?,
             ],
-        )
-        .await?;
-        return Ok(IntakeReceipt { received: true, contact: None });
-    }
-    let contact = if created && settings.reveal_owner { contact_of(ctx, owner.as_deref()).await? } else { None };
-    if contact.is_some() {
-        db::run(
-            &ctx.db,
-            "UPDATE intake_submissions SET contact = ?3 WHERE key_id = ?1 AND idempotency_key = ?2",
-            &[Arg::from(&key.id), Arg::from(idempotency), Arg::from(contact.clone())],
         )
         .await?;
     }

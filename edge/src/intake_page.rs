@@ -20,6 +20,10 @@ pub async fn serve(req: &Request, env: &Env, rest: &str) -> ApiResult<Response> 
         Some(text) => (text, true),
         None => (rest.trim_end_matches('/'), false),
     };
+    // One address's views first, before the D1 read: a script reloading the page uses up
+    // its own budget, never the form's.
+    let claimed = shared::intake::parse_key(text).map_or("?", |(id, _)| id);
+    crate::limits::spend(env, RateClass::IntakeAddress, format!("page\u{1f}{claimed}\u{1f}{}", crate::limits::address_key(req))).await?;
     let key = match crate::intake::find(env, text).await {
         Ok(key) => key,
         Err(_) => {
@@ -92,7 +96,10 @@ fn html(status: u16, page: &str, csp: Option<(&str, &str)>) -> Response {
         ),
         None => "default-src 'none'; base-uri 'none'; form-action 'none'".into(),
     };
-    let _ = headers.set("content-security-policy", &policy);
+    if headers.set("content-security-policy", &policy).is_err() {
+        // Never a page without its policy.
+        return crate::http::bytes(500, "text/plain; charset=utf-8", b"this page's security policy could not be set".to_vec());
+    }
     let _ = headers.set("referrer-policy", "no-referrer");
     let _ = headers.set("x-content-type-options", "nosniff");
     let _ = headers.set("cache-control", "no-store");

@@ -165,8 +165,17 @@ async fn handle(req: &mut Request, env: Env, origin: Option<&str>) -> ApiResult<
 /// the page from reading the answer, after a write had happened. Requests without an
 /// `Origin` (servers, curl) and from this worker's own pages pass.
 async fn admit_origin(ctx: &Ctx, req: &Request, origin: Option<&str>) -> ApiResult<()> {
-    let Some(origin) = origin else { return Ok(()) };
     let own = req.url().map(|u| u.origin().ascii_serialization()).unwrap_or_default();
+    // Our own `/embed/<element>` page names the page that frames it (`X-Allot-Embedder`,
+    // the parent's origin as the browser told it): that page is held to the list as its
+    // own requests would be. A cross-origin page cannot send the header (CORS does not
+    // allow it), so there the `Origin` decides.
+    let embedder = req.headers().get("x-allot-embedder").ok().flatten();
+    let origin = match (origin, embedder.as_deref()) {
+        (Some(o), _) if o != own => o,
+        (_, Some(e)) => e,
+        _ => return Ok(()),
+    };
     if origin == own {
         return Ok(());
     }

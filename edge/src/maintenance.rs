@@ -37,6 +37,11 @@ pub enum Job {
         tenant: String,
         #[serde(default)]
         after: String,
+        /// The settings version the pass is for (`None`: whatever is announced — a pass
+        /// the cron starts from the beginning). A chain for older settings stops: its
+        /// pages before `after` were classified under rules no longer in force.
+        #[serde(default)]
+        version: Option<i64>,
     },
     /// The next page of a hand-over too big for its request (`hand_over.rs`).
     HandOver { rest: crate::hand_over::Continuation },
@@ -62,7 +67,7 @@ pub async fn schedule(env: &Env, now: Millis) -> ApiResult<usize> {
     let mut jobs = Vec::with_capacity(tenants.len() * 2);
     for t in tenants {
         if t.behind != 0 {
-            jobs.push(Job::Resegment { tenant: t.id.clone(), after: String::new() });
+            jobs.push(Job::Resegment { tenant: t.id.clone(), after: String::new(), version: None });
         }
         jobs.push(Job::Recycle { tenant: t.id, after: String::new(), now });
     }
@@ -100,10 +105,14 @@ pub async fn run(env: &Env, job: &Job) -> ApiResult<Option<Job>> {
             }
             Ok(Some(Job::Recycle { tenant: tenant.clone(), after, now: *now }))
         }
-        Job::Resegment { tenant, after } => {
+        Job::Resegment { tenant, after, version } => {
             let mut after = after.clone();
+            // The cron's pass takes the version of its first page: a newer one announced
+            // meanwhile stops it, like any continuation for older settings.
+            let mut version = *version;
             for _ in 0..PAGES_PER_MESSAGE {
-                let (changed, next) = crate::resegment::heal(env, tenant, &after).await?;
+                let (changed, used, next) = crate::resegment::heal(env, tenant, &after, version).await?;
+                version = Some(used);
                 worker::console_log!("segments of {tenant} after '{after}': {changed} customers re-classified");
                 match next {
                     Some(next) => after = next,
@@ -113,7 +122,7 @@ pub async fn run(env: &Env, job: &Job) -> ApiResult<Option<Job>> {
                     }
                 }
             }
-            Ok(Some(Job::Resegment { tenant: tenant.clone(), after }))
+            Ok(Some(Job::Resegment { tenant: tenant.clone(), after, version }))
         }
         Job::HandOver { rest } => {
             let w = &rest.work;

@@ -74,7 +74,7 @@ pub async fn begin(env: &Env, db: &D1Database, tenant: &str, settings: &TenantSe
             None => return Ok(Begun { changed, queued: false }),
         }
     }
-    crate::maintenance::enqueue(env, crate::maintenance::Job::Resegment { tenant: tenant.to_string(), after }).await?;
+    crate::maintenance::enqueue(env, crate::maintenance::Job::Resegment { tenant: tenant.to_string(), after, version: Some(settings.version) }).await?;
     Ok(Begun { changed, queued: true })
 }
 
@@ -134,18 +134,25 @@ async fn page(db: &D1Database, tenant: &str, settings: &TenantSettings, after: &
 /// midway. A tenant whose customers reflect its newest settings costs one row read; KV is
 /// read only for a tenant that is behind, and a KV copy older than the announced version
 /// is left for a later run.
-/// One page at a time: answers how many changed and where the next page starts, if any.
-pub async fn heal(env: &Env, tenant: &str, after: &str) -> ApiResult<(usize, Option<String>)> {
+/// One page at a time: answers how many changed, the settings version the page was
+/// classified under, and where the next page starts, if any.
+pub async fn heal(env: &Env, tenant: &str, after: &str, version: Option<i64>) -> ApiResult<(usize, i64, Option<String>)> {
     let db = env.d1("DB")?;
     #[derive(serde::Deserialize)]
     struct Behind {
         settings_version: i64,
     }
     let behind = db::first::<Behind>(&db, "SELECT settings_version FROM tenants WHERE id = ?1 AND segments_version < settings_version", &[Arg::from(tenant)]).await?;
-    let Some(behind) = behind else { return Ok((0, None)) };
+    let Some(behind) = behind else { return Ok((0, 0, None)) };
+    // A continuation for settings that are no longer the announced ones: the newer pass
+    // (begun by its own `PUT /settings`, or by the cron from the start) does the work.
+    if version.is_some_and(|v| v != behind.settings_version) {
+        return Ok((0, behind.settings_version, None));
+    }
     let settings: TenantSettings = crate::documents::load(env, tenant).await?;
     if settings.version != behind.settings_version {
-        return Ok((0, None));
+        return Ok((0, behind.settings_version, None));
     }
-    page(&db, tenant, &settings, after).await
+    let (changed, next) = page(&db, tenant, &settings, after).await?;
+    Ok((changed, settings.version, next))
 }

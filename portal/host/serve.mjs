@@ -43,6 +43,9 @@ export function serveHost({ port = 0, api, config }) {
     '/host.js': ['js', () => readFileSync(here('host.js'))],
     '/host.css': ['css', () => readFileSync(here('host.css'))],
     '/config.js': ['js', () => readFileSync(config)],
+    // A platform that takes only an iframe: the board in Allot's /embed/board.
+    '/framed': ['html', () => readFileSync(here('framed.html'), 'utf8').replaceAll('{{API}}', api), { frames: true }],
+    '/framed.js': ['js', () => readFileSync(here('framed.js'))],
     // A no-code landing page: the intake element with a publishable key (`?key=ik_…`),
     // and the same form hosted by Allot in an iframe.
     '/landing': ['html', (query) => {

@@ -11,9 +11,10 @@ use crate::ids::Role;
 use crate::ownership::ContactsHidden;
 use crate::time::{Millis, DAY_MS};
 
-/// New phones and e-mails one rep may set a day (UTC). Imports are not counted: a rep
-/// does not apply imports (`import::permit`), and a rep's dry run compares only with
-/// customers whose contacts the rep sees.
+/// New phones and e-mails one rep may set a day (UTC): by hand, or by importing (each
+/// row with a phone or e-mail spends one; a file bigger than what is left is refused
+/// whole). A rep's dry run spends nothing: it compares only with customers whose
+/// contacts the rep sees.
 pub const CONTACT_KEYS_PER_DAY: u32 = 500;
 
 /// Whether a write by `role` that changes a customer's keys from `before` (`None`: a new
@@ -25,6 +26,15 @@ pub fn spends(role: Role, before: Option<&DuplicateKeys>, after: &DuplicateKeys)
     }
     let new = |now: &Option<String>, was: Option<&Option<String>>| now.is_some() && was != Some(now);
     new(&after.phone, before.map(|b| &b.phone)) || new(&after.email, before.map(|b| &b.email))
+}
+
+/// Units an import's rows spend for `role`: rows that set a phone or an e-mail.
+pub fn import_units<'a>(role: Role, rows: impl IntoIterator<Item = &'a DuplicateKeys>) -> u32 {
+    if ContactsHidden::of(role) == ContactsHidden::Never {
+        return 0;
+    }
+    let n = rows.into_iter().filter(|k| k.phone.is_some() || k.email.is_some()).count();
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// The budget's day: days since the epoch, UTC.

@@ -92,6 +92,15 @@ impl Exporter {
         let _ = self.writer.write_record(record.iter().map(|cell| crate::cell::guard(cell).into_owned()));
     }
 
+    /// Bytes written so far (give or take the writer's small buffer).
+    pub fn len(&self) -> usize {
+        self.writer.get_ref().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     pub fn finish(self) -> Vec<u8> {
         self.writer.into_inner().unwrap_or_default()
     }

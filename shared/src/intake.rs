@@ -13,6 +13,9 @@ use crate::ids::is_valid_slug;
 
 /// What a key's secret starts with (`ik_<id>_<secret>`): tells a key from a token.
 pub const KEY_PREFIX: &str = "ik_";
+/// A key's daily limit unless it says otherwise, and the most it may say.
+pub const DEFAULT_DAILY_LIMIT: u32 = 1_000;
+pub const MAX_DAILY_LIMIT: u32 = 100_000;
 /// Characters of a key's secret part (base62: about 143 bits).
 pub const SECRET_CHARS: usize = 24;
 /// Keys one tenant may hold (revoked keys included: they stay listed).
@@ -82,6 +85,11 @@ pub struct IntakeKeyInput {
     /// Whether the answer names (masked: 王**) the rep who will call back.
     #[serde(default)]
     pub reveal_owner: bool,
+    /// Submissions the key takes a day (UTC), counted in D1 (default 1,000): a key is
+    /// public, and a form flooded with made-up leads, or used to guess which phones are
+    /// known, stops here.
+    #[serde(default)]
+    pub daily_limit: Option<u32>,
     #[serde(default)]
     pub page: IntakePage,
 }
@@ -215,6 +223,9 @@ impl IntakeKeyInput {
         if self.strategy == Some(Strategy::Optimal) {
             errors.push(FieldError::new("strategy", "invalid", "optimal allocates many customers at once; a form submits one"));
         }
+        if self.daily_limit.is_some_and(|n| n == 0 || n > MAX_DAILY_LIMIT) {
+            errors.push(FieldError::new("daily_limit", "out_of_range", format!("1 to {MAX_DAILY_LIMIT}")));
+        }
         if chars(&self.page.title) > MAX_LABEL {
             errors.push(FieldError::new("page.title", "too_long", format!("at most {MAX_LABEL} characters")));
         }
@@ -249,6 +260,11 @@ impl IntakeKeyInput {
             return DEFAULT_FIELDS.to_vec();
         }
         FIELDS.iter().copied().filter(|f| self.page.fields.iter().any(|g| g == f)).collect()
+    }
+
+    /// Submissions the key takes a day.
+    pub fn daily_limit(&self) -> u32 {
+        self.daily_limit.unwrap_or(DEFAULT_DAILY_LIMIT)
     }
 
     /// The `source` its customers get: the channel reports credit.

@@ -30,6 +30,9 @@ pub const CUSTOMER_IDS: usize = 5_000;
 /// (50 pages of 1,000). More matching customers answer 422 `export_too_large`: export
 /// by a filter (owner, status, stage, tier, industry, region) in parts.
 pub const EXPORT_ROWS: usize = 50_000;
+/// Bytes one export may hold: rows with many long custom fields reach the worker's memory
+/// long before 50,000 of them; checked after each row.
+pub const EXPORT_BYTES: usize = 32 << 20;
 
 /// A collection over its limit: `too_many`, naming the limit.
 pub fn at_most(path: impl Into<String>, len: usize, max: usize) -> Result<(), FieldError> {

@@ -331,11 +331,26 @@ pub fn is_origin(origin: &str) -> bool {
         (None, Some(h)) => (h, ":80"),
         _ => return false,
     };
-    !host.is_empty()
-        && !host.contains(['/', ' ', '?', '#', '*', '@'])
-        && host == host.to_ascii_lowercase()
-        && !host.ends_with(default_port)
-        && !host.ends_with(':')
+    // Host characters only (lower-case letters, digits, `-`, `.`; an IPv6 address in
+    // brackets), then an optional port of digits: an origin ends up in HTTP headers
+    // (`frame-ancestors`), where `;`, quotes or a newline would inject directives.
+    let (name, port) = match host.strip_prefix('[') {
+        Some(v6) => match v6.split_once(']') {
+            Some((address, rest)) if !address.is_empty() && address.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase() || b == b':' || b == b'.') => ("v6", rest),
+            _ => return false,
+        },
+        None => match host.find(':') {
+            Some(i) => (&host[..i], &host[i..]),
+            None => (host, ""),
+        },
+    };
+    let name_ok = name == "v6" && host.starts_with('[')
+        || !name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.') && !name.starts_with('.') && !name.ends_with('.');
+    let port_ok = match port.strip_prefix(':') {
+        None => port.is_empty(),
+        Some(digits) => !digits.is_empty() && digits.len() <= 5 && digits.bytes().all(|b| b.is_ascii_digit()) && port != default_port,
+    };
+    name_ok && port_ok
 }
 
 fn check_keys<'a>(list: &str, keys: impl Iterator<Item = &'a str>, errors: &mut Vec<FieldError>) {
@@ -412,6 +427,12 @@ mod tests {
             ("https://user@portal.example.cn", false),
             ("portal.example.cn", false),
             ("https://", false),
+            ("http://[::1]:8080", true),
+            ("https://a.cn; script-src *", false),
+            ("https://a.cn\nx", false),
+            ("https://a.cn:'self'", false),
+            ("https://a.cn:", false),
+            ("https://.a.cn", false),
         ] {
             assert_eq!(super::is_origin(origin), valid, "{origin}");
         }

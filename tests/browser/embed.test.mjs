@@ -247,3 +247,34 @@ test('a no-code landing page on another origin takes leads with an intake key: t
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('/embed/board framed by another origin gets its token by postMessage, forwards its events and refuses unlisted parents', async () => {
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  await page.goto(`${host.origin}/framed`);
+  const frame = page.frameLocator('iframe#board');
+  const lead = frame.locator('allot-board section.column[data-stage=lead] li.card:not(.locked)').first();
+  await lead.waitFor({ timeout: 20000 });
+  const id = await lead.getAttribute('data-id');
+  await lead.focus();
+  await page.keyboard.press('ArrowRight');
+  await page.locator('#events li[data-event="allot:stage-changed"]').first().waitFor({ timeout: 10000 });
+  const detail = JSON.parse(await page.locator('#events li[data-event="allot:stage-changed"]').first().getAttribute('data-detail'));
+  assert.equal(detail.id, id, 'the event crossed the frame');
+  assert.equal((await api('GET', `/customers/${id}`)).body.stage, 'contacted', 'the move is stored');
+  const height = Number(await page.locator('iframe#board').getAttribute('height'));
+  assert.ok(height !== 480 && height >= 200, `the frame reported its height (${height})`);
+  assert.ok(!page.url().includes('token') && !(await page.locator('iframe#board').getAttribute('src')).includes('token'), 'no token in a URL');
+  assert.deepEqual(problems, []);
+  await page.screenshot({ path: join(SHOTS, 'embed-framed-board.png') });
+  await page.close();
+
+  // A parent the tenant does not list: the frame's requests are refused and it says why.
+  const other = await context.newPage();
+  await other.goto(`${stranger.origin}/framed`);
+  const refused = other.frameLocator('iframe#board').locator('allot-board [role=alert]');
+  await refused.waitFor({ timeout: 20000 });
+  assert.match(await refused.textContent(), new RegExp(stranger.origin.replace(/[.:/]/g, '\\$&')));
+  await other.close();
+});

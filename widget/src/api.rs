@@ -41,13 +41,16 @@ pub struct Client {
     token: Option<String>,
     /// Sent as `Idempotency-Key`: a retried submission is the same submission.
     idempotency: Option<String>,
+    /// Sent as `X-Allot-Embedder`: the origin of the page framing `/embed/<element>`,
+    /// which the server holds to the tenant's allowed origins as it would an `Origin`.
+    embedder: Option<String>,
 }
 
 impl Client {
     /// The client for an element: its `api` attribute, or the widget's own origin.
     pub fn of(attrs: &Attrs) -> Client {
         let base = attrs.get("api").unwrap_or_else(|| attrs.origin.get_value());
-        Client { base: base.trim_end_matches('/').to_string(), token: attrs.get("token"), idempotency: None }
+        Client { base: base.trim_end_matches('/').to_string(), token: attrs.get("token"), idempotency: None, embedder: attrs.get_untracked("embedder") }
     }
 
     /// The same client presenting `token` (an intake key) instead of the element's token.
@@ -115,6 +118,9 @@ impl Client {
         }
         if let Some(key) = &self.idempotency {
             headers.set("idempotency-key", key).map_err(net)?;
+        }
+        if let Some(origin) = &self.embedder {
+            headers.set("x-allot-embedder", origin).map_err(net)?;
         }
         let window = web_sys::window().ok_or_else(|| Failure::Network("no window".into()))?;
         let response: Response = JsFuture::from(window.fetch_with_request(&request)).await.map_err(net)?.dyn_into().map_err(net)?;

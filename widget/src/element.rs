@@ -79,6 +79,21 @@ impl Attrs {
                 let _ = h.dispatch_event(&event);
             });
         }
+        self.forward(name, detail);
+    }
+
+    /// In an iframe (`/embed/<element>`), the event also goes to the framing page, and
+    /// only to it: `embedder` is the parent's origin as the browser reported it, and
+    /// every API call carries it, so the server refuses work for a parent the tenant
+    /// does not list — and no event carries data for such a parent.
+    fn forward(&self, name: &str, detail: &JsValue) {
+        let Some(embedder) = self.get_untracked("embedder") else { return };
+        let Some(window) = web_sys::window() else { return };
+        let Ok(Some(parent)) = window.parent() else { return };
+        let message = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&message, &JsValue::from_str("type"), &JsValue::from_str(name));
+        let _ = js_sys::Reflect::set(&message, &JsValue::from_str("detail"), detail);
+        let _ = parent.post_message(&message, &embedder);
     }
 }
 
@@ -98,17 +113,17 @@ type Spec = (&'static str, &'static str, &'static [&'static str]);
 fn elements() -> Vec<Spec> {
     let mut list: Vec<Spec> = Vec::new();
     #[cfg(feature = "customers")]
-    list.push(("allot-customers", "customers", &["api", "token", "lang", "page-size"]));
+    list.push(("allot-customers", "customers", &["api", "token", "lang", "page-size", "embedder"]));
     #[cfg(feature = "allocate")]
-    list.push(("allot-allocate", "allocate", &["api", "token", "lang", "mode", "fields"]));
+    list.push(("allot-allocate", "allocate", &["api", "token", "lang", "mode", "fields", "key", "embedder"]));
     #[cfg(feature = "pool")]
-    list.push(("allot-pool", "pool", &["api", "token", "lang"]));
+    list.push(("allot-pool", "pool", &["api", "token", "lang", "embedder"]));
     #[cfg(feature = "board")]
-    list.push(("allot-board", "board", &["api", "token", "lang", "scope"]));
+    list.push(("allot-board", "board", &["api", "token", "lang", "scope", "embedder"]));
     #[cfg(feature = "reminders")]
-    list.push(("allot-reminders", "reminders", &["api", "token", "lang", "scope"]));
+    list.push(("allot-reminders", "reminders", &["api", "token", "lang", "scope", "embedder"]));
     #[cfg(feature = "dashboard")]
-    list.push(("allot-dashboard", "dashboard", &["api", "token", "lang", "view", "rules-href", "team"]));
+    list.push(("allot-dashboard", "dashboard", &["api", "token", "lang", "view", "rules-href", "team", "embedder"]));
     list
 }
 

@@ -279,6 +279,10 @@ const HEADERS: &str = "/widget/*
   X-Content-Type-Options: nosniff
 /widget/v/*
   Cache-Control: public, max-age=31536000, immutable
+/embed/*
+  Content-Security-Policy: default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors *
+  Referrer-Policy: no-referrer
+  X-Content-Type-Options: nosniff
 ";
 
 /// Copies the demo portal (`index.html` and its assets) next to the widget.
@@ -291,7 +295,7 @@ pub fn portal() -> Result<(), String> {
     for asset in ["portal.css", "portal.js", "board.html", "board.js"] {
         std::fs::copy(root.join("portal").join(asset), dist.join(asset)).map_err(|e| format!("portal/{asset}: {e}"))?;
     }
-    Ok(())
+    crate::embed_pages::write(&root, &dist, &ELEMENTS)
 }
 
 /// Writes the tokens the demo portal uses (a module, not inline script: strict CSP).

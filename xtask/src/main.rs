@@ -11,6 +11,7 @@ mod bench;
 mod build;
 mod config;
 mod dev;
+mod embed_pages;
 mod graph;
 mod scale;
 mod test;

@@ -58,6 +58,7 @@ pub fn keys_submit_and_read_nothing(w: &mut World) {
     assert_eq!((again.status, &again.body), (200, &first.body), "a retry answers the first receipt");
     let second = submit(w, &secret, "fill-2", &person(phone));
     assert_eq!((second.status, second.body["received"].as_bool()), (200, Some(true)));
+    assert_eq!(second.body["contact"].is_string(), first.body["contact"].is_string(), "a known phone answers like a new one: {} vs {}", second.text, first.text);
     let found = customers_with_phone(w, phone);
     assert_eq!(found.len(), 1, "one customer: {found:?}");
     let customer = &found[0];
@@ -119,6 +120,17 @@ pub fn keys_keep_to_their_origins_and_budgets(w: &mut World) {
     assert_eq!(pooled.first().map(|c| c["owner"].clone()), Some(Value::Null), "a pool key places into the pool: {pooled:?}");
     assert!(customers_with_phone(w, "13766660001").is_empty() && customers_with_phone(w, "13766660002").is_empty());
 
+    // A key's daily limit, counted in D1: past it, 409 `intake_daily_limit`; a retry of
+    // a submission already taken still gets its receipt.
+    let small = w.admin.post("/api/v1/intake-keys", &json!({"label": "限量", "placement": "pool", "daily_limit": 2}));
+    let small = small.body["secret"].as_str().unwrap_or_default().to_string();
+    let send = |n: u32| submit(w, &small, &format!("d-{n}"), &json!({"name": "限量访客", "phone": format!("1375555{n:04}"), "elapsed_ms": 5000}));
+    assert_eq!((send(1).status, send(2).status), (200, 200));
+    let third = send(3);
+    assert_eq!((third.status, third.code()), (409, "intake_daily_limit"), "{}", third.text);
+    assert_eq!(send(2).status, 200, "a retry of one already taken");
+    assert!(customers_with_phone(w, "13755550003").is_empty());
+
     // One address on one key: 20 a minute, then 429 with Retry-After (honeypot
     // submissions, which write nothing, count like any other).
     let mut statuses = Vec::new();
@@ -135,5 +147,5 @@ pub fn keys_keep_to_their_origins_and_budgets(w: &mut World) {
         }
     }
     assert_eq!(statuses.last(), Some(&429), "{statuses:?}");
-    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), shared::rate::RateClass::IntakeAddress.per_minute() as usize - 1, "{statuses:?} (one submission from this address came first)");
+    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), shared::rate::RateClass::IntakeAddress.per_minute() as usize - 3, "{statuses:?} (three submissions from this address came first, two of them refused for their origin: the address pays before anything is read)");
 }

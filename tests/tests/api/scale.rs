@@ -96,6 +96,8 @@ pub fn big_work_continues_in_the_queue(w: &mut World) {
     assert!((1..=86_400).contains(&wait), "Retry-After until the next day: {:?}", over.retry_after);
     let probe = rep_b.patch(&format!("/api/v1/customers/{}", first.body["id"].as_str().unwrap_or_default()), &json!({"version": first.body["version"], "phone": "13900000001"}));
     assert_eq!((probe.status, probe.code()), (429, "contact_budget_spent"), "a PATCH that sets a phone spends too: {}", probe.text);
+    let import = rep_b.send("POST", "/api/v1/customers/import", "text/csv", "客户名称,电话\n导入猜测,13800000009\n".as_bytes());
+    assert_eq!((import.status, import.code()), (429, "contact_budget_spent"), "an import's rows spend it too: {}", import.text);
     let plain = rep_b.post("/api/v1/customers", &json!({"name": "无联系方式"}));
     assert_eq!(plain.status, 201, "no phone or e-mail, nothing to spend: {}", plain.text);
     let by_admin = admin.post("/api/v1/customers", &json!({"name": "管理员录入", "phone": "13800000002"}));

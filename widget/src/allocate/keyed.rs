@@ -24,8 +24,17 @@ fn label(lang: Lang, field: &str) -> String {
     }
 }
 
+/// A key for one form fill: `crypto.randomUUID()` (another visitor's key can never be
+/// guessed and its receipt read), the time and `Math.random` where it is missing.
 fn fresh_idempotency_key() -> String {
-    format!("{:x}-{:x}", js_sys::Date::now() as u64, (js_sys::Math::random() * 1e15) as u64)
+    let uuid = js_sys::Reflect::get(&js_sys::global(), &"crypto".into())
+        .ok()
+        .and_then(|crypto| {
+            let f = js_sys::Reflect::get(&crypto, &"randomUUID".into()).ok()?;
+            let f: &js_sys::Function = wasm_bindgen::JsCast::dyn_ref(&f)?;
+            f.call0(&crypto).ok()?.as_string()
+        });
+    uuid.unwrap_or_else(|| format!("{:x}-{:x}", js_sys::Date::now() as u64, (js_sys::Math::random() * 1e15) as u64))
 }
 
 #[component]
