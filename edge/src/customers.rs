@@ -1,7 +1,7 @@
 //! `/api/v1/customers`: create, read, list, patch, delete.
 
 use serde::Deserialize;
-use shared::api::{CustomerInput, CustomerPage, CustomerPatch, CustomerQuery, DuplicateDetails};
+use shared::api::{CustomerPage, CustomerPatch, CustomerQuery, DuplicateDetails, NewCustomer, Placement};
 use shared::customer::{Customer, DuplicateKeys};
 use shared::settings::StageDef;
 use shared::ownership::{initial_owner, may_delete, InitialOwner};
@@ -69,14 +69,12 @@ pub fn insert_values(tenant: &str, c: &Customer, import_key: Option<String>, sta
 }
 
 pub async fn create(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
-    let input: CustomerInput = read_json(req).await?;
+    let input: NewCustomer = read_json(req).await?;
     let settings = ctx.settings().await?;
-    let fields = check_customer(&input, &settings).map_err(ApiError::Invalid)?;
+    let fields = check_customer(&input.fields, &settings).map_err(ApiError::Invalid)?;
     let caller = &ctx.caller;
-    if input.allocate && input.owner.is_some() {
-        return Err(ApiError::Invalid(vec![shared::validate::FieldError::new("owner", "conflict", "allocate and owner exclude each other")]));
-    }
-    let owner = initial_owner(caller.role, &caller.user, &input.owner)
+    let allocate = input.placement == Placement::Allocate;
+    let owner = initial_owner(caller.role, &caller.user, &input.placement)
         .map_err(|_| ApiError::Forbidden("reps cannot create customers for someone else".into()))?;
     let id = shared::ids::new_id("c", ctx.now, entropy());
     // The intake path: the tenant's rules choose the owner before the row exists.
@@ -84,7 +82,7 @@ pub async fn create(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     let mut intake_rule = None;
     let mut cursor_statement = None;
     let mut capacity_limit = None;
-    if input.allocate {
+    if allocate {
         let inputs = crate::allocations::inputs(ctx, true).await?;
         let prospect = shared::allocation::Prospect {
             id: id.clone(),
@@ -103,7 +101,7 @@ pub async fn create(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     }
     let owner_id = match (&allocation, &owner) {
         (Some(a), _) => Some(a.rep.clone()),
-        (None, _) if input.allocate => None,
+        (None, _) if allocate => None,
         (None, InitialOwner::Creator) => Some(caller.user.clone()),
         (None, InitialOwner::Pool) => None,
         (None, InitialOwner::Other(id)) => Some(id.clone()),
@@ -117,7 +115,7 @@ pub async fn create(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     let condition = match (capacity_limit, &owner) {
         // The allocated rep must still be under capacity when the row lands.
         (Some(cap), _) => format!("?2 IS NOT NULL AND (SELECT count(*) FROM customers h WHERE h.tenant_id = ?1 AND h.owner_id = ?3 AND h.deleted_at IS NULL) < {cap}"),
-        (None, InitialOwner::Other(_)) if !input.allocate => sql::assignable_target(caller),
+        (None, InitialOwner::Other(_)) if !allocate => sql::assignable_target(caller),
         // D1 refuses unused bindings: mention the caller and target parameters.
         _ => "?1 IS NOT NULL AND ?2 IS NOT NULL AND ?3 IS NOT NULL".into(),
     };
@@ -157,7 +155,7 @@ pub async fn create(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     }
     // Another user owns it: the tenant's ownership rule may give it to the caller.
     let keys = DuplicateKeys::of_customer(&customer);
-    if owner == InitialOwner::Creator && !input.allocate {
+    if owner == InitialOwner::Creator && !allocate {
         if let Some(taken) = crate::collision::take_over(ctx, &settings, &[&keys]).await?.pop() {
             let row = fetch_visible(ctx, &taken.id).await?.ok_or_else(|| not_found(&taken.id))?;
             return Ok(json(200, &row.into_view(caller, &settings, ctx.now)));
@@ -176,9 +174,9 @@ pub async fn create(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     }
 }
 
-fn input_owner_target(input: &CustomerInput) -> InitialOwner {
-    match &input.owner {
-        Some(Some(id)) => InitialOwner::Other(id.clone()),
+fn input_owner_target(input: &NewCustomer) -> InitialOwner {
+    match &input.placement {
+        Placement::Owner(id) => InitialOwner::Other(id.clone()),
         _ => InitialOwner::Creator,
     }
 }

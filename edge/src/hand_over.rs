@@ -15,8 +15,8 @@
 //! page that leaves them owning nothing.
 
 use serde::{Deserialize, Serialize};
+use shared::api::{HandOverInput, HandOverResult};
 use shared::ids::Role;
-use shared::pool::{HandOverInput, HandOverResult};
 use shared::time::Millis;
 use worker::{Request, Response};
 

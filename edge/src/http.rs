@@ -2,7 +2,7 @@
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use shared::validate::FieldError;
+use shared::field_error::FieldError;
 use worker::{Headers, Request, Response};
 
 use crate::error::{ApiError, ApiResult};

@@ -7,7 +7,8 @@
 //! explained by `shared::pool::claim_refusal` from a second read.
 
 use serde::Deserialize;
-use shared::pool::{claim_refusal, AuditEvent, AuditList, ClaimState, PoolRules, ReleaseInput};
+use shared::api::{AuditEvent, AuditList, ReleaseInput};
+use shared::pool::{claim_refusal, ClaimState, PoolRules};
 use shared::time::DAY_MS;
 use worker::{D1PreparedStatement, Request, Response};
 

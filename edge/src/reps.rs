@@ -4,7 +4,8 @@
 use serde::Deserialize;
 use shared::allocation::{AllocationRules, Level, Performance, RepProfile};
 use shared::ids::Role;
-use shared::reps::{RepFields, RepInput, RepList, RepPatch, RepView};
+use shared::api::{RepInput, RepList, RepPatch, RepView};
+use shared::reps::RepFields;
 use shared::time::DAY_MS;
 use worker::{Request, Response};
 

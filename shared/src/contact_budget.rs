@@ -9,15 +9,13 @@
 use crate::customer::DuplicateKeys;
 use crate::ids::Role;
 use crate::ownership::ContactsHidden;
-use crate::time::Millis;
+use crate::time::{Millis, DAY_MS};
 
 /// New phones and e-mails one rep may set a day (UTC): by hand, or by importing (each
 /// row with a phone or e-mail spends one; a file bigger than what is left is refused
 /// whole). A rep's dry run spends nothing: it compares only with customers whose
 /// contacts the rep sees.
 pub const CONTACT_KEYS_PER_DAY: u32 = 500;
-
-const DAY_MS: Millis = 86_400_000;
 
 /// Whether a write by `role` that changes a customer's keys from `before` (`None`: a new
 /// customer) to `after` spends a unit: only a role some of whose views hide contacts, only

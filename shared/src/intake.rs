@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::allocation::Strategy;
-use crate::validate::FieldError;
+use crate::field_error::FieldError;
 
 /// What a key's secret starts with (`ik_<id>_<secret>`): tells a key from a token.
 pub const KEY_PREFIX: &str = "ik_";
@@ -248,7 +248,7 @@ impl IntakeKeyInput {
                 errors.push(FieldError::new("page.accent", "invalid", "a colour as #rrggbb"));
             }
         }
-        crate::validate::finish(errors)
+        crate::field_error::finish(errors)
     }
 
     /// The fields the key's form asks for, in [`FIELDS`] order.

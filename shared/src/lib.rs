@@ -16,6 +16,7 @@ pub mod cell;
 pub mod collaborators;
 pub mod contact_budget;
 pub mod customer;
+pub mod field_error;
 pub mod fields;
 pub mod ids;
 pub mod intake;

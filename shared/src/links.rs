@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::validate::FieldError;
+use crate::field_error::FieldError;
 use crate::ids::Role;
 
 /// What a link's text starts with.

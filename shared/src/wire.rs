@@ -277,6 +277,72 @@ impl<'de, A: MapAccess<'de>, F: FnMut(&str, &mut A) -> Result<bool, A::Error>> M
     }
 }
 
+/// [`flattened`] for a request body the edge reads, keeping its errors where a derived
+/// struct reports them: every key not in `own_keys` is handed to `T`'s decoder while `map`
+/// reads it, so an unknown field is reported at that key (`serde_path_to_error` tracks
+/// keys as the map reads them). `own` is handed each of `own_keys` and the map, and reads
+/// that key's value itself. Answers the widget decodes use [`flattened`]: smaller, and a
+/// key's path matters to no one there.
+pub(crate) fn flattened_at_keys<'de, T, A, F>(map: A, own_keys: &'static [&'static str], own: F) -> Result<T, A::Error>
+where
+    T: serde::Deserialize<'de>,
+    A: MapAccess<'de>,
+    F: FnMut(&str, &mut A) -> Result<(), A::Error>,
+{
+    T::deserialize(serde::de::value::MapAccessDeserializer::new(FlattenedAtKeys { map, own_keys, own }))
+}
+
+struct FlattenedAtKeys<A, F> {
+    map: A,
+    own_keys: &'static [&'static str],
+    own: F,
+}
+
+impl<'de, A: MapAccess<'de>, F: FnMut(&str, &mut A) -> Result<(), A::Error>> MapAccess<'de> for FlattenedAtKeys<A, F> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
+        let mut seed = Some(seed);
+        loop {
+            match self.map.next_key_seed(SplitKey { own_keys: self.own_keys, seed: &mut seed })? {
+                None => return Ok(None),
+                Some(Key::Theirs(value)) => return Ok(Some(value)),
+                Some(Key::Own(key)) => (self.own)(&key, &mut self.map)?,
+            }
+        }
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        self.map.next_value_seed(seed)
+    }
+}
+
+/// A key of a flattened object: one the outer struct reads itself, or the inner type's.
+enum Key<V> {
+    Own(String),
+    Theirs(V),
+}
+
+/// Reads a key and, unless it is one of `own_keys`, hands it to the inner type's key seed
+/// (taken once: a key read as `Theirs` ends the search for one).
+struct SplitKey<'s, K> {
+    own_keys: &'static [&'static str],
+    seed: &'s mut Option<K>,
+}
+
+impl<'de, K: DeserializeSeed<'de>> DeserializeSeed<'de> for SplitKey<'_, K> {
+    type Value = Key<K::Value>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        let key = <String as serde::Deserialize>::deserialize(deserializer)?;
+        if self.own_keys.contains(&key.as_str()) {
+            return Ok(Key::Own(key));
+        }
+        let seed = self.seed.take().ok_or_else(|| de::Error::custom("a key was asked for twice"))?;
+        seed.deserialize(serde::de::value::StringDeserializer::new(key)).map(Key::Theirs)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -355,7 +421,7 @@ mod tests {
         let view = customer_view();
         assert!(serde_json::to_string(&view).expect("encodes").starts_with(r#"{"id":"c1","#), "the customer's fields are inline");
         reads_back(&view);
-        let item = crate::pool::PoolItem { customer: view, pool_reason: "released".into(), pool_note: Some("太远".into()), pool_since: 9, pool: "default".into() };
+        let item = crate::api::PoolItem { customer: view, pool_reason: "released".into(), pool_note: Some("太远".into()), pool_since: 9, pool: "default".into() };
         reads_back(&item);
         let outcome: crate::allocation::Outcome = serde_json::from_str(
             r#"{"strategy":"round_robin","assignments":[],"unassigned":[{"customer":"c9","reason":"full"}],"distribution":{"reps":[{"rep":"u1","count_before":1,"count_after":2,"value_before":0.0,"value_after":5.5,"capacity":10,"load":0.2}],"gini_count":0.0,"gini_value":0.0,"max_min_ratio":null,"junior_share":0.0,"total_score":0.0},"next_cursor":3,"junior_share_met":true}"#,

@@ -2,7 +2,7 @@
 //! worker once, runs every suite, prints one summary, fails if anything failed.
 //!
 //! Suites: `shared` natively and as WebAssembly (wasm32-wasip1 in Node's WASI), the test
-//! harness's own unit tests, the API suite against a real `wrangler dev`, and the browser
+//! harness's own unit tests, the module graph (no import circles: `graph`), the API suite against a real `wrangler dev`, and the browser
 //! suite (Node's test runner driving headless Chromium through playwright-core).
 
 use std::io::{BufRead, BufReader};
@@ -136,6 +136,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
             }
         }
         tally.suite("test harness and seed", cargo().args(["test", "-p", "allot-tests", "--lib"]));
+        // No import circles among the modules of the crates `xtask::graph::ENFORCED` names.
+        tally.suite("module graph", cargo().args(["test", "-p", "xtask", "--bin", "xtask", "graph::"]));
         // `cargo xtask build --elements …` must keep working for every element on its own.
         for element in ["customers", "allocate", "pool", "board", "reminders", "dashboard"] {
             tally.check(&format!("widget builds with <allot-{element}> alone"), cargo().args(["check", "--quiet", "-p", "allot-widget", "--target", "wasm32-unknown-unknown", "--no-default-features", "--features", element]));
