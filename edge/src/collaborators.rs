@@ -8,11 +8,14 @@
 use shared::api::ShareInput;
 use shared::collaborators::{check_share, may_unshare, ShareRefusal, MAX_COLLABORATORS};
 use shared::validate::FieldError;
+use shared::audit::AuditAction;
 use worker::{Request, Response};
 
+use crate::audit::{Event, Source};
 use crate::context::Ctx;
-use crate::customer_sql::{self as sql, Row, RETURNING};
-use crate::customers::fetch_visible;
+use crate::store::customers::{may_edit_visible, returning, view, Row};
+use crate::store::scope as sql;
+use crate::store::customers::fetch_visible;
 use crate::db::{self, Arg};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
@@ -26,15 +29,8 @@ fn args(ctx: &Ctx, id: &str, user: &str) -> Vec<Arg> {
     vec![Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::from(id), Arg::from(user), Arg::Int(ctx.now)]
 }
 
-fn audit(ctx: &Ctx, action: &str, args: &[Arg]) -> ApiResult<worker::D1PreparedStatement> {
-    db::stmt(
-        &ctx.db,
-        &format!(
-            "INSERT INTO audit_events (tenant_id, customer_id, actor_id, action, from_owner, to_owner, reason, rule, at, subject) \
-             SELECT ?1, ?3, ?2, '{action}', NULL, NULL, NULL, NULL, ?5, ?4 WHERE changes() = 1"
-        ),
-        args,
-    )
+fn audit(ctx: &Ctx, action: AuditAction, args: &[Arg]) -> ApiResult<worker::D1PreparedStatement> {
+    Event::new(action, "?3", "?2", "?5").subject("?4").statement(&ctx.db, Source::AfterChange, args)
 }
 
 fn not_found(id: &str) -> ApiError {
@@ -58,12 +54,12 @@ pub async fn add(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Response> 
     let settings = ctx.settings().await?;
     let row = fetch_visible(ctx, id).await?.ok_or_else(|| not_found(id))?;
     let (customer, owner_name) = row.into_customer();
-    if !sql::may_edit_visible(&ctx.caller, customer.owner.as_deref()) {
+    if !may_edit_visible(&ctx.caller, customer.owner.as_deref()) {
         return Err(may_not_add());
     }
     match check_share(customer.owner.as_deref(), &customer.collaborators, user) {
         Err(refusal) => return Err(refused(refusal)),
-        Ok(false) => return Ok(json(200, &sql::view(customer, owner_name, &ctx.caller, &settings, ctx.now))),
+        Ok(false) => return Ok(json(200, &view(customer, owner_name, &ctx.caller, &settings, ctx.now))),
         Ok(true) => {}
     }
     let args = args(ctx, id, user);
@@ -73,13 +69,14 @@ pub async fn add(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Response> 
             "UPDATE customers AS c SET collaborators = json_insert(c.collaborators, '$[#]', ?4) \
              WHERE c.tenant_id = ?1 AND c.id = ?3 AND c.deleted_at IS NULL AND {} \
              AND c.owner_id IS NOT NULL AND c.owner_id <> ?4 AND NOT {} \
-             AND json_array_length(c.collaborators) < {MAX_COLLABORATORS} AND {ACTIVE_REP} AND ?5 IS NOT NULL{RETURNING}",
+             AND json_array_length(c.collaborators) < {MAX_COLLABORATORS} AND {ACTIVE_REP} AND ?5 IS NOT NULL{}",
             sql::editable(&ctx.caller),
             sql::collaborates("?4"),
+            returning(),
         ),
         &args,
     )?;
-    let results = db::batch(&ctx.db, vec![update, audit(ctx, "add_collaborator", &args)?]).await?;
+    let results = db::batch(&ctx.db, vec![update, audit(ctx, AuditAction::AddCollaborator, &args)?]).await?;
     if let Some(row) = db::returned_first::<Row>(&results, 0)? {
         return Ok(json(200, &row.into_view_named(owner_name, &ctx.caller, &settings, ctx.now)));
     }
@@ -88,8 +85,8 @@ pub async fn add(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Response> 
     let (now_there, owner_name) = row.into_customer();
     match check_share(now_there.owner.as_deref(), &now_there.collaborators, user) {
         Err(refusal) => Err(refused(refusal)),
-        Ok(false) => Ok(json(200, &sql::view(now_there, owner_name, &ctx.caller, &settings, ctx.now))),
-        Ok(true) if !sql::may_edit_visible(&ctx.caller, now_there.owner.as_deref()) => Err(may_not_add()),
+        Ok(false) => Ok(json(200, &view(now_there, owner_name, &ctx.caller, &settings, ctx.now))),
+        Ok(true) if !may_edit_visible(&ctx.caller, now_there.owner.as_deref()) => Err(may_not_add()),
         Ok(true) => Err(ApiError::Invalid(vec![FieldError::new("user", "unknown_user", format!("{user} is not an active rep of this tenant"))])),
     }
 }
@@ -100,26 +97,27 @@ pub async fn remove(ctx: &Ctx, id: &str, user: &str) -> ApiResult<Response> {
     let settings = ctx.settings().await?;
     let row = fetch_visible(ctx, id).await?.ok_or_else(|| not_found(id))?;
     let (customer, owner_name) = row.into_customer();
-    let may_edit = sql::may_edit_visible(&ctx.caller, customer.owner.as_deref());
+    let may_edit = may_edit_visible(&ctx.caller, customer.owner.as_deref());
     if !may_unshare(may_edit, &ctx.caller.user, user) {
         return Err(ApiError::Forbidden("only the owner, their manager, an admin or the collaborator themself may remove a collaborator".into()));
     }
     if !customer.collaborators.iter().any(|c| c == user) {
-        return Ok(json(200, &sql::view(customer, owner_name, &ctx.caller, &settings, ctx.now)));
+        return Ok(json(200, &view(customer, owner_name, &ctx.caller, &settings, ctx.now)));
     }
     let args = args(ctx, id, user);
     let update = db::stmt(
         &ctx.db,
         &format!(
             "UPDATE customers AS c SET collaborators = {} \
-             WHERE c.tenant_id = ?1 AND c.id = ?3 AND c.deleted_at IS NULL AND ({} OR ?4 = ?2) AND {} AND ?5 IS NOT NULL{RETURNING}",
+             WHERE c.tenant_id = ?1 AND c.id = ?3 AND c.deleted_at IS NULL AND ({} OR ?4 = ?2) AND {} AND ?5 IS NOT NULL{}",
             sql::collaborators_without("?4"),
             sql::editable(&ctx.caller),
             sql::collaborates("?4"),
+            returning(),
         ),
         &args,
     )?;
-    let results = db::batch(&ctx.db, vec![update, audit(ctx, "remove_collaborator", &args)?]).await?;
+    let results = db::batch(&ctx.db, vec![update, audit(ctx, AuditAction::RemoveCollaborator, &args)?]).await?;
     match db::returned_first::<Row>(&results, 0)? {
         Some(row) => Ok(json(200, &row.into_view_named(owner_name, &ctx.caller, &settings, ctx.now))),
         None => {
@@ -133,7 +131,7 @@ pub async fn remove(ctx: &Ctx, id: &str, user: &str) -> ApiResult<Response> {
             // caller who can no longer see the customer learns nothing new about it.
             let mut customer = customer;
             customer.collaborators.retain(|c| c != user);
-            Ok(json(200, &sql::view(customer, owner_name, &ctx.caller, &settings, ctx.now)))
+            Ok(json(200, &view(customer, owner_name, &ctx.caller, &settings, ctx.now)))
         }
     }
 }

@@ -114,7 +114,7 @@ impl ApiError {
             worker::console_error!("internal error: {cause}");
         }
         let status = self.status();
-        let response = crate::http::json(status, &self.body());
+        let response = crate::reply::json(status, &self.body());
         if let ApiError::RateLimited(_) = self {
             // The binding counts whole minutes: a minute always frees the budget.
             let headers = response.headers().clone();

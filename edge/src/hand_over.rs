@@ -24,11 +24,11 @@ pub async fn hand_over(ctx: &Ctx, req: &mut Request, from: &str) -> ApiResult<Re
     input.validate(from).map_err(ApiError::Invalid)?;
     // The rep must be in the caller's scope (another team's rep answers 404, like any
     // user the caller cannot see).
-    crate::reps::one(ctx, from).await?;
+    crate::store::reps::one(ctx, from).await?;
     let reason = input.reason();
     let [audit, update] = match &input.to {
-        Some(to) => crate::pool::transfer_statements(ctx, "c.owner_id = ?3", from, to, reason, " RETURNING id")?,
-        None => crate::pool::release_statements(ctx, "c.owner_id = ?3", from, reason, " RETURNING id")?,
+        Some(to) => crate::store::ownership::transfer_statements(ctx, "c.owner_id = ?3", from, to, reason, " RETURNING id")?,
+        None => crate::store::ownership::release_statements(ctx, "c.owner_id = ?3", from, reason, " RETURNING id")?,
     };
     let mut statements = vec![audit, update];
     if input.deactivate {
@@ -40,7 +40,7 @@ pub async fn hand_over(ctx: &Ctx, req: &mut Request, from: &str) -> ApiResult<Re
              AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.tenant_id = ?1 AND c.owner_id = ?2 AND c.deleted_at IS NULL)",
             &[db::Arg::from(&ctx.caller.tenant), db::Arg::from(from)],
         )?);
-        statements.push(crate::reps::end_collaborations(ctx, from)?);
+        statements.push(crate::store::ownership::end_collaborations(ctx, from)?);
     }
     let results = db::batch(&ctx.db, statements).await?;
     if input.deactivate {
@@ -73,7 +73,7 @@ async fn holds_any(ctx: &Ctx, rep: &str) -> ApiResult<bool> {
     }
     let sql = format!(
         "SELECT c.id FROM customers c WHERE c.tenant_id = ?1 AND c.owner_id = ?3 AND c.deleted_at IS NULL AND {} LIMIT 1",
-        crate::customer_sql::editable(&ctx.caller)
+        crate::store::scope::editable(&ctx.caller)
     );
     let found = db::first::<Row>(&ctx.db, &sql, &[db::Arg::from(&ctx.caller.tenant), db::Arg::from(&ctx.caller.user), db::Arg::from(rep)]).await?;
     Ok(found.is_some())

@@ -6,12 +6,12 @@
 //! static assets serves them first.
 
 mod allocations;
+mod audit;
 mod board;
 mod collaborators;
 mod collision;
 mod context;
 mod cors;
-mod customer_sql;
 mod customers;
 mod db;
 mod documents;
@@ -25,11 +25,13 @@ mod maintenance;
 mod meta;
 mod openapi;
 mod pool;
+mod reply;
 mod recycle;
 mod reports;
 mod reps;
 mod resegment;
 mod routes;
+mod store;
 
 use worker::{event, Context, Env, MessageBatch, Request, Response, Result, ScheduleContext, ScheduledEvent};
 

@@ -11,14 +11,16 @@
 //! interruption, therefore does no work twice.
 
 use serde::Serialize;
+use shared::audit::AuditAction;
 use shared::pool::{due, Due, PoolRules};
 use shared::settings::TenantSettings;
 use shared::time::Millis;
 use worker::Env;
 
-use crate::customer_sql::{Row, SELECT};
+use crate::audit::{Event, Source};
 use crate::db::{self, Arg};
 use crate::error::ApiResult;
+use crate::store::customers::{select, Row};
 
 const PAGE: u32 = 500;
 
@@ -39,7 +41,7 @@ pub async fn page(env: &Env, tenant: &str, after: &str, now: Millis) -> ApiResul
     let settings: TenantSettings = crate::documents::load(env, tenant).await?;
     let rules: PoolRules = crate::documents::load(env, tenant).await?;
     let mut report = Report::default();
-    let sql = format!("{SELECT} WHERE c.tenant_id = ?1 AND c.owner_id IS NOT NULL AND c.deleted_at IS NULL AND c.id > ?2 ORDER BY c.id LIMIT {PAGE}");
+    let sql = format!("{} WHERE c.tenant_id = ?1 AND c.owner_id IS NOT NULL AND c.deleted_at IS NULL AND c.id > ?2 ORDER BY c.id LIMIT {PAGE}", select());
     let rows = db::all::<Row>(&db, &sql, &[Arg::from(tenant), Arg::from(after)]).await?;
     let n = rows.len();
     let mut last = String::new();
@@ -59,10 +61,10 @@ pub async fn page(env: &Env, tenant: &str, after: &str, now: Millis) -> ApiResul
                      WHERE tenant_id = ?1 AND id = ?2 AND owner_id = ?3 AND version = ?4 AND deleted_at IS NULL",
                     &[Arg::from(tenant), Arg::from(&customer.id), Arg::from(&owner), Arg::Int(customer.version), Arg::Int(now)],
                 )?);
-                statements.push(db::stmt(
+                // ?1 tenant, ?2 customer, ?3 owner, ?4 reason, ?5 rule, ?6 now.
+                statements.push(Event::new(AuditAction::Recycle, "?2", "'system'", "?6").from("?3").reason("?4").rule("?5").statement(
                     &db,
-                    "INSERT INTO audit_events (tenant_id, customer_id, actor_id, action, from_owner, to_owner, reason, rule, at) \
-                     SELECT ?1, ?2, 'system', 'recycle', ?3, NULL, ?4, ?5, ?6 WHERE changes() = 1",
+                    Source::AfterChange,
                     &[
                         Arg::from(tenant),
                         Arg::from(&customer.id),

@@ -15,7 +15,7 @@ use shared::time::DAY_MS;
 use worker::{Request, Response};
 
 use crate::context::Ctx;
-use crate::customer_sql::{Filter, LEADS_NO_TEAM, TEAM_MEMBERS};
+use crate::store::scope::{Filter, LEADS_NO_TEAM, TEAM_MEMBERS};
 use crate::db::{self, Arg};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{bytes, json, query_pairs};
@@ -47,7 +47,7 @@ fn in_team(column: &str, param: &str) -> String {
 
 pub async fn report(ctx: &Ctx, req: &Request, kind: ReportKind) -> ApiResult<Response> {
     let pairs = query_pairs(req)?;
-    let offset = crate::pool::rules(ctx).await?.utc_offset_minutes;
+    let offset = crate::documents::load::<shared::pool::PoolRules>(&ctx.env, &ctx.caller.tenant).await?.utc_offset_minutes;
     let mut query = ReportQuery::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())), ctx.now, offset).map_err(ApiError::Invalid)?;
     let accept = req.headers().get("accept").ok().flatten().unwrap_or_default();
     query.csv |= accept.contains("text/csv");

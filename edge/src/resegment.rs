@@ -19,7 +19,7 @@ use shared::settings::TenantSettings;
 
 use worker::{D1Database, Env};
 
-use crate::customer_sql::{Row, SELECT};
+use crate::store::customers::{select, Row};
 use crate::db::{self, Arg};
 use crate::error::ApiResult;
 
@@ -67,7 +67,7 @@ pub async fn resegment(db: &D1Database, tenant: &str, settings: &TenantSettings)
 async fn page(db: &D1Database, tenant: &str, settings: &TenantSettings, after: &str) -> ApiResult<(usize, Option<String>)> {
     let rows = db::all::<Row>(
         db,
-        &format!("{SELECT} WHERE c.tenant_id = ?1 AND c.deleted_at IS NULL AND c.id > ?2 ORDER BY c.id LIMIT {PAGE}"),
+        &format!("{} WHERE c.tenant_id = ?1 AND c.deleted_at IS NULL AND c.id > ?2 ORDER BY c.id LIMIT {PAGE}", select()),
         &[Arg::from(tenant), Arg::from(after)],
     )
     .await?;
