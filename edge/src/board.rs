@@ -4,8 +4,9 @@
 //! column plus exact column totals, so a board draws at once however large it is.
 
 use serde::Deserialize;
-use shared::pipeline::{column_totals_from_sums, BoardCard, BoardPage, BoardScope, BOARD_LIMIT};
-use shared::validate::FieldError;
+use shared::api::{BoardCard, BoardPage, BoardScope, BOARD_LIMIT};
+use shared::pipeline::column_totals_from_sums;
+use shared::field_error::FieldError;
 use worker::{Request, Response};
 
 use crate::context::Ctx;

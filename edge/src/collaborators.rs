@@ -7,8 +7,8 @@
 
 use shared::api::ShareInput;
 use shared::collaborators::{check_share, may_unshare, ShareRefusal, MAX_COLLABORATORS};
-use shared::validate::FieldError;
 use shared::audit::AuditAction;
+use shared::field_error::FieldError;
 use worker::{Request, Response};
 
 use crate::audit::{Event, Source};

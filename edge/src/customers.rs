@@ -1,6 +1,6 @@
 //! `/api/v1/customers`: create, read, list, patch, delete.
 
-use shared::api::{CustomerInput, CustomerPage, CustomerPatch, CustomerQuery};
+use shared::api::{CustomerPage, CustomerPatch, CustomerQuery, NewCustomer, Placement};
 use shared::audit::{AuditAction, Reason};
 use shared::ownership::{initial_owner, may_delete, InitialOwner};
 use shared::validate::{apply_patch, check_customer, new_customer, Creation};
@@ -20,14 +20,12 @@ use crate::store::scope as sql;
 /// customer holding a duplicate key, and whether a requested owner may be given it. Only
 /// a refused entry that the ownership rule may turn into a takeover reads again.
 pub async fn create(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
-    let input: CustomerInput = read_json(req).await?;
+    let input: NewCustomer = read_json(req).await?;
     let settings = ctx.settings().await?;
-    let fields = check_customer(&input, &settings).map_err(ApiError::Invalid)?;
+    let fields = check_customer(&input.fields, &settings).map_err(ApiError::Invalid)?;
     let caller = &ctx.caller;
-    if input.allocate && input.owner.is_some() {
-        return Err(ApiError::Invalid(vec![shared::validate::FieldError::new("owner", "conflict", "allocate and owner exclude each other")]));
-    }
-    let owner = initial_owner(caller.role, &caller.user, &input.owner)
+    let allocate = input.placement == Placement::Allocate;
+    let owner = initial_owner(caller.role, &caller.user, &input.placement)
         .map_err(|_| ApiError::Forbidden("reps cannot create customers for someone else".into()))?;
     let id = shared::ids::new_id("c", ctx.now, store::entropy());
     // The intake path: the tenant's rules choose the owner before the row exists.
@@ -35,7 +33,7 @@ pub async fn create(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     let mut intake_rule = None;
     let mut cursor_statement = None;
     let mut capacity_limit = None;
-    if input.allocate {
+    if allocate {
         let inputs = crate::store::allocation::inputs(ctx, true).await?;
         let prospect = shared::allocation::Prospect {
             id: id.clone(),
@@ -54,7 +52,7 @@ pub async fn create(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     }
     let owner_id = match (&allocation, &owner) {
         (Some(a), _) => Some(a.rep.clone()),
-        (None, _) if input.allocate => None,
+        (None, _) if allocate => None,
         (None, InitialOwner::Creator) => Some(caller.user.clone()),
         (None, InitialOwner::Pool) => None,
         (None, InitialOwner::Other(id)) => Some(id.clone()),
@@ -67,7 +65,7 @@ pub async fn create(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     let condition = match (capacity_limit, &owner) {
         // The allocated rep must still be under capacity when the row lands.
         (Some(cap), _) => format!("?2 IS NOT NULL AND (SELECT count(*) FROM customers h WHERE h.tenant_id = ?1 AND h.owner_id = ?3 AND h.deleted_at IS NULL) < {cap}"),
-        (None, InitialOwner::Other(_)) if !input.allocate => sql::assignable_target(caller, "?3"),
+        (None, InitialOwner::Other(_)) if !allocate => sql::assignable_target(caller, "?3"),
         // D1 refuses unused bindings: mention the caller and target parameters.
         _ => "?1 IS NOT NULL AND ?2 IS NOT NULL AND ?3 IS NOT NULL".into(),
     };
@@ -96,8 +94,8 @@ pub async fn create(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     let seen_at = statements.len();
     statements.push(store::visible_statement(ctx, &customer.id)?);
     statements.push(store::holder_statement(ctx, &keys, Some(&customer.id))?);
-    let target = match &input.owner {
-        Some(Some(target)) => Some(target.clone()),
+    let target = match &input.placement {
+        Placement::Owner(target) => Some(target.clone()),
         _ => None,
     };
     if let Some(target) = &target {
@@ -114,7 +112,7 @@ pub async fn create(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
         return Ok(json(201, &view));
     }
     // Another user owns it: the tenant's ownership rule may give it to the caller.
-    if owner == InitialOwner::Creator && !input.allocate {
+    if owner == InitialOwner::Creator && !allocate {
         if let Some(taken) = crate::collision::take_over(ctx, &settings, &[&keys]).await?.pop() {
             let row = fetch_visible(ctx, &taken.id).await?.ok_or_else(|| not_found(&taken.id))?;
             return Ok(json(200, &row.into_view(caller, &settings, ctx.now)));

@@ -1,7 +1,7 @@
 //! The one error type of the edge and the one place it becomes an HTTP answer.
 
 use shared::api::{DuplicateDetails, ErrorBody, ErrorDetail, InvalidDetails};
-use shared::validate::FieldError;
+use shared::field_error::FieldError;
 use worker::Response;
 
 #[derive(Debug)]

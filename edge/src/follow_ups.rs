@@ -3,7 +3,7 @@
 //! lifecycle status and the pool's recycling.
 
 use serde::Deserialize;
-use shared::pipeline::{FollowUp, FollowUpInput, FollowUpKind, FollowUpList};
+use shared::api::{FollowUp, FollowUpInput, FollowUpKind, FollowUpList};
 use worker::{Request, Response};
 
 use crate::context::Ctx;

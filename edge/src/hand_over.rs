@@ -8,7 +8,7 @@
 //! conditional `UPDATE`, so a customer the rep released, or a colleague took over,
 //! between the request and the batch is simply not among those moved.
 
-use shared::pool::{HandOverInput, HandOverResult};
+use shared::api::{HandOverInput, HandOverResult};
 use worker::{Request, Response};
 
 use crate::context::Ctx;

@@ -1,7 +1,7 @@
 //! HTTP plumbing: JSON answers, bounded body reading, strict JSON parsing with paths.
 
 use serde::de::DeserializeOwned;
-use shared::validate::FieldError;
+use shared::field_error::FieldError;
 use worker::Request;
 
 use crate::error::{ApiError, ApiResult};

@@ -3,7 +3,8 @@
 
 use shared::allocation::{AllocationRules, Level};
 use shared::ids::Role;
-use shared::reps::{RepFields, RepInput, RepList, RepPatch};
+use shared::api::{RepInput, RepList, RepPatch};
+use shared::reps::RepFields;
 use worker::{Request, Response};
 
 use crate::context::Ctx;

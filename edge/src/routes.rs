@@ -5,10 +5,8 @@
 use schemars::{generate::SchemaGenerator, JsonSchema, Schema};
 use shared::api::*;
 use shared::allocation::AllocationRules;
-use shared::pipeline::{BoardPage, FollowUp, FollowUpInput, FollowUpList, StageMove, StagesUpdate};
-use shared::pool::{AuditList, HandOverInput, HandOverResult, PoolPage, PoolRules, PoolStanding, ReleaseInput, ReminderList, TransferInput};
+use shared::pool::PoolRules;
 use shared::reports::{FairnessReport, FollowUpReport, FunnelReport, PoolFlowReport, ReportKind, RepsReport, StrategyReport};
-use shared::reps::{RepInput, RepList, RepPatch, RepView};
 use shared::settings::TenantSettings;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -110,7 +108,7 @@ pub static ROUTES: &[Route] = &[
     Route { method: "PUT", path: "/api/v1/settings", endpoint: Endpoint::PutSettings, public: false, summary: "Replace tenant settings (admin; `version` must match the stored one). Changed segment rules re-classify every customer before the answer", query: SETTINGS_QUERY, request: Body::Json(schema::<TenantSettings>), status: 200, response: Body::Json(schema::<TenantSettings>) },
     Route { method: "GET", path: "/api/v1/users", endpoint: Endpoint::Users, public: false, summary: "The tenant's user directory", query: NO_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<UserList>) },
     Route { method: "GET", path: "/api/v1/customers", endpoint: Endpoint::ListCustomers, public: false, summary: "List visible customers, newest first, with filters and cursor pagination", query: CUSTOMER_QUERY_PARAMS, request: Body::None, status: 200, response: Body::Json(schema::<CustomerPage>) },
-    Route { method: "POST", path: "/api/v1/customers", endpoint: Endpoint::CreateCustomer, public: false, summary: "Create a customer. A duplicate of one someone else owns answers 409 `duplicate`, unless the tenant's `ownership_rule` gives it to the caller: then 200 with that customer, now theirs", query: NO_QUERY, request: Body::Json(schema::<CustomerInput>), status: 201, response: Body::Json(schema::<CustomerView>) },
+    Route { method: "POST", path: "/api/v1/customers", endpoint: Endpoint::CreateCustomer, public: false, summary: "Create a customer. A duplicate of one someone else owns answers 409 `duplicate`, unless the tenant's `ownership_rule` gives it to the caller: then 200 with that customer, now theirs", query: NO_QUERY, request: Body::Json(schema::<NewCustomer>), status: 201, response: Body::Json(schema::<CustomerView>) },
     Route { method: "POST", path: "/api/v1/customers/import", endpoint: Endpoint::ImportCustomers, public: false, summary: "Import CSV (UTF-8, UTF-8 with BOM, GBK/GB18030) or XLSX; idempotent; one D1 batch; past a limit (20 MiB, 20,000 rows or 1,000 for a rep, 256 columns, an XLSX unpacking past 64 MiB) 413 with details.limit", query: IMPORT_QUERY, request: Body::File(&["text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]), status: 200, response: Body::Json(schema::<ImportReport>) },
     Route { method: "GET", path: "/api/v1/customers/export", endpoint: Endpoint::ExportCustomers, public: false, summary: "Export visible customers as CSV with a UTF-8 BOM (same filters as the list; contacts masked as in the list; formula-like cells guarded with a leading `'` that the importer removes)", query: CUSTOMER_QUERY_PARAMS, request: Body::None, status: 200, response: Body::File(&["text/csv"]) },
     Route { method: "GET", path: "/api/v1/customers/{id}", endpoint: Endpoint::GetCustomer, public: false, summary: "One customer", query: NO_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<CustomerView>) },

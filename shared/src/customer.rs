@@ -155,6 +155,29 @@ pub struct Customer {
     pub version: i64,
 }
 
+/// Fields a pipeline stage may require before a customer enters it
+/// (`StageDef::required_fields` names only these).
+pub const REQUIRABLE: &[&str] = &["amount", "company", "contact_name", "phone", "email", "industry", "region", "tier", "intent"];
+
+impl Customer {
+    /// Whether the customer has `field`, one of [`REQUIRABLE`], filled in (an amount: above
+    /// zero). Any other name counts as filled: settings refuse a stage that requires one.
+    pub fn has_required(&self, field: &str) -> bool {
+        match field {
+            "amount" => self.amount.is_some_and(|a| a > 0.0),
+            "company" => self.company.is_some(),
+            "contact_name" => self.contact_name.is_some(),
+            "phone" => self.phone.is_some(),
+            "email" => self.email.is_some(),
+            "industry" => self.industry.is_some(),
+            "region" => self.region.is_some(),
+            "tier" => self.tier.is_some(),
+            "intent" => self.intent.is_some(),
+            _ => true,
+        }
+    }
+}
+
 /// The duplicate keys (查重) of a customer; each is unique per tenant in the database.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DuplicateKeys {

@@ -16,6 +16,7 @@ pub mod audit;
 pub mod cell;
 pub mod collaborators;
 pub mod customer;
+pub mod field_error;
 pub mod fields;
 pub mod ids;
 pub mod lifecycle;

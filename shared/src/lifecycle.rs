@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::customer::Lifecycle;
 use crate::time::{Millis, DAY_MS};
-use crate::validate::FieldError;
+use crate::field_error::FieldError;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

@@ -3,7 +3,7 @@
 //! of 300,000 one-letter tags is a 400 that names the limit, not a CPU-bound isolate.
 //! The README's limits table lists these (keep the two equal).
 
-use crate::validate::FieldError;
+use crate::field_error::FieldError;
 
 /// Tags on a customer.
 pub const TAGS: usize = 20;
@@ -38,7 +38,7 @@ pub fn at_most(path: impl Into<String>, len: usize, max: usize) -> Result<(), Fi
 /// Checks several collections at once; every one over its limit is reported.
 pub fn check<'a>(bounds: impl IntoIterator<Item = (String, usize, usize)>) -> Result<(), Vec<FieldError>> {
     let errors: Vec<FieldError> = bounds.into_iter().filter_map(|(path, len, max)| at_most(path, len, max).err()).collect();
-    crate::validate::finish(errors)
+    crate::field_error::finish(errors)
 }
 
 #[cfg(test)]

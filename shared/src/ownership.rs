@@ -1,6 +1,7 @@
 //! Who may see, edit and own a customer. The edge turns these decisions into SQL
 //! conditions so the database enforces them in the same statement that writes.
 
+use crate::api::Placement;
 use crate::customer::DuplicateKeys;
 use crate::ids::Role;
 use crate::settings::OwnershipRule;
@@ -28,7 +29,7 @@ impl Scope {
     }
 }
 
-/// The owner a new customer gets, from the `owner` field of a create request.
+/// The owner a new customer gets, from the `Placement` of a create request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum InitialOwner {
     /// The creator (first entry wins, 首次录入为准).
@@ -46,13 +47,15 @@ pub enum OwnerRefusal {
     RepCannotAssign,
 }
 
-pub fn initial_owner(role: Role, caller: &str, requested: &Option<Option<String>>) -> Result<InitialOwner, OwnerRefusal> {
-    match requested {
-        None => Ok(InitialOwner::Creator),
-        Some(None) => Ok(InitialOwner::Pool),
-        Some(Some(id)) if id == caller => Ok(InitialOwner::Creator),
-        Some(Some(_)) if role == Role::Rep => Err(OwnerRefusal::RepCannotAssign),
-        Some(Some(id)) => Ok(InitialOwner::Other(id.clone())),
+/// The owner a create request names. An allocation's owner is chosen later by the rules;
+/// until then the request names none of its own, so it counts as the creator's.
+pub fn initial_owner(role: Role, caller: &str, placement: &Placement) -> Result<InitialOwner, OwnerRefusal> {
+    match placement {
+        Placement::Creator | Placement::Allocate => Ok(InitialOwner::Creator),
+        Placement::Pool => Ok(InitialOwner::Pool),
+        Placement::Owner(id) if id == caller => Ok(InitialOwner::Creator),
+        Placement::Owner(_) if role == Role::Rep => Err(OwnerRefusal::RepCannotAssign),
+        Placement::Owner(id) => Ok(InitialOwner::Other(id.clone())),
     }
 }
 
@@ -172,9 +175,10 @@ mod tests {
 
     #[test]
     fn initial_owner_rules() {
-        let some = |s: &str| Some(Some(s.to_string()));
-        assert_eq!(initial_owner(Role::Rep, "r1", &None), Ok(InitialOwner::Creator));
-        assert_eq!(initial_owner(Role::Rep, "r1", &Some(None)), Ok(InitialOwner::Pool));
+        let some = |s: &str| Placement::Owner(s.to_string());
+        assert_eq!(initial_owner(Role::Rep, "r1", &Placement::Creator), Ok(InitialOwner::Creator));
+        assert_eq!(initial_owner(Role::Rep, "r1", &Placement::Allocate), Ok(InitialOwner::Creator));
+        assert_eq!(initial_owner(Role::Rep, "r1", &Placement::Pool), Ok(InitialOwner::Pool));
         assert_eq!(initial_owner(Role::Rep, "r1", &some("r1")), Ok(InitialOwner::Creator));
         assert_eq!(initial_owner(Role::Rep, "r1", &some("r2")), Err(OwnerRefusal::RepCannotAssign));
         assert_eq!(initial_owner(Role::Manager, "m1", &some("r2")), Ok(InitialOwner::Other("r2".into())));

@@ -1,93 +1,14 @@
-//! Reps as the allocation engine and the directory see them: their wire types and the
-//! validation of what an admin types in. Performance is never typed in; the edge
-//! computes it from won and lost deals.
+//! Reps as the directory keeps them: the validation of what an admin types in, and who
+//! may change whose record. Performance is never typed in; the edge computes it from won
+//! and lost deals. The wire types (`RepView`, `RepInput`, `RepPatch`) are in `crate::api`.
 
-use serde::{Deserialize, Deserializer, Serialize};
-
-use crate::allocation::{Level, Performance};
+use crate::api::{RepInput, RepPatch};
+use crate::field_error::FieldError;
+use crate::allocation::Level;
 use crate::ids::Role;
 use crate::settings::{CustomerSchema, TenantSettings};
-use crate::validate::FieldError;
-
-fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(d).map(Some)
-}
 
 pub const MAX_CAPACITY: u32 = 100_000;
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct RepView {
-    pub id: String,
-    pub name: String,
-    pub role: Role,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub team: Option<String>,
-    pub level: Level,
-    pub industries: Vec<String>,
-    pub regions: Vec<String>,
-    pub capacity: u32,
-    pub active: bool,
-    /// Customers held now.
-    pub held: u32,
-    pub held_value: f64,
-    /// Over the tenant's trailing window (allocation rules).
-    pub performance: Performance,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct RepList {
-    pub items: Vec<RepView>,
-}
-
-/// `POST /reps` body.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct RepInput {
-    pub id: String,
-    pub name: String,
-    /// `rep` (default) or `manager`.
-    #[serde(default)]
-    pub role: Option<Role>,
-    #[serde(default)]
-    pub team: Option<String>,
-    pub level: Level,
-    #[serde(default)]
-    pub industries: Vec<String>,
-    #[serde(default)]
-    pub regions: Vec<String>,
-    pub capacity: u32,
-    #[serde(default = "yes")]
-    pub active: bool,
-}
-
-fn yes() -> bool {
-    true
-}
-
-/// `PATCH /reps/{id}` body: only the fields to change.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
-pub struct RepPatch {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
-    pub team: Option<Option<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub level: Option<Level>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub industries: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub regions: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub capacity: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub active: Option<bool>,
-}
 
 /// A rep's editable fields after validation: labels resolved to keys, deduplicated.
 #[derive(Clone, Debug, PartialEq)]

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::fields::{FieldDef, FieldKind};
 use crate::lifecycle::LifecycleThresholds;
 use crate::segment::SegmentRule;
-use crate::validate::FieldError;
+use crate::field_error::FieldError;
 
 /// A labelled choice, e.g. an industry: the key is stored, the labels are shown.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -285,8 +285,8 @@ impl TenantSettings {
                 errors.push(FieldError::new(format!("stages[{i}].probability"), "out_of_range", "0 to 100"));
             }
             for f in &s.required_fields {
-                if !crate::pipeline::REQUIRABLE.contains(&f.as_str()) {
-                    errors.push(FieldError::new(format!("stages[{i}].required_fields"), "not_in_list", crate::pipeline::REQUIRABLE.join(", ")));
+                if !crate::customer::REQUIRABLE.contains(&f.as_str()) {
+                    errors.push(FieldError::new(format!("stages[{i}].required_fields"), "not_in_list", crate::customer::REQUIRABLE.join(", ")));
                 }
             }
         }
@@ -309,7 +309,7 @@ impl TenantSettings {
                 ));
             }
         }
-        crate::validate::finish(errors)
+        crate::field_error::finish(errors)
     }
 }
 

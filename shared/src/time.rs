@@ -17,11 +17,11 @@ pub const MIN_DATE: Millis = 946_684_800_000;
 pub const MAX_DATE: Millis = 4_102_444_800_000;
 
 /// A date field within [`MIN_DATE`, `MAX_DATE`].
-pub fn check_date(path: &str, at: Millis) -> Result<(), crate::validate::FieldError> {
+pub fn check_date(path: &str, at: Millis) -> Result<(), crate::field_error::FieldError> {
     if (MIN_DATE..=MAX_DATE).contains(&at) {
         Ok(())
     } else {
-        Err(crate::validate::FieldError::new(path, "out_of_range", "a date from 2000-01-01 to 2100-01-01 (milliseconds since the epoch)"))
+        Err(crate::field_error::FieldError::new(path, "out_of_range", "a date from 2000-01-01 to 2100-01-01 (milliseconds since the epoch)"))
     }
 }
 

@@ -3,43 +3,17 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
-
 use crate::api::{CustomerInput, CustomerPatch};
 use crate::customer::{Customer, Intent, Tier};
 use crate::settings::{CustomerSchema, TenantSettings, Terminal};
 use crate::time::Millis;
 
-/// One problem with one field, named by its path (`phone`, `custom.level`, `tags[2]`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct FieldError {
-    pub path: String,
-    /// Stable machine code (`required`, `too_long`, `invalid_phone`, `not_in_list`, …)
-    /// that the widget translates.
-    pub code: String,
-    /// English explanation for logs and API users.
-    pub message: String,
-}
-
-impl FieldError {
-    pub fn new(path: impl Into<String>, code: &str, message: impl Into<String>) -> FieldError {
-        FieldError { path: path.into(), code: code.into(), message: message.into() }
-    }
-}
-
-/// `Ok` when nothing was reported: the tail of every validator.
-pub fn finish(errors: Vec<FieldError>) -> Result<(), Vec<FieldError>> {
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(errors)
-    }
-}
+// Transitional: edge handler bodies still name `FieldError` by this path; it lives in
+// `crate::field_error`. Remove once the edge imports it from there.
+pub use crate::field_error::FieldError;
 
 pub const MAX_NAME: usize = 200;
 pub const MAX_TEXT: usize = 200;
-pub const MAX_TAGS: usize = crate::limits::TAGS;
 pub const MAX_TAG: usize = 30;
 pub const MAX_AMOUNT: f64 = 1e13;
 

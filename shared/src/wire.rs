@@ -355,7 +355,7 @@ mod tests {
         let view = customer_view();
         assert!(serde_json::to_string(&view).expect("encodes").starts_with(r#"{"id":"c1","#), "the customer's fields are inline");
         reads_back(&view);
-        let item = crate::pool::PoolItem { customer: view, pool_reason: "released".into(), pool_note: Some("太远".into()), pool_since: 9, pool: "default".into() };
+        let item = crate::api::PoolItem { customer: view, pool_reason: "released".into(), pool_note: Some("太远".into()), pool_since: 9, pool: "default".into() };
         reads_back(&item);
         let outcome: crate::allocation::Outcome = serde_json::from_str(
             r#"{"strategy":"round_robin","assignments":[],"unassigned":[{"customer":"c9","reason":"full"}],"distribution":{"reps":[{"rep":"u1","count_before":1,"count_after":2,"value_before":0.0,"value_after":5.5,"capacity":10,"load":0.2}],"gini_count":0.0,"gini_value":0.0,"max_min_ratio":null,"junior_share":0.0,"total_score":0.0},"next_cursor":3,"junior_share_met":true}"#,

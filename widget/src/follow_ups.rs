@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::pipeline::{FollowUp, FollowUpInput, FollowUpKind};
+use shared::api::{FollowUp, FollowUpInput, FollowUpKind};
 use shared::time::{format_date, parse_date, DAY_MS};
 
 use crate::api::Client;

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::pool::{Reminder, ReminderList};
+use shared::api::{Reminder, ReminderList};
 use shared::time::format_date;
 
 use crate::api::Client;

@@ -5,10 +5,12 @@
 //! - `token --tenant T --user U --role R [--ttl S]`: mint a token for the local secret.
 //! - `bench`: run the benchmarks and print a table.
 //! - `build [--opt]`: build the widget and the worker (what `wrangler deploy` ships).
+//! - `graph`: print each crate's import circles; fail on one in a crate `graph::ENFORCED` names.
 
 mod bench;
 mod build;
 mod dev;
+mod graph;
 mod test;
 mod tools;
 
@@ -21,8 +23,9 @@ fn main() -> ExitCode {
         Some("test") => test::run(&args[1..]),
         Some("token") => dev::token(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
+        Some("graph") => graph::run(&args[1..]),
         Some("build") => tools::ensure(false).and_then(|t| build::all(&t, args.iter().any(|a| a == "--opt"), flag(&args, "--elements").as_deref())),
-        _ => Err("usage: cargo xtask dev [--port N] [--reset] | test | token --tenant T --user U --role R [--ttl S] | bench [sizes|api|import|reports|board] | build [--opt] [--elements customers,board,…]".into()),
+        _ => Err("usage: cargo xtask dev [--port N] [--reset] | test | token --tenant T --user U --role R [--ttl S] | bench [sizes|api|import|reports|board] | graph | build [--opt] [--elements customers,board,…]".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use shared::allocation::{AllocationRules, Level, Performance, RepProfile};
 use shared::ids::Role;
-use shared::reps::RepView;
+use shared::api::RepView;
 use shared::time::DAY_MS;
 
 use crate::context::{Caller, Ctx};

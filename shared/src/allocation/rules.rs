@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Strategy, Weights};
-use crate::validate::FieldError;
+use crate::field_error::FieldError;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -43,7 +43,7 @@ impl AllocationRules {
         if !(1..=3650).contains(&self.performance_window_days) {
             errors.push(FieldError::new("performance_window_days", "out_of_range", "1 to 3650 days"));
         }
-        crate::validate::finish(errors)
+        crate::field_error::finish(errors)
     }
 
     /// The rule label written into audit events: `combined@v3`.

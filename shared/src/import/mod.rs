@@ -27,7 +27,8 @@ use crate::api::{CustomerInput, ImportDuplicate, ImportRowError};
 use crate::customer::{DuplicateField, DuplicateKeys, Intent, Tier};
 use crate::ids::Role;
 use crate::settings::TenantSettings;
-use crate::validate::{check_customer, CustomerFields, FieldError};
+use crate::field_error::FieldError;
+use crate::validate::{check_customer, CustomerFields};
 
 /// Largest file one import may send (20 MiB): refused before it is read.
 pub const MAX_IMPORT_BYTES: usize = 20 << 20;

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::time::{format_date, parse_date, Millis, DAY_MS};
-use crate::validate::FieldError;
+use crate::field_error::FieldError;
 
 /// Longest period one report covers: ten years.
 pub const MAX_DAYS: i64 = 3_660;

@@ -2,8 +2,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::api::{CustomerInput, CustomerView};
-use shared::reps::RepList;
+use shared::api::{CustomerInput, CustomerView, NewCustomer, Placement, RepList};
 use shared::settings::CustomerLists;
 use shared::validate::check_customer;
 
@@ -61,7 +60,6 @@ pub fn Intake(attrs: Attrs, lang: Lang) -> impl IntoView {
             region: value("region"),
             source: value("source"),
             amount,
-            allocate: true,
             ..Default::default()
         };
         if let Err(problems) = check_customer(&input, &s) {
@@ -72,7 +70,7 @@ pub fn Intake(attrs: Attrs, lang: Lang) -> impl IntoView {
         busy.set(true);
         let client = Client::of(&attrs);
         spawn_local(async move {
-            let created = client.send::<CustomerView>("POST", "/customers", &input).await;
+            let created = client.send::<CustomerView>("POST", "/customers", &NewCustomer { fields: input, placement: Placement::Allocate }).await;
             // Names for the explanation; a rep may see only themselves, ids stand in then.
             let names = client.get::<RepList>("/reps").await.map(|l| l.items.into_iter().map(|r| (r.id, r.name)).collect()).unwrap_or_default();
             busy.set(false);

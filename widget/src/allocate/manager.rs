@@ -4,8 +4,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::allocation::{AllocationRules, Strategy, Weights};
-use shared::api::{AllocationRequest, AllocationResponse};
-use shared::reps::RepList;
+use shared::api::{AllocationRequest, AllocationResponse, RepList};
 
 use crate::api::Client;
 use crate::element::Attrs;

@@ -3,7 +3,7 @@
 //! column of 10,000 cards costs about what a column of 20 does.
 
 use leptos::prelude::*;
-use shared::pipeline::{BoardCard, ColumnTotal, FollowUpFlag};
+use shared::api::{BoardCard, ColumnTotal, FollowUpFlag};
 use shared::time::DAY_MS;
 
 use crate::i18n::Lang;

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::pipeline::{BoardCard, FollowUp, FollowUpList};
+use shared::api::{BoardCard, FollowUp, FollowUpList};
 
 use crate::api::Client;
 use crate::element::Attrs;

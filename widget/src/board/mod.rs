@@ -14,8 +14,8 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::api::{CustomerView, UserList};
-use shared::pipeline::{column_totals, move_in_totals, BoardCard, BoardPage, ColumnTotal, FollowUp, StageMove};
+use shared::api::{BoardCard, BoardPage, ColumnTotal, CustomerView, FollowUp, StageMove, UserList};
+use shared::pipeline::{column_totals, move_in_totals};
 use shared::settings::CustomerLists;
 use wasm_bindgen::JsCast;
 

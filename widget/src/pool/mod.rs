@@ -5,9 +5,8 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::api::{AllocationResponse, CustomerPage, CustomerView, DistributeRequest};
+use shared::api::{AllocationResponse, CustomerPage, CustomerView, DistributeRequest, PoolItem, PoolPage, PoolStanding, ReminderList, RELEASE_REASONS};
 use shared::audit::AuditAction;
-use shared::pool::{PoolItem, PoolPage, PoolStanding, ReminderList, RELEASE_REASONS};
 use shared::time::DAY_MS;
 
 use crate::api::{Client, Failure};

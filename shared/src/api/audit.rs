@@ -1,0 +1,36 @@
+//! `GET /audit`: the trail of ownership changes.
+
+use serde::{Deserialize, Serialize};
+
+use crate::time::Millis;
+
+/// One ownership change, as the audit trail shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct AuditEvent {
+    pub seq: i64,
+    pub customer: String,
+    pub actor: String,
+    /// `create`, `import`, `allocate`, `claim`, `release`, `delete`, …; and
+    /// `add_collaborator`, `remove_collaborator`, which change who may read the customer
+    /// (`subject`), not its owner.
+    pub action: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// The collaborator a collaborator event is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    pub at: Millis,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct AuditList {
+    pub items: Vec<AuditEvent>,
+}

@@ -1,0 +1,18 @@
+//! The public pool (公海): when an owned customer is due to go back, and who may claim
+//! one. Pure decisions; the edge turns the same numbers into the conditions of its
+//! claim and recycle statements. Its wire types are in `crate::api` (`api/pool.rs`).
+//!
+//! `rules` is the tenant's pool rules document, `due` what is due for an owned customer
+//! (recycle, remind, protected, exempt), `claim` why a claim is refused.
+
+mod claim;
+mod due;
+mod rules;
+
+pub use claim::{claim_refusal, ClaimRefusal, ClaimState};
+pub use due::{due, Due, RecycleReason};
+pub use rules::{PoolDef, PoolRules, TierDays};
+
+// Transitional: edge handler bodies still name these wire types by their old path; they
+// live in `crate::api`. Remove once the edge imports them from there.
+pub use crate::api::{PoolItem, PoolPage, PoolQuota, PoolStanding, Reminder, ReminderList, TransferInput};
