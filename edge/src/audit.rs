@@ -104,7 +104,7 @@ impl<'a> Event<'a> {
 }
 
 /// An SQL string literal.
-fn literal(text: &str) -> String {
+pub fn literal(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
 }
 

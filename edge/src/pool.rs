@@ -9,7 +9,8 @@
 use serde::Deserialize;
 use shared::api::{AuditEvent, AuditList, ReleaseInput};
 use shared::audit::{AuditAction, Reason};
-use shared::pool::{claim_refusal, ClaimState, PoolRules};
+use shared::pool::{lost_claim, ClaimCondition, ClaimState, PoolRules, CLAIM_CONDITIONS, LOSING_ACTIONS};
+use shared::pipeline::DueBefore;
 use shared::time::DAY_MS;
 use worker::{Request, Response};
 
@@ -62,14 +63,16 @@ pub async fn claim(ctx: &Ctx, id: &str) -> ApiResult<Response> {
         Arg::Int(cooldown_start),
         Arg::from(pool.audit_prefix()),
     ];
+    // ?1 tenant, ?2 caller, ?3 customer, ?4 now, then the conditions' parameters.
+    let conditions = CLAIM_CONDITIONS.map(|c| claim_condition(c, &ClaimParams { day_start: "?5", limit: "?6", cap: "?7", cooldown_start: "?8", prefix: "?9" }));
     let update = db::stmt(
         &ctx.db,
-        &format!("UPDATE customers SET owner_id = ?2, owned_since = ?4, updated_at = ?4, version = version + 1 \
-         WHERE tenant_id = ?1 AND id = ?3 AND owner_id IS NULL AND deleted_at IS NULL \
-         AND {} < ?6 \
-         AND (SELECT count(*) FROM customers h WHERE h.tenant_id = ?1 AND h.owner_id = ?2 AND h.deleted_at IS NULL) < ?7 \
-         AND NOT EXISTS (SELECT 1 FROM audit_events r WHERE r.tenant_id = ?1 AND r.customer_id = ?3 AND r.from_owner = ?2 \
-                         AND r.action IN ('release', 'recycle') AND r.at >= ?8){}", claims_from_pool("?2", "?5", "?9"), returning()),
+        &format!(
+            "UPDATE customers SET owner_id = ?2, owned_since = ?4, updated_at = ?4, version = version + 1 \
+             WHERE tenant_id = ?1 AND id = ?3 AND deleted_at IS NULL AND {}{}",
+            conditions.join(" AND "),
+            returning()
+        ),
         &args,
     )?;
     let audit = Event::new(AuditAction::Claim, "?3", "?2", "?4").to("?2").reason_text(Reason::CLAIMED).rule("?5").statement(
@@ -83,7 +86,7 @@ pub async fn claim(ctx: &Ctx, id: &str) -> ApiResult<Response> {
         view.owner_name = ctx.caller.name.clone();
         return Ok(json(200, &view));
     }
-    // Lost: read the state and let the shared rule say why.
+    // Lost: read what each condition measured and let the shared rule say why.
     #[derive(Deserialize)]
     struct State {
         owned: f64,
@@ -91,23 +94,20 @@ pub async fn claim(ctx: &Ctx, id: &str) -> ApiResult<Response> {
         held: f64,
         lost_at: Option<f64>,
     }
+    let params = ClaimParams { day_start: "?4", limit: "", cap: "", cooldown_start: "", prefix: "?5" };
+    let measures = CLAIM_CONDITIONS.map(|c| {
+        let (measure, name) = claim_measure(c, &params);
+        format!("{measure} AS {name}")
+    });
     let state = db::first::<State>(
         &ctx.db,
-        &format!("SELECT (SELECT count(*) FROM customers WHERE tenant_id = ?1 AND id = ?3 AND owner_id IS NOT NULL) AS owned, \
-         {} AS claims, \
-         (SELECT count(*) FROM customers WHERE tenant_id = ?1 AND owner_id = ?2 AND deleted_at IS NULL) AS held, \
-         (SELECT max(at) FROM audit_events WHERE tenant_id = ?1 AND customer_id = ?3 AND from_owner = ?2 AND action IN ('release', 'recycle')) AS lost_at", claims_from_pool("?2", "?4", "?5")),
+        &format!("SELECT {}", measures.join(", ")),
         &[Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::from(id), Arg::Int(day_start), Arg::from(pool.audit_prefix())],
     )
     .await?
     .ok_or_else(|| ApiError::Internal("claim state".into()))?;
     let state = ClaimState { already_owned: state.owned > 0.0, claims_today: state.claims as u32, held: state.held as u32, lost_it_at: state.lost_at.map(|v| v as i64) };
-    let refusal = claim_refusal(pool, &state, ctx.now).unwrap_or_else(|| shared::pool::ClaimRefusal {
-        code: "already_owned".into(),
-        message: "someone claimed this customer first (已被他人领取)".into(),
-        claims_left_today: pool.daily_claim_limit.saturating_sub(state.claims_today),
-        cooldown_until: None,
-    });
+    let refusal = lost_claim(pool, &state, ctx.now);
     Err(ApiError::Refused { code: refusal.code.clone(), message: refusal.message.clone(), details: serde_json::to_value(&refusal)? })
 }
 
@@ -218,15 +218,9 @@ pub async fn reminders(ctx: &Ctx, req: &Request) -> ApiResult<Response> {
     loop {
         let mut filter = sql::Filter::new(&ctx.caller);
         filter.conditions.push(owned.into());
-        // Only rows that may be due (a superset: the shortest cadence of any segment);
+        // Only rows that may be due (`shared::pipeline::DueBefore`, a superset);
         // `follow_up_due` decides exactly.
-        match settings.segments.iter().map(|s| i64::from(s.cadence_days)).min() {
-            Some(days) => filter.push(
-                "(c.next_follow_up_at < {} OR (c.next_follow_up_at IS NULL AND c.segment IS NOT NULL AND COALESCE(c.last_follow_up_at, c.created_at) < {}))",
-                vec![Arg::Int(end_of_today), Arg::Int(end_of_today - days * DAY_MS)],
-            ),
-            None => filter.push("c.next_follow_up_at < {}", vec![Arg::Int(end_of_today)]),
-        }
+        filter.push_due_before(DueBefore::of(&settings, end_of_today));
         if let Some(id) = &after {
             filter.push("c.id < {}", vec![Arg::from(id)]);
         }
@@ -338,8 +332,11 @@ pub async fn standing(ctx: &Ctx) -> ApiResult<Response> {
     // Today's claims by pool: the audit rule up to its '@' is the pool's prefix.
     let claims = db::all::<Claims>(
         &ctx.db,
-        "SELECT substr(rule, 1, instr(rule, '@')) AS prefix, count(*) AS n FROM audit_events \
-         WHERE tenant_id = ?1 AND actor_id = ?2 AND action = 'claim' AND at >= ?3 GROUP BY prefix",
+        &format!(
+            "SELECT substr(rule, 1, instr(rule, '@')) AS prefix, count(*) AS n FROM audit_events \
+             WHERE tenant_id = ?1 AND actor_id = ?2 AND action = {} AND at >= ?3 GROUP BY prefix",
+            crate::audit::literal(AuditAction::Claim.as_str())
+        ),
         &args,
     )
     .await?;
@@ -378,9 +375,51 @@ pub async fn standing(ctx: &Ctx) -> ApiResult<Response> {
 /// parameters): what a pool's daily limit counts.
 fn claims_from_pool(actor: &str, day_start: &str, prefix: &str) -> String {
     format!(
-        "(SELECT count(*) FROM audit_events a WHERE a.tenant_id = ?1 AND a.actor_id = {actor} AND a.action = 'claim' AND a.at >= {day_start} \
-         AND substr(a.rule, 1, length({prefix})) = {prefix})"
+        "(SELECT count(*) FROM audit_events a WHERE a.tenant_id = ?1 AND a.actor_id = {actor} AND a.action = {} AND a.at >= {day_start} \
+         AND substr(a.rule, 1, length({prefix})) = {prefix})",
+        crate::audit::literal(AuditAction::Claim.as_str())
     )
+}
+
+/// The parameters a claim's conditions read, beside `?1` tenant, `?2` caller and `?3`
+/// customer.
+struct ClaimParams {
+    day_start: &'static str,
+    limit: &'static str,
+    cap: &'static str,
+    cooldown_start: &'static str,
+    prefix: &'static str,
+}
+
+/// The events by which caller `?2` lost customer `?3` (`shared::pool::LOSING_ACTIONS`),
+/// selecting `what`.
+fn lost_events(what: &str) -> String {
+    format!(
+        "(SELECT {what} FROM audit_events r WHERE r.tenant_id = ?1 AND r.customer_id = ?3 AND r.from_owner = ?2 AND r.action IN ({})",
+        crate::audit::actions(&LOSING_ACTIONS)
+    )
+}
+
+/// What SQL measures for a condition of `shared::pool::CLAIM_CONDITIONS`, and the name the
+/// state read gives it: the numbers `ClaimCondition::holds` is decided on.
+fn claim_measure(condition: ClaimCondition, p: &ClaimParams) -> (String, &'static str) {
+    match condition {
+        ClaimCondition::Unowned => ("(SELECT count(*) FROM customers o WHERE o.tenant_id = ?1 AND o.id = ?3 AND o.owner_id IS NOT NULL)".into(), "owned"),
+        ClaimCondition::UnderDailyLimit => (claims_from_pool("?2", p.day_start, p.prefix), "claims"),
+        ClaimCondition::UnderHoldingCap => ("(SELECT count(*) FROM customers h WHERE h.tenant_id = ?1 AND h.owner_id = ?2 AND h.deleted_at IS NULL)".into(), "held"),
+        ClaimCondition::OutOfCooldown => (format!("{})", lost_events("max(r.at)")), "lost_at"),
+    }
+}
+
+/// The SQL reading of `ClaimCondition::holds`, a condition of the claim's `UPDATE` of
+/// `customers`: the claim and the refusal a second read explains state the same list.
+fn claim_condition(condition: ClaimCondition, p: &ClaimParams) -> String {
+    match condition {
+        ClaimCondition::Unowned => "owner_id IS NULL".into(),
+        ClaimCondition::UnderDailyLimit => format!("{} < {}", claim_measure(condition, p).0, p.limit),
+        ClaimCondition::UnderHoldingCap => format!("{} < {}", claim_measure(condition, p).0, p.cap),
+        ClaimCondition::OutOfCooldown => format!("NOT EXISTS {} AND r.at >= {})", lost_events("1"), p.cooldown_start),
+    }
 }
 
 /// `POST /customers/{id}/transfer`: a manager or admin moves a customer to another rep in
@@ -404,3 +443,23 @@ pub async fn transfer(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Respo
     }
 }
 
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_claim_states_every_shared_condition() {
+        let p = ClaimParams { day_start: "?5", limit: "?6", cap: "?7", cooldown_start: "?8", prefix: "?9" };
+        assert_eq!(
+            CLAIM_CONDITIONS.map(|c| claim_condition(c, &p)).join(" AND "),
+            "owner_id IS NULL AND (SELECT count(*) FROM audit_events a WHERE a.tenant_id = ?1 AND a.actor_id = ?2 AND a.action = 'claim' \
+             AND a.at >= ?5 AND substr(a.rule, 1, length(?9)) = ?9) < ?6 \
+             AND (SELECT count(*) FROM customers h WHERE h.tenant_id = ?1 AND h.owner_id = ?2 AND h.deleted_at IS NULL) < ?7 \
+             AND NOT EXISTS (SELECT 1 FROM audit_events r WHERE r.tenant_id = ?1 AND r.customer_id = ?3 AND r.from_owner = ?2 \
+             AND r.action IN ('release', 'recycle') AND r.at >= ?8)"
+        );
+        let names = CLAIM_CONDITIONS.map(|c| claim_measure(c, &p).1);
+        assert_eq!(names, ["owned", "claims", "held", "lost_at"]);
+    }
+}

@@ -4,6 +4,7 @@
 use serde::Deserialize;
 use shared::allocation::{AllocationRules, Level, Performance, RepProfile};
 use shared::ids::Role;
+use shared::reps::Changeable;
 use shared::api::RepView;
 use shared::time::DAY_MS;
 
@@ -61,11 +62,11 @@ pub fn scope(caller: &Caller) -> &'static str {
 
 /// `shared::reps::may_change` as a condition on the user row `u` (in the `UPDATE` too, so
 /// a role changed since the read is not acted on as it was).
-pub fn changeable(caller: &Caller) -> &'static str {
-    match caller.role {
-        Role::Admin => "?2 IS NOT NULL",
-        Role::Manager => "(u.role = 'rep' AND u.id <> ?2)",
-        Role::Rep => "?2 IS NULL",
+pub fn changeable(caller: &Caller) -> String {
+    match Changeable::of(caller.role) {
+        Changeable::Anyone => "?2 IS NOT NULL".into(),
+        Changeable::OthersOfRole(role) => format!("(u.role = '{}' AND u.id <> ?2)", role.as_str()),
+        Changeable::Nobody => "?2 IS NULL".into(),
     }
 }
 

@@ -7,7 +7,8 @@
 use shared::api::{CustomerQuery, OwnerFilter};
 use shared::lifecycle::LifecycleBounds;
 use shared::ownership::{ContactsHidden, Scope};
-use shared::search::Search;
+use shared::pipeline::DueBefore;
+use shared::search::{Search, SearchField, SEARCHED};
 use shared::settings::TenantSettings;
 use shared::time::Millis;
 
@@ -155,16 +156,32 @@ impl Filter {
     /// text as `Search` lowers it; contact fields only under [`contacts_visible`], so a
     /// search never matches on a character the caller's view hides.
     fn push_search(&mut self, search: &Search) {
-        let text = || Arg::from(search.text.clone());
-        let digits = Arg::from(search.phone_digits.clone());
-        self.push(
-            &format!(
-                "(instr(lower(c.name), {{}}) > 0 OR instr(lower(c.company), {{}}) > 0 OR ({} AND (instr(lower(c.contact_name), {{}}) > 0 \
-                 OR instr(lower(c.email), {{}}) > 0 OR instr(c.phone_key, {{}}) > 0)))",
-                self.contacts_visible
+        let term = |field: SearchField| {
+            let column = match field {
+                SearchField::Name => "lower(c.name)",
+                SearchField::Company => "lower(c.company)",
+                SearchField::ContactName => "lower(c.contact_name)",
+                SearchField::Email => "lower(c.email)",
+                SearchField::Phone => "c.phone_key",
+            };
+            format!("instr({column}, {{}}) > 0")
+        };
+        let (contacts, open): (Vec<SearchField>, Vec<SearchField>) = SEARCHED.into_iter().partition(|f| f.is_contact());
+        let terms = |fields: &[SearchField]| fields.iter().map(|f| term(*f)).collect::<Vec<_>>().join(" OR ");
+        let values = open.iter().chain(&contacts).map(|f| Arg::from(if f.by_digits() { search.phone_digits.clone() } else { Some(search.text.clone()) })).collect();
+        self.push(&format!("({} OR ({} AND ({})))", terms(&open), self.contacts_visible, terms(&contacts)), values);
+    }
+
+    /// The SQL reading of [`DueBefore::may_contain`]; the property test in `shared`
+    /// guarantees no customer due before its end lies outside it.
+    pub fn push_due_before(&mut self, bounds: DueBefore) {
+        match bounds.undated_since_before {
+            Some(before) => self.push(
+                "(c.next_follow_up_at < {} OR (c.next_follow_up_at IS NULL AND c.segment IS NOT NULL AND COALESCE(c.last_follow_up_at, c.created_at) < {}))",
+                vec![Arg::Int(bounds.end), Arg::Int(before)],
             ),
-            vec![text(), text(), text(), text(), digits],
-        );
+            None => self.push("c.next_follow_up_at < {}", vec![Arg::Int(bounds.end)]),
+        }
     }
 
     /// The SQL reading of [`LifecycleBounds::contains`]; the property test in `shared`
@@ -193,5 +210,29 @@ impl Filter {
         if let Some(before) = b.lost_or_activity_before {
             self.push(&format!("(c.lost_at IS NOT NULL OR {ACTIVITY} < {{}})"), vec![Arg::Int(before)]);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn caller(role: shared::ids::Role) -> Caller {
+        Caller { tenant: "t".into(), user: "u".into(), role, name: None }
+    }
+
+    #[test]
+    fn a_search_is_the_shared_fields_contacts_under_contacts_visible() {
+        let mut filter = Filter::new(&caller(shared::ids::Role::Rep));
+        filter.push_search(&Search::of("138 0000").unwrap());
+        assert_eq!(
+            filter.conditions.last().map(String::as_str),
+            Some(
+                "(instr(lower(c.name), ?3) > 0 OR instr(lower(c.company), ?4) > 0 OR (c.owner_id IS NOT NULL AND (instr(lower(c.contact_name), ?5) > 0 \
+                 OR instr(lower(c.email), ?6) > 0 OR instr(c.phone_key, ?7) > 0)))"
+            )
+        );
+        let bound: Vec<String> = filter.args[2..].iter().map(|a| format!("{a:?}")).collect();
+        assert_eq!(bound, ["Text(\"138 0000\")", "Text(\"138 0000\")", "Text(\"138 0000\")", "Text(\"138 0000\")", "Text(\"1380000\")"]);
     }
 }
