@@ -30,7 +30,7 @@ pub fn apply(response: Response, origin: Option<&str>) -> Response {
     let Some(origin) = origin else { return response };
     let headers = response.headers().clone();
     let _ = headers.set("access-control-allow-origin", origin);
-    let _ = headers.set("access-control-expose-headers", "content-type, content-disposition");
+    let _ = headers.set("access-control-expose-headers", "content-type, content-disposition, retry-after, x-allot-resegment, x-allot-resegmented");
     let _ = headers.set("vary", "origin");
     response.with_headers(headers)
 }

@@ -2,6 +2,7 @@
 
 use shared::api::{CustomerPage, CustomerPatch, CustomerQuery, NewCustomer, Placement};
 use shared::audit::{AuditAction, Reason};
+use shared::customer::DuplicateKeys;
 use shared::ownership::{initial_owner, may_delete, InitialOwner};
 use shared::validate::{apply_patch, check_customer, new_customer, Creation};
 use worker::{Request, Response};
@@ -59,6 +60,7 @@ pub async fn create(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     };
     let customer = new_customer(fields, Creation { id, owner: owner_id.clone(), created_by: &caller.user, now: ctx.now }, &settings);
     let record = Record::new(&caller.tenant, &customer, shared::pipeline::reached_stage(&settings.stages, None, &customer.stage));
+    crate::contact_budget::spend(ctx, None, &record.keys).await?;
     // ?1 tenant, ?2 caller, ?3 target owner, then the row's values.
     let mut args = vec![Arg::from(&caller.tenant), Arg::from(&caller.user), Arg::from(owner_id.clone().unwrap_or_default())];
     args.extend(store::insert_values(&record));
@@ -180,6 +182,7 @@ async fn write_patch(ctx: &Ctx, id: &str, patch: &CustomerPatch, moving_to: Opti
     }
     let updated = apply_patch(&existing, patch, &settings, ctx.now).map_err(ApiError::Invalid)?;
     let record = Record::new(&ctx.caller.tenant, &updated, shared::pipeline::reached_stage(&settings.stages, reached_before.as_deref(), &updated.stage));
+    crate::contact_budget::spend(ctx, Some(&DuplicateKeys::of_customer(&existing)), &record.keys).await?;
     // ?1 tenant, ?2 caller, ?3 id, ?4 the version read, then the patched columns.
     let sql = format!(
         "UPDATE OR IGNORE customers AS c SET {} WHERE c.tenant_id = ?1 AND c.id = ?3 AND c.version = ?4 AND c.deleted_at IS NULL AND {}",

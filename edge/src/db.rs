@@ -58,6 +58,23 @@ impl Arg {
     }
 }
 
+thread_local! {
+    /// Statements sent to D1 by this isolate: each query, each statement of a batch.
+    /// D1 limits them per invocation (1,000 on the paid plan); `cargo xtask bench scale`
+    /// reads the count per request and per queue message to show work stays bounded.
+    static SENT: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Statements this isolate has sent so far (the difference over a request or a queue
+/// message is its count while the isolate runs nothing else, as in the bench).
+pub fn statements_sent() -> u64 {
+    SENT.with(std::cell::Cell::get)
+}
+
+fn count(n: usize) {
+    SENT.with(|sent| sent.set(sent.get() + n as u64));
+}
+
 pub fn stmt(db: &D1Database, sql: &str, args: &[Arg]) -> ApiResult<D1PreparedStatement> {
     let values: Vec<JsValue> = args.iter().map(Arg::to_js).collect();
     db.prepare(sql).bind(&values).map_err(|e| ApiError::Internal(format!("bind: {e}")))
@@ -70,6 +87,7 @@ pub fn stmt(db: &D1Database, sql: &str, args: &[Arg]) -> ApiResult<D1PreparedSta
 /// board cards took 73–78 ms that way and 53–60 ms this way, and a page of 50 customers
 /// about 10 % less of its time (`cargo xtask bench api`, 2026-11-27).
 pub async fn all<T: DeserializeOwned>(db: &D1Database, sql: &str, args: &[Arg]) -> ApiResult<Vec<T>> {
+    count(1);
     let statement = stmt(db, sql, args)?;
     let result = settle(sql, statement.inner().all()).await?;
     Outcome::of(sql, &result)?.rows(sql)
@@ -82,6 +100,7 @@ pub async fn first<T: DeserializeOwned>(db: &D1Database, sql: &str, args: &[Arg]
 /// Runs one statement that answers no rows; answers how many rows it changed (a
 /// conditional write tells by this whether its condition held).
 pub async fn run(db: &D1Database, sql: &str, args: &[Arg]) -> ApiResult<usize> {
+    count(1);
     let statement = stmt(db, sql, args)?;
     let result = settle(sql, statement.inner().run()).await?;
     Ok(Outcome::of(sql, &result)?.changes)
@@ -113,6 +132,7 @@ impl Outcome {
 
 /// Runs statements as one atomic transaction (one round trip).
 pub async fn batch(db: &D1Database, statements: Vec<D1PreparedStatement>) -> ApiResult<Vec<Outcome>> {
+    count(statements.len());
     let list: js_sys::Array = statements.iter().map(|s| JsValue::from(s.inner().clone())).collect();
     let target: &JsValue = db.as_ref();
     let method = js_sys::Reflect::get(target, &JsValue::from_str("batch")).map_err(|e| d1_js_error("batch", e))?;

@@ -41,6 +41,9 @@ pub enum ApiError {
     UnsupportedMedia(String),
     /// 429 `rate_limited`, with `Retry-After`: the caller's budget for this class is spent.
     RateLimited(shared::rate::RateClass),
+    /// 429 `contact_budget_spent`: a rep set today's last new phone or e-mail
+    /// (`shared::contact_budget`); `retry_after` seconds until the next day's budget.
+    ContactBudgetSpent { retry_after: u64 },
     /// 500: details go to the log, never to the client.
     Internal(String),
 }
@@ -59,7 +62,7 @@ impl ApiError {
             ApiError::TooLarge(_) | ApiError::LimitExceeded { .. } => 413,
             ApiError::Unprocessable { .. } => 422,
             ApiError::UnsupportedMedia(_) => 415,
-            ApiError::RateLimited(_) => 429,
+            ApiError::RateLimited(_) | ApiError::ContactBudgetSpent { .. } => 429,
             ApiError::Internal(_) => 500,
         }
     }
@@ -104,6 +107,14 @@ impl ApiError {
             ApiError::LimitExceeded { code, message, limit } => (*code, message.clone(), Some(serde_json::json!({ "limit": limit }))),
             ApiError::UnsupportedMedia(m) => ("unsupported_media_type", m.clone(), None),
             ApiError::RateLimited(class) => ("rate_limited", class.refusal(), Some(serde_json::json!({ "per_minute": class.per_minute(), "retry_after_seconds": 60 }))),
+            ApiError::ContactBudgetSpent { retry_after } => (
+                "contact_budget_spent",
+                format!(
+                    "you set {} new phones and e-mails today, the most a rep may in a day; try again tomorrow or ask a manager to enter this customer",
+                    shared::contact_budget::CONTACT_KEYS_PER_DAY
+                ),
+                Some(serde_json::json!({ "per_day": shared::contact_budget::CONTACT_KEYS_PER_DAY, "retry_after_seconds": retry_after })),
+            ),
             ApiError::Internal(_) => ("internal", "an internal error occurred; it has been logged".into(), None),
         };
         ErrorBody { error: ErrorDetail { code: code.into(), message, details } }
@@ -115,10 +126,15 @@ impl ApiError {
         }
         let status = self.status();
         let response = crate::reply::json(status, &self.body());
-        if let ApiError::RateLimited(_) = self {
+        let retry_after = match self {
             // The binding counts whole minutes: a minute always frees the budget.
+            ApiError::RateLimited(_) => Some(60),
+            ApiError::ContactBudgetSpent { retry_after } => Some(retry_after),
+            _ => None,
+        };
+        if let Some(seconds) = retry_after {
             let headers = response.headers().clone();
-            let _ = headers.set("retry-after", "60");
+            let _ = headers.set("retry-after", &seconds.to_string());
             return response.with_headers(headers);
         }
         response

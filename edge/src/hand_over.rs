@@ -4,15 +4,21 @@
 //! who leaves (离职交接) or changes territory; with `deactivate`, the departure is one step.
 //!
 //! One batch of the same two statements a single transfer or release is made of, with the
-//! customer chosen by owner instead of by id: an audit row per customer and one
+//! customers chosen by owner instead of by id: an audit row per customer and one
 //! conditional `UPDATE`, so a customer the rep released, or a colleague took over,
 //! between the request and the batch is simply not among those moved.
+//!
+//! A page at a time: the request moves the first [`PAGE`] customers (by id) and answers
+//! them; a rep who owns more is continued by the maintenance queue (`Job::HandOver`), one
+//! page per message, so neither the request nor any message grows with the rep's book
+//! (a statement's work, the ids it returns, the answer). The rep is deactivated by the
+//! page that leaves them owning nothing.
 
 use shared::api::{HandOverInput, HandOverResult};
 use worker::{Request, Response};
 
 use crate::context::Ctx;
-use crate::db;
+use crate::store::hand_over::{holds_any, page, Continuation, Work, PAGE};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
 
@@ -25,56 +31,23 @@ pub async fn hand_over(ctx: &Ctx, req: &mut Request, from: &str) -> ApiResult<Re
     // The rep must be in the caller's scope (another team's rep answers 404, like any
     // user the caller cannot see).
     crate::store::reps::one(ctx, from).await?;
-    let reason = input.reason();
-    let [audit, update] = match &input.to {
-        Some(to) => crate::store::ownership::transfer_statements(ctx, "c.owner_id = ?3", from, to, reason, " RETURNING id")?,
-        None => crate::store::ownership::release_statements(ctx, "c.owner_id = ?3", from, reason, " RETURNING id")?,
-    };
-    let mut statements = vec![audit, update];
-    if input.deactivate {
-        // Only once they own nothing: a hand-over that moved nothing (a refused target)
-        // leaves the rep active, never customers with an owner who cannot sign in.
-        statements.push(db::stmt(
-            &ctx.db,
-            "UPDATE users SET active = 0 WHERE tenant_id = ?1 AND id = ?2 \
-             AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.tenant_id = ?1 AND c.owner_id = ?2 AND c.deleted_at IS NULL)",
-            &[db::Arg::from(&ctx.caller.tenant), db::Arg::from(from)],
-        )?);
-        statements.push(crate::store::ownership::end_collaborations(ctx, from)?);
-    }
-    let results = db::batch(&ctx.db, statements).await?;
-    if input.deactivate {
-        crate::context::forget_admission(&ctx.caller.tenant, from);
-    }
-    #[derive(serde::Deserialize)]
-    struct Moved {
-        id: String,
-    }
-    let mut customer_ids: Vec<String> = match results.get(1) {
-        Some(result) => db::returned::<Moved>(result)?.into_iter().map(|m| m.id).collect(),
-        None => Vec::new(),
-    };
-    customer_ids.sort_unstable();
-    if customer_ids.is_empty() && input.to.is_some() && holds_any(ctx, from).await? {
+    let work = Work { from: from.to_string(), to: input.to.clone(), reason: input.reason(), deactivate: input.deactivate };
+    let moved = page(ctx, &work).await?;
+    if moved.customer_ids.is_empty() && input.to.is_some() && holds_any(ctx, from).await? {
         // Nothing moved though there was something to move: the target is the reason.
         let to = input.to.as_deref().unwrap_or_default();
         return Err(ApiError::Forbidden(format!("cannot hand over to {to}: not an active user in your scope")));
     }
-    let deactivated = input.deactivate && results.get(2).map(db::changes) == Some(1);
-    Ok(json(200, &HandOverResult { moved: u32::try_from(customer_ids.len()).unwrap_or(u32::MAX), to: input.to, customer_ids, deactivated }))
+    let continuing = moved.customer_ids.len() == PAGE;
+    if continuing {
+        let job = crate::queue::Job::HandOver { rest: Continuation::of(&ctx.caller, work) };
+        crate::queue::enqueue(&ctx.env, job).await?;
+    }
+    let mut customer_ids = moved.customer_ids;
+    customer_ids.sort_unstable();
+    Ok(json(
+        200,
+        &HandOverResult { moved: u32::try_from(customer_ids.len()).unwrap_or(u32::MAX), to: input.to, customer_ids, deactivated: moved.deactivated, continuing },
+    ))
 }
 
-/// Whether `rep` owns any customer the caller may edit.
-async fn holds_any(ctx: &Ctx, rep: &str) -> ApiResult<bool> {
-    #[derive(serde::Deserialize)]
-    struct Row {
-        #[allow(dead_code)]
-        id: String,
-    }
-    let sql = format!(
-        "SELECT c.id FROM customers c WHERE c.tenant_id = ?1 AND c.owner_id = ?3 AND c.deleted_at IS NULL AND {} LIMIT 1",
-        crate::store::scope::editable(&ctx.caller)
-    );
-    let found = db::first::<Row>(&ctx.db, &sql, &[db::Arg::from(&ctx.caller.tenant), db::Arg::from(&ctx.caller.user), db::Arg::from(rep)]).await?;
-    Ok(found.is_some())
-}

@@ -308,9 +308,20 @@ pub async fn export(ctx: &Ctx, req: &Request) -> ApiResult<Response> {
     let users = db::all::<User>(&ctx.db, "SELECT id, name FROM users WHERE tenant_id = ?1", &[Arg::from(&ctx.caller.tenant)]).await?;
     let mut exporter = shared::export::Exporter::new(english, users.into_iter().map(|u| (u.id, u.name)).collect());
     const PAGE: u32 = 1000;
+    let mut exported = 0usize;
     loop {
         let rows = query_rows(ctx, &query, &settings, PAGE).await?;
         let count = rows.len();
+        exported += count;
+        // Checked a page at a time, before the page's work: at most one page past the
+        // limit is ever read.
+        if exported > shared::limits::EXPORT_ROWS {
+            return Err(ApiError::Unprocessable {
+                code: "export_too_large".into(),
+                message: format!("more than {} customers match; export them in parts by a filter (owner, status, stage, tier, industry, region)", shared::limits::EXPORT_ROWS),
+                details: json!({"limit": shared::limits::EXPORT_ROWS}),
+            });
+        }
         let mut last = None;
         for row in rows {
             let view = row.into_view(&ctx.caller, &settings, ctx.now);

@@ -10,6 +10,7 @@ mod audit;
 mod board;
 mod collaborators;
 mod collision;
+mod contact_budget;
 mod context;
 mod cors;
 mod customers;
@@ -25,6 +26,7 @@ mod maintenance;
 mod meta;
 mod openapi;
 mod pool;
+mod queue;
 mod reply;
 mod recycle;
 mod reports;
@@ -47,11 +49,22 @@ async fn fetch(mut req: Request, env: Env, _ctx: Context) -> Result<Response> {
     if req.method() == worker::Method::Options {
         return Ok(cors::preflight(origin.as_deref()));
     }
+    let diagnostics = env.var("ALLOT_DIAGNOSTICS").is_ok_and(|v| v.to_string() == "1");
+    let sent = db::statements_sent();
     let response = match handle(&mut req, env, origin.as_deref()).await {
         Ok(answer) => answer,
         Err(e) => e.into_response(),
     };
+    let response = if diagnostics { diagnose(response, db::statements_sent() - sent) } else { response };
     Ok(cors::apply(response, origin.as_deref()))
+}
+
+/// With the `ALLOT_DIAGNOSTICS` var set to "1" (benchmarks only; never in production:
+/// it tells a caller about work done for them), the D1 statements the request sent.
+fn diagnose(response: Response, statements: u64) -> Response {
+    let headers = response.headers().clone();
+    let _ = headers.set("x-allot-d1-statements", &statements.to_string());
+    response.with_headers(headers)
 }
 
 /// The Cron Trigger (`[triggers] crons` in wrangler.toml): schedules the maintenance

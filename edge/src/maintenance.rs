@@ -1,7 +1,8 @@
 //! The hourly maintenance, fanned out through a Cloudflare Queue. The Cron Trigger only
 //! schedules: one message per tenant (`schedule`), sent in batches. The queue consumer
-//! runs one message at a time (`run`): one page of a tenant's recycle pass, or a
-//! tenant's unfinished segment re-classification. A full recycle page sends the next
+//! runs one message at a time (`run`): one page of a tenant's recycle pass, of a
+//! segment re-classification (unfinished, or too big for its `PUT /settings`), or of a
+//! hand-over too big for its request. A full recycle page sends the next
 //! page's message, and so does a re-classification page, so no message's work grows
 //! with the tenant count or a tenant's size, and one tenant's failure (a corrupt document, a failed batch) retries that
 //! message only — after `max_retries` it lands in the dead-letter queue, which logs it —
@@ -11,33 +12,18 @@
 //! a recycle is conditioned on the owner and version it read, reminders are unique, and a
 //! page's `now` is fixed when the pass is scheduled, so a retry decides the same.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use shared::time::Millis;
 use worker::{Env, MessageBatch, MessageExt};
 
 use crate::db;
-use crate::error::{ApiError, ApiResult};
+use crate::queue::{enqueue, Job, QUEUE};
+use crate::error::ApiResult;
 
-/// The queue binding (`[[queues.producers]]` in wrangler.toml).
-const QUEUE: &str = "MAINTENANCE";
 /// The dead-letter queue's name: its consumer only reports.
 pub const DEAD_LETTERS: &str = "allot-maintenance-dead";
 /// A queue accepts at most 100 messages per `sendBatch`.
 const SEND_BATCH: usize = 100;
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(tag = "job", rename_all = "snake_case")]
-pub enum Job {
-    /// One page of a tenant's owned customers checked for recycling (`after`: the last
-    /// customer id of the page before; `""` for the first).
-    Recycle { tenant: String, after: String, now: Millis },
-    /// One page of a tenant's segment re-classification that failed midway.
-    Resegment {
-        tenant: String,
-        #[serde(default)]
-        after: String,
-    },
-}
 
 /// The Cron Trigger's part: one recycle message per tenant, and a re-classification
 /// message per tenant whose segments are behind its settings. Two reads, no per-tenant
@@ -70,12 +56,24 @@ pub async fn run(env: &Env, job: &Job) -> ApiResult<Option<Job>> {
         Job::Recycle { tenant, after, now } => {
             let (report, next) = crate::recycle::page(env, tenant, after, *now).await?;
             worker::console_log!("recycle {tenant} after '{after}': scanned {}, recycled {}, reminded {}", report.scanned, report.recycled, report.reminded);
+            if next.is_none() {
+                worker::console_log!("recycle {tenant}: pass complete");
+            }
             Ok(next.map(|after| Job::Recycle { tenant: tenant.clone(), after, now: *now }))
         }
         Job::Resegment { tenant, after } => {
             let (changed, next) = crate::resegment::heal(env, tenant, after).await?;
             worker::console_log!("segments of {tenant} after '{after}': {changed} customers re-classified by an unfinished pass");
+            if next.is_none() {
+                worker::console_log!("segments of {tenant}: pass complete");
+            }
             Ok(next.map(|after| Job::Resegment { tenant: tenant.clone(), after }))
+        }
+        Job::HandOver { rest } => {
+            let (moved, next) = rest.run(env, crate::context::now_ms()).await?;
+            let w = &rest.work;
+            worker::console_log!("hand-over of {} in {} to {:?}: {moved} customers moved{}", w.from, rest.tenant, w.to, if next.is_none() { ", complete" } else { "" });
+            Ok(next.map(|rest| Job::HandOver { rest }))
         }
     }
 }
@@ -111,8 +109,11 @@ pub async fn consume(batch: MessageBatch<serde_json::Value>, env: &Env) -> worke
 }
 
 async fn step(env: &Env, job: &Job) -> ApiResult<()> {
-    if let Some(next) = run(env, job).await? {
-        env.queue(QUEUE)?.send(next).await.map_err(ApiError::from)?;
+    let sent = db::statements_sent();
+    let next = run(env, job).await?;
+    worker::console_log!("maintenance message done: {} D1 statements", db::statements_sent() - sent);
+    if let Some(next) = next {
+        enqueue(env, next).await?;
     }
     Ok(())
 }

@@ -55,12 +55,13 @@ pub async fn put_settings(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
         crate::resegment::carry_over(&ctx.db, tenant, current.version, saved.version).await?;
         return Ok(response);
     }
-    // New segment rules apply to every customer, not only to the next one written. A pass
-    // that fails midway is finished by the Cron Trigger (`resegment::heal`), or at once by
-    // `?resegment=true`.
-    let changed = crate::resegment::resegment(&ctx.db, tenant, &saved).await?;
+    // New segment rules apply to every customer, not only to the next one written: the
+    // first pages here, the rest through the maintenance queue. A pass that fails midway
+    // is finished by the Cron Trigger (`resegment::heal`), or at once by `?resegment=true`.
+    let begun = crate::resegment::begin(&ctx.env, &ctx.db, tenant, &saved).await?;
     let headers = response.headers().clone();
-    let _ = headers.set("x-allot-resegmented", &changed.to_string());
+    let _ = headers.set("x-allot-resegmented", &begun.changed.to_string());
+    let _ = headers.set("x-allot-resegment", if begun.queued { "continuing" } else { "complete" });
     Ok(response.with_headers(headers))
 }
 

@@ -21,7 +21,7 @@ pub fn document() -> Value {
             .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
             .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}))
             .collect();
-        params.extend(route.query.iter().map(|(name, desc)| json!({"name": name, "in": "query", "required": false, "description": desc, "schema": query_schema(name, &mut generator)})));
+        params.extend(route.query.iter().map(|(name, desc)| json!({"name": name, "in": "query", "required": false, "description": desc, "schema": query_schema(route.path, name, &mut generator)})));
         if !params.is_empty() {
             op.insert("parameters".into(), Value::Array(params));
         }
@@ -69,8 +69,16 @@ pub fn document() -> Value {
 /// types), so clients and the fuzzer see the real bounds and choices: a search text's
 /// length, page sizes, the lifecycle, tier and intent values, the flags. Every other
 /// parameter is text the parser checks itself.
-fn query_schema(name: &str, generator: &mut schemars::generate::SchemaGenerator) -> Value {
+fn query_schema(path: &str, name: &str, generator: &mut schemars::generate::SchemaGenerator) -> Value {
+    let day = json!({"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"});
     match name {
+        // The board's owner is a scope; the customer list's may also be a user id.
+        "owner" if path.ends_with("/board") => json!({"type": "string", "enum": ["me", "mine", "team", "all", "any"]}),
+        "scope" => json!({"type": "string", "enum": ["me", "team"]}),
+        "format" => json!({"type": "string", "enum": ["json", "csv"]}),
+        "from" | "to" => day,
+        "days" => json!({"type": "integer", "minimum": 1, "maximum": shared::reports::MAX_DAYS}),
+        "team" => json!({"type": "string", "pattern": "^[A-Za-z0-9._@-]{1,64}$"}),
         "q" => json!({"type": "string", "maxLength": shared::search::MAX_QUERY_CHARS}),
         "limit" => json!({"type": "integer", "minimum": 1, "maximum": shared::api::MAX_PAGE}),
         "per_stage" => json!({"type": "integer", "minimum": 1, "maximum": crate::board::MAX_PER_STAGE}),

@@ -135,9 +135,9 @@ pub async fn audit(ctx: &Ctx, req: &Request) -> ApiResult<Response> {
         .iter()
         .find(|(k, _)| k == "customer")
         .map(|(_, v)| v.clone())
-        .ok_or_else(|| ApiError::Invalid(vec![shared::field_error::FieldError::new("customer", "required", "?customer=ID")]))?;
+        .ok_or_else(|| ApiError::Invalid(vec![shared::validate::FieldError::new("customer", "required", "?customer=ID")]))?;
     if let Some((k, _)) = pairs.iter().find(|(k, _)| k != "customer") {
-        return Err(ApiError::Invalid(vec![shared::field_error::FieldError::new(k.clone(), "invalid", "unknown query parameter")]));
+        return Err(ApiError::Invalid(vec![shared::validate::FieldError::new(k.clone(), "invalid", "unknown query parameter")]));
     }
     // The scope of `GET /customers/{id}`; a deleted customer keeps the owner it had, so
     // managers and admins audit it within the scope it had then.
@@ -202,7 +202,7 @@ pub async fn reminders(ctx: &Ctx, req: &Request) -> ApiResult<Response> {
     let team = match pairs.iter().find(|(k, _)| k == "scope").map(|(_, v)| v.as_str()) {
         None | Some("me") => false,
         Some("team") if ctx.caller.role.is_manager_or_admin() => true,
-        Some(other) => return Err(ApiError::Invalid(vec![shared::field_error::FieldError::new("scope", "invalid", format!("me or team (managers), not {other}"))])),
+        Some(other) => return Err(ApiError::Invalid(vec![shared::validate::FieldError::new("scope", "invalid", format!("me or team (managers), not {other}"))])),
     };
     let settings = ctx.settings().await?;
     let pool_rules = rules(ctx).await?;

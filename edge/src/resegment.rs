@@ -9,7 +9,8 @@
 //! announced by `PUT /settings` before its pass, is a condition of every write, so a pass
 //! for older rules that finishes late writes nothing; `segments_version` records the
 //! version a pass completed. A pass that failed midway leaves it behind, and the Cron
-//! Trigger ([`heal`]) runs the pass again.
+//! Trigger ([`heal`]) runs the pass again. A pass too big for one request is continued
+//! the same way at once ([`begin`] queues its next page).
 
 use std::collections::BTreeMap;
 
@@ -45,19 +46,36 @@ pub async fn carry_over(db: &D1Database, tenant: &str, previous: i64, version: i
     Ok(())
 }
 
-/// Classifies every live customer again under `settings.segments`; answers how many
-/// changed segment. Writes nothing once newer settings are announced.
-pub async fn resegment(db: &D1Database, tenant: &str, settings: &TenantSettings) -> ApiResult<usize> {
+/// Pages a `PUT /settings` classifies itself before it answers: a tenant of up to
+/// 2,000 customers sees every customer under the new rules in the answer; a bigger one
+/// has the rest done by the maintenance queue, a page per message, so the request's D1
+/// statements and CPU stay the same at a million customers.
+pub const PAGES_IN_REQUEST: usize = 4;
+
+/// How a pass begun by a request stands when the request answers.
+pub struct Begun {
+    /// Customers whose segment changed in the request's pages.
+    pub changed: usize,
+    /// Whether pages remain, queued for the maintenance consumer.
+    pub queued: bool,
+}
+
+/// Classifies live customers again under `settings.segments`, [`PAGES_IN_REQUEST`]
+/// pages here and the rest through the maintenance queue (`Job::Resegment`, finished by
+/// [`heal`]). Writes nothing once newer settings are announced.
+pub async fn begin(env: &Env, db: &D1Database, tenant: &str, settings: &TenantSettings) -> ApiResult<Begun> {
     let mut changed = 0;
     let mut after = String::new();
-    loop {
+    for _ in 0..PAGES_IN_REQUEST {
         let (n, next) = page(db, tenant, settings, &after).await?;
         changed += n;
         match next {
             Some(next) => after = next,
-            None => return Ok(changed),
+            None => return Ok(Begun { changed, queued: false }),
         }
     }
+    crate::queue::enqueue(env, crate::queue::Job::Resegment { tenant: tenant.to_string(), after }).await?;
+    Ok(Begun { changed, queued: true })
 }
 
 /// One page of a pass: the live customers after the id `after` (`""`: the first page)

@@ -15,6 +15,7 @@ pub mod api;
 pub mod audit;
 pub mod cell;
 pub mod collaborators;
+pub mod contact_budget;
 pub mod customer;
 pub mod field_error;
 pub mod fields;

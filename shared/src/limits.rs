@@ -25,6 +25,11 @@ pub const REP_SKILLS: usize = 50;
 pub const POOLS: usize = 20;
 /// Customers one allocation run or distribution may name (`customer_ids`).
 pub const CUSTOMER_IDS: usize = 5_000;
+/// Customers one export may hold (`GET /customers/export`): read a page at a time, the
+/// file is built in the worker's memory (128 MB) within one request's D1 statements
+/// (50 pages of 1,000). More matching customers answer 422 `export_too_large`: export
+/// by a filter (owner, status, stage, tier, industry, region) in parts.
+pub const EXPORT_ROWS: usize = 50_000;
 
 /// A collection over its limit: `too_many`, naming the limit.
 pub fn at_most(path: impl Into<String>, len: usize, max: usize) -> Result<(), FieldError> {

@@ -221,12 +221,12 @@ macro_rules! flat_deserialize {
 
                     fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<$ty, A::Error> {
                         $(let mut $field: Option<$fty> = None;)*
-                        let $inner = $crate::wire::flattened::<$inner_ty, A, _>(map, |key, map| {
+                        let $inner = $crate::wire::flattened::<$inner_ty, A, _>(map, &[$(stringify!($field)),*], |key, map| {
                             match key {
                                 $(stringify!($field) => $field = Some(serde::de::MapAccess::next_value(map)?),)*
-                                _ => return Ok(false),
+                                _ => {}
                             }
-                            Ok(true)
+                            Ok(())
                         })?;
                         Ok($ty { $inner, $($field: $crate::wire::flat_deserialize!(@finish $field, $how)),* })
                     }
@@ -244,36 +244,68 @@ macro_rules! flat_deserialize {
 }
 pub(crate) use flat_deserialize;
 
-/// Decodes `T` from `map`'s entries, except those `own` takes: `own` is handed each key
-/// and the map, and returns true once it has read that key's value itself.
-pub(crate) fn flattened<'de, T, A, F>(map: A, own: F) -> Result<T, A::Error>
+/// Decodes `T` from `map`'s entries, except those named in `own_keys`: `own` is handed
+/// each of those keys and the map, and reads that key's value itself.
+///
+/// Every other key is handed to `T`'s decoder while `map` reads it, so an error about the
+/// key (an unknown field) is reported at that key, as a derived struct reports it.
+pub(crate) fn flattened<'de, T, A, F>(map: A, own_keys: &'static [&'static str], own: F) -> Result<T, A::Error>
 where
     T: serde::Deserialize<'de>,
     A: MapAccess<'de>,
-    F: FnMut(&str, &mut A) -> Result<bool, A::Error>,
+    F: FnMut(&str, &mut A) -> Result<(), A::Error>,
 {
-    T::deserialize(serde::de::value::MapAccessDeserializer::new(Flattened { map, own }))
+    T::deserialize(serde::de::value::MapAccessDeserializer::new(Flattened { map, own_keys, own }))
 }
 
 struct Flattened<A, F> {
     map: A,
+    own_keys: &'static [&'static str],
     own: F,
 }
 
-impl<'de, A: MapAccess<'de>, F: FnMut(&str, &mut A) -> Result<bool, A::Error>> MapAccess<'de> for Flattened<A, F> {
+impl<'de, A: MapAccess<'de>, F: FnMut(&str, &mut A) -> Result<(), A::Error>> MapAccess<'de> for Flattened<A, F> {
     type Error = A::Error;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
-        while let Some(key) = self.map.next_key::<String>()? {
-            if !(self.own)(&key, &mut self.map)? {
-                return seed.deserialize(serde::de::value::StringDeserializer::new(key)).map(Some);
+        let mut seed = Some(seed);
+        loop {
+            match self.map.next_key_seed(SplitKey { own_keys: self.own_keys, seed: &mut seed })? {
+                None => return Ok(None),
+                Some(Key::Theirs(value)) => return Ok(Some(value)),
+                Some(Key::Own(key)) => (self.own)(&key, &mut self.map)?,
             }
         }
-        Ok(None)
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
         self.map.next_value_seed(seed)
+    }
+}
+
+/// A key of a flattened object: one the outer struct reads itself, or the inner type's.
+enum Key<V> {
+    Own(String),
+    Theirs(V),
+}
+
+/// Reads a key and, unless it is one of `own_keys`, hands it to the inner type's key seed
+/// (taken once: a key read as `Theirs` ends the search for one).
+struct SplitKey<'s, K> {
+    own_keys: &'static [&'static str],
+    seed: &'s mut Option<K>,
+}
+
+impl<'de, K: DeserializeSeed<'de>> DeserializeSeed<'de> for SplitKey<'_, K> {
+    type Value = Key<K::Value>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        let key = <String as serde::Deserialize>::deserialize(deserializer)?;
+        if self.own_keys.contains(&key.as_str()) {
+            return Ok(Key::Own(key));
+        }
+        let seed = self.seed.take().ok_or_else(|| de::Error::custom("a key was asked for twice"))?;
+        seed.deserialize(serde::de::value::StringDeserializer::new(key)).map(Key::Theirs)
     }
 }
 

@@ -20,6 +20,8 @@ use shared::ids::Role;
 mod imports;
 #[path = "api/trust.rs"]
 mod trust;
+#[path = "api/scale.rs"]
+mod scale;
 
 struct World {
     server: Server,
@@ -143,6 +145,7 @@ fn main() {
         .case("pages_on_unlisted_origins_are_refused_before_any_work_and_every_answer_is_readable", origins::gate_and_readable_answers)
         .case("a_spent_budget_answers_429_with_retry_after_for_that_user_and_class_only", rates::budgets_per_user_and_class)
         .case("a_failing_tenant_never_stops_the_maintenance_of_the_others", maintenance::a_failing_tenant_never_stops_the_others)
+        .case("work_that_grows_with_the_tenant_continues_in_the_queue", scale::big_work_continues_in_the_queue)
         .case("restart_durability", restart)
         .run(&mut world);
     drop(world);

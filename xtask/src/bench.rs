@@ -136,8 +136,9 @@ fn node_json(tools: &tools::Tools, args: &[&str]) -> Result<serde_json::Value, S
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let tools = tools::ensure(true)?;
-    // `cargo xtask bench sizes` / `api` / `reports` / `board`: only those sections.
-    let only: Vec<&str> = args.iter().map(String::as_str).filter(|a| ["sizes", "api", "import", "reports", "board", "embed"].contains(a)).collect();
+    // `cargo xtask bench sizes` / `api` / `import` / `reports` / `board` / `embed` / `scale`: only those
+    // sections (`scale`, a tenant of a million customers, runs only when named).
+    let only: Vec<&str> = args.iter().map(String::as_str).filter(|a| ["sizes", "api", "import", "reports", "board", "embed", "scale"].contains(a)).collect();
     if !only.is_empty() {
         if only.contains(&"board") || only.contains(&"sizes") || only.contains(&"embed") {
             // `--elements board`: the bundle a host embedding only the board would load.
@@ -164,6 +165,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
         }
         if only.contains(&"embed") {
             embed(&tools, &mut rows)?;
+        }
+        if only.contains(&"scale") {
+            crate::scale::run(&mut rows)?;
         }
         print_table(rows);
         return Ok(());
@@ -361,7 +365,7 @@ fn board(tools: &tools::Tools, rows: &mut Vec<(String, String)>) -> Result<(), S
 }
 
 /// A latency as the table prints it.
-fn ms(d: Duration) -> String {
+pub fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
 

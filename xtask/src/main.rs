@@ -9,8 +9,10 @@
 
 mod bench;
 mod build;
+mod config;
 mod dev;
 mod graph;
+mod scale;
 mod test;
 mod tools;
 

@@ -1,10 +1,10 @@
 //! Customers (`/customers`): the create body (the fields and who the customer goes to),
-//! the patch body, the customer as a caller sees it,
-//! a page of them, deletion and the collaborator to add.
+//! the patch body, the customer as a caller sees it, a page of them, deletion and the
+//! collaborator to add.
 
 use std::collections::BTreeMap;
 
-use serde::de::{self, MapAccess, Visitor};
+use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -154,18 +154,26 @@ impl<'de> Deserialize<'de> for NewCustomer {
                 // `owner`: absent (`None`), `null` (`Some(None)`) or a user id.
                 let mut owner: Option<Option<String>> = None;
                 let mut allocate: Option<bool> = None;
-                let fields = crate::wire::flattened::<CustomerInput, A, _>(map, |key, map| {
+                let fields = crate::wire::flattened::<CustomerInput, A, _>(map, &["owner", "allocate"], |key, map| {
+                    // The second of the pair is refused while its value is read, so the
+                    // error's path names it (`owner`, as when the edge checked the pair).
                     match key {
                         "owner" if owner.is_some() => return Err(de::Error::duplicate_field("owner")),
-                        "owner" => owner = Some(map.next_value()?),
+                        "owner" => {
+                            let refuse: fn(&Option<String>) -> bool = if allocate == Some(true) { |_| true } else { |_| false };
+                            owner = Some(map.next_value_seed(Excluding { refuse })?);
+                        }
                         "allocate" if allocate.is_some() => return Err(de::Error::duplicate_field("allocate")),
-                        "allocate" => allocate = Some(map.next_value()?),
-                        _ => return Ok(false),
+                        "allocate" => {
+                            let refuse: fn(&bool) -> bool = if owner.is_some() { |allocate| *allocate } else { |_| false };
+                            allocate = Some(map.next_value_seed(Excluding { refuse })?);
+                        }
+                        _ => {}
                     }
-                    Ok(true)
+                    Ok(())
                 })?;
                 let placement = match (owner, allocate.unwrap_or(false)) {
-                    (Some(_), true) => return Err(de::Error::custom("allocate and owner exclude each other")),
+                    (Some(_), true) => return Err(de::Error::custom(EXCLUSIVE)),
                     (None, true) => Placement::Allocate,
                     (None, false) => Placement::Creator,
                     (Some(None), false) => Placement::Pool,
@@ -176,6 +184,27 @@ impl<'de> Deserialize<'de> for NewCustomer {
         }
 
         deserializer.deserialize_map(NewCustomerVisitor)
+    }
+}
+
+const EXCLUSIVE: &str = "allocate and owner exclude each other";
+
+/// Reads one of `owner` and `allocate`, refusing the body when `refuse` says the value
+/// conflicts with the other field already read.
+struct Excluding<T> {
+    refuse: fn(&T) -> bool,
+}
+
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Excluding<T> {
+    type Value = T;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
+        let value = T::deserialize(deserializer)?;
+        if (self.refuse)(&value) {
+            Err(de::Error::custom(EXCLUSIVE))
+        } else {
+            Ok(value)
+        }
     }
 }
 

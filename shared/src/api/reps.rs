@@ -118,7 +118,7 @@ impl HandOverInput {
 
     /// What the audit trail records as the reason.
     pub fn reason(&self) -> String {
-        self.note.as_deref().map(str::trim).filter(|n| !n.is_empty()).map_or_else(|| HAND_OVER_REASON.to_string(), |n| format!("{HAND_OVER_REASON}: {n}"))
+        crate::audit::Reason::with_note(HAND_OVER_REASON, self.note.as_deref()).into_string()
     }
 }
 
@@ -135,6 +135,11 @@ pub struct HandOverResult {
     pub customer_ids: Vec<String>,
     /// With `deactivate`: whether the rep is now deactivated (only once they own nothing).
     pub deactivated: bool,
+    /// The rep owns more than one page (`limits::CUSTOMER_IDS`): this answer lists the
+    /// first page; the rest move in the background, a page at a time, and the rep (with
+    /// `deactivate`) is deactivated after the last; `GET /reps` shows what the rep still holds.
+    #[serde(default)]
+    pub continuing: bool,
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 use super::*;
 use crate::customer::DuplicateField;
+use crate::ids::Role;
 
 fn settings() -> TenantSettings {
     TenantSettings::default()
