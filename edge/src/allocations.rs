@@ -126,9 +126,11 @@ async fn apply_request(ctx: &Ctx, request: &AllocationRequest) -> ApiResult<Resp
     for a in &outcome.assignments {
         statements.push(db::stmt(
             &ctx.db,
-            "UPDATE customers SET owner_id = ?3, owned_since = ?4, updated_at = ?4, version = version + 1 \
-             WHERE tenant_id = ?1 AND id = ?2 AND owner_id IS NULL AND deleted_at IS NULL \
-             AND (SELECT count(*) FROM customers h WHERE h.tenant_id = ?1 AND h.owner_id = ?3 AND h.deleted_at IS NULL) < ?5",
+            &format!(
+                "UPDATE customers SET owner_id = ?3, owned_since = ?4, updated_at = ?4, version = version + 1 \
+                 WHERE tenant_id = ?1 AND id = ?2 AND owner_id IS NULL AND deleted_at IS NULL AND {} < ?5",
+                crate::store::scope::held_by("?3")
+            ),
             &[Arg::from(&ctx.caller.tenant), Arg::from(&a.customer), Arg::from(&a.rep), Arg::Int(ctx.now), Arg::Int(i64::from(capacity(&a.rep)))],
         )?);
         // ?1 tenant, ?2 customer, ?3 caller, ?4 rep, ?5 reason, ?6 rule, ?7 now.

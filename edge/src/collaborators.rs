@@ -6,7 +6,7 @@
 //! row. The read before it only words the refusal; it decides nothing.
 
 use shared::api::ShareInput;
-use shared::collaborators::{check_share, may_unshare, ShareRefusal, MAX_COLLABORATORS};
+use shared::collaborators::{check_share, may_unshare, ShareRefusal, COLLABORATOR_ROLE, MAX_COLLABORATORS};
 use shared::audit::AuditAction;
 use shared::field_error::FieldError;
 use worker::{Request, Response};
@@ -21,7 +21,9 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
 
 /// `shared::collaborators::may_collaborate` as a condition on user `?4`.
-const ACTIVE_REP: &str = "EXISTS (SELECT 1 FROM users x WHERE x.tenant_id = ?1 AND x.id = ?4 AND x.active = 1 AND x.role = 'rep')";
+fn active_rep() -> String {
+    format!("EXISTS (SELECT 1 FROM users x WHERE x.tenant_id = ?1 AND x.id = ?4 AND x.active = 1 AND x.role = '{}')", COLLABORATOR_ROLE.as_str())
+}
 
 /// `?1` tenant, `?2` caller, `?3` customer, `?4` the collaborator, `?5` now (bound in
 /// both statements of a write; D1 refuses a statement that leaves one unused).
@@ -69,9 +71,10 @@ pub async fn add(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Response> 
             "UPDATE customers AS c SET collaborators = json_insert(c.collaborators, '$[#]', ?4) \
              WHERE c.tenant_id = ?1 AND c.id = ?3 AND c.deleted_at IS NULL AND {} \
              AND c.owner_id IS NOT NULL AND c.owner_id <> ?4 AND NOT {} \
-             AND json_array_length(c.collaborators) < {MAX_COLLABORATORS} AND {ACTIVE_REP} AND ?5 IS NOT NULL{}",
+             AND json_array_length(c.collaborators) < {MAX_COLLABORATORS} AND {} AND ?5 IS NOT NULL{}",
             sql::editable(&ctx.caller),
             sql::collaborates("?4"),
+            active_rep(),
             returning(),
         ),
         &args,

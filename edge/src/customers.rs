@@ -66,7 +66,7 @@ pub async fn create(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     args.extend(store::insert_values(&record));
     let condition = match (capacity_limit, &owner) {
         // The allocated rep must still be under capacity when the row lands.
-        (Some(cap), _) => format!("?2 IS NOT NULL AND (SELECT count(*) FROM customers h WHERE h.tenant_id = ?1 AND h.owner_id = ?3 AND h.deleted_at IS NULL) < {cap}"),
+        (Some(cap), _) => format!("?2 IS NOT NULL AND {} < {cap}", sql::held_by("?3")),
         (None, InitialOwner::Other(_)) if !allocate => sql::assignable_target(caller, "?3"),
         // D1 refuses unused bindings: mention the caller and target parameters.
         _ => "?1 IS NOT NULL AND ?2 IS NOT NULL AND ?3 IS NOT NULL".into(),

@@ -406,7 +406,7 @@ fn claim_measure(condition: ClaimCondition, p: &ClaimParams) -> (String, &'stati
     match condition {
         ClaimCondition::Unowned => ("(SELECT count(*) FROM customers o WHERE o.tenant_id = ?1 AND o.id = ?3 AND o.owner_id IS NOT NULL)".into(), "owned"),
         ClaimCondition::UnderDailyLimit => (claims_from_pool("?2", p.day_start, p.prefix), "claims"),
-        ClaimCondition::UnderHoldingCap => ("(SELECT count(*) FROM customers h WHERE h.tenant_id = ?1 AND h.owner_id = ?2 AND h.deleted_at IS NULL)".into(), "held"),
+        ClaimCondition::UnderHoldingCap => (sql::held_by("?2"), "held"),
         ClaimCondition::OutOfCooldown => (format!("{})", lost_events("max(r.at)")), "lost_at"),
     }
 }

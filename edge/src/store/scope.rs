@@ -33,6 +33,12 @@ pub fn visible(caller: &Caller) -> String {
     }
 }
 
+/// How many live customers user `param` owns: what a holding cap and a rep's capacity
+/// count (the subquery's own `h`, so it nests under any statement on `c`).
+pub fn held_by(param: &str) -> String {
+    format!("(SELECT count(*) FROM customers h WHERE h.tenant_id = ?1 AND h.owner_id = {param} AND h.deleted_at IS NULL)")
+}
+
 /// The condition that user `param` is one of customer `c`'s collaborators. Nearly every
 /// row has none (`'[]'`, which every write that empties the list leaves): comparing the
 /// text first skips opening `json_each` for those, a third of a scan's time in SQLite
