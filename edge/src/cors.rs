@@ -17,7 +17,7 @@ pub fn preflight(origin: Option<&str>) -> Response {
     if let Some(origin) = origin {
         let _ = headers.set("access-control-allow-origin", origin);
         let _ = headers.set("access-control-allow-methods", "GET, POST, PUT, PATCH, DELETE, OPTIONS");
-        let _ = headers.set("access-control-allow-headers", "authorization, content-type");
+        let _ = headers.set("access-control-allow-headers", "authorization, content-type, idempotency-key");
         let _ = headers.set("access-control-max-age", "600");
         let _ = headers.set("vary", "origin");
     }

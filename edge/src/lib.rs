@@ -21,6 +21,8 @@ mod follow_ups;
 mod hand_over;
 mod http;
 mod import;
+mod intake;
+mod intake_page;
 mod limits;
 mod maintenance;
 mod meta;
@@ -51,6 +53,9 @@ async fn fetch(mut req: Request, env: Env, _ctx: Context) -> Result<Response> {
     }
     let diagnostics = env.var("ALLOT_DIAGNOSTICS").is_ok_and(|v| v.to_string() == "1");
     let sent = db::statements_sent();
+    if let Some(rest) = req.path().strip_prefix("/f/").map(String::from) {
+        return Ok(intake_page::serve(&req, &env, &rest).await.unwrap_or_else(ApiError::into_response));
+    }
     let response = match handle(&mut req, env, origin.as_deref()).await {
         Ok(answer) => answer,
         Err(e) => e.into_response(),
@@ -95,6 +100,7 @@ async fn handle(req: &mut Request, env: Env, origin: Option<&str>) -> ApiResult<
     match route.endpoint {
         Endpoint::Health => return Ok(meta::health()),
         Endpoint::OpenApi => return Ok(http::json(200, &openapi::document())),
+        Endpoint::Intake => return intake::submit(req, &env, origin).await,
         _ => {}
     }
     let ctx = match Ctx::authenticate(req, env.clone()).await {
@@ -111,7 +117,11 @@ async fn handle(req: &mut Request, env: Env, origin: Option<&str>) -> ApiResult<
     limits::spend(&ctx.env, class, limits::user_key(&ctx.caller.tenant, &ctx.caller.user)).await?;
     let id = params.first().map(String::as_str).unwrap_or_default();
     let response = match route.endpoint {
-        Endpoint::Health | Endpoint::OpenApi => unreachable_public(),
+        Endpoint::Health | Endpoint::OpenApi | Endpoint::Intake => unreachable_public(),
+        Endpoint::ListIntakeKeys => intake::list(&ctx).await,
+        Endpoint::CreateIntakeKey => intake::create(&ctx, req).await,
+        Endpoint::ChangeIntakeKey => intake::change(&ctx, req, id).await,
+        Endpoint::RevokeIntakeKey => intake::revoke(&ctx, id).await,
         Endpoint::Me => meta::me(&ctx).await,
         Endpoint::GetSettings => meta::get_settings(&ctx).await,
         Endpoint::PutSettings => meta::put_settings(&ctx, req).await,

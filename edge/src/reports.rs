@@ -153,7 +153,7 @@ async fn strategy_rows(ctx: &Ctx, args: &[Arg]) -> ApiResult<Vec<StrategyRow>> {
     // so a strategy is not credited with a deal another rep won after a transfer.
     let sql = format!(
         "SELECT a.action, a.rule, count(*) AS assigned, \
-         total(EXISTS (SELECT 1 FROM follow_ups f WHERE f.tenant_id = ?1 AND f.customer_id = a.customer_id AND f.at >= a.at)) AS followed_up, \
+         total(EXISTS (SELECT 1 FROM follow_ups f WHERE f.tenant_id = ?1 AND f.customer_id = a.customer_id AND f.at >= a.at AND f.kind <> 'form')) AS followed_up, \
          total(c.owner_id = a.to_owner AND c.won_at >= a.at) AS won, \
          total(c.owner_id = a.to_owner AND c.lost_at >= a.at) AS lost, \
          total(CASE WHEN c.owner_id = a.to_owner AND c.won_at >= a.at THEN c.amount END) AS won_amount \

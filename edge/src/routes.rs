@@ -7,6 +7,7 @@ use shared::api::*;
 use shared::allocation::AllocationRules;
 use shared::pool::PoolRules;
 use shared::reports::{FairnessReport, FollowUpReport, FunnelReport, PoolFlowReport, ReportKind, RepsReport, StrategyReport};
+use shared::intake::{IntakeKeyCreated, IntakeKeyInput, IntakeKeyList, IntakeKeyView, IntakeReceipt, IntakeSubmission};
 use shared::settings::TenantSettings;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,6 +51,11 @@ pub enum Endpoint {
     CreateFollowUp,
     Report(ReportKind),
     Board,
+    Intake,
+    ListIntakeKeys,
+    CreateIntakeKey,
+    ChangeIntakeKey,
+    RevokeIntakeKey,
 }
 
 pub type SchemaFn = fn(&mut SchemaGenerator) -> Schema;
@@ -103,6 +109,11 @@ const REPORT_QUERY: &[(&str, &str)] = &[
 pub static ROUTES: &[Route] = &[
     Route { method: "GET", path: "/api/v1/health", endpoint: Endpoint::Health, public: true, summary: "Liveness", query: NO_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<Health>) },
     Route { method: "GET", path: "/api/v1/openapi.json", endpoint: Endpoint::OpenApi, public: true, summary: "This document (OpenAPI 3.1)", query: NO_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<serde_json::Value>) },
+    Route { method: "POST", path: "/api/v1/intake", endpoint: Endpoint::Intake, public: true, summary: "Submit a new customer with a publishable intake key (`Authorization: Bearer ik_…`, no token; `Idempotency-Key` header, the same on retries): placed by the key (allocated by the tenant's rules, or into the pool), from the key's origins; answers only that it was received (and, if the key allows, the masked name of the rep who will call back) — the same for a phone already known. 429 past the key's or the address's budget; 422 `too_fast` for a form sent quicker than a person fills one", query: NO_QUERY, request: Body::Json(schema::<IntakeSubmission>), status: 200, response: Body::Json(schema::<IntakeReceipt>) },
+    Route { method: "GET", path: "/api/v1/intake-keys", endpoint: Endpoint::ListIntakeKeys, public: false, summary: "The tenant's intake keys, newest first, without their secrets (admin)", query: NO_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<IntakeKeyList>) },
+    Route { method: "POST", path: "/api/v1/intake-keys", endpoint: Endpoint::CreateIntakeKey, public: false, summary: "Create an intake key (admin): the answer holds its secret (shown once; only a hash is stored), its hosted page `/f/<key>` and an SVG QR code of that page", query: NO_QUERY, request: Body::Json(schema::<IntakeKeyInput>), status: 201, response: Body::Json(schema::<IntakeKeyCreated>) },
+    Route { method: "PATCH", path: "/api/v1/intake-keys/{id}", endpoint: Endpoint::ChangeIntakeKey, public: false, summary: "Replace an intake key's settings: label, origins, source, placement, strategy, reveal_owner, page (admin)", query: NO_QUERY, request: Body::Json(schema::<IntakeKeyInput>), status: 200, response: Body::Json(schema::<IntakeKeyView>) },
+    Route { method: "DELETE", path: "/api/v1/intake-keys/{id}", endpoint: Endpoint::RevokeIntakeKey, public: false, summary: "Revoke an intake key (admin): it stays listed and submits nothing from then on", query: NO_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<IntakeKeyView>) },
     Route { method: "GET", path: "/api/v1/me", endpoint: Endpoint::Me, public: false, summary: "The caller as the token says", query: NO_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<Me>) },
     Route { method: "GET", path: "/api/v1/settings", endpoint: Endpoint::GetSettings, public: false, summary: "Tenant settings: industries, territories, stages, lifecycle thresholds, custom fields, segments, allowed origins", query: NO_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<TenantSettings>) },
     Route { method: "PUT", path: "/api/v1/settings", endpoint: Endpoint::PutSettings, public: false, summary: "Replace tenant settings (admin; `version` must match the stored one). Changed segment rules re-classify every customer before the answer", query: SETTINGS_QUERY, request: Body::Json(schema::<TenantSettings>), status: 200, response: Body::Json(schema::<TenantSettings>) },

@@ -18,12 +18,14 @@ import { fileURLToPath } from 'node:url';
 const here = (name) => fileURLToPath(new URL(name, import.meta.url));
 const TYPES = { html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' };
 
-/** The policy a host page needs for Allot served from `api` (an origin). */
-export function policy(api) {
+/** The policy a host page needs for Allot served from `api` (an origin); `frames`: the
+ * page also shows Allot's hosted form in an iframe. */
+export function policy(api, { frames = false } = {}) {
   return [
     "default-src 'none'",
     `script-src 'self' ${api} 'wasm-unsafe-eval'`,
     `connect-src ${api}`,
+    ...(frames ? [`frame-src ${api}`] : []),
     "style-src 'self'",
     "img-src 'self'",
     "base-uri 'none'",
@@ -41,9 +43,17 @@ export function serveHost({ port = 0, api, config }) {
     '/host.js': ['js', () => readFileSync(here('host.js'))],
     '/host.css': ['css', () => readFileSync(here('host.css'))],
     '/config.js': ['js', () => readFileSync(config)],
+    // A no-code landing page: the intake element with a publishable key (`?key=ik_…`),
+    // and the same form hosted by Allot in an iframe.
+    '/landing': ['html', (query) => {
+      const key = query.get('key') ?? '';
+      if (!/^ik_[A-Za-z0-9]+_[A-Za-z0-9]+$/.test(key)) throw Object.assign(new Error('?key=ik_… (an intake key) is required'), { status: 400 });
+      return readFileSync(here('landing.html'), 'utf8').replaceAll('{{API}}', api).replaceAll('{{KEY}}', key);
+    }, { frames: true }],
   };
   const server = createServer((req, res) => {
-    const path = new URL(req.url, 'http://host').pathname;
+    const url = new URL(req.url, 'http://host');
+    const path = url.pathname;
     const file = files[path];
     if (path === '/favicon.ico') {
       res.writeHead(204).end(); // no icon, and no 404 in the console
@@ -54,10 +64,11 @@ export function serveHost({ port = 0, api, config }) {
       return;
     }
     try {
-      res.writeHead(200, { 'content-type': TYPES[file[0]], 'content-security-policy': policy(api), 'cache-control': 'no-store' });
-      res.end(file[1]());
+      const body = file[1](url.searchParams);
+      res.writeHead(200, { 'content-type': TYPES[file[0]], 'content-security-policy': policy(api, file[2]), 'cache-control': 'no-store' });
+      res.end(body);
     } catch (e) {
-      res.writeHead(500, { 'content-type': 'text/plain' }).end(String(e));
+      res.writeHead(e.status ?? 500, { 'content-type': 'text/plain' }).end(String(e.message ?? e));
     }
   });
   return new Promise((resolve) => {

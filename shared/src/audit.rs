@@ -132,6 +132,8 @@ impl Reason {
     pub const ALLOCATION: &'static str = "allocation";
     /// A transfer without a note.
     pub const TRANSFER: &'static str = "transfer";
+    /// `POST /intake` into the pool; its note is the key's label.
+    pub const INTAKE: &'static str = "intake";
 
     /// A code alone.
     pub fn code(code: &str) -> Reason {
@@ -149,6 +151,12 @@ impl Reason {
     /// An allocation run's reason: `allocation: ` and the rule's label.
     pub fn allocation(rule: &str) -> Reason {
         Reason(format!("{}{NOTE_SEPARATOR}{rule}", Reason::ALLOCATION))
+    }
+
+    /// A submission through an intake key that left the customer in the pool:
+    /// `intake: ` and the key's label, trimmed.
+    pub fn intake(label: &str) -> Reason {
+        Reason(format!("{}{NOTE_SEPARATOR}{}", Reason::INTAKE, label.trim()))
     }
 
     /// A transfer's reason: the manager's note as typed, or `transfer`.
@@ -199,6 +207,7 @@ mod tests {
         check(Reason::with_note("no_budget", Some("  ")), "no_budget");
         check(Reason::with_note("no_budget", None), "no_budget");
         check(Reason::allocation("轮流分配"), "allocation: 轮流分配");
+        check(Reason::intake(" 官网表单 "), "intake: 官网表单");
         check(Reason::transfer(Some("covering leave")), "covering leave");
         check(Reason::transfer(Some(" ")), "transfer");
         check(Reason::transfer(None), "transfer");

@@ -20,6 +20,7 @@ pub mod customer;
 pub mod field_error;
 pub mod fields;
 pub mod ids;
+pub mod intake;
 pub mod lifecycle;
 pub mod limits;
 pub mod mask;

@@ -23,10 +23,25 @@ pub enum RateClass {
     Export,
     /// Any request refused as unauthenticated, per client address.
     Unauthenticated,
+    /// Submissions with one intake key, from everywhere (`shared::intake`).
+    IntakeKey,
+    /// Submissions with one intake key from one client address: a person sends a form a
+    /// few times; a script from one machine is stopped here, a trade fair's Wi-Fi (many
+    /// people behind one address) is not.
+    IntakeAddress,
 }
 
 impl RateClass {
-    pub const ALL: [RateClass; 6] = [RateClass::Read, RateClass::Write, RateClass::Claim, RateClass::Import, RateClass::Export, RateClass::Unauthenticated];
+    pub const ALL: [RateClass; 8] = [
+        RateClass::Read,
+        RateClass::Write,
+        RateClass::Claim,
+        RateClass::Import,
+        RateClass::Export,
+        RateClass::Unauthenticated,
+        RateClass::IntakeKey,
+        RateClass::IntakeAddress,
+    ];
 
     /// The class of an authenticated request: by its method, with claims, imports and
     /// exports apart (`claim`, `import` and `export` name those routes' last path segment).
@@ -49,6 +64,8 @@ impl RateClass {
             RateClass::Import => 60,
             RateClass::Export => 20,
             RateClass::Unauthenticated => 120,
+            RateClass::IntakeKey => 300,
+            RateClass::IntakeAddress => 20,
         }
     }
 
@@ -61,6 +78,8 @@ impl RateClass {
             RateClass::Import => "RL_IMPORT",
             RateClass::Export => "RL_EXPORT",
             RateClass::Unauthenticated => "RL_UNAUTHENTICATED",
+            RateClass::IntakeKey => "RL_INTAKE_KEY",
+            RateClass::IntakeAddress => "RL_INTAKE_ADDRESS",
         }
     }
 
@@ -73,6 +92,8 @@ impl RateClass {
             RateClass::Import => "imports per user",
             RateClass::Export => "exports per user",
             RateClass::Unauthenticated => "unauthenticated requests per address",
+            RateClass::IntakeKey => "submissions per form",
+            RateClass::IntakeAddress => "submissions per form from one address",
         }
     }
 

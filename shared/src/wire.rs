@@ -221,12 +221,12 @@ macro_rules! flat_deserialize {
 
                     fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<$ty, A::Error> {
                         $(let mut $field: Option<$fty> = None;)*
-                        let $inner = $crate::wire::flattened::<$inner_ty, A, _>(map, &[$(stringify!($field)),*], |key, map| {
+                        let $inner = $crate::wire::flattened::<$inner_ty, A, _>(map, |key, map| {
                             match key {
                                 $(stringify!($field) => $field = Some(serde::de::MapAccess::next_value(map)?),)*
-                                _ => {}
+                                _ => return Ok(false),
                             }
-                            Ok(())
+                            Ok(true)
                         })?;
                         Ok($ty { $inner, $($field: $crate::wire::flat_deserialize!(@finish $field, $how)),* })
                     }
@@ -244,27 +244,61 @@ macro_rules! flat_deserialize {
 }
 pub(crate) use flat_deserialize;
 
-/// Decodes `T` from `map`'s entries, except those named in `own_keys`: `own` is handed
-/// each of those keys and the map, and reads that key's value itself.
-///
-/// Every other key is handed to `T`'s decoder while `map` reads it, so an error about the
-/// key (an unknown field) is reported at that key, as a derived struct reports it.
-pub(crate) fn flattened<'de, T, A, F>(map: A, own_keys: &'static [&'static str], own: F) -> Result<T, A::Error>
+/// Decodes `T` from `map`'s entries, except those `own` takes: `own` is handed each key
+/// and the map, and returns true once it has read that key's value itself.
+pub(crate) fn flattened<'de, T, A, F>(map: A, own: F) -> Result<T, A::Error>
+where
+    T: serde::Deserialize<'de>,
+    A: MapAccess<'de>,
+    F: FnMut(&str, &mut A) -> Result<bool, A::Error>,
+{
+    T::deserialize(serde::de::value::MapAccessDeserializer::new(Flattened { map, own }))
+}
+
+struct Flattened<A, F> {
+    map: A,
+    own: F,
+}
+
+impl<'de, A: MapAccess<'de>, F: FnMut(&str, &mut A) -> Result<bool, A::Error>> MapAccess<'de> for Flattened<A, F> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
+        while let Some(key) = self.map.next_key::<String>()? {
+            if !(self.own)(&key, &mut self.map)? {
+                return seed.deserialize(serde::de::value::StringDeserializer::new(key)).map(Some);
+            }
+        }
+        Ok(None)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        self.map.next_value_seed(seed)
+    }
+}
+
+/// [`flattened`] for a request body the edge reads, keeping its errors where a derived
+/// struct reports them: every key not in `own_keys` is handed to `T`'s decoder while `map`
+/// reads it, so an unknown field is reported at that key (`serde_path_to_error` tracks
+/// keys as the map reads them). `own` is handed each of `own_keys` and the map, and reads
+/// that key's value itself. Answers the widget decodes use [`flattened`]: smaller, and a
+/// key's path matters to no one there.
+pub(crate) fn flattened_at_keys<'de, T, A, F>(map: A, own_keys: &'static [&'static str], own: F) -> Result<T, A::Error>
 where
     T: serde::Deserialize<'de>,
     A: MapAccess<'de>,
     F: FnMut(&str, &mut A) -> Result<(), A::Error>,
 {
-    T::deserialize(serde::de::value::MapAccessDeserializer::new(Flattened { map, own_keys, own }))
+    T::deserialize(serde::de::value::MapAccessDeserializer::new(FlattenedAtKeys { map, own_keys, own }))
 }
 
-struct Flattened<A, F> {
+struct FlattenedAtKeys<A, F> {
     map: A,
     own_keys: &'static [&'static str],
     own: F,
 }
 
-impl<'de, A: MapAccess<'de>, F: FnMut(&str, &mut A) -> Result<(), A::Error>> MapAccess<'de> for Flattened<A, F> {
+impl<'de, A: MapAccess<'de>, F: FnMut(&str, &mut A) -> Result<(), A::Error>> MapAccess<'de> for FlattenedAtKeys<A, F> {
     type Error = A::Error;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {

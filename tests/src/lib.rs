@@ -232,8 +232,8 @@ pub struct Answer {
     pub allow_origin: Option<String>,
     /// The `Retry-After` header (429).
     pub retry_after: Option<String>,
-    /// The `x-allot-*` headers (names in lower case): what an answer reports beside its body.
-    pub allot_headers: Vec<(String, String)>,
+    /// Every header (names in lower case).
+    pub headers: Vec<(String, String)>,
 }
 
 impl Answer {
@@ -241,9 +241,9 @@ impl Answer {
         self.body["error"]["code"].as_str().unwrap_or("")
     }
 
-    /// An `x-allot-*` header's value.
+    /// A header's value (`name` in lower case).
     pub fn header(&self, name: &str) -> Option<String> {
-        self.allot_headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone())
+        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone())
     }
 }
 
@@ -280,18 +280,17 @@ impl Api {
                 let content_type = r.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
                 let header = |name: &str| r.headers().get(name).and_then(|v| v.to_str().ok()).map(String::from);
                 let (allow_origin, retry_after) = (header("access-control-allow-origin"), header("retry-after"));
-                let allot_headers = r
+                let headers = r
                     .headers()
                     .iter()
-                    .filter(|(n, _)| n.as_str().starts_with("x-allot-"))
                     .map(|(n, v)| (n.as_str().to_string(), v.to_str().unwrap_or_default().to_string()))
                     .collect();
                 let bytes = r.body_mut().with_config().limit(200 << 20).read_to_vec().unwrap_or_default();
                 let text = String::from_utf8_lossy(&bytes).into_owned();
                 let body = serde_json::from_slice(&bytes).unwrap_or(Value::String(text.clone()));
-                Answer { status, body, text, content_type, allow_origin, retry_after, allot_headers }
+                Answer { status, body, text, content_type, allow_origin, retry_after, headers }
             }
-            Err(e) => Answer { status: 0, body: Value::Null, text: e.to_string(), content_type: String::new(), allow_origin: None, retry_after: None, allot_headers: Vec::new() },
+            Err(e) => Answer { status: 0, body: Value::Null, text: e.to_string(), content_type: String::new(), allow_origin: None, retry_after: None, headers: Vec::new() },
         }
     }
 
@@ -332,6 +331,15 @@ impl Api {
             other => panic!("unsupported method {other}"),
         };
         Self::finish(self.identify(req).header("content-type", content_type).send(body))
+    }
+
+    /// A JSON POST with extra headers (`Idempotency-Key`, `CF-Connecting-IP`, …).
+    pub fn post_with_headers(&self, path: &str, body: &Value, headers: &[(&str, &str)]) -> Answer {
+        let mut req = self.identify(self.agent.post(&self.url(path))).header("content-type", "application/json");
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
+        Self::finish(req.send(body.to_string().as_bytes()))
     }
 
     pub fn post(&self, path: &str, body: &Value) -> Answer {

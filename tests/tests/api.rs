@@ -22,6 +22,8 @@ mod imports;
 mod trust;
 #[path = "api/scale.rs"]
 mod scale;
+#[path = "api/intake.rs"]
+mod intake;
 
 struct World {
     server: Server,
@@ -146,6 +148,8 @@ fn main() {
         .case("a_spent_budget_answers_429_with_retry_after_for_that_user_and_class_only", rates::budgets_per_user_and_class)
         .case("a_failing_tenant_never_stops_the_maintenance_of_the_others", maintenance::a_failing_tenant_never_stops_the_others)
         .case("work_that_grows_with_the_tenant_continues_in_the_queue", scale::big_work_continues_in_the_queue)
+        .case("intake_keys_submit_and_read_nothing", intake::keys_submit_and_read_nothing)
+        .case("intake_keys_keep_to_their_origins_and_budgets", intake::keys_keep_to_their_origins_and_budgets)
         .case("restart_durability", restart)
         .run(&mut world);
     drop(world);

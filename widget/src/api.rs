@@ -39,13 +39,24 @@ impl<T> Answer<T> {
 pub struct Client {
     base: String,
     token: Option<String>,
+    /// Sent as `Idempotency-Key`: a retried submission is the same submission.
+    idempotency: Option<String>,
 }
 
 impl Client {
     /// The client for an element: its `api` attribute, or the widget's own origin.
     pub fn of(attrs: &Attrs) -> Client {
         let base = attrs.get("api").unwrap_or_else(|| attrs.origin.get_value());
-        Client { base: base.trim_end_matches('/').to_string(), token: attrs.get("token") }
+        Client { base: base.trim_end_matches('/').to_string(), token: attrs.get("token"), idempotency: None }
+    }
+
+    /// The same client presenting `token` (an intake key) instead of the element's token.
+    pub fn with_token(self, token: Option<String>) -> Client {
+        Client { token, ..self }
+    }
+
+    pub fn with_idempotency(self, key: String) -> Client {
+        Client { idempotency: Some(key), ..self }
     }
 
     pub fn has_token(&self) -> bool {
@@ -101,6 +112,9 @@ impl Client {
         }
         if body.is_some() {
             headers.set("content-type", "application/json").map_err(net)?;
+        }
+        if let Some(key) = &self.idempotency {
+            headers.set("idempotency-key", key).map_err(net)?;
         }
         let window = web_sys::window().ok_or_else(|| Failure::Network("no window".into()))?;
         let response: Response = JsFuture::from(window.fetch_with_request(&request)).await.map_err(net)?.dyn_into().map_err(net)?;

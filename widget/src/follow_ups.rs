@@ -18,6 +18,7 @@ pub fn kind_label(lang: Lang, kind: FollowUpKind) -> &'static str {
         FollowUpKind::Wechat => lang.pick("微信", "WeChat"),
         FollowUpKind::Email => lang.pick("邮件", "Email"),
         FollowUpKind::Meeting => lang.pick("会议", "Meeting"),
+        FollowUpKind::Form => lang.pick("表单留言", "Web form"),
     }
 }
 

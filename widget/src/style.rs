@@ -128,6 +128,12 @@ dl.mix { grid-template-columns: repeat(4, auto 1fr); margin-top: 8px; }
 .compare.strategies-side-by-side { grid-column: 1 / -1; }
 .review-link a, .review-link button { font-weight: 600; color: var(--a); }
 @media (max-width: 480px) { dl.mix { grid-template-columns: auto 1fr auto 1fr; } }
+form.intake { grid-template-columns: 1fr; background: var(--allot-bg, #fff); }
+form.intake label { font-size: 0.95em; }
+form.intake textarea { width: 100%; resize: vertical; }
+form.intake button.primary { width: 100%; min-height: 48px; font-size: 1.05em; }
+.hp { position: absolute; left: -10000px; width: 1px; height: 1px; overflow: hidden; }
+.received button { margin-top: 8px; }
 "#;
 
 /// `<allot-reminders>`: a list of tappable reminders, each opening the follow-up form.

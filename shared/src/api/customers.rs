@@ -138,7 +138,7 @@ impl Serialize for Placement {
 
 /// Reads the object once (as `crate::wire::flat_deserialize!` does): `owner` and
 /// `allocate` are taken out on the way, every other key goes to `CustomerInput`, which
-/// refuses unknown ones.
+/// refuses unknown ones (at the key, as before `NewCustomer`: `wire::flattened_at_keys`).
 impl<'de> Deserialize<'de> for NewCustomer {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct NewCustomerVisitor;
@@ -154,7 +154,7 @@ impl<'de> Deserialize<'de> for NewCustomer {
                 // `owner`: absent (`None`), `null` (`Some(None)`) or a user id.
                 let mut owner: Option<Option<String>> = None;
                 let mut allocate: Option<bool> = None;
-                let fields = crate::wire::flattened::<CustomerInput, A, _>(map, &["owner", "allocate"], |key, map| {
+                let fields = crate::wire::flattened_at_keys::<CustomerInput, A, _>(map, &["owner", "allocate"], |key, map| {
                     // The second of the pair is refused while its value is read, so the
                     // error's path names it (`owner`, as when the edge checked the pair).
                     match key {

@@ -14,6 +14,9 @@ pub enum FollowUpKind {
     Wechat,
     Email,
     Meeting,
+    /// What a person wrote into an intake form (`shared::intake`): written with the
+    /// customer, never by a rep, and never counted as a rep's follow-up.
+    Form,
 }
 
 impl FollowUpKind {
@@ -26,6 +29,7 @@ impl FollowUpKind {
             FollowUpKind::Wechat => "wechat",
             FollowUpKind::Email => "email",
             FollowUpKind::Meeting => "meeting",
+            FollowUpKind::Form => "form",
         }
     }
 }
@@ -47,6 +51,9 @@ pub struct FollowUpInput {
 impl FollowUpInput {
     pub fn validate(&self, now: Millis) -> Result<(), Vec<FieldError>> {
         let mut errors = Vec::new();
+        if self.kind == FollowUpKind::Form {
+            errors.push(FieldError::new("kind", "invalid", "form notes come from intake forms; log a call, visit, WeChat, e-mail or meeting"));
+        }
         let note = self.note.trim();
         if note.is_empty() || note.chars().count() > 2000 {
             errors.push(FieldError::new("note", "required", "a note of 1 to 2000 characters"));
