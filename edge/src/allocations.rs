@@ -8,13 +8,16 @@
 //! and reported, never overwritten.
 
 use serde::Deserialize;
-use shared::allocation::{allocate, AllocationRules, Outcome, Plan, Prospect, RepProfile, Strategy};
-use shared::api::{AllocationRequest, AllocationResponse, Explain, SkippedAssignment};
+use shared::allocation::{AllocationRules, Outcome, Prospect};
+use shared::api::{AllocationRequest, AllocationResponse, SkippedAssignment};
 use shared::customer::Tier;
 use shared::ids::Role;
+use shared::audit::{AuditAction, Reason};
 use worker::{Request, Response};
 
+use crate::audit::{Event, Source};
 use crate::context::Ctx;
+use crate::store::allocation::{inputs, rules, run, save_cursor, Inputs};
 use crate::db::{self, Arg};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
@@ -23,10 +26,6 @@ use crate::http::{json, read_json};
 pub const MAX_RUN: usize = shared::limits::CUSTOMER_IDS;
 
 /// The tenant's allocation rules, or the defaults.
-pub async fn rules(ctx: &Ctx) -> ApiResult<AllocationRules> {
-    crate::documents::load(&ctx.env, &ctx.caller.tenant).await
-}
-
 pub async fn get_rules(ctx: &Ctx) -> ApiResult<Response> {
     Ok(json(200, &rules(ctx).await?))
 }
@@ -38,7 +37,7 @@ pub async fn put_rules(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     let next: AllocationRules = read_json(req).await?;
     next.validate().map_err(ApiError::Invalid)?;
     let current = rules(ctx).await?;
-    Ok(json(200, &crate::documents::replace(ctx, &current, next).await?))
+    Ok(json(200, &crate::documents::replace(ctx.documents(), &current, next).await?))
 }
 
 #[derive(Deserialize)]
@@ -68,73 +67,6 @@ async fn prospects(ctx: &Ctx, ids: &Option<Vec<String>>) -> ApiResult<Vec<Prospe
         .into_iter()
         .map(|r| Prospect { id: r.id, name: r.name, industry: r.industry, region: r.region, tier: r.tier.as_deref().and_then(Tier::parse), amount: r.amount.unwrap_or(0.0), existing: r.existing != 0.0 })
         .collect())
-}
-
-pub async fn cursor(ctx: &Ctx) -> ApiResult<u64> {
-    #[derive(Deserialize)]
-    struct Row {
-        cursor: f64,
-    }
-    let row = db::first::<Row>(&ctx.db, "SELECT cursor FROM allocation_state WHERE tenant_id = ?1", &[Arg::from(&ctx.caller.tenant)]).await?;
-    Ok(row.map_or(0, |r| r.cursor as u64))
-}
-
-/// Everything a run needs, loaded in a few reads.
-pub struct Inputs {
-    pub rules: AllocationRules,
-    pub reps: Vec<RepProfile>,
-    pub cursor: u64,
-}
-
-/// The rules, the reps (in the caller's scope, or the whole tenant for intake) and the
-/// round-robin cursor.
-pub async fn inputs(ctx: &Ctx, tenant_wide: bool) -> ApiResult<Inputs> {
-    let rules = rules(ctx).await?;
-    let views = crate::reps::load(ctx, &rules, tenant_wide, "", &[]).await?;
-    let reps = views.iter().filter(|v| v.role == Role::Rep).map(crate::reps::profile).collect();
-    Ok(Inputs { rules, reps, cursor: cursor(ctx).await? })
-}
-
-/// The statement that persists the round-robin cursor, when the run used it.
-pub fn save_cursor(ctx: &Ctx, outcome: &Outcome) -> ApiResult<Option<worker::D1PreparedStatement>> {
-    if outcome.strategy != Strategy::RoundRobin {
-        return Ok(None);
-    }
-    Ok(Some(db::stmt(
-        &ctx.db,
-        "INSERT INTO allocation_state (tenant_id, cursor) VALUES (?1, ?2) ON CONFLICT (tenant_id) DO UPDATE SET cursor = excluded.cursor",
-        &[Arg::from(&ctx.caller.tenant), Arg::Int(outcome.next_cursor as i64)],
-    )?))
-}
-
-/// Runs the engine, after checking that an `optimal` run fits a Worker's memory and time
-/// (`shared::allocation::optimal::fits`): too big is a 422 naming the limit, never a dead
-/// isolate.
-pub fn run(inputs: &Inputs, customers: &[Prospect], request: &AllocationRequest, fallback_seed: u64) -> ApiResult<Outcome> {
-    let strategy = request.strategy.unwrap_or(inputs.rules.strategy);
-    if strategy == Strategy::Optimal {
-        let active = inputs.reps.iter().filter(|r| r.active).count();
-        shared::allocation::optimal::fits(customers.len(), active).map_err(|too| ApiError::Unprocessable {
-            code: "optimal_too_large".into(),
-            message: too.message.clone(),
-            details: serde_json::json!({
-                "customers": too.customers,
-                "reps": too.reps,
-                "max_cells": shared::allocation::optimal::MAX_CELLS,
-                "max_steps": shared::allocation::optimal::MAX_STEPS,
-            }),
-        })?;
-    }
-    Ok(allocate(&Plan {
-        reps: &inputs.reps,
-        customers,
-        strategy,
-        weights: request.weights.unwrap_or(inputs.rules.weights),
-        seed: request.seed.unwrap_or(fallback_seed),
-        cursor: inputs.cursor,
-        junior_min_share: inputs.rules.junior_min_share,
-        explain_full: request.explain == Explain::Full,
-    }))
 }
 
 fn check_request(ctx: &Ctx, request: &AllocationRequest) -> ApiResult<()> {
@@ -188,21 +120,23 @@ pub async fn apply(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
 
 async fn apply_request(ctx: &Ctx, request: &AllocationRequest) -> ApiResult<Response> {
     let (inputs, outcome, rule) = compute(ctx, request).await?;
-    let reason = format!("allocation: {}", rule);
+    let reason = Reason::allocation(&rule).into_string();
     let capacity = |rep: &str| inputs.reps.iter().find(|r| r.id == rep).map_or(0, |r| r.capacity);
     let mut statements = Vec::with_capacity(outcome.assignments.len() * 2 + 1);
     for a in &outcome.assignments {
         statements.push(db::stmt(
             &ctx.db,
-            "UPDATE customers SET owner_id = ?3, owned_since = ?4, updated_at = ?4, version = version + 1 \
-             WHERE tenant_id = ?1 AND id = ?2 AND owner_id IS NULL AND deleted_at IS NULL \
-             AND (SELECT count(*) FROM customers h WHERE h.tenant_id = ?1 AND h.owner_id = ?3 AND h.deleted_at IS NULL) < ?5",
+            &format!(
+                "UPDATE customers SET owner_id = ?3, owned_since = ?4, updated_at = ?4, version = version + 1 \
+                 WHERE tenant_id = ?1 AND id = ?2 AND owner_id IS NULL AND deleted_at IS NULL AND {} < ?5",
+                crate::store::scope::held_by("?3")
+            ),
             &[Arg::from(&ctx.caller.tenant), Arg::from(&a.customer), Arg::from(&a.rep), Arg::Int(ctx.now), Arg::Int(i64::from(capacity(&a.rep)))],
         )?);
-        statements.push(db::stmt(
+        // ?1 tenant, ?2 customer, ?3 caller, ?4 rep, ?5 reason, ?6 rule, ?7 now.
+        statements.push(Event::new(AuditAction::Allocate, "?2", "?3", "?7").to("?4").reason("?5").rule("?6").statement(
             &ctx.db,
-            "INSERT INTO audit_events (tenant_id, customer_id, actor_id, action, from_owner, to_owner, reason, rule, at) \
-             SELECT ?1, ?2, ?3, 'allocate', NULL, ?4, ?5, ?6, ?7 WHERE changes() = 1",
+            Source::AfterChange,
             &[
                 Arg::from(&ctx.caller.tenant),
                 Arg::from(&a.customer),

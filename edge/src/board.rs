@@ -10,7 +10,8 @@ use shared::field_error::FieldError;
 use worker::{Request, Response};
 
 use crate::context::Ctx;
-use crate::customer_sql::{may_edit_visible, visible};
+use crate::store::customers::may_edit_visible;
+use crate::store::scope::visible;
 use crate::db::{self, Arg};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, query_pairs};

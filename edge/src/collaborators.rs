@@ -6,19 +6,24 @@
 //! row. The read before it only words the refusal; it decides nothing.
 
 use shared::api::ShareInput;
-use shared::collaborators::{check_share, may_unshare, ShareRefusal, MAX_COLLABORATORS};
+use shared::collaborators::{check_share, may_unshare, ShareRefusal, COLLABORATOR_ROLE, MAX_COLLABORATORS};
+use shared::audit::AuditAction;
 use shared::field_error::FieldError;
 use worker::{Request, Response};
 
+use crate::audit::{Event, Source};
 use crate::context::Ctx;
-use crate::customer_sql::{self as sql, Row, RETURNING};
-use crate::customers::fetch_visible;
+use crate::store::customers::{may_edit_visible, returning, view, Row};
+use crate::store::scope as sql;
+use crate::store::customers::fetch_visible;
 use crate::db::{self, Arg};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
 
 /// `shared::collaborators::may_collaborate` as a condition on user `?4`.
-const ACTIVE_REP: &str = "EXISTS (SELECT 1 FROM users x WHERE x.tenant_id = ?1 AND x.id = ?4 AND x.active = 1 AND x.role = 'rep')";
+fn active_rep() -> String {
+    format!("EXISTS (SELECT 1 FROM users x WHERE x.tenant_id = ?1 AND x.id = ?4 AND x.active = 1 AND x.role = '{}')", COLLABORATOR_ROLE.as_str())
+}
 
 /// `?1` tenant, `?2` caller, `?3` customer, `?4` the collaborator, `?5` now (bound in
 /// both statements of a write; D1 refuses a statement that leaves one unused).
@@ -26,15 +31,8 @@ fn args(ctx: &Ctx, id: &str, user: &str) -> Vec<Arg> {
     vec![Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::from(id), Arg::from(user), Arg::Int(ctx.now)]
 }
 
-fn audit(ctx: &Ctx, action: &str, args: &[Arg]) -> ApiResult<worker::D1PreparedStatement> {
-    db::stmt(
-        &ctx.db,
-        &format!(
-            "INSERT INTO audit_events (tenant_id, customer_id, actor_id, action, from_owner, to_owner, reason, rule, at, subject) \
-             SELECT ?1, ?3, ?2, '{action}', NULL, NULL, NULL, NULL, ?5, ?4 WHERE changes() = 1"
-        ),
-        args,
-    )
+fn audit(ctx: &Ctx, action: AuditAction, args: &[Arg]) -> ApiResult<worker::D1PreparedStatement> {
+    Event::new(action, "?3", "?2", "?5").subject("?4").statement(&ctx.db, Source::AfterChange, args)
 }
 
 fn not_found(id: &str) -> ApiError {
@@ -58,12 +56,12 @@ pub async fn add(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Response> 
     let settings = ctx.settings().await?;
     let row = fetch_visible(ctx, id).await?.ok_or_else(|| not_found(id))?;
     let (customer, owner_name) = row.into_customer();
-    if !sql::may_edit_visible(&ctx.caller, customer.owner.as_deref()) {
+    if !may_edit_visible(&ctx.caller, customer.owner.as_deref()) {
         return Err(may_not_add());
     }
     match check_share(customer.owner.as_deref(), &customer.collaborators, user) {
         Err(refusal) => return Err(refused(refusal)),
-        Ok(false) => return Ok(json(200, &sql::view(customer, owner_name, &ctx.caller, &settings, ctx.now))),
+        Ok(false) => return Ok(json(200, &view(customer, owner_name, &ctx.caller, &settings, ctx.now))),
         Ok(true) => {}
     }
     let args = args(ctx, id, user);
@@ -73,13 +71,15 @@ pub async fn add(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Response> 
             "UPDATE customers AS c SET collaborators = json_insert(c.collaborators, '$[#]', ?4) \
              WHERE c.tenant_id = ?1 AND c.id = ?3 AND c.deleted_at IS NULL AND {} \
              AND c.owner_id IS NOT NULL AND c.owner_id <> ?4 AND NOT {} \
-             AND json_array_length(c.collaborators) < {MAX_COLLABORATORS} AND {ACTIVE_REP} AND ?5 IS NOT NULL{RETURNING}",
+             AND json_array_length(c.collaborators) < {MAX_COLLABORATORS} AND {} AND ?5 IS NOT NULL{}",
             sql::editable(&ctx.caller),
             sql::collaborates("?4"),
+            active_rep(),
+            returning(),
         ),
         &args,
     )?;
-    let results = db::batch(&ctx.db, vec![update, audit(ctx, "add_collaborator", &args)?]).await?;
+    let results = db::batch(&ctx.db, vec![update, audit(ctx, AuditAction::AddCollaborator, &args)?]).await?;
     if let Some(row) = db::returned_first::<Row>(&results, 0)? {
         return Ok(json(200, &row.into_view_named(owner_name, &ctx.caller, &settings, ctx.now)));
     }
@@ -88,8 +88,8 @@ pub async fn add(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Response> 
     let (now_there, owner_name) = row.into_customer();
     match check_share(now_there.owner.as_deref(), &now_there.collaborators, user) {
         Err(refusal) => Err(refused(refusal)),
-        Ok(false) => Ok(json(200, &sql::view(now_there, owner_name, &ctx.caller, &settings, ctx.now))),
-        Ok(true) if !sql::may_edit_visible(&ctx.caller, now_there.owner.as_deref()) => Err(may_not_add()),
+        Ok(false) => Ok(json(200, &view(now_there, owner_name, &ctx.caller, &settings, ctx.now))),
+        Ok(true) if !may_edit_visible(&ctx.caller, now_there.owner.as_deref()) => Err(may_not_add()),
         Ok(true) => Err(ApiError::Invalid(vec![FieldError::new("user", "unknown_user", format!("{user} is not an active rep of this tenant"))])),
     }
 }
@@ -100,26 +100,27 @@ pub async fn remove(ctx: &Ctx, id: &str, user: &str) -> ApiResult<Response> {
     let settings = ctx.settings().await?;
     let row = fetch_visible(ctx, id).await?.ok_or_else(|| not_found(id))?;
     let (customer, owner_name) = row.into_customer();
-    let may_edit = sql::may_edit_visible(&ctx.caller, customer.owner.as_deref());
+    let may_edit = may_edit_visible(&ctx.caller, customer.owner.as_deref());
     if !may_unshare(may_edit, &ctx.caller.user, user) {
         return Err(ApiError::Forbidden("only the owner, their manager, an admin or the collaborator themself may remove a collaborator".into()));
     }
     if !customer.collaborators.iter().any(|c| c == user) {
-        return Ok(json(200, &sql::view(customer, owner_name, &ctx.caller, &settings, ctx.now)));
+        return Ok(json(200, &view(customer, owner_name, &ctx.caller, &settings, ctx.now)));
     }
     let args = args(ctx, id, user);
     let update = db::stmt(
         &ctx.db,
         &format!(
             "UPDATE customers AS c SET collaborators = {} \
-             WHERE c.tenant_id = ?1 AND c.id = ?3 AND c.deleted_at IS NULL AND ({} OR ?4 = ?2) AND {} AND ?5 IS NOT NULL{RETURNING}",
+             WHERE c.tenant_id = ?1 AND c.id = ?3 AND c.deleted_at IS NULL AND ({} OR ?4 = ?2) AND {} AND ?5 IS NOT NULL{}",
             sql::collaborators_without("?4"),
             sql::editable(&ctx.caller),
             sql::collaborates("?4"),
+            returning(),
         ),
         &args,
     )?;
-    let results = db::batch(&ctx.db, vec![update, audit(ctx, "remove_collaborator", &args)?]).await?;
+    let results = db::batch(&ctx.db, vec![update, audit(ctx, AuditAction::RemoveCollaborator, &args)?]).await?;
     match db::returned_first::<Row>(&results, 0)? {
         Some(row) => Ok(json(200, &row.into_view_named(owner_name, &ctx.caller, &settings, ctx.now))),
         None => {
@@ -133,7 +134,7 @@ pub async fn remove(ctx: &Ctx, id: &str, user: &str) -> ApiResult<Response> {
             // caller who can no longer see the customer learns nothing new about it.
             let mut customer = customer;
             customer.collaborators.retain(|c| c != user);
-            Ok(json(200, &sql::view(customer, owner_name, &ctx.caller, &settings, ctx.now)))
+            Ok(json(200, &view(customer, owner_name, &ctx.caller, &settings, ctx.now)))
         }
     }
 }

@@ -10,12 +10,14 @@ use std::collections::HashSet;
 
 use serde::Deserialize;
 use serde_json::{json, Value};
+use shared::audit::{AuditAction, Reason};
 use shared::customer::DuplicateKeys;
 use shared::ownership::{resolve_collision, unambiguous_matches, Collision, Standing};
 use shared::settings::{OwnershipRule, TenantSettings};
 
+use crate::audit::{Event, Source};
 use crate::context::Ctx;
-use crate::customer_sql as sql;
+use crate::store::scope as sql;
 use crate::db::{self, Arg};
 use crate::error::ApiResult;
 
@@ -64,7 +66,7 @@ impl Default for TakeOver {
 impl TakeOver {
     /// The customers the swap changed, from the results of [`TakeOver::statements`]
     /// (`results` starts with theirs).
-    pub fn taken(self, results: &[worker::D1Result]) -> ApiResult<Vec<Taken>> {
+    pub fn taken(self, results: &[db::Outcome]) -> ApiResult<Vec<Taken>> {
         #[derive(Deserialize)]
         struct Id {
             id: String,
@@ -142,14 +144,12 @@ pub async fn prepare(ctx: &Ctx, settings: &TenantSettings, entered: &[&Duplicate
     let args = [Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::Text(swaps), Arg::Int(ctx.now), Arg::from(format!("ownership:{}", settings.ownership_rule.as_str()))];
     // The audit rows first, from the rows as they are, under the same condition as the
     // update: in one batch both happen or neither does.
-    let audit = db::stmt(
-        &ctx.db,
-        &format!(
-            "INSERT INTO audit_events (tenant_id, customer_id, actor_id, action, from_owner, to_owner, reason, rule, at) \
-             SELECT ?1, c.id, ?2, 'take_over', c.owner_id, ?2, 'entered again by another rep (撞单)', ?5, ?4 FROM customers c WHERE {condition}"
-        ),
-        &args,
-    )?;
+    let audit = Event::new(AuditAction::TakeOver, "c.id", "?2", "?4")
+        .from("c.owner_id")
+        .to("?2")
+        .reason_text(Reason::ENTERED_AGAIN)
+        .rule("?5")
+        .statement(&ctx.db, Source::Rows(condition), &args)?;
     let update = db::stmt(
         &ctx.db,
         &format!(

@@ -38,6 +38,13 @@ thread_local! {
     static SETTINGS: RefCell<HashMap<String, (f64, TenantSettings)>> = RefCell::new(HashMap::new());
 }
 
+/// Where this caller's tenant documents are written.
+impl Ctx {
+    pub fn documents(&self) -> crate::documents::Target<'_> {
+        crate::documents::Target { env: &self.env, db: &self.db, tenant: &self.caller.tenant, now: self.now }
+    }
+}
+
 pub fn now_ms() -> Millis {
     js_sys::Date::now() as Millis
 }

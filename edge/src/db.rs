@@ -1,8 +1,8 @@
 //! D1 access: bound statements, batches, rows. Only the edge knows SQL.
 
 use serde::de::DeserializeOwned;
-use wasm_bindgen::JsValue;
-use worker::{D1Database, D1PreparedStatement, D1Result};
+use wasm_bindgen::{JsCast, JsValue};
+use worker::{D1Database, D1PreparedStatement};
 
 use crate::error::{ApiError, ApiResult};
 
@@ -80,21 +80,17 @@ pub fn stmt(db: &D1Database, sql: &str, args: &[Arg]) -> ApiResult<D1PreparedSta
     db.prepare(sql).bind(&values).map_err(|e| ApiError::Internal(format!("bind: {e}")))
 }
 
-/// Every row of a query. The rows cross from JavaScript as one JSON text
-/// (`JSON.stringify`, native code) that serde_json parses in wasm: converting them value
-/// by value (`D1Result::results`, serde-wasm-bindgen) costs wasm↔JS calls per column —
-/// 10,000 board cards took 73–78 ms that way and 53–60 ms this way, and a page of 50
-/// customers about 10 % less of its time (`cargo xtask bench api`, 2026-11-27).
+/// Every row of a query. Rows cross from JavaScript as one JSON text (`JSON.stringify`,
+/// native code) that serde_json parses in wasm: this is the one way rows are decoded,
+/// for queries, batches and `RETURNING` alike. Converting them value by value
+/// (`D1Result::results`, serde-wasm-bindgen) costs wasm↔JS calls per column — 10,000
+/// board cards took 73–78 ms that way and 53–60 ms this way, and a page of 50 customers
+/// about 10 % less of its time (`cargo xtask bench api`, 2026-11-27).
 pub async fn all<T: DeserializeOwned>(db: &D1Database, sql: &str, args: &[Arg]) -> ApiResult<Vec<T>> {
     count(1);
-    let pending = stmt(db, sql, args)?.inner().all().map_err(|e| d1_error(sql, e.into()))?;
-    let result = wasm_bindgen_futures::JsFuture::from(pending).await.map_err(|e| d1_error(sql, e.into()))?;
-    let rows = js_sys::Reflect::get(&result, &JsValue::from_str("results")).map_err(|e| d1_error(sql, e.into()))?;
-    if rows.is_undefined() || rows.is_null() {
-        return Ok(Vec::new());
-    }
-    let text: String = js_sys::JSON::stringify(&rows).map_err(|e| d1_error(sql, e.into()))?.into();
-    serde_json::from_str(&text).map_err(|e| ApiError::Internal(format!("rows of {sql}: {e}")))
+    let statement = stmt(db, sql, args)?;
+    let result = settle(sql, statement.inner().all()).await?;
+    Outcome::of(sql, &result)?.rows(sql)
 }
 
 pub async fn first<T: DeserializeOwned>(db: &D1Database, sql: &str, args: &[Arg]) -> ApiResult<Option<T>> {
@@ -105,31 +101,71 @@ pub async fn first<T: DeserializeOwned>(db: &D1Database, sql: &str, args: &[Arg]
 /// conditional write tells by this whether its condition held).
 pub async fn run(db: &D1Database, sql: &str, args: &[Arg]) -> ApiResult<usize> {
     count(1);
-    stmt(db, sql, args)?.run().await.map(|result| changes(&result)).map_err(|e| d1_error(sql, e))
+    let statement = stmt(db, sql, args)?;
+    let result = settle(sql, statement.inner().run()).await?;
+    Ok(Outcome::of(sql, &result)?.changes)
+}
+
+/// What one statement did: the rows it changed and the rows it answered, still as
+/// JavaScript until [`Outcome::rows`] reads them through one JSON text.
+pub struct Outcome {
+    changes: usize,
+    rows: JsValue,
+}
+
+impl Outcome {
+    fn of(sql: &str, result: &JsValue) -> ApiResult<Outcome> {
+        let field = |target: &JsValue, name: &str| js_sys::Reflect::get(target, &JsValue::from_str(name)).map_err(|e| d1_js_error(sql, e));
+        let meta = field(result, "meta")?;
+        let changes = if meta.is_object() { field(&meta, "changes")?.as_f64().unwrap_or(0.0) as usize } else { 0 };
+        Ok(Outcome { changes, rows: field(result, "results")? })
+    }
+
+    fn rows<T: DeserializeOwned>(&self, sql: &str) -> ApiResult<Vec<T>> {
+        if self.rows.is_undefined() || self.rows.is_null() {
+            return Ok(Vec::new());
+        }
+        let text: String = js_sys::JSON::stringify(&self.rows).map_err(|e| d1_js_error(sql, e))?.into();
+        serde_json::from_str(&text).map_err(|e| ApiError::Internal(format!("rows of {sql}: {e}")))
+    }
 }
 
 /// Runs statements as one atomic transaction (one round trip).
-pub async fn batch(db: &D1Database, statements: Vec<D1PreparedStatement>) -> ApiResult<Vec<D1Result>> {
+pub async fn batch(db: &D1Database, statements: Vec<D1PreparedStatement>) -> ApiResult<Vec<Outcome>> {
     count(statements.len());
-    db.batch(statements).await.map_err(|e| d1_error("batch", e))
+    let list: js_sys::Array = statements.iter().map(|s| JsValue::from(s.inner().clone())).collect();
+    let target: &JsValue = db.as_ref();
+    let method = js_sys::Reflect::get(target, &JsValue::from_str("batch")).map_err(|e| d1_js_error("batch", e))?;
+    let method: js_sys::Function = method.dyn_into().map_err(|e| d1_js_error("batch", e))?;
+    let pending = method.call1(target, &list).map_err(|e| d1_js_error("batch", e))?;
+    let results = settle("batch", pending.dyn_into::<js_sys::Promise>()).await?;
+    let results: js_sys::Array = results.dyn_into().map_err(|e| d1_js_error("batch", e))?;
+    results.iter().map(|result| Outcome::of("batch", &result)).collect()
 }
 
-/// The rows a statement of a batch returned (`RETURNING`).
-pub fn returned<T: DeserializeOwned>(result: &D1Result) -> ApiResult<Vec<T>> {
-    result.results::<T>().map_err(|e| ApiError::Internal(format!("returned rows: {e}")))
+/// Awaits a D1 promise.
+async fn settle(sql: &str, pending: Result<js_sys::Promise, JsValue>) -> ApiResult<JsValue> {
+    let pending = pending.map_err(|e| d1_js_error(sql, e))?;
+    wasm_bindgen_futures::JsFuture::from(pending).await.map_err(|e| d1_js_error(sql, e))
+}
+
+/// The rows a statement of a batch returned (`RETURNING`, or a `SELECT`).
+pub fn returned<T: DeserializeOwned>(result: &Outcome) -> ApiResult<Vec<T>> {
+    result.rows("returned rows")
 }
 
 /// The first row statement `index` of a batch returned, if it changed one.
-pub fn returned_first<T: DeserializeOwned>(results: &[D1Result], index: usize) -> ApiResult<Option<T>> {
+pub fn returned_first<T: DeserializeOwned>(results: &[Outcome], index: usize) -> ApiResult<Option<T>> {
     Ok(results.get(index).map(returned::<T>).transpose()?.and_then(|rows| rows.into_iter().next()))
 }
 
-pub fn changes(result: &D1Result) -> usize {
-    result.meta().ok().flatten().and_then(|m| m.changes).unwrap_or(0)
+pub fn changes(result: &Outcome) -> usize {
+    result.changes
 }
 
-fn d1_error(sql: &str, e: worker::Error) -> ApiError {
-    ApiError::Internal(format!("d1 ({sql}): {e}"))
+fn d1_js_error(sql: &str, e: JsValue) -> ApiError {
+    let message = e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).or_else(|| e.as_string()).unwrap_or_else(|| format!("{e:?}"));
+    ApiError::Internal(format!("d1 ({sql}): {message}"))
 }
 
 /// Parses a JSON text column, tolerating a corrupt value as empty.

@@ -11,7 +11,6 @@ use shared::allocation::AllocationRules;
 use shared::pool::PoolRules;
 use shared::settings::TenantSettings;
 
-use crate::context::Ctx;
 use crate::db::{self, Arg};
 use crate::error::{ApiError, ApiResult};
 
@@ -38,6 +37,15 @@ macro_rules! versioned {
 versioned!(TenantSettings, "settings");
 versioned!(AllocationRules, "allocation-rules");
 versioned!(PoolRules, "pool-rules");
+
+/// Where a write goes: the tenant's documents in KV, their versions in D1, and the
+/// request's clock for the claim.
+pub struct Target<'a> {
+    pub env: &'a worker::Env,
+    pub db: &'a worker::D1Database,
+    pub tenant: &'a str,
+    pub now: shared::time::Millis,
+}
 
 pub fn key<T: Versioned>(tenant: &str) -> String {
     format!("{}:{tenant}", T::NAME)
@@ -67,13 +75,13 @@ const CLAIM_MS: i64 = 30_000;
 
 /// Claims `version` of the document for this write: only if no writer has claimed it (or
 /// a later one) already, unless that claim is older than [`CLAIM_MS`].
-async fn claim<T: Versioned>(ctx: &Ctx, version: i64) -> ApiResult<()> {
+async fn claim<T: Versioned>(to: &Target<'_>, version: i64) -> ApiResult<()> {
     let changed = db::run(
-        &ctx.db,
+        to.db,
         "INSERT INTO document_versions (tenant_id, name, version, claimed_at) VALUES (?1, ?2, ?3, ?4) \
          ON CONFLICT (tenant_id, name) DO UPDATE SET version = excluded.version, claimed_at = excluded.claimed_at \
          WHERE document_versions.version < excluded.version OR document_versions.claimed_at <= excluded.claimed_at - ?5",
-        &[Arg::from(&ctx.caller.tenant), Arg::from(T::NAME), Arg::Int(version), Arg::Int(ctx.now), Arg::Int(CLAIM_MS)],
+        &[Arg::from(to.tenant), Arg::from(T::NAME), Arg::Int(version), Arg::Int(to.now), Arg::Int(CLAIM_MS)],
     )
     .await?;
     if changed == 1 {
@@ -85,10 +93,10 @@ async fn claim<T: Versioned>(ctx: &Ctx, version: i64) -> ApiResult<()> {
 
 /// Stores `next` if it names the current version, bumping it; 409 `stale` otherwise,
 /// also when another write claimed that version first.
-pub async fn replace<T: Versioned>(ctx: &Ctx, current: &T, mut next: T) -> ApiResult<T> {
+pub async fn replace<T: Versioned>(to: Target<'_>, current: &T, mut next: T) -> ApiResult<T> {
     let version = next_version(current, &next)?;
-    claim::<T>(ctx, version).await?;
+    claim::<T>(&to, version).await?;
     next.set_version(version);
-    ctx.env.kv("SETTINGS")?.put(&key::<T>(&ctx.caller.tenant), serde_json::to_string(&next)?)?.execute().await?;
+    to.env.kv("SETTINGS")?.put(&key::<T>(to.tenant), serde_json::to_string(&next)?)?.execute().await?;
     Ok(next)
 }

@@ -125,7 +125,7 @@ impl ApiError {
             worker::console_error!("internal error: {cause}");
         }
         let status = self.status();
-        let response = crate::http::json(status, &self.body());
+        let response = crate::reply::json(status, &self.body());
         let retry_after = match self {
             // The binding counts whole minutes: a minute always frees the budget.
             ApiError::RateLimited(_) => Some(60),

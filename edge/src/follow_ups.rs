@@ -7,8 +7,8 @@ use shared::api::{FollowUp, FollowUpInput, FollowUpKind, FollowUpList};
 use worker::{Request, Response};
 
 use crate::context::Ctx;
-use crate::customer_sql as sql;
-use crate::customers::{entropy, fetch_visible};
+use crate::store::customers::{entropy, fetch_visible};
+use crate::store::scope as sql;
 use crate::db::{self, Arg};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};

@@ -1,29 +1,15 @@
 //! HTTP plumbing: JSON answers, bounded body reading, strict JSON parsing with paths.
 
 use serde::de::DeserializeOwned;
-use serde::Serialize;
 use shared::field_error::FieldError;
-use worker::{Headers, Request, Response};
+use worker::Request;
 
 use crate::error::{ApiError, ApiResult};
 
 /// JSON request bodies larger than this are refused with 413.
 pub const MAX_JSON_BYTES: usize = 1 << 20;
 
-pub fn json<T: Serialize>(status: u16, value: &T) -> Response {
-    let body = serde_json::to_string(value).unwrap_or_else(|_| r#"{"error":{"code":"internal","message":"serialisation failed"}}"#.into());
-    bytes(status, "application/json; charset=utf-8", body.into_bytes())
-}
-
-pub fn bytes(status: u16, content_type: &str, body: Vec<u8>) -> Response {
-    let headers = Headers::new();
-    let _ = headers.set("content-type", content_type);
-    let _ = headers.set("cache-control", "no-store");
-    match Response::from_bytes(body) {
-        Ok(r) => r.with_status(status).with_headers(headers),
-        Err(_) => Response::empty().map(|r| r.with_status(500)).unwrap_or_else(|_| Response::error("internal", 500).expect("a plain response")),
-    }
-}
+pub use crate::reply::{bytes, json};
 
 /// Reads the whole body, refusing it with 413 past `limit`: by header first, then by what
 /// actually arrives, chunk by chunk, so a client that lies or streams is cut off at the

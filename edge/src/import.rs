@@ -15,6 +15,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde::Deserialize;
 use serde_json::{json, Value};
+use shared::audit::{AuditAction, Reason};
 use shared::api::{CustomerQuery, ImportDuplicate, ImportReport};
 use shared::customer::{DuplicateField, DuplicateKeys};
 use shared::import::{permit, plan, ImportError, PlannedRow, MAX_IMPORT_BYTES};
@@ -22,7 +23,8 @@ use shared::validate::{new_customer, Creation};
 use worker::{Request, Response};
 
 use crate::context::Ctx;
-use crate::customers::{entropy, insert_values, query_rows, INSERT_COLUMNS, INSERT_COLUMN_COUNT};
+use crate::audit::{Event, Source};
+use crate::store::customers::{self as store, entropy, query_rows, Record};
 use crate::db::{self, Arg};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{bytes, flag, json, query_pairs, read_body};
@@ -121,23 +123,26 @@ pub async fn import(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
                 &settings,
             );
             ids_by_line.push((planned.line, customer.id.clone()));
-            let values: Vec<Value> = insert_values(&ctx.caller.tenant, &customer, planned.import_key.clone(), &settings.stages).into_iter().map(arg_json).collect();
+            let mut record = Record::new(&ctx.caller.tenant, &customer, shared::pipeline::reached_stage(&settings.stages, None, &customer.stage));
+            record.import_key = planned.import_key.clone();
+            let values: Vec<Value> = store::insert_values(&record).into_iter().map(arg_json).collect();
             rows.push(Value::Array(values));
         }
-        let select: Vec<String> = (0..INSERT_COLUMN_COUNT).map(|i| format!("json_extract(value, '$[{i}]')")).collect();
+        let select: Vec<String> = (0..store::insert_column_count()).map(|i| format!("json_extract(value, '$[{i}]')")).collect();
         let rows_json = Value::Array(rows).to_string();
         statements.push(db::stmt(
             &ctx.db,
-            &format!("INSERT OR IGNORE INTO customers ({INSERT_COLUMNS}) SELECT {} FROM json_each(?1)", select.join(", ")),
+            &format!("INSERT OR IGNORE INTO customers ({}) SELECT {} FROM json_each(?1)", store::insert_columns(), select.join(", ")),
             &[Arg::Text(rows_json.clone())],
         )?);
-        statements.push(db::stmt(
-            &ctx.db,
-            "INSERT INTO audit_events (tenant_id, customer_id, actor_id, action, from_owner, to_owner, reason, rule, at) \
-             SELECT c.tenant_id, c.id, ?2, 'import', NULL, c.owner_id, 'imported', NULL, ?3 FROM customers c \
-             WHERE c.tenant_id = ?1 AND c.id IN (SELECT json_extract(value, '$[1]') FROM json_each(?4))",
-            &[Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::Int(ctx.now), Arg::Text(rows_json)],
-        )?);
+        // ?1 tenant, ?2 caller, ?3 now, ?4 the chunk's rows (ids at `$[1]`).
+        statements.push(
+            Event::new(AuditAction::Import, "c.id", "?2", "?3").to("c.owner_id").reason_text(Reason::IMPORTED).statement(
+                &ctx.db,
+                Source::Rows("c.tenant_id = ?1 AND c.id IN (SELECT json_extract(value, '$[1]') FROM json_each(?4))"),
+                &[Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::Int(ctx.now), Arg::Text(rows_json)],
+            )?,
+        );
     }
     let results = db::batch(&ctx.db, statements).await?;
     report.created = results.iter().skip(first_insert).step_by(2).map(db::changes).sum();
@@ -243,9 +248,9 @@ async fn existing_keys(ctx: &Ctx, rows: &[PlannedRow], only_seen: bool) -> ApiRe
         import_key: Option<String>,
     }
     let seen = if only_seen {
-        format!("{} AND {}", crate::customer_sql::visible(&ctx.caller), crate::customer_sql::contacts_visible(&ctx.caller))
+        format!("{} AND {}", crate::store::scope::visible(&ctx.caller), crate::store::scope::contacts_visible(&ctx.caller))
     } else {
-        crate::customer_sql::USES_CALLER.to_string()
+        crate::store::scope::USES_CALLER.to_string()
     };
     let found = db::all::<Row>(
         &ctx.db,

@@ -10,6 +10,7 @@
 //! creates nothing (the unique duplicate keys refuse it) and answers the same "received".
 
 use serde::Deserialize;
+use shared::audit::{AuditAction, Reason};
 use shared::ids::Role;
 use shared::intake::{IntakeKeyCreated, IntakeKeyInput, IntakeKeyList, IntakeKeyView, IntakePlacement, IntakeReceipt, IntakeSubmission, Lead, Refusal};
 use shared::rate::RateClass;
@@ -18,10 +19,12 @@ use shared::validate::{check_customer, new_customer, Creation};
 use wasm_bindgen::{JsCast, JsValue};
 use worker::{Env, Request, Response};
 
+use crate::audit::{Event, Source};
 use crate::context::{Caller, Ctx};
 use crate::db::{self, Arg};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
+use crate::store::customers::{self as store, Record};
 
 /// A key's row, as a submission and the hosted page read it.
 #[derive(Deserialize)]
@@ -219,13 +222,13 @@ thread_local! {
 /// insert's own condition, and the round-robin cursor is read fresh each time.
 const INPUTS_MS: f64 = 10_000.0;
 
-async fn allocation_inputs(ctx: &Ctx) -> ApiResult<crate::allocations::Inputs> {
+async fn allocation_inputs(ctx: &Ctx) -> ApiResult<crate::store::allocation::Inputs> {
     let now = js_sys::Date::now();
     let cached = INPUTS.with(|c| c.borrow().get(&ctx.caller.tenant).filter(|(at, _, _)| now - at < INPUTS_MS).map(|(_, r, p)| (r.clone(), p.clone())));
     if let Some((rules, reps)) = cached {
-        return Ok(crate::allocations::Inputs { rules, reps, cursor: crate::allocations::cursor(ctx).await? });
+        return Ok(crate::store::allocation::Inputs { rules, reps, cursor: crate::store::allocation::cursor(ctx).await? });
     }
-    let inputs = crate::allocations::inputs(ctx, true).await?;
+    let inputs = crate::store::allocation::inputs(ctx, true).await?;
     INPUTS.with(|c| c.borrow_mut().insert(ctx.caller.tenant.clone(), (now, inputs.rules.clone(), inputs.reps.clone())));
     Ok(inputs)
 }
@@ -247,7 +250,7 @@ async fn place(ctx: &Ctx, key: &KeyRow, settings: &IntakeKeyInput, lead: Lead, i
         ..Default::default()
     };
     let fields = check_customer(&input, &tenant_settings).map_err(ApiError::Invalid)?;
-    let id = shared::ids::new_id("c", ctx.now, crate::customers::entropy());
+    let id = shared::ids::new_id("c", ctx.now, crate::store::customers::entropy());
     let mut allocation = None;
     let mut cursor_statement = None;
     let mut capacity = None;
@@ -264,9 +267,9 @@ async fn place(ctx: &Ctx, key: &KeyRow, settings: &IntakeKeyInput, lead: Lead, i
             existing: false,
         };
         let request = shared::api::AllocationRequest { strategy: settings.strategy, ..Default::default() };
-        let outcome = crate::allocations::run(&inputs, std::slice::from_ref(&prospect), &request, ctx.now as u64)?;
+        let outcome = crate::store::allocation::run(&inputs, std::slice::from_ref(&prospect), &request, ctx.now as u64)?;
         rule = Some(inputs.rules.label(outcome.strategy));
-        cursor_statement = crate::allocations::save_cursor(ctx, &outcome)?;
+        cursor_statement = crate::store::allocation::save_cursor(ctx, &outcome)?;
         allocation = outcome.assignments.into_iter().next();
         capacity = allocation.as_ref().and_then(|a| inputs.reps.iter().find(|r| r.id == a.rep)).map(|r| r.capacity);
     }
@@ -290,24 +293,28 @@ async fn place(ctx: &Ctx, key: &KeyRow, settings: &IntakeKeyInput, lead: Lead, i
     // 2. The customer, only after a won claim, only while the chosen rep has room, only if
     // no live customer has its phone, e-mail or company (the unique indexes).
     let mut args = vec![Arg::from(tenant), Arg::from(&ctx.caller.user), Arg::from(owner.clone().unwrap_or_default())];
-    args.extend(crate::customers::insert_values(tenant, &customer, None, &tenant_settings.stages));
-    let placeholders: Vec<String> = (4..4 + crate::customers::INSERT_COLUMN_COUNT).map(|i| format!("?{i}")).collect();
+    let reached_stage = shared::pipeline::reached_stage(&tenant_settings.stages, None, &customer.stage);
+    args.extend(store::insert_values(&Record::new(tenant, &customer, reached_stage.clone())));
     let room = match capacity {
-        Some(cap) => format!("(SELECT count(*) FROM customers h WHERE h.tenant_id = ?1 AND h.owner_id = ?3 AND h.deleted_at IS NULL) < {cap}"),
+        Some(cap) => format!("{} < {cap}", crate::store::scope::held_by("?3")),
         None => "?3 IS NOT NULL".into(),
     };
     let insert = db::stmt(
         &ctx.db,
-        &format!("INSERT OR IGNORE INTO customers ({}) SELECT {} WHERE changes() = 1 AND ?2 IS NOT NULL AND {room}", crate::customers::INSERT_COLUMNS, placeholders.join(", ")),
+        &format!("INSERT OR IGNORE INTO customers ({}) SELECT {} WHERE changes() = 1 AND ?2 IS NOT NULL AND {room}", store::insert_columns(), store::insert_placeholders(4)),
         &args,
     )?;
     // 3. Its audit event: the key's label is the channel.
-    let (action, reason) = if owner.is_some() { ("allocate", "intake allocation".to_string()) } else { ("create", format!("intake: {}", settings.label.trim())) };
-    let audit = db::stmt(
+    let (action, reason) = if owner.is_some() {
+        (AuditAction::Allocate, Reason::code(Reason::INTAKE_ALLOCATION))
+    } else {
+        (AuditAction::Create, Reason::intake(&settings.label))
+    };
+    // ?1 tenant, ?2 customer, ?3 the key's actor, ?4 owner, ?5 reason, ?6 rule, ?7 now.
+    let audit = Event::new(action, "?2", "?3", "?7").to("?4").reason("?5").rule("?6").statement(
         &ctx.db,
-        "INSERT INTO audit_events (tenant_id, customer_id, actor_id, action, from_owner, to_owner, reason, rule, at) \
-         SELECT ?1, ?2, ?3, ?4, NULL, ?5, ?6, ?7, ?8 WHERE changes() = 1",
-        &[Arg::from(tenant), Arg::from(&id), Arg::from(&ctx.caller.user), Arg::from(action), Arg::from(owner.as_deref()), Arg::from(reason), Arg::from(rule.filter(|_| owner.is_some())), Arg::Int(ctx.now)],
+        Source::AfterChange,
+        &[Arg::from(tenant), Arg::from(&id), Arg::from(&ctx.caller.user), Arg::from(owner.as_deref()), Arg::from(reason.into_string()), Arg::from(rule.filter(|_| owner.is_some())), Arg::Int(ctx.now)],
     )?;
     // 4. What the person wrote, as the customer's first note (not a follow-up by a rep:
     // `last_follow_up_at` is untouched, the recycle clock runs from the allocation).
@@ -322,7 +329,7 @@ async fn place(ctx: &Ctx, key: &KeyRow, settings: &IntakeKeyInput, lead: Lead, i
         statements.push(db::stmt(
             &ctx.db,
             &format!("INSERT INTO follow_ups (tenant_id, id, customer_id, author_id, kind, note, outcome, next_follow_up_at, at) SELECT ?1, ?3, ?2, ?4, 'form', ?5, NULL, NULL, ?6 WHERE {exists}"),
-            &[Arg::from(tenant), Arg::from(&id), Arg::from(shared::ids::new_id("f", ctx.now, crate::customers::entropy())), Arg::from(&ctx.caller.user), Arg::from(note), Arg::Int(ctx.now)],
+            &[Arg::from(tenant), Arg::from(&id), Arg::from(shared::ids::new_id("f", ctx.now, crate::store::customers::entropy())), Arg::from(&ctx.caller.user), Arg::from(note), Arg::Int(ctx.now)],
         )?);
     }
     // 5. The key's count; 6. submissions older than a day forgotten.
@@ -350,15 +357,19 @@ async fn place(ctx: &Ctx, key: &KeyRow, settings: &IntakeKeyInput, lead: Lead, i
         let mut pooled = customer.clone();
         pooled.owner = None;
         let mut args = vec![Arg::from(tenant), Arg::from(&ctx.caller.user), Arg::from("")];
-        args.extend(crate::customers::insert_values(tenant, &pooled, None, &tenant_settings.stages));
+        args.extend(store::insert_values(&Record::new(tenant, &pooled, reached_stage)));
         db::batch(
             &ctx.db,
             vec![
-                db::stmt(&ctx.db, &format!("INSERT OR IGNORE INTO customers ({}) SELECT {} WHERE ?2 IS NOT NULL AND ?3 IS NOT NULL", crate::customers::INSERT_COLUMNS, placeholders.join(", ")), &args)?,
                 db::stmt(
                     &ctx.db,
-                    "INSERT INTO audit_events (tenant_id, customer_id, actor_id, action, from_owner, to_owner, reason, rule, at) SELECT ?1, ?2, ?3, 'create', NULL, NULL, ?4, NULL, ?5 WHERE changes() = 1",
-                    &[Arg::from(tenant), Arg::from(&id), Arg::from(&ctx.caller.user), Arg::from(format!("intake: {}", settings.label.trim())), Arg::Int(ctx.now)],
+                    &format!("INSERT OR IGNORE INTO customers ({}) SELECT {} WHERE ?2 IS NOT NULL AND ?3 IS NOT NULL", store::insert_columns(), store::insert_placeholders(4)),
+                    &args,
+                )?,
+                Event::new(AuditAction::Create, "?2", "?3", "?5").reason("?4").statement(
+                    &ctx.db,
+                    Source::AfterChange,
+                    &[Arg::from(tenant), Arg::from(&id), Arg::from(&ctx.caller.user), Arg::from(Reason::intake(&settings.label).into_string()), Arg::Int(ctx.now)],
                 )?,
                 db::stmt(&ctx.db, "UPDATE intake_keys SET submissions = submissions + 1 WHERE id = ?1", &[Arg::from(&key.id)])?,
             ],

@@ -6,13 +6,13 @@
 //! static assets serves them first.
 
 mod allocations;
+mod audit;
 mod board;
 mod collaborators;
 mod collision;
 mod contact_budget;
 mod context;
 mod cors;
-mod customer_sql;
 mod customers;
 mod db;
 mod documents;
@@ -29,11 +29,14 @@ mod maintenance;
 mod meta;
 mod openapi;
 mod pool;
+mod queue;
+mod reply;
 mod recycle;
 mod reports;
 mod reps;
 mod resegment;
 mod routes;
+mod store;
 
 use worker::{event, Context, Env, MessageBatch, Request, Response, Result, ScheduleContext, ScheduledEvent};
 

@@ -44,7 +44,7 @@ async fn target(ctx: &Ctx, id: &str) -> ApiResult<()> {
     struct User {
         role: String,
     }
-    let sql = format!("SELECT u.role FROM users u WHERE u.tenant_id = ?1 AND u.id = ?3 AND {}", crate::reps::scope(&ctx.caller));
+    let sql = format!("SELECT u.role FROM users u WHERE u.tenant_id = ?1 AND u.id = ?3 AND {}", crate::store::reps::scope(&ctx.caller));
     let user = db::first::<User>(&ctx.db, &sql, &[Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::from(id)]).await?;
     let user = user.ok_or_else(|| ApiError::NotFound(format!("no user {id}")))?;
     let role = Role::parse(&user.role).ok_or_else(|| ApiError::Internal(format!("user {id} has role {}", user.role)))?;

@@ -12,46 +12,18 @@
 //! a recycle is conditioned on the owner and version it read, reminders are unique, and a
 //! page's `now` is fixed when the pass is scheduled, so a retry decides the same.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use shared::time::Millis;
 use worker::{Env, MessageBatch, MessageExt};
 
 use crate::db;
-use crate::error::{ApiError, ApiResult};
+use crate::queue::{enqueue, Job, QUEUE};
+use crate::error::ApiResult;
 
-/// The queue binding (`[[queues.producers]]` in wrangler.toml).
-const QUEUE: &str = "MAINTENANCE";
 /// The dead-letter queue's name: its consumer only reports.
 pub const DEAD_LETTERS: &str = "allot-maintenance-dead";
 /// A queue accepts at most 100 messages per `sendBatch`.
 const SEND_BATCH: usize = 100;
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(tag = "job", rename_all = "snake_case")]
-pub enum Job {
-    /// One page of a tenant's owned customers checked for recycling (`after`: the last
-    /// customer id of the page before; `""` for the first).
-    Recycle { tenant: String, after: String, now: Millis },
-    /// One page of a tenant's segment re-classification that failed midway.
-    Resegment {
-        tenant: String,
-        #[serde(default)]
-        after: String,
-        /// The settings version the pass is for (`None`: whatever is announced — a pass
-        /// the cron starts from the beginning). A chain for older settings stops: its
-        /// pages before `after` were classified under rules no longer in force.
-        #[serde(default)]
-        version: Option<i64>,
-    },
-    /// The next page of a hand-over too big for its request (`hand_over.rs`).
-    HandOver { rest: crate::hand_over::Continuation },
-}
-
-/// Queues one job: the rest of a request's work that would outgrow the request (a
-/// re-classification, a hand-over), continued page by page by the consumer.
-pub async fn enqueue(env: &Env, job: Job) -> ApiResult<()> {
-    env.queue(QUEUE)?.send(job).await.map_err(ApiError::from)
-}
 
 /// The Cron Trigger's part: one recycle message per tenant, and a re-classification
 /// message per tenant whose segments are behind its settings. Two reads, no per-tenant

@@ -48,7 +48,7 @@ pub async fn put_settings(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     // and the cron waits for the next successful write; stored before announced, a failed
     // announce would leave new rules applied to nobody with nothing due to finish them.
     crate::resegment::announce(&ctx.db, tenant, crate::documents::next_version(&current, &next)?).await?;
-    let saved = crate::documents::replace(ctx, &current, next).await?;
+    let saved = crate::documents::replace(ctx.documents(), &current, next).await?;
     remember_settings(tenant, &saved);
     let response = json(200, &saved);
     if saved.segments == current.segments && !force {
@@ -139,7 +139,7 @@ pub async fn put_stages(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     if !statements.is_empty() {
         db::batch(&ctx.db, statements).await?;
     }
-    let saved = crate::documents::replace(ctx, &current, next).await?;
+    let saved = crate::documents::replace(ctx.documents(), &current, next).await?;
     remember_settings(&ctx.caller.tenant, &saved);
     Ok(json(200, &saved))
 }

@@ -8,14 +8,18 @@
 
 use serde::Deserialize;
 use shared::api::{AuditEvent, AuditList, ReleaseInput};
-use shared::pool::{claim_refusal, ClaimState, PoolRules};
+use shared::audit::{AuditAction, Reason};
+use shared::pool::{lost_claim, ClaimCondition, ClaimState, PoolRules, CLAIM_CONDITIONS, LOSING_ACTIONS};
+use shared::pipeline::DueBefore;
 use shared::time::DAY_MS;
-use worker::{D1PreparedStatement, Request, Response};
+use worker::{Request, Response};
 
+use crate::audit::{Event, Source};
 use crate::context::Ctx;
-use crate::customer_sql as sql;
-use crate::customers::fetch_visible;
 use crate::db::{self, Arg};
+use crate::store::customers::{fetch_in_tenant, fetch_visible, query_rows, returning, select, Row};
+use crate::store::ownership::{release_statements, transfer_statements};
+use crate::store::scope as sql;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, query_pairs, read_json};
 
@@ -35,7 +39,7 @@ pub async fn put_rules(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     let settings = ctx.settings().await?;
     next.validate(&settings.stages).map_err(ApiError::Invalid)?;
     let current = rules(ctx).await?;
-    Ok(json(200, &crate::documents::replace(ctx, &current, next).await?))
+    Ok(json(200, &crate::documents::replace(ctx.documents(), &current, next).await?))
 }
 
 pub async fn claim(ctx: &Ctx, id: &str) -> ApiResult<Response> {
@@ -43,7 +47,7 @@ pub async fn claim(ctx: &Ctx, id: &str) -> ApiResult<Response> {
     let rules = rules(ctx).await?;
     // Racing claimants must hear `already_owned`, not 404, so this read ignores visibility;
     // it only picks the pool whose limits apply, and reveals nothing of the record.
-    let row = crate::customers::fetch_in_tenant(ctx, id).await?.ok_or_else(|| ApiError::NotFound(format!("no customer {id}")))?;
+    let row = fetch_in_tenant(ctx, id).await?.ok_or_else(|| ApiError::NotFound(format!("no customer {id}")))?;
     let (customer, _) = row.into_customer();
     let pool = rules.pool_for(&customer).ok_or_else(|| ApiError::Conflict { code: "no_pool", message: "no pool takes this customer".into() })?;
     let day_start = rules.day_start(ctx.now);
@@ -59,29 +63,30 @@ pub async fn claim(ctx: &Ctx, id: &str) -> ApiResult<Response> {
         Arg::Int(cooldown_start),
         Arg::from(pool.audit_prefix()),
     ];
+    // ?1 tenant, ?2 caller, ?3 customer, ?4 now, then the conditions' parameters.
+    let conditions = CLAIM_CONDITIONS.map(|c| claim_condition(c, &ClaimParams { day_start: "?5", limit: "?6", cap: "?7", cooldown_start: "?8", prefix: "?9" }));
     let update = db::stmt(
         &ctx.db,
-        &format!("UPDATE customers SET owner_id = ?2, owned_since = ?4, updated_at = ?4, version = version + 1 \
-         WHERE tenant_id = ?1 AND id = ?3 AND owner_id IS NULL AND deleted_at IS NULL \
-         AND {} < ?6 \
-         AND (SELECT count(*) FROM customers h WHERE h.tenant_id = ?1 AND h.owner_id = ?2 AND h.deleted_at IS NULL) < ?7 \
-         AND NOT EXISTS (SELECT 1 FROM audit_events r WHERE r.tenant_id = ?1 AND r.customer_id = ?3 AND r.from_owner = ?2 \
-                         AND r.action IN ('release', 'recycle') AND r.at >= ?8){}", claims_from_pool("?2", "?5", "?9"), sql::RETURNING),
+        &format!(
+            "UPDATE customers SET owner_id = ?2, owned_since = ?4, updated_at = ?4, version = version + 1 \
+             WHERE tenant_id = ?1 AND id = ?3 AND deleted_at IS NULL AND {}{}",
+            conditions.join(" AND "),
+            returning()
+        ),
         &args,
     )?;
-    let audit = db::stmt(
+    let audit = Event::new(AuditAction::Claim, "?3", "?2", "?4").to("?2").reason_text(Reason::CLAIMED).rule("?5").statement(
         &ctx.db,
-        "INSERT INTO audit_events (tenant_id, customer_id, actor_id, action, from_owner, to_owner, reason, rule, at) \
-         SELECT ?1, ?3, ?2, 'claim', NULL, ?2, 'claimed from the pool', ?5, ?4 WHERE changes() = 1",
+        Source::AfterChange,
         &[Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::from(id), Arg::Int(ctx.now), Arg::from(rules.audit_rule(pool))],
     )?;
     let results = db::batch(&ctx.db, vec![update, audit]).await?;
-    if let Some(row) = db::returned_first::<crate::customer_sql::Row>(&results, 0)? {
+    if let Some(row) = db::returned_first::<Row>(&results, 0)? {
         let mut view = row.into_view(&ctx.caller, &settings, ctx.now);
         view.owner_name = ctx.caller.name.clone();
         return Ok(json(200, &view));
     }
-    // Lost: read the state and let the shared rule say why.
+    // Lost: read what each condition measured and let the shared rule say why.
     #[derive(Deserialize)]
     struct State {
         owned: f64,
@@ -89,23 +94,20 @@ pub async fn claim(ctx: &Ctx, id: &str) -> ApiResult<Response> {
         held: f64,
         lost_at: Option<f64>,
     }
+    let params = ClaimParams { day_start: "?4", limit: "", cap: "", cooldown_start: "", prefix: "?5" };
+    let measures = CLAIM_CONDITIONS.map(|c| {
+        let (measure, name) = claim_measure(c, &params);
+        format!("{measure} AS {name}")
+    });
     let state = db::first::<State>(
         &ctx.db,
-        &format!("SELECT (SELECT count(*) FROM customers WHERE tenant_id = ?1 AND id = ?3 AND owner_id IS NOT NULL) AS owned, \
-         {} AS claims, \
-         (SELECT count(*) FROM customers WHERE tenant_id = ?1 AND owner_id = ?2 AND deleted_at IS NULL) AS held, \
-         (SELECT max(at) FROM audit_events WHERE tenant_id = ?1 AND customer_id = ?3 AND from_owner = ?2 AND action IN ('release', 'recycle')) AS lost_at", claims_from_pool("?2", "?4", "?5")),
+        &format!("SELECT {}", measures.join(", ")),
         &[Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::from(id), Arg::Int(day_start), Arg::from(pool.audit_prefix())],
     )
     .await?
     .ok_or_else(|| ApiError::Internal("claim state".into()))?;
     let state = ClaimState { already_owned: state.owned > 0.0, claims_today: state.claims as u32, held: state.held as u32, lost_it_at: state.lost_at.map(|v| v as i64) };
-    let refusal = claim_refusal(pool, &state, ctx.now).unwrap_or_else(|| shared::pool::ClaimRefusal {
-        code: "already_owned".into(),
-        message: "someone claimed this customer first (已被他人领取)".into(),
-        claims_left_today: pool.daily_claim_limit.saturating_sub(state.claims_today),
-        cooldown_until: None,
-    });
+    let refusal = lost_claim(pool, &state, ctx.now);
     Err(ApiError::Refused { code: refusal.code.clone(), message: refusal.message.clone(), details: serde_json::to_value(&refusal)? })
 }
 
@@ -113,13 +115,10 @@ pub async fn release(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Respon
     let input: ReleaseInput = read_json(req).await?;
     input.validate().map_err(ApiError::Invalid)?;
     let settings = ctx.settings().await?;
-    let reason = match &input.note {
-        Some(note) if !note.trim().is_empty() => format!("{}: {}", input.reason_code, note.trim()),
-        _ => input.reason_code.clone(),
-    };
-    let [audit, update] = release_statements(ctx, "c.id = ?3", id, reason, sql::RETURNING)?;
+    let reason = Reason::with_note(&input.reason_code, input.note.as_deref()).into_string();
+    let [audit, update] = release_statements(ctx, "c.id = ?3", id, reason, returning())?;
     let results = db::batch(&ctx.db, vec![audit, update]).await?;
-    match db::returned_first::<crate::customer_sql::Row>(&results, 1)? {
+    match db::returned_first::<Row>(&results, 1)? {
         Some(row) => Ok(json(200, &row.into_view(&ctx.caller, &settings, ctx.now))),
         None => match fetch_visible(ctx, id).await? {
             None => Err(ApiError::NotFound(format!("no customer {id}"))),
@@ -219,19 +218,13 @@ pub async fn reminders(ctx: &Ctx, req: &Request) -> ApiResult<Response> {
     loop {
         let mut filter = sql::Filter::new(&ctx.caller);
         filter.conditions.push(owned.into());
-        // Only rows that may be due (a superset: the shortest cadence of any segment);
+        // Only rows that may be due (`shared::pipeline::DueBefore`, a superset);
         // `follow_up_due` decides exactly.
-        match settings.segments.iter().map(|s| i64::from(s.cadence_days)).min() {
-            Some(days) => filter.push(
-                "(c.next_follow_up_at < {} OR (c.next_follow_up_at IS NULL AND c.segment IS NOT NULL AND COALESCE(c.last_follow_up_at, c.created_at) < {}))",
-                vec![Arg::Int(end_of_today), Arg::Int(end_of_today - days * DAY_MS)],
-            ),
-            None => filter.push("c.next_follow_up_at < {}", vec![Arg::Int(end_of_today)]),
-        }
+        filter.push_due_before(DueBefore::of(&settings, end_of_today));
         if let Some(id) = &after {
             filter.push("c.id < {}", vec![Arg::from(id)]);
         }
-        let rows = db::all::<sql::Row>(&ctx.db, &format!("{} WHERE {} ORDER BY c.id DESC LIMIT {PAGE}", sql::SELECT, filter.where_clause()), &filter.args).await?;
+        let rows = db::all::<Row>(&ctx.db, &format!("{} WHERE {} ORDER BY c.id DESC LIMIT {PAGE}", select(), filter.where_clause()), &filter.args).await?;
         let full = rows.len() == PAGE;
         for row in rows {
             let (c, _) = row.into_customer();
@@ -251,12 +244,12 @@ pub async fn reminders(ctx: &Ctx, req: &Request) -> ApiResult<Response> {
     // rules (`shared::pool::due`): a follow-up since the job ran ends the warning, and a
     // customer shows one warning, with its current date, however many the job wrote.
     let owner_scope = if team { format!("AND {}", sql::visible(&ctx.caller)) } else { "AND c.owner_id = ?2".to_string() };
-    let reminded = db::all::<sql::Row>(
+    let reminded = db::all::<Row>(
         &ctx.db,
         &format!(
             "{} WHERE c.tenant_id = ?1 AND c.owner_id IS NOT NULL AND c.deleted_at IS NULL {owner_scope} AND EXISTS (SELECT 1 FROM reminders r \
              WHERE r.tenant_id = ?1 AND r.customer_id = c.id AND r.owner_id = c.owner_id AND r.kind = 'recycle' AND r.due_at >= ?3)",
-            sql::SELECT
+            select()
         ),
         &[Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::Int(ctx.now)],
     )
@@ -281,7 +274,7 @@ pub async fn list(ctx: &Ctx, req: &Request) -> ApiResult<Response> {
     query.owner = shared::api::OwnerFilter::Pool;
     let settings = ctx.settings().await?;
     let rules = rules(ctx).await?;
-    let rows = crate::customers::query_rows(ctx, &query, &settings, query.limit + 1).await?;
+    let rows = query_rows(ctx, &query, &settings, query.limit + 1).await?;
     let has_more = rows.len() > query.limit as usize;
     let views: Vec<_> = rows.into_iter().take(query.limit as usize).map(|r| r.into_view(&ctx.caller, &settings, ctx.now)).collect();
     #[derive(Deserialize)]
@@ -306,18 +299,12 @@ pub async fn list(ctx: &Ctx, req: &Request) -> ApiResult<Response> {
             let last = entries.iter().rev().find(|e| e.customer_id == view.customer.id);
             let (reason, note, since) = match last {
                 Some(e) => (
-                    match e.action.as_str() {
-                        "create" => "created".to_string(),
-                        "import" => "imported".to_string(),
-                        "release" => "released".to_string(),
-                        "recycle" => "recycled".to_string(),
-                        other => other.to_string(),
-                    },
+                    AuditAction::parse(&e.action).map_or_else(|| e.action.clone(), |a| a.pool_reason().to_string()),
                     // A release note is free text: a view that hides the contacts shows its code.
                     if view.masked { shared::mask::reason(&e.action, e.reason.as_deref()) } else { e.reason.clone() },
                     e.at as i64,
                 ),
-                None => ("created".to_string(), None, view.customer.created_at),
+                None => (AuditAction::Create.pool_reason().to_string(), None, view.customer.created_at),
             };
             let pool = rules.pool_for(&view.customer).map_or_else(|| "main".to_string(), |p| p.key.clone());
             shared::pool::PoolItem { customer: view, pool_reason: reason, pool_note: note, pool_since: since, pool }
@@ -345,8 +332,11 @@ pub async fn standing(ctx: &Ctx) -> ApiResult<Response> {
     // Today's claims by pool: the audit rule up to its '@' is the pool's prefix.
     let claims = db::all::<Claims>(
         &ctx.db,
-        "SELECT substr(rule, 1, instr(rule, '@')) AS prefix, count(*) AS n FROM audit_events \
-         WHERE tenant_id = ?1 AND actor_id = ?2 AND action = 'claim' AND at >= ?3 GROUP BY prefix",
+        &format!(
+            "SELECT substr(rule, 1, instr(rule, '@')) AS prefix, count(*) AS n FROM audit_events \
+             WHERE tenant_id = ?1 AND actor_id = ?2 AND action = {} AND at >= ?3 GROUP BY prefix",
+            crate::audit::literal(AuditAction::Claim.as_str())
+        ),
         &args,
     )
     .await?;
@@ -385,9 +375,51 @@ pub async fn standing(ctx: &Ctx) -> ApiResult<Response> {
 /// parameters): what a pool's daily limit counts.
 fn claims_from_pool(actor: &str, day_start: &str, prefix: &str) -> String {
     format!(
-        "(SELECT count(*) FROM audit_events a WHERE a.tenant_id = ?1 AND a.actor_id = {actor} AND a.action = 'claim' AND a.at >= {day_start} \
-         AND substr(a.rule, 1, length({prefix})) = {prefix})"
+        "(SELECT count(*) FROM audit_events a WHERE a.tenant_id = ?1 AND a.actor_id = {actor} AND a.action = {} AND a.at >= {day_start} \
+         AND substr(a.rule, 1, length({prefix})) = {prefix})",
+        crate::audit::literal(AuditAction::Claim.as_str())
     )
+}
+
+/// The parameters a claim's conditions read, beside `?1` tenant, `?2` caller and `?3`
+/// customer.
+struct ClaimParams {
+    day_start: &'static str,
+    limit: &'static str,
+    cap: &'static str,
+    cooldown_start: &'static str,
+    prefix: &'static str,
+}
+
+/// The events by which caller `?2` lost customer `?3` (`shared::pool::LOSING_ACTIONS`),
+/// selecting `what`.
+fn lost_events(what: &str) -> String {
+    format!(
+        "(SELECT {what} FROM audit_events r WHERE r.tenant_id = ?1 AND r.customer_id = ?3 AND r.from_owner = ?2 AND r.action IN ({})",
+        crate::audit::actions(&LOSING_ACTIONS)
+    )
+}
+
+/// What SQL measures for a condition of `shared::pool::CLAIM_CONDITIONS`, and the name the
+/// state read gives it: the numbers `ClaimCondition::holds` is decided on.
+fn claim_measure(condition: ClaimCondition, p: &ClaimParams) -> (String, &'static str) {
+    match condition {
+        ClaimCondition::Unowned => ("(SELECT count(*) FROM customers o WHERE o.tenant_id = ?1 AND o.id = ?3 AND o.owner_id IS NOT NULL)".into(), "owned"),
+        ClaimCondition::UnderDailyLimit => (claims_from_pool("?2", p.day_start, p.prefix), "claims"),
+        ClaimCondition::UnderHoldingCap => (sql::held_by("?2"), "held"),
+        ClaimCondition::OutOfCooldown => (format!("{})", lost_events("max(r.at)")), "lost_at"),
+    }
+}
+
+/// The SQL reading of `ClaimCondition::holds`, a condition of the claim's `UPDATE` of
+/// `customers`: the claim and the refusal a second read explains state the same list.
+fn claim_condition(condition: ClaimCondition, p: &ClaimParams) -> String {
+    match condition {
+        ClaimCondition::Unowned => "owner_id IS NULL".into(),
+        ClaimCondition::UnderDailyLimit => format!("{} < {}", claim_measure(condition, p).0, p.limit),
+        ClaimCondition::UnderHoldingCap => format!("{} < {}", claim_measure(condition, p).0, p.cap),
+        ClaimCondition::OutOfCooldown => format!("NOT EXISTS {} AND r.at >= {})", lost_events("1"), p.cooldown_start),
+    }
 }
 
 /// `POST /customers/{id}/transfer`: a manager or admin moves a customer to another rep in
@@ -399,10 +431,10 @@ pub async fn transfer(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Respo
     let input: shared::pool::TransferInput = read_json(req).await?;
     input.validate().map_err(ApiError::Invalid)?;
     let settings = ctx.settings().await?;
-    let reason = input.note.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(|| "transfer".into());
-    let [audit, update] = transfer_statements(ctx, "c.id = ?3", id, &input.to, reason, sql::RETURNING)?;
+    let reason = Reason::transfer(input.note.as_deref()).into_string();
+    let [audit, update] = transfer_statements(ctx, "c.id = ?3", id, &input.to, reason, returning())?;
     let results = db::batch(&ctx.db, vec![audit, update]).await?;
-    match db::returned_first::<crate::customer_sql::Row>(&results, 1)? {
+    match db::returned_first::<Row>(&results, 1)? {
         Some(row) => Ok(json(200, &row.into_view(&ctx.caller, &settings, ctx.now))),
         None => match fetch_visible(ctx, id).await? {
             None => Err(ApiError::NotFound(format!("no customer {id}"))),
@@ -411,58 +443,23 @@ pub async fn transfer(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Respo
     }
 }
 
-/// The audit insert and the update, for one batch, that return the customers matching
-/// `which` (a condition on `c` over ?3 = `subject`) to the pool, if the caller may edit
-/// them. The audit row is written first, from the row as it is, under the same conditions
-/// as the update: both happen or neither does. `returning` ends the update (a `RETURNING`
-/// clause, or nothing).
-pub fn release_statements(ctx: &Ctx, which: &str, subject: &str, reason: String, returning: &str) -> ApiResult<[D1PreparedStatement; 2]> {
-    let condition = format!("c.tenant_id = ?1 AND {which} AND c.owner_id IS NOT NULL AND c.deleted_at IS NULL AND {}", sql::editable(&ctx.caller));
-    let audit = db::stmt(
-        &ctx.db,
-        &format!(
-            "INSERT INTO audit_events (tenant_id, customer_id, actor_id, action, from_owner, to_owner, reason, rule, at) \
-             SELECT ?1, c.id, ?2, 'release', c.owner_id, NULL, ?4, NULL, ?5 FROM customers c WHERE {condition}"
-        ),
-        &[Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::from(subject), Arg::from(reason), Arg::Int(ctx.now)],
-    )?;
-    let update = db::stmt(
-        &ctx.db,
-        &format!(
-            "UPDATE customers AS c SET owner_id = NULL, owned_since = NULL, collaborators = '[]', updated_at = ?4, version = version + 1 WHERE {condition}{returning}"
-        ),
-        &[Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::from(subject), Arg::Int(ctx.now)],
-    )?;
-    Ok([audit, update])
-}
 
-/// The audit insert and the update, for one batch, that give the customers matching
-/// `which` (a condition on `c` over ?3 = `subject`) to `to`: only customers the caller may
-/// edit, only to an active user in the caller's scope, never to their current owner.
-pub fn transfer_statements(ctx: &Ctx, which: &str, subject: &str, to: &str, reason: String, returning: &str) -> ApiResult<[D1PreparedStatement; 2]> {
-    // ?1 tenant, ?2 caller, ?3 subject, ?4 target, ?5 now, ?6 reason.
-    let condition = format!(
-        "c.tenant_id = ?1 AND {which} AND c.deleted_at IS NULL AND c.owner_id IS NOT ?4 AND {} AND {}",
-        sql::editable(&ctx.caller),
-        sql::assignable_target(&ctx.caller).replace("?3", "?4")
-    );
-    let args = [Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::from(subject), Arg::from(to), Arg::Int(ctx.now), Arg::from(reason)];
-    let audit = db::stmt(
-        &ctx.db,
-        &format!(
-            "INSERT INTO audit_events (tenant_id, customer_id, actor_id, action, from_owner, to_owner, reason, rule, at) \
-             SELECT ?1, c.id, ?2, 'transfer', c.owner_id, ?4, ?6, NULL, ?5 FROM customers c WHERE {condition}"
-        ),
-        &args,
-    )?;
-    let update = db::stmt(
-        &ctx.db,
-        &format!(
-            "UPDATE customers AS c SET owner_id = ?4, owned_since = ?5, collaborators = {}, updated_at = ?5, version = version + 1 \
-             WHERE {condition} AND ?6 IS NOT NULL{returning}",
-            sql::collaborators_without("?4"),
-        ),
-        &args,
-    )?;
-    Ok([audit, update])
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_claim_states_every_shared_condition() {
+        let p = ClaimParams { day_start: "?5", limit: "?6", cap: "?7", cooldown_start: "?8", prefix: "?9" };
+        assert_eq!(
+            CLAIM_CONDITIONS.map(|c| claim_condition(c, &p)).join(" AND "),
+            "owner_id IS NULL AND (SELECT count(*) FROM audit_events a WHERE a.tenant_id = ?1 AND a.actor_id = ?2 AND a.action = 'claim' \
+             AND a.at >= ?5 AND substr(a.rule, 1, length(?9)) = ?9) < ?6 \
+             AND (SELECT count(*) FROM customers h WHERE h.tenant_id = ?1 AND h.owner_id = ?2 AND h.deleted_at IS NULL) < ?7 \
+             AND NOT EXISTS (SELECT 1 FROM audit_events r WHERE r.tenant_id = ?1 AND r.customer_id = ?3 AND r.from_owner = ?2 \
+             AND r.action IN ('release', 'recycle') AND r.at >= ?8)"
+        );
+        let names = CLAIM_CONDITIONS.map(|c| claim_measure(c, &p).1);
+        assert_eq!(names, ["owned", "claims", "held", "lost_at"]);
+    }
 }

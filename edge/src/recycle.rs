@@ -3,22 +3,25 @@
 //! maintenance queue runs it a page at a time (`maintenance.rs`).
 //!
 //! `shared::pool::due` decides for each customer. Each page of customers is written as one
-//! batch; a recycle is `UPDATE … WHERE owner_id = <owner read> AND version = <version
-//! read>`, so a customer that was followed up, transferred or released since the read is
-//! left alone, and its audit row is guarded by `changes() = 1`. Reminders are
+//! batch of a few set-based statements; a recycle holds only while the customer still has
+//! the owner and version read, so a customer that was followed up, transferred or
+//! released since the read is left alone, and its audit row is written under the same
+//! condition in the same batch. Reminders are
 //! `INSERT OR IGNORE` on a unique key, and each replaces the customer's older warnings
 //! (`GET /reminders` checks them again anyway). Running the job twice, or again after an
 //! interruption, therefore does no work twice.
 
 use serde::Serialize;
+use shared::audit::AuditAction;
 use shared::pool::{due, Due, PoolRules};
 use shared::settings::TenantSettings;
 use shared::time::Millis;
 use worker::Env;
 
-use crate::customer_sql::{Row, SELECT};
+use crate::audit::{Event, Source};
 use crate::db::{self, Arg};
 use crate::error::ApiResult;
+use crate::store::customers::{select, Row};
 
 const PAGE: u32 = 500;
 
@@ -39,7 +42,7 @@ pub async fn page(env: &Env, tenant: &str, after: &str, now: Millis) -> ApiResul
     let settings: TenantSettings = crate::documents::load(env, tenant).await?;
     let rules: PoolRules = crate::documents::load(env, tenant).await?;
     let mut report = Report::default();
-    let sql = format!("{SELECT} WHERE c.tenant_id = ?1 AND c.owner_id IS NOT NULL AND c.deleted_at IS NULL AND c.id > ?2 ORDER BY c.id LIMIT {PAGE}");
+    let sql = format!("{} WHERE c.tenant_id = ?1 AND c.owner_id IS NOT NULL AND c.deleted_at IS NULL AND c.id > ?2 ORDER BY c.id LIMIT {PAGE}", select());
     let rows = db::all::<Row>(&db, &sql, &[Arg::from(tenant), Arg::from(after)]).await?;
     let n = rows.len();
     let mut last = String::new();
@@ -74,24 +77,20 @@ pub async fn page(env: &Env, tenant: &str, after: &str, now: Millis) -> ApiResul
         // Each customer still with the owner and version read: the audit rows first, then
         // the update, over the same condition in one transaction, so each recycled
         // customer has exactly one audit row and a customer changed meanwhile has none.
-        let due = "FROM customers c JOIN json_each(?2) j ON c.tenant_id = ?1 AND c.id = json_extract(j.value, '$[0]') \
-                   AND c.version = json_extract(j.value, '$[1]') AND c.owner_id = json_extract(j.value, '$[2]') AND c.deleted_at IS NULL";
+        // ?1 tenant, ?2 the list [id, version, owner, reason, rule], ?3 now.
+        // The `IN` finds the rows by primary key; the `EXISTS` keeps those still as read.
+        let due = "c.tenant_id = ?1 AND c.id IN (SELECT json_extract(value, '$[0]') FROM json_each(?2)) AND c.deleted_at IS NULL \
+                   AND EXISTS (SELECT 1 FROM json_each(?2) j WHERE json_extract(j.value, '$[0]') = c.id \
+                   AND json_extract(j.value, '$[1]') = c.version AND json_extract(j.value, '$[2]') = c.owner_id)";
+        let field = |i: u8| format!("(SELECT json_extract(j.value, '$[{i}]') FROM json_each(?2) j WHERE json_extract(j.value, '$[0]') = c.id)");
+        let (reason, rule) = (field(3), field(4));
         let list = Arg::Text(serde_json::Value::Array(recycle).to_string());
+        let args = [Arg::from(tenant), list, Arg::Int(now)];
+        statements.push(Event::new(AuditAction::Recycle, "c.id", "'system'", "?3").from("c.owner_id").reason(&reason).rule(&rule).statement(&db, Source::Rows(due), &args)?);
         statements.push(db::stmt(
             &db,
-            &format!(
-                "INSERT INTO audit_events (tenant_id, customer_id, actor_id, action, from_owner, to_owner, reason, rule, at) \
-                 SELECT ?1, c.id, 'system', 'recycle', c.owner_id, NULL, json_extract(j.value, '$[3]'), json_extract(j.value, '$[4]'), ?3 {due}"
-            ),
-            &[Arg::from(tenant), list.clone(), Arg::Int(now)],
-        )?);
-        statements.push(db::stmt(
-            &db,
-            &format!(
-                "UPDATE customers SET owner_id = NULL, owned_since = NULL, collaborators = '[]', updated_at = ?3, version = version + 1 \
-                 WHERE tenant_id = ?1 AND id IN (SELECT c.id {due})"
-            ),
-            &[Arg::from(tenant), list, Arg::Int(now)],
+            &format!("UPDATE customers AS c SET owner_id = NULL, owned_since = NULL, collaborators = '[]', updated_at = ?3, version = version + 1 WHERE {due}"),
+            &args,
         )?);
     }
     if !remind.is_empty() {

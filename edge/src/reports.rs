@@ -9,13 +9,13 @@ use shared::ids::Role;
 use shared::lifecycle::LifecycleThresholds;
 use shared::customer::Lifecycle;
 use shared::reports::{
-    FairnessReport, FlowRow, FollowUpReport, FunnelReport, FunnelRow, GroupRow, LifecycleMix, PoolFlowReport, ReportKind, ReportQuery, RepRow, RepsReport, StrategyReport, StrategyRow, Table, TimelinessRow,
+    FairnessReport, FlowRow, FollowUpReport, FLOW_RULES, FunnelReport, FunnelRow, GroupRow, LifecycleMix, PoolFlowReport, ReportKind, ReportQuery, RepRow, RepsReport, StrategyReport, StrategyRow, Table, TimelinessRow,
 };
 use shared::time::DAY_MS;
 use worker::{Request, Response};
 
 use crate::context::Ctx;
-use crate::customer_sql::{Filter, LEADS_NO_TEAM, TEAM_MEMBERS};
+use crate::store::scope::{Filter, LEADS_NO_TEAM, TEAM_MEMBERS};
 use crate::db::{self, Arg};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{bytes, json, query_pairs};
@@ -47,7 +47,7 @@ fn in_team(column: &str, param: &str) -> String {
 
 pub async fn report(ctx: &Ctx, req: &Request, kind: ReportKind) -> ApiResult<Response> {
     let pairs = query_pairs(req)?;
-    let offset = crate::pool::rules(ctx).await?.utc_offset_minutes;
+    let offset = crate::documents::load::<shared::pool::PoolRules>(&ctx.env, &ctx.caller.tenant).await?.utc_offset_minutes;
     let mut query = ReportQuery::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())), ctx.now, offset).map_err(ApiError::Invalid)?;
     let accept = req.headers().get("accept").ok().flatten().unwrap_or_default();
     query.csv |= accept.contains("text/csv");
@@ -186,18 +186,50 @@ async fn pool_flow(ctx: &Ctx, args: &[Arg], period: shared::reports::Period) -> 
         n: f64,
     }
     let bucket_ms = i64::from(period.bucket_days) * DAY_MS;
-    // Into the pool: recycled, released, or entered without an owner; out of it: claimed
-    // or allocated (the intake path allocates a customer that never was in the pool).
-    // Attributed to the rep it left or went to, else to whoever entered it.
+    // The events `shared::reports::FLOW_RULES` counts (into the pool: recycled, released,
+    // entered without an owner; out of it: claimed, allocated from it). Attributed to the rep it left or went to, else to whoever entered it.
     let sql = format!(
         "SELECT CAST((a.at - ?4) / {bucket_ms} AS INTEGER) AS bucket, a.action, count(*) AS events FROM audit_events a \
          WHERE a.tenant_id = ?1 AND a.at >= ?4 AND a.at < ?5 \
-         AND (a.action IN ('recycle', 'release', 'claim') OR (a.action IN ('create', 'import') AND a.to_owner IS NULL) \
-              OR (a.action = 'allocate' AND a.from_owner IS NULL AND a.reason <> 'intake allocation')) \
-         AND {} GROUP BY bucket, a.action",
+         AND {} AND {} GROUP BY bucket, a.action",
+        flow_filter(),
         scope(ctx, "coalesce(a.to_owner, a.from_owner, a.actor_id)")
     );
     let rows = db::all::<FlowRow>(&ctx.db, &sql, args).await?;
     let in_pool = db::first::<Count>(&ctx.db, "SELECT count(*) AS n FROM customers WHERE tenant_id = ?1 AND owner_id IS NULL AND deleted_at IS NULL", &args[..1]).await?;
     Ok(PoolFlowReport::build(period, &rows, in_pool.map_or(0.0, |c| c.n)))
+}
+
+/// The SQL reading of `shared::reports::FlowRule::counts` over audit event `a`, for every
+/// rule of `FLOW_RULES`: the report selects exactly the events the table counts.
+fn flow_filter() -> String {
+    let rules: Vec<String> = FLOW_RULES
+        .iter()
+        .map(|rule| {
+            let mut parts = vec![format!("a.action = {}", crate::audit::literal(rule.action.as_str()))];
+            if rule.to_nobody {
+                parts.push("a.to_owner IS NULL".into());
+            }
+            if rule.from_nobody {
+                parts.push("a.from_owner IS NULL".into());
+            }
+            if let Some(reason) = rule.except_reason {
+                parts.push(format!("a.reason <> {}", crate::audit::literal(reason)));
+            }
+            format!("({})", parts.join(" AND "))
+        })
+        .collect();
+    format!("({})", rules.join(" OR "))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_pool_flow_filter_is_the_shared_table() {
+        assert_eq!(
+            super::flow_filter(),
+            "((a.action = 'recycle') OR (a.action = 'release') OR (a.action = 'claim') OR (a.action = 'create' AND a.to_owner IS NULL) \
+             OR (a.action = 'import' AND a.to_owner IS NULL) OR (a.action = 'allocate' AND a.from_owner IS NULL AND a.reason <> 'intake allocation'))"
+        );
+    }
 }

@@ -20,7 +20,7 @@ use shared::settings::TenantSettings;
 
 use worker::{D1Database, Env};
 
-use crate::customer_sql::{Row, SELECT};
+use crate::store::customers::{select, Row};
 use crate::db::{self, Arg};
 use crate::error::ApiResult;
 
@@ -74,7 +74,7 @@ pub async fn begin(env: &Env, db: &D1Database, tenant: &str, settings: &TenantSe
             None => return Ok(Begun { changed, queued: false }),
         }
     }
-    crate::maintenance::enqueue(env, crate::maintenance::Job::Resegment { tenant: tenant.to_string(), after, version: Some(settings.version) }).await?;
+    crate::queue::enqueue(env, crate::queue::Job::Resegment { tenant: tenant.to_string(), after, version: Some(settings.version) }).await?;
     Ok(Begun { changed, queued: true })
 }
 
@@ -85,7 +85,7 @@ pub async fn begin(env: &Env, db: &D1Database, tenant: &str, settings: &TenantSe
 async fn page(db: &D1Database, tenant: &str, settings: &TenantSettings, after: &str) -> ApiResult<(usize, Option<String>)> {
     let rows = db::all::<Row>(
         db,
-        &format!("{SELECT} WHERE c.tenant_id = ?1 AND c.deleted_at IS NULL AND c.id > ?2 ORDER BY c.id LIMIT {PAGE}"),
+        &format!("{} WHERE c.tenant_id = ?1 AND c.deleted_at IS NULL AND c.id > ?2 ORDER BY c.id LIMIT {PAGE}", select()),
         &[Arg::from(tenant), Arg::from(after)],
     )
     .await?;

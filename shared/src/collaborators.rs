@@ -64,8 +64,11 @@ pub fn check_share(owner: Option<&str>, collaborators: &[String], user: &str) ->
 /// Whether a user can be a collaborator at all: an active rep (managers and admins
 /// already see their team's customers).
 pub fn may_collaborate(role: Role, active: bool) -> bool {
-    role == Role::Rep && active
+    role == COLLABORATOR_ROLE && active
 }
+
+/// The one role a collaborator has ([`may_collaborate`]; the edge's condition names it).
+pub const COLLABORATOR_ROLE: Role = Role::Rep;
 
 /// Whether `caller` may take `user` off a customer's collaborators.
 pub fn may_unshare(caller_may_edit: bool, caller: &str, user: &str) -> bool {

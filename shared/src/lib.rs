@@ -12,6 +12,7 @@
 
 pub mod allocation;
 pub mod api;
+pub mod audit;
 pub mod cell;
 pub mod collaborators;
 pub mod contact_budget;

@@ -31,13 +31,7 @@ pub fn customer(c: &mut Customer, custom_fields: &[FieldDef]) {
 /// The part of an audit reason a hidden view shows: the reason code, never the free text
 /// a person typed (a release's note after `code: `, a transfer's note, a hand-over's).
 pub fn reason(action: &str, reason: Option<&str>) -> Option<String> {
-    let reason = reason?;
-    Some(match action {
-        // A transfer's reason is the manager's note itself.
-        "transfer" => "transfer".into(),
-        // The others are a code, or `code: note` (release, hand-over, allocation).
-        _ => reason.split(": ").next().unwrap_or_default().to_string(),
-    })
+    Some(crate::audit::Reason::shown_masked(action, reason?))
 }
 
 /// 138****5678: keeps the first three and last four digits of an 11-digit mobile number

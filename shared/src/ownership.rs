@@ -221,7 +221,7 @@ mod tests {
         assert!(masks_contacts(Role::Rep, None));
         assert!(!masks_contacts(Role::Rep, Some("r1")));
         assert!(!masks_contacts(Role::Manager, None));
-        // The SQL reading of the rule (`customer_sql::contacts_visible`) is "owned" for
+        // The SQL reading of the rule (`store::scope::contacts_visible`) is "owned" for
         // `WhileInPool` and "always" for `Never`: hold every role to one of the two.
         for role in [Role::Admin, Role::Manager, Role::Rep] {
             for owner in [None, Some("r1"), Some("r2")] {

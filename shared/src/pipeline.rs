@@ -106,9 +106,55 @@ pub fn follow_up_due(c: &Customer, settings: &TenantSettings) -> Option<Millis> 
     Some(c.last_follow_up_at.unwrap_or(c.created_at) + i64::from(cadence) * crate::time::DAY_MS)
 }
 
+/// Where a customer whose follow-up ([`follow_up_due`]) falls before `end` must lie, as
+/// bounds a query can state: a set date before `end`, or no set date, a segment, and a
+/// last follow-up (or creation) before `end` less the shortest cadence of any segment. A
+/// superset: the edge reads the rows in these bounds and decides each with
+/// [`follow_up_due`]; the property test below holds that none due is outside them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DueBefore {
+    pub end: Millis,
+    /// `end` less the shortest segment cadence; `None` when there are no segments (then
+    /// only a set date can make a customer due).
+    pub undated_since_before: Option<Millis>,
+}
+
+impl DueBefore {
+    pub fn of(settings: &TenantSettings, end: Millis) -> DueBefore {
+        let shortest = settings.segments.iter().map(|s| i64::from(s.cadence_days)).min();
+        DueBefore { end, undated_since_before: shortest.map(|days| end - days * crate::time::DAY_MS) }
+    }
+
+    /// The Rust reading of the bounds, which the edge's query restates.
+    pub fn may_contain(&self, c: &Customer) -> bool {
+        match (c.next_follow_up_at, self.undated_since_before) {
+            (Some(at), _) => at < self.end,
+            (None, Some(before)) => c.segment.is_some() && c.last_follow_up_at.unwrap_or(c.created_at) < before,
+            (None, None) => false,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn due_before_bounds_hold_every_customer_due(created in 0i64..60, last in proptest::option::of(0i64..60), next in proptest::option::of(0i64..60), segment in 0usize..4, end in 0i64..90) {
+            let settings = TenantSettings::default();
+            let day = crate::time::DAY_MS;
+            let mut c = customer("lead", None);
+            c.created_at = created * day;
+            c.last_follow_up_at = last.map(|d| d * day);
+            c.next_follow_up_at = next.map(|d| d * day);
+            c.segment = settings.segments.get(segment).map(|s| s.key.clone());
+            let bounds = DueBefore::of(&settings, end * day);
+            if follow_up_due(&c, &settings).is_some_and(|due| due < end * day) {
+                proptest::prop_assert!(bounds.may_contain(&c));
+            }
+        }
+    }
 
     fn customer(stage: &str, amount: Option<f64>) -> Customer {
         let mut c: Customer = serde_json::from_value(serde_json::json!({

@@ -28,10 +28,36 @@ pub struct RepFields {
 /// or another manager's (a manager raising their own capacity or widening their regions
 /// would tilt allocation and the region ownership rule towards themselves); a rep nobody's.
 pub fn may_change(caller: Role, caller_id: &str, target: Role, target_id: &str) -> bool {
-    match caller {
-        Role::Admin => true,
-        Role::Manager => target == Role::Rep && target_id != caller_id,
-        Role::Rep => false,
+    Changeable::of(caller).allows(caller_id, target, target_id)
+}
+
+/// [`may_change`] as data: whose records a role may change. The edge renders it as the
+/// condition its rep `UPDATE` carries, so a role changed since the read is not acted on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Changeable {
+    /// Any record.
+    Anyone,
+    /// Records of this role, other than the caller's own.
+    OthersOfRole(Role),
+    /// No record.
+    Nobody,
+}
+
+impl Changeable {
+    pub fn of(caller: Role) -> Changeable {
+        match caller {
+            Role::Admin => Changeable::Anyone,
+            Role::Manager => Changeable::OthersOfRole(Role::Rep),
+            Role::Rep => Changeable::Nobody,
+        }
+    }
+
+    pub fn allows(self, caller_id: &str, target: Role, target_id: &str) -> bool {
+        match self {
+            Changeable::Anyone => true,
+            Changeable::OthersOfRole(role) => target == role && target_id != caller_id,
+            Changeable::Nobody => false,
+        }
     }
 }
 

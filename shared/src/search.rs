@@ -1,5 +1,5 @@
 //! What a list's `q` matches (`GET /customers`, `GET /pool`, the export): the one
-//! definition, which the edge turns into SQL (`customer_sql::Filter`).
+//! definition, which the edge turns into SQL (`store::scope::Filter`).
 //!
 //! A query matches a customer when its name or company contains the text; and, only where
 //! the caller sees the customer's contacts (`ownership::ContactsHidden`), when its contact
@@ -40,18 +40,50 @@ impl Search {
         Some(Search { text: text.to_ascii_lowercase(), phone_digits })
     }
 
-    /// The Rust reading of the match, which the SQL restates; `contacts_visible` is the
-    /// negation of `ownership::masks_contacts` for the caller and this customer.
+    /// The Rust reading of the match, which the SQL restates from [`SEARCHED`];
+    /// `contacts_visible` is the negation of `ownership::masks_contacts` for the caller and
+    /// this customer.
     pub fn matches(&self, c: &Customer, contacts_visible: bool) -> bool {
-        let contains = |field: &Option<String>| field.as_deref().is_some_and(|f| f.to_ascii_lowercase().contains(&self.text));
-        if c.name.to_ascii_lowercase().contains(&self.text) || contains(&c.company) {
-            return true;
+        SEARCHED.into_iter().any(|field| (contacts_visible || !field.is_contact()) && self.finds_in(field, c))
+    }
+
+    fn finds_in(&self, field: SearchField, c: &Customer) -> bool {
+        let contains = |value: &Option<String>| value.as_deref().is_some_and(|v| v.to_ascii_lowercase().contains(&self.text));
+        match field {
+            SearchField::Name => c.name.to_ascii_lowercase().contains(&self.text),
+            SearchField::Company => contains(&c.company),
+            SearchField::ContactName => contains(&c.contact_name),
+            SearchField::Email => contains(&c.email),
+            SearchField::Phone => {
+                self.phone_digits.as_ref().is_some_and(|d| c.phone.as_deref().and_then(crate::normalize::phone_key).is_some_and(|k| k.contains(d.as_str())))
+            }
         }
-        if !contacts_visible {
-            return false;
-        }
-        let phone = self.phone_digits.as_ref().is_some_and(|d| c.phone.as_deref().and_then(crate::normalize::phone_key).is_some_and(|k| k.contains(d.as_str())));
-        phone || contains(&c.contact_name) || contains(&c.email)
+    }
+}
+
+/// A field a search looks in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SearchField {
+    Name,
+    Company,
+    ContactName,
+    Email,
+    /// The phone's duplicate key (digits only), searched for the query's phone digits.
+    Phone,
+}
+
+/// Every field a search looks in: the edge's SQL and [`Search::matches`] both read this.
+pub const SEARCHED: [SearchField; 5] = [SearchField::Name, SearchField::Company, SearchField::ContactName, SearchField::Email, SearchField::Phone];
+
+impl SearchField {
+    /// A contact: searched only where the caller sees the customer's contacts.
+    pub fn is_contact(self) -> bool {
+        matches!(self, SearchField::ContactName | SearchField::Email | SearchField::Phone)
+    }
+
+    /// Searched for [`Search::phone_digits`] rather than [`Search::text`].
+    pub fn by_digits(self) -> bool {
+        self == SearchField::Phone
     }
 }
 

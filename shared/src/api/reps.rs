@@ -118,7 +118,7 @@ impl HandOverInput {
 
     /// What the audit trail records as the reason.
     pub fn reason(&self) -> String {
-        self.note.as_deref().map(str::trim).filter(|n| !n.is_empty()).map_or_else(|| HAND_OVER_REASON.to_string(), |n| format!("{HAND_OVER_REASON}: {n}"))
+        crate::audit::Reason::with_note(HAND_OVER_REASON, self.note.as_deref()).into_string()
     }
 }
 

@@ -9,7 +9,7 @@ mod claim;
 mod due;
 mod rules;
 
-pub use claim::{claim_refusal, ClaimRefusal, ClaimState};
+pub use claim::{claim_refusal, lost_claim, ClaimCondition, ClaimRefusal, ClaimState, CLAIM_CONDITIONS, LOSING_ACTIONS};
 pub use due::{due, Due, RecycleReason};
 pub use rules::{PoolDef, PoolRules, TierDays};
 

@@ -21,7 +21,7 @@ pub use fairness::{FairnessReport, RepShare};
 pub use follow_ups::{FollowUpReport, Timeliness, TimelinessRow};
 pub use funnel::{FunnelReport, FunnelRow, FunnelStep, GroupRow, LifecycleMix, Outcome};
 pub use period::{Period, ReportQuery, MAX_DAYS};
-pub use pool_flow::{FlowRow, PoolBucket, PoolFlowReport};
+pub use pool_flow::{Flow, FlowRow, FlowRule, PoolBucket, PoolFlowReport, FLOW_RULES};
 pub use reps::{RepFigures, RepRow, RepsReport};
 pub use strategies::{StrategyFigures, StrategyReport, StrategyRow};
 pub use table::Table;

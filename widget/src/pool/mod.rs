@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::api::{AllocationResponse, CustomerPage, CustomerView, DistributeRequest, PoolItem, PoolPage, PoolStanding, ReminderList, RELEASE_REASONS};
+use shared::audit::AuditAction;
 use shared::time::DAY_MS;
 
 use crate::api::{Client, Failure};
@@ -19,11 +20,11 @@ enum Tab {
 }
 
 fn reason_label(lang: Lang, code: &str) -> String {
+    if let Some(action) = AuditAction::from_pool_reason(code) {
+        let (zh, en) = action.label();
+        return lang.pick(zh, en).to_string();
+    }
     let (zh, en) = match code {
-        "released" => ("退回", "Released"),
-        "recycled" => ("回收", "Recycled"),
-        "imported" => ("导入", "Imported"),
-        "created" => ("录入", "Created"),
         "not_interested" => ("无意向", "Not interested"),
         "unreachable" => ("联系不上", "Unreachable"),
         "wrong_info" => ("信息有误", "Wrong information"),

@@ -1,160 +1,19 @@
-//! SQL for customers: the row shape, scope conditions and list filters.
+//! Scope conditions and list filters for customers.
 //!
 //! Scope (who sees and edits what) is `shared::ownership`'s decision; here it becomes
 //! `WHERE` conditions so that every read and write enforces it in the statement itself.
 //! Parameters `?1` (tenant) and `?2` (caller) are bound in every customer statement.
 
-use serde::Deserialize;
-use shared::api::{CustomerQuery, CustomerView, OwnerFilter};
-use shared::customer::{Customer, Intent, Tier};
-use shared::lifecycle::{LifecycleBounds, LifecycleDates};
-use shared::ownership::{masks_contacts, ContactsHidden, Scope};
-use shared::search::Search;
+use shared::api::{CustomerQuery, OwnerFilter};
+use shared::lifecycle::LifecycleBounds;
+use shared::ownership::{ContactsHidden, Scope};
+use shared::pipeline::DueBefore;
+use shared::search::{Search, SearchField, SEARCHED};
 use shared::settings::TenantSettings;
 use shared::time::Millis;
 
 use crate::context::Caller;
-use crate::db::{json_column, Arg};
-
-/// Columns read for a customer, with the owner's name joined in.
-pub const SELECT: &str = "SELECT c.id, c.name, c.company, c.contact_name, c.phone, c.email, c.wechat, c.industry, \
-     c.region, c.source, c.amount, c.stage, c.tier, c.intent, c.tags, c.custom, c.owner_id, c.collaborators, \
-     c.created_by, c.created_at, c.updated_at, c.last_follow_up_at, c.next_follow_up_at, c.won_at, c.lost_at, \
-     c.segment, c.version, c.owned_since, c.reached_stage, u.name AS owner_name \
-     FROM customers c LEFT JOIN users u ON u.tenant_id = c.tenant_id AND u.id = c.owner_id";
-
-/// The row as a write leaves it (`UPDATE … RETURNING`), so an answer shows exactly what
-/// this write did even if another write lands a moment later. No owner name: no join.
-pub const RETURNING: &str = " RETURNING id, name, company, contact_name, phone, email, wechat, industry, region, source, amount, \
-     stage, tier, intent, tags, custom, owner_id, collaborators, created_by, created_at, updated_at, last_follow_up_at, \
-     next_follow_up_at, won_at, lost_at, segment, version, owned_since, reached_stage";
-
-#[derive(Deserialize)]
-pub struct Row {
-    id: String,
-    name: String,
-    company: Option<String>,
-    contact_name: Option<String>,
-    phone: Option<String>,
-    email: Option<String>,
-    wechat: Option<String>,
-    industry: Option<String>,
-    region: Option<String>,
-    source: Option<String>,
-    amount: Option<f64>,
-    stage: String,
-    tier: Option<String>,
-    intent: Option<String>,
-    tags: Option<String>,
-    custom: Option<String>,
-    owner_id: Option<String>,
-    collaborators: Option<String>,
-    created_by: String,
-    created_at: f64,
-    updated_at: f64,
-    last_follow_up_at: Option<f64>,
-    next_follow_up_at: Option<f64>,
-    won_at: Option<f64>,
-    lost_at: Option<f64>,
-    segment: Option<String>,
-    version: f64,
-    owned_since: Option<f64>,
-    #[serde(default)]
-    pub reached_stage: Option<String>,
-    #[serde(default)]
-    owner_name: Option<String>,
-}
-
-fn ms(v: f64) -> Millis {
-    v as Millis
-}
-
-impl Row {
-    pub fn is_unowned(&self) -> bool {
-        self.owner_id.is_none()
-    }
-
-    pub fn owner(&self) -> Option<&str> {
-        self.owner_id.as_deref()
-    }
-
-    /// When the current owner got the customer (claim, allocation, creation).
-    pub fn owned_since(&self) -> Option<Millis> {
-        self.owned_since.map(ms).or(Some(ms(self.created_at)).filter(|_| self.owner_id.is_some()))
-    }
-
-    pub fn into_customer(self) -> (Customer, Option<String>) {
-        let customer = Customer {
-            id: self.id,
-            name: self.name,
-            company: self.company,
-            contact_name: self.contact_name,
-            phone: self.phone,
-            email: self.email,
-            wechat: self.wechat,
-            industry: self.industry,
-            region: self.region,
-            source: self.source,
-            amount: self.amount,
-            stage: self.stage,
-            tier: self.tier.as_deref().and_then(Tier::parse),
-            intent: self.intent.as_deref().and_then(Intent::parse),
-            tags: json_column(&self.tags),
-            custom: json_column(&self.custom),
-            owner: self.owner_id,
-            collaborators: json_column(&self.collaborators),
-            created_by: self.created_by,
-            created_at: ms(self.created_at),
-            updated_at: ms(self.updated_at),
-            last_follow_up_at: self.last_follow_up_at.map(ms),
-            next_follow_up_at: self.next_follow_up_at.map(ms),
-            won_at: self.won_at.map(ms),
-            lost_at: self.lost_at.map(ms),
-            segment: self.segment,
-            version: self.version as i64,
-        };
-        (customer, self.owner_name)
-    }
-
-    pub fn into_view(self, caller: &Caller, settings: &TenantSettings, now: Millis) -> CustomerView {
-        let (customer, owner_name) = self.into_customer();
-        view(customer, owner_name, caller, settings, now)
-    }
-
-    /// A view of a row a write returned (`RETURNING` has no join), with the owner's name
-    /// read before the write that did not change the owner.
-    pub fn into_view_named(self, owner_name: Option<String>, caller: &Caller, settings: &TenantSettings, now: Millis) -> CustomerView {
-        let (customer, _) = self.into_customer();
-        view(customer, owner_name, caller, settings, now)
-    }
-}
-
-/// What a caller sees of a customer: lifecycle computed, contacts masked where the rules
-/// say so, and whether they may edit it.
-pub fn view(mut customer: Customer, owner_name: Option<String>, caller: &Caller, settings: &TenantSettings, now: Millis) -> CustomerView {
-    let dates = LifecycleDates {
-        created_at: customer.created_at,
-        last_follow_up_at: customer.last_follow_up_at,
-        won_at: customer.won_at,
-        lost_at: customer.lost_at,
-    };
-    let lifecycle = shared::lifecycle::classify(&settings.lifecycle, &dates, now);
-    let masked = masks_contacts(caller.role, customer.owner.as_deref());
-    if masked {
-        shared::mask::customer(&mut customer, &settings.custom_fields);
-    }
-    let editable = may_edit_visible(caller, customer.owner.as_deref());
-    CustomerView { customer, lifecycle, owner_name, masked, editable, allocation: None }
-}
-
-/// Whether the caller may edit a customer they can see (read through [`visible`]): a rep
-/// only their own; for managers the visibility condition is the edit condition.
-pub fn may_edit_visible(caller: &Caller, owner: Option<&str>) -> bool {
-    match Scope::of(caller.role) {
-        Scope::Own => owner == Some(caller.user.as_str()),
-        Scope::Team | Scope::Tenant => true,
-    }
-}
+use crate::db::Arg;
 
 /// Members of the caller's team, when the caller leads one.
 pub const TEAM_MEMBERS: &str = "SELECT t.id FROM users t JOIN users m ON m.tenant_id = t.tenant_id AND m.team_id = t.team_id \
@@ -172,6 +31,12 @@ pub fn visible(caller: &Caller) -> String {
         Scope::Team => format!("(c.owner_id IS NULL OR c.owner_id = ?2 OR {LEADS_NO_TEAM} OR c.owner_id IN ({TEAM_MEMBERS}))"),
         Scope::Own => format!("(c.owner_id IS NULL OR c.owner_id = ?2 OR {})", collaborates("?2")),
     }
+}
+
+/// How many live customers user `param` owns: what a holding cap and a rep's capacity
+/// count (the subquery's own `h`, so it nests under any statement on `c`).
+pub fn held_by(param: &str) -> String {
+    format!("(SELECT count(*) FROM customers h WHERE h.tenant_id = ?1 AND h.owner_id = {param} AND h.deleted_at IS NULL)")
 }
 
 /// The condition that user `param` is one of customer `c`'s collaborators. Nearly every
@@ -207,13 +72,14 @@ pub fn editable(caller: &Caller) -> String {
     }
 }
 
-/// The condition under which user `?3` may be given a customer by the caller.
-pub fn assignable_target(caller: &Caller) -> String {
-    let exists = "EXISTS (SELECT 1 FROM users x WHERE x.tenant_id = ?1 AND x.id = ?3 AND x.active = 1)";
+/// The condition under which user `target` (a parameter, e.g. `?3`) may be given a
+/// customer by the caller.
+pub fn assignable_target(caller: &Caller, target: &str) -> String {
+    let exists = format!("EXISTS (SELECT 1 FROM users x WHERE x.tenant_id = ?1 AND x.id = {target} AND x.active = 1)");
     match Scope::of(caller.role) {
         Scope::Tenant => format!("{exists} AND {USES_CALLER}"),
-        Scope::Team => format!("{exists} AND ({LEADS_NO_TEAM} OR ?3 IN ({TEAM_MEMBERS}))"),
-        Scope::Own => format!("?3 = ?2 AND {USES_CALLER}"),
+        Scope::Team => format!("{exists} AND ({LEADS_NO_TEAM} OR {target} IN ({TEAM_MEMBERS}))"),
+        Scope::Own => format!("{target} = ?2 AND {USES_CALLER}"),
     }
 }
 
@@ -296,16 +162,32 @@ impl Filter {
     /// text as `Search` lowers it; contact fields only under [`contacts_visible`], so a
     /// search never matches on a character the caller's view hides.
     fn push_search(&mut self, search: &Search) {
-        let text = || Arg::from(search.text.clone());
-        let digits = Arg::from(search.phone_digits.clone());
-        self.push(
-            &format!(
-                "(instr(lower(c.name), {{}}) > 0 OR instr(lower(c.company), {{}}) > 0 OR ({} AND (instr(lower(c.contact_name), {{}}) > 0 \
-                 OR instr(lower(c.email), {{}}) > 0 OR instr(c.phone_key, {{}}) > 0)))",
-                self.contacts_visible
+        let term = |field: SearchField| {
+            let column = match field {
+                SearchField::Name => "lower(c.name)",
+                SearchField::Company => "lower(c.company)",
+                SearchField::ContactName => "lower(c.contact_name)",
+                SearchField::Email => "lower(c.email)",
+                SearchField::Phone => "c.phone_key",
+            };
+            format!("instr({column}, {{}}) > 0")
+        };
+        let (contacts, open): (Vec<SearchField>, Vec<SearchField>) = SEARCHED.into_iter().partition(|f| f.is_contact());
+        let terms = |fields: &[SearchField]| fields.iter().map(|f| term(*f)).collect::<Vec<_>>().join(" OR ");
+        let values = open.iter().chain(&contacts).map(|f| Arg::from(if f.by_digits() { search.phone_digits.clone() } else { Some(search.text.clone()) })).collect();
+        self.push(&format!("({} OR ({} AND ({})))", terms(&open), self.contacts_visible, terms(&contacts)), values);
+    }
+
+    /// The SQL reading of [`DueBefore::may_contain`]; the property test in `shared`
+    /// guarantees no customer due before its end lies outside it.
+    pub fn push_due_before(&mut self, bounds: DueBefore) {
+        match bounds.undated_since_before {
+            Some(before) => self.push(
+                "(c.next_follow_up_at < {} OR (c.next_follow_up_at IS NULL AND c.segment IS NOT NULL AND COALESCE(c.last_follow_up_at, c.created_at) < {}))",
+                vec![Arg::Int(bounds.end), Arg::Int(before)],
             ),
-            vec![text(), text(), text(), text(), digits],
-        );
+            None => self.push("c.next_follow_up_at < {}", vec![Arg::Int(bounds.end)]),
+        }
     }
 
     /// The SQL reading of [`LifecycleBounds::contains`]; the property test in `shared`
@@ -334,5 +216,29 @@ impl Filter {
         if let Some(before) = b.lost_or_activity_before {
             self.push(&format!("(c.lost_at IS NOT NULL OR {ACTIVITY} < {{}})"), vec![Arg::Int(before)]);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn caller(role: shared::ids::Role) -> Caller {
+        Caller { tenant: "t".into(), user: "u".into(), role, name: None }
+    }
+
+    #[test]
+    fn a_search_is_the_shared_fields_contacts_under_contacts_visible() {
+        let mut filter = Filter::new(&caller(shared::ids::Role::Rep));
+        filter.push_search(&Search::of("138 0000").unwrap());
+        assert_eq!(
+            filter.conditions.last().map(String::as_str),
+            Some(
+                "(instr(lower(c.name), ?3) > 0 OR instr(lower(c.company), ?4) > 0 OR (c.owner_id IS NOT NULL AND (instr(lower(c.contact_name), ?5) > 0 \
+                 OR instr(lower(c.email), ?6) > 0 OR instr(c.phone_key, ?7) > 0)))"
+            )
+        );
+        let bound: Vec<String> = filter.args[2..].iter().map(|a| format!("{a:?}")).collect();
+        assert_eq!(bound, ["Text(\"138 0000\")", "Text(\"138 0000\")", "Text(\"138 0000\")", "Text(\"138 0000\")", "Text(\"1380000\")"]);
     }
 }

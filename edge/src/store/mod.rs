@@ -1,0 +1,16 @@
+//! Data access: every statement the handlers share, and nothing that answers HTTP.
+//!
+//! Handlers (`customers`, `pool`, `import`, …) parse, decide through `shared`, and call
+//! in here; no handler imports another. `customers` holds the customer's column table
+//! (the one list of its columns, from which every `SELECT`, `RETURNING`, `INSERT` and
+//! patch `UPDATE` is generated) and the reads by id and by query; `scope` the `WHERE`
+//! conditions that enforce who sees and edits what; `ownership` the statements that move
+//! customers between owners and the pool; `hand_over` a hand-over's pages; `reps` the rep directory's query; `allocation`
+//! what an allocation run reads (rules, reps, cursor) and the engine call.
+
+pub mod allocation;
+pub mod customers;
+pub mod hand_over;
+pub mod ownership;
+pub mod reps;
+pub mod scope;
