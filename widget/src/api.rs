@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Request, RequestInit, Response};
 
-use crate::element::Attrs;
+use crate::attrs::Attrs;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Failure {
@@ -18,6 +18,10 @@ pub enum Failure {
     Api { status: u16, code: String, message: String, details: Option<serde_json::Value> },
     /// No answer at all (offline, blocked by CORS, …).
     Network(String),
+    /// An answer that does not read as the type expected (a widget and an API of
+    /// different versions), or a body that could not be written: not the network's fault,
+    /// so a retry will not help.
+    Decode(String),
 }
 
 /// A successful answer: its status, what it says, and its JSON text.
@@ -68,7 +72,7 @@ impl Client {
     /// Like [`Client::send`], with the answer's status (a create answers 201, or 200 when
     /// it gave the caller an existing customer) and text.
     pub async fn send_answer<T: DeserializeOwned>(&self, method: &str, path: &str, body: &impl serde::Serialize) -> Result<Answer<T>, Failure> {
-        let text = serde_json::to_string(body).map_err(|e| Failure::Network(e.to_string()))?;
+        let text = serde_json::to_string(body).map_err(|e| Failure::Decode(format!("request body: {e}")))?;
         self.call(method, path, Some(text)).await
     }
 
@@ -76,12 +80,12 @@ impl Client {
     /// cost the bundle more than it is worth (a short directory of names).
     pub async fn get_js(&self, path: &str) -> Result<wasm_bindgen::JsValue, Failure> {
         let (_, text) = self.exchange("GET", path, None).await?;
-        js_sys::JSON::parse(&text).map_err(|e| Failure::Network(format!("unexpected answer: {e:?}")))
+        js_sys::JSON::parse(&text).map_err(|e| Failure::Decode(format!("unexpected answer: {e:?}")))
     }
 
     async fn call<T: DeserializeOwned>(&self, method: &str, path: &str, body: Option<String>) -> Result<Answer<T>, Failure> {
         let (status, text) = self.exchange(method, path, body).await?;
-        let value = shared::wire::from_json(&text).map_err(|e| Failure::Network(format!("unexpected answer: {e}")))?;
+        let value = shared::wire::from_json(&text).map_err(|e| Failure::Decode(format!("unexpected answer: {e}")))?;
         Ok(Answer { status, value, text })
     }
 

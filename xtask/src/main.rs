@@ -9,6 +9,9 @@
 mod bench;
 mod build;
 mod dev;
+// The widget's list of element kinds, read from the widget's own file: one list.
+#[path = "../../widget/src/kinds.rs"]
+mod kinds;
 mod test;
 mod tools;
 
