@@ -72,7 +72,7 @@ impl Client {
     /// Like [`Client::send`], with the answer's status (a create answers 201, or 200 when
     /// it gave the caller an existing customer) and text.
     pub async fn send_answer<T: DeserializeOwned>(&self, method: &str, path: &str, body: &impl serde::Serialize) -> Result<Answer<T>, Failure> {
-        let text = serde_json::to_string(body).map_err(|e| Failure::Decode(format!("request body: {e}")))?;
+        let text = serde_json::to_string(body).map_err(|e| Failure::Decode(e.to_string()))?;
         self.call(method, path, Some(text)).await
     }
 
