@@ -13,8 +13,8 @@ pub fn describe(lang: Lang, attrs: &Attrs, failure: &Failure) -> String {
             attrs.emit("allot:unauthorized", &wasm_bindgen::JsValue::NULL);
             t(lang, "expired")
         }
-        Failure::Network(_) => t(lang, "network"),
-        Failure::Decode(_) => t(lang, "unreadable"),
+        Failure::Network => t(lang, "network"),
+        Failure::Decode => t(lang, "unreadable"),
         Failure::Api { code, message, details, .. } => match code.as_str() {
             "duplicate" => {
                 let d = details.clone().unwrap_or_default();
