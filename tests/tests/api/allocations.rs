@@ -107,12 +107,15 @@ pub fn allocation_apply(w: &mut World) {
     for rep in w.admin.get("/api/v1/reps").body["items"].as_array().unwrap() {
         assert!(rep["held"].as_u64() <= rep["capacity"].as_u64().map(|c| c.max(rep["held"].as_u64().unwrap_or(0))), "{rep}");
     }
-    // A rep at capacity gets nothing more: fill rep-new (capacity 4) and allocate by its specialty.
-    let limit = w.admin.patch("/api/v1/reps/rep-new", &json!({"capacity": 0}));
+    // A rep at capacity gets nothing more: a retail specialist of this case's own (no team,
+    // so no manager's view changes), filled (capacity 0), and an allocation by specialty.
+    let full = w.admin.post("/api/v1/reps", &json!({"id": "rep-full", "name": "满员专员", "level": "junior", "industries": ["零售业"], "regions": ["上海"], "capacity": 4}));
+    assert!(full.status == 201 || full.code() == "exists", "{}", full.text);
+    let limit = w.admin.patch("/api/v1/reps/rep-full", &json!({"capacity": 0}));
     assert_eq!(limit.status, 200);
     let more = make_pool(w, "满员测试", 4, 15700000000);
     let answer = w.admin.post("/api/v1/allocations", &json!({"customer_ids": more}));
-    assert!(answer.body["assignments"].as_array().unwrap().iter().all(|a| a["rep"] != json!("rep-new")));
+    assert!(answer.body["assignments"].as_array().unwrap().iter().all(|a| a["rep"] != json!("rep-full")));
 }
 
 pub fn round_robin(w: &mut World) {

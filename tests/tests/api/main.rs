@@ -158,4 +158,3 @@ fn last_audit(w: &World, id: &str) -> Value {
     let trail = w.admin.get(&format!("/api/v1/audit?customer={id}")).body;
     trail["items"].as_array().unwrap().last().cloned().unwrap_or(Value::Null)
 }
-
