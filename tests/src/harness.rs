@@ -10,10 +10,14 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::Instant;
 
-/// When a case runs: every [`Phase::Shared`] case, then every [`Phase::TenantWide`] one,
-/// then every [`Phase::Restart`] one (in registration order within a phase).
+/// When a case runs: every [`Phase::Seeded`] case, then every [`Phase::Shared`] one, then
+/// every [`Phase::TenantWide`] one, then every [`Phase::Restart`] one (in registration
+/// order within a phase).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Phase {
+    /// Reads the fixture as it was seeded (e.g. counts its users), before any other case
+    /// adds to it; changes only what it creates itself.
+    Seeded,
     /// Changes only what it creates itself (its customers, users, tenant).
     Shared,
     /// Changes a document every case of its tenant reads (settings, stages, pool or
@@ -39,6 +43,11 @@ impl<C> Suite<C> {
     /// A case that changes only what it creates ([`Phase::Shared`]).
     pub fn case(self, name: &'static str, f: impl Fn(&mut C) + 'static) -> Self {
         self.in_phase(Phase::Shared, name, f)
+    }
+
+    /// A case that reads the fixture as seeded ([`Phase::Seeded`]).
+    pub fn seeded(self, name: &'static str, f: impl Fn(&mut C) + 'static) -> Self {
+        self.in_phase(Phase::Seeded, name, f)
     }
 
     /// A case that changes a tenant-wide document and restores it ([`Phase::TenantWide`]).
@@ -107,7 +116,7 @@ mod tests {
 
     #[test]
     fn phases_run_in_order_whatever_the_registration() {
-        let suite = Suite::<()>::default().restarting("restart", |_| {}).tenant_wide("settings", |_| {}).case("a", |_| {}).tenant_wide("rules", |_| {}).case("b", |_| {});
-        assert_eq!(suite.order(), ["a", "b", "settings", "rules", "restart"]);
+        let suite = Suite::<()>::default().restarting("restart", |_| {}).tenant_wide("settings", |_| {}).case("a", |_| {}).tenant_wide("rules", |_| {}).seeded("seed", |_| {}).case("b", |_| {});
+        assert_eq!(suite.order(), ["seed", "a", "b", "settings", "rules", "restart"]);
     }
 }

@@ -6,7 +6,8 @@ use super::*;
 /// This file's cases.
 pub fn cases(suite: Suite<World>) -> Suite<World> {
     suite
-        .case("reps_directory_roles_and_validation", reps)
+        // It counts the seeded directory: before any case adds a rep.
+        .seeded("reps_directory_roles_and_validation", reps)
         .case("a_deactivated_rep_is_refused_and_leaves_collaborations", deactivation)
         .case("hand_over_moves_every_customer_of_a_rep_to_a_colleague_or_the_pool", hand_over)
 }
