@@ -2,7 +2,7 @@
 // shadow roots included, as an admin and as a rep at 390×844 in Chinese, and as the admin
 // at 1280×800 in English, with all of axe's WCAG rules (names, roles, ARIA, colour
 // contrast, keyboard access to scrolling regions, …).
-// Run by `cargo xtask test` (ALLOT_URL).
+// Run by `cargo xtask test` (ALLOT_URL; ALLOT_KINDS: the element kinds, widget/src/kinds.rs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +10,7 @@ import { launch, open } from './support.mjs';
 
 const AXE = fileURLToPath(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url));
 const SECTIONS = ['customers', 'intake', 'allocate', 'pool', 'board', 'reminders', 'reports', 'review'];
-const ELEMENTS = 'allot-customers, allot-allocate, allot-pool, allot-board, allot-reminders, allot-dashboard';
+const ELEMENTS = process.env.ALLOT_KINDS.split(',').map((kind) => `allot-${kind}`).join(', ');
 // Who (the portal's user picker), the viewport width, the elements' language, the role.
 const CASES = [['the admin', 0, 390, 'zh-CN', 'admin'], ['the rep', 2, 390, 'zh-CN', 'rep'], ['the admin, in English at 1280×800', 0, 1280, 'en', 'admin']];
 

@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Request, RequestInit, Response};
 
-use crate::element::Attrs;
+use crate::attrs::Attrs;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Failure {
@@ -16,8 +16,14 @@ pub enum Failure {
     Unauthorized,
     /// Any other error answer, as the API described it.
     Api { status: u16, code: String, message: String, details: Option<serde_json::Value> },
-    /// No answer at all (offline, blocked by CORS, …).
-    Network(String),
+    /// No answer at all (offline, blocked by CORS, …). What the browser said is not kept:
+    /// the reader is told the same whatever it was, and its text would cost every bundle
+    /// the formatting of JavaScript values.
+    Network,
+    /// An answer that does not read as the type expected (a widget and an API of
+    /// different versions), or a body that could not be written: not the network's fault,
+    /// so a retry will not help.
+    Decode,
 }
 
 /// A successful answer: its status, what it says, and its JSON text.
@@ -82,7 +88,7 @@ impl Client {
     /// Like [`Client::send`], with the answer's status (a create answers 201, or 200 when
     /// it gave the caller an existing customer) and text.
     pub async fn send_answer<T: DeserializeOwned>(&self, method: &str, path: &str, body: &impl serde::Serialize) -> Result<Answer<T>, Failure> {
-        let text = serde_json::to_string(body).map_err(|e| Failure::Network(e.to_string()))?;
+        let text = serde_json::to_string(body).map_err(|_| Failure::Decode)?;
         self.call(method, path, Some(text)).await
     }
 
@@ -90,19 +96,19 @@ impl Client {
     /// cost the bundle more than it is worth (a short directory of names).
     pub async fn get_js(&self, path: &str) -> Result<wasm_bindgen::JsValue, Failure> {
         let (_, text) = self.exchange("GET", path, None).await?;
-        js_sys::JSON::parse(&text).map_err(|e| Failure::Network(format!("unexpected answer: {e:?}")))
+        js_sys::JSON::parse(&text).map_err(|_| Failure::Decode)
     }
 
     async fn call<T: DeserializeOwned>(&self, method: &str, path: &str, body: Option<String>) -> Result<Answer<T>, Failure> {
         let (status, text) = self.exchange(method, path, body).await?;
-        let value = shared::wire::from_json(&text).map_err(|e| Failure::Network(format!("unexpected answer: {e}")))?;
+        let value = shared::wire::from_json(&text).map_err(|_| Failure::Decode)?;
         Ok(Answer { status, value, text })
     }
 
     /// The request and its answer's text, failures already told apart. Not generic, so
     /// the bundle holds one copy of it however many answer types an element reads.
     async fn exchange(&self, method: &str, path: &str, body: Option<String>) -> Result<(u16, String), Failure> {
-        let net = |e: wasm_bindgen::JsValue| Failure::Network(format!("{e:?}"));
+        let net = |_: wasm_bindgen::JsValue| Failure::Network;
         let init = RequestInit::new();
         init.set_method(method);
         if let Some(body) = &body {
@@ -122,7 +128,7 @@ impl Client {
         if let Some(origin) = &self.embedder {
             headers.set("x-allot-embedder", origin).map_err(net)?;
         }
-        let window = web_sys::window().ok_or_else(|| Failure::Network("no window".into()))?;
+        let window = web_sys::window().ok_or(Failure::Network)?;
         let response: Response = JsFuture::from(window.fetch_with_request(&request)).await.map_err(net)?.dyn_into().map_err(net)?;
         let status = response.status();
         let text = JsFuture::from(response.text().map_err(net)?).await.map_err(net)?.as_string().unwrap_or_default();

@@ -8,7 +8,7 @@
 use leptos::prelude::*;
 use shared::ids::Role;
 
-use crate::element::Attrs;
+use crate::attrs::Attrs;
 
 /// `None` while the element has no token (or one that is not ours).
 pub type Caller = Memo<Option<Role>>;

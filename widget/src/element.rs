@@ -12,6 +12,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, ShadowRoot};
 
+use crate::attrs::Attrs;
+
 #[wasm_bindgen(inline_js = r#"
 const BASE = new URL('..', import.meta.url).origin;
 // One constructed stylesheet per kind, shared by every instance: a host's CSP governs
@@ -23,7 +25,8 @@ export function adopt(root, css) {
   root.adoptedStyleSheets = [sheet];
 }
 export function define_elements(specs, mount, unmount, changed) {
-  for (const [tag, kind, attrs] of specs) {
+  for (const [kind, attrs] of specs) {
+    const tag = `allot-${kind}`;
     if (customElements.get(tag)) continue;
     customElements.define(tag, class extends HTMLElement {
       static get observedAttributes() { return attrs; }
@@ -49,54 +52,6 @@ extern "C" {
     fn adopt(root: &ShadowRoot, css: &str);
 }
 
-/// The attributes of one mounted element, as signals the view reads.
-#[derive(Clone, Copy)]
-pub struct Attrs {
-    values: RwSignal<HashMap<String, String>>,
-    pub host: StoredValue<HtmlElement, LocalStorage>,
-    /// Origin the widget module was loaded from: the default API base.
-    pub origin: StoredValue<String>,
-}
-
-impl Attrs {
-    pub fn get(&self, name: &str) -> Option<String> {
-        self.values.with(|v| v.get(name).cloned()).filter(|v| !v.is_empty())
-    }
-
-    /// The attribute now, without subscribing to its changes (initial values).
-    pub fn get_untracked(&self, name: &str) -> Option<String> {
-        self.values.with_untracked(|v| v.get(name).cloned()).filter(|v| !v.is_empty())
-    }
-
-    /// Fires a DOM event on the host element that crosses the shadow boundary.
-    pub fn emit(&self, name: &str, detail: &JsValue) {
-        let init = web_sys::CustomEventInit::new();
-        init.set_bubbles(true);
-        init.set_composed(true);
-        init.set_detail(detail);
-        if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(name, &init) {
-            self.host.with_value(|h| {
-                let _ = h.dispatch_event(&event);
-            });
-        }
-        self.forward(name, detail);
-    }
-
-    /// In an iframe (`/embed/<element>`), the event also goes to the framing page, and
-    /// only to it: `embedder` is the parent's origin as the browser reported it, and
-    /// every API call carries it, so the server refuses work for a parent the tenant
-    /// does not list — and no event carries data for such a parent.
-    fn forward(&self, name: &str, detail: &JsValue) {
-        let Some(embedder) = self.get_untracked("embedder") else { return };
-        let Some(window) = web_sys::window() else { return };
-        let Ok(Some(parent)) = window.parent() else { return };
-        let message = js_sys::Object::new();
-        let _ = js_sys::Reflect::set(&message, &JsValue::from_str("type"), &JsValue::from_str(name));
-        let _ = js_sys::Reflect::set(&message, &JsValue::from_str("detail"), detail);
-        let _ = parent.post_message(&message, &embedder);
-    }
-}
-
 struct Instance {
     attrs: Attrs,
     _handle: Box<dyn std::any::Any>,
@@ -107,23 +62,29 @@ thread_local! {
     static NEXT_ID: RefCell<u32> = const { RefCell::new(1) };
 }
 
-type Spec = (&'static str, &'static str, &'static [&'static str]);
+/// Mounts one element's component into a container; the handle unmounts it when dropped.
+type Mount = fn(HtmlElement, Attrs) -> Box<dyn std::any::Any>;
 
-/// Every element this build holds: tag, kind, observed attributes.
+/// One element this build holds: its kind (`crate::kinds::KINDS`), its observed
+/// attributes and how it mounts.
+type Spec = (&'static str, &'static [&'static str], Mount);
+
+/// Every element this build holds (one cargo feature each); with every feature, one
+/// entry per kind (a test holds it equal to `crate::kinds::KINDS`).
 fn elements() -> Vec<Spec> {
     let mut list: Vec<Spec> = Vec::new();
     #[cfg(feature = "customers")]
-    list.push(("allot-customers", "customers", &["api", "token", "lang", "page-size", "embedder"]));
+    list.push(("customers", &["api", "token", "lang", "page-size", "embedder"], |c, attrs| Box::new(leptos::mount::mount_to(c, move || crate::customers::Customers(crate::customers::CustomersProps { attrs })))));
     #[cfg(feature = "allocate")]
-    list.push(("allot-allocate", "allocate", &["api", "token", "lang", "mode", "fields", "key", "embedder"]));
+    list.push(("allocate", &["api", "token", "lang", "mode", "fields", "key", "embedder"], |c, attrs| Box::new(leptos::mount::mount_to(c, move || crate::allocate::Allocate(crate::allocate::AllocateProps { attrs })))));
     #[cfg(feature = "pool")]
-    list.push(("allot-pool", "pool", &["api", "token", "lang", "embedder"]));
+    list.push(("pool", &["api", "token", "lang", "embedder"], |c, attrs| Box::new(leptos::mount::mount_to(c, move || crate::pool::Pool(crate::pool::PoolProps { attrs })))));
     #[cfg(feature = "board")]
-    list.push(("allot-board", "board", &["api", "token", "lang", "scope", "embedder"]));
+    list.push(("board", &["api", "token", "lang", "scope", "embedder"], |c, attrs| Box::new(leptos::mount::mount_to(c, move || crate::board::Board(crate::board::BoardProps { attrs })))));
     #[cfg(feature = "reminders")]
-    list.push(("allot-reminders", "reminders", &["api", "token", "lang", "scope", "embedder"]));
+    list.push(("reminders", &["api", "token", "lang", "scope", "embedder"], |c, attrs| Box::new(leptos::mount::mount_to(c, move || crate::reminders::Reminders(crate::reminders::RemindersProps { attrs })))));
     #[cfg(feature = "dashboard")]
-    list.push(("allot-dashboard", "dashboard", &["api", "token", "lang", "view", "rules-href", "team", "embedder"]));
+    list.push(("dashboard", &["api", "token", "lang", "view", "rules-href", "team", "embedder"], |c, attrs| Box::new(leptos::mount::mount_to(c, move || crate::dashboard::Dashboard(crate::dashboard::DashboardProps { attrs })))));
     list
 }
 
@@ -133,12 +94,13 @@ fn mount(kind: String, host: HtmlElement, root: ShadowRoot, origin: String) -> u
         *n.borrow_mut() = id + 1;
         id
     });
+    let Some((_, names, mount_kind)) = elements().into_iter().find(|(k, _, _)| *k == kind) else {
+        return 0;
+    };
     let mut initial = HashMap::new();
-    if let Some((_, _, names)) = elements().into_iter().find(|(_, k, _)| *k == kind) {
-        for name in names.iter() {
-            if let Some(v) = host.get_attribute(name) {
-                initial.insert(name.to_string(), v);
-            }
+    for name in names.iter() {
+        if let Some(v) = host.get_attribute(name) {
+            initial.insert(name.to_string(), v);
         }
     }
     let attrs = Attrs { values: RwSignal::new(initial), host: StoredValue::new_local(host), origin: StoredValue::new(origin) };
@@ -152,21 +114,7 @@ fn mount(kind: String, host: HtmlElement, root: ShadowRoot, origin: String) -> u
     root.set_inner_html("");
     adopt(&root, &crate::style::for_kind(&kind));
     let _ = root.append_child(&container);
-    let handle: Box<dyn std::any::Any> = match kind.as_str() {
-        #[cfg(feature = "customers")]
-        "customers" => Box::new(leptos::mount::mount_to(container, move || crate::customers::Customers(crate::customers::CustomersProps { attrs }))),
-        #[cfg(feature = "board")]
-        "board" => Box::new(leptos::mount::mount_to(container, move || crate::board::Board(crate::board::BoardProps { attrs }))),
-        #[cfg(feature = "pool")]
-        "pool" => Box::new(leptos::mount::mount_to(container, move || crate::pool::Pool(crate::pool::PoolProps { attrs }))),
-        #[cfg(feature = "reminders")]
-        "reminders" => Box::new(leptos::mount::mount_to(container, move || crate::reminders::Reminders(crate::reminders::RemindersProps { attrs }))),
-        #[cfg(feature = "dashboard")]
-        "dashboard" => Box::new(leptos::mount::mount_to(container, move || crate::dashboard::Dashboard(crate::dashboard::DashboardProps { attrs }))),
-        #[cfg(feature = "allocate")]
-        "allocate" => Box::new(leptos::mount::mount_to(container, move || crate::allocate::Allocate(crate::allocate::AllocateProps { attrs }))),
-        _ => return 0,
-    };
+    let handle = mount_kind(container, attrs);
     INSTANCES.with(|i| i.borrow_mut().insert(id, Instance { attrs, _handle: handle }));
     id
 }
@@ -194,9 +142,9 @@ fn changed(id: u32, name: String, value: Option<String>) {
 
 pub fn define_all() {
     let specs = js_sys::Array::new();
-    for (tag, kind, attrs) in elements() {
+    for (kind, attrs, _) in elements() {
         let names: js_sys::Array = attrs.iter().map(|a| JsValue::from_str(a)).collect();
-        specs.push(&js_sys::Array::of3(&JsValue::from_str(tag), &JsValue::from_str(kind), &names));
+        specs.push(&js_sys::Array::of2(&JsValue::from_str(kind), &names));
     }
     let mount = Closure::<dyn Fn(String, HtmlElement, ShadowRoot, String) -> u32>::new(mount);
     let unmount = Closure::<dyn Fn(u32)>::new(unmount);
@@ -206,4 +154,16 @@ pub fn define_all() {
     mount.forget();
     unmount.forget();
     changed.forget();
+}
+
+#[cfg(test)]
+mod tests {
+    /// With every feature (the default), the element table has one entry per kind, in
+    /// the order of the one list.
+    #[test]
+    fn every_kind_has_an_element() {
+        let kinds: Vec<&str> = super::elements().iter().map(|(kind, _, _)| *kind).collect();
+        assert_eq!(kinds, crate::kinds::KINDS);
+        assert!(!kinds.contains(&crate::kinds::ALL), "the bundle of every kind is not a kind");
+    }
 }

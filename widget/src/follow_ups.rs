@@ -8,7 +8,7 @@ use shared::api::{FollowUp, FollowUpInput, FollowUpKind};
 use shared::time::{format_date, parse_date, DAY_MS};
 
 use crate::api::Client;
-use crate::element::Attrs;
+use crate::attrs::Attrs;
 use crate::i18n::Lang;
 
 pub fn kind_label(lang: Lang, kind: FollowUpKind) -> &'static str {
@@ -71,11 +71,11 @@ pub fn FollowUpForm(attrs: Attrs, lang: Signal<Lang>, customer: String, on_saved
                     error.try_set(None);
                     note.try_set(String::new());
                     outcome.try_set(String::new());
-                    attrs.emit("allot:follow-up-added", &crate::customers::to_js(&saved));
+                    attrs.emit("allot:follow-up-added", &crate::notice::to_js(&saved));
                     on_saved.run(saved);
                 }
                 Err(f) => {
-                    error.try_set(Some(crate::customers::describe(lang, &attrs, &f)));
+                    error.try_set(Some(crate::notice::describe(lang, &attrs, &f)));
                 }
             }
             busy.try_set(false);

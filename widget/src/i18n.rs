@@ -79,6 +79,7 @@ pub fn t(lang: Lang, key: &str) -> String {
         "origin_not_allowed" => ("此网站（{origin}）尚未获准嵌入 Allot：请管理员在设置的「允许的来源」中添加", "This site ({origin}) may not embed Allot yet: an admin adds it to the allowed origins in the settings"),
         "no_token" => ("缺少访问令牌", "No access token"),
         "network" => ("网络错误，请重试", "Network error — please retry"),
+        "unreadable" => ("无法读取服务器的回答，请刷新页面", "Could not read the server's answer — please reload"),
         "duplicate_yours" => ("该客户已在你名下", "You already own this customer"),
         "duplicate_pool" => ("该客户已在公海，可直接领取", "This customer is in the pool — claim it instead"),
         "duplicate_other" => ("撞单：该客户已由 {owner} 负责", "Already owned by {owner}"),

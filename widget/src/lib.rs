@@ -7,13 +7,11 @@
 //! the same code the edge runs.
 
 // A build with some elements only leaves the others' code unreferenced on purpose.
-#![cfg_attr(
-    not(all(feature = "customers", feature = "allocate", feature = "pool", feature = "board", feature = "reminders", feature = "dashboard")),
-    allow(dead_code, unused_imports)
-)]
+#![cfg_attr(not(feature = "every-element"), allow(dead_code, unused_imports))]
 
 mod allocate;
 mod api;
+mod attrs;
 mod board;
 mod caller;
 mod customers;
@@ -21,7 +19,12 @@ mod dashboard;
 mod element;
 mod follow_ups;
 mod i18n;
+#[cfg(test)]
+mod kinds;
+mod labels;
 mod latest;
+mod markup;
+mod notice;
 mod pool;
 mod reminders;
 mod style;

@@ -8,7 +8,7 @@ use shared::api::{Reminder, ReminderList};
 use shared::time::format_date;
 
 use crate::api::Client;
-use crate::element::Attrs;
+use crate::attrs::Attrs;
 use crate::follow_ups::FollowUpForm;
 use crate::i18n::Lang;
 
@@ -52,7 +52,7 @@ pub fn Reminders(attrs: Attrs) -> impl IntoView {
                     items.try_set(Some(list.items));
                 }
                 Err(f) => {
-                    error.try_set(Some(crate::customers::describe(lang, &attrs, &f)));
+                    error.try_set(Some(crate::notice::describe(lang, &attrs, &f)));
                 }
             }
         });

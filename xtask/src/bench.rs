@@ -629,7 +629,7 @@ fn sizes(tools: &tools::Tools, rows: &mut Vec<(String, String)>) -> Result<(), S
     let sizes = node_json(tools, &["bench/sizes.mjs", &dir(build::ALL)?])?;
     let kb = |v: &serde_json::Value| format!("{:.1} KB", v.as_f64().unwrap_or(0.0) / 1024.0);
     rows.push(("widget bundle, every element (wasm + JS), raw / gzip / brotli".into(), format!("{} / {} / {}", kb(&sizes["raw"]), kb(&sizes["gzip"]), kb(&sizes["brotli"]))));
-    for element in build::ELEMENTS {
+    for element in build::KINDS {
         let one = node_json(tools, &["bench/sizes.mjs", &dir(element)?])?;
         rows.push((format!("widget bundle, <allot-{element}> alone (what allot.js loads for a page with only it), raw / gzip / brotli"), format!("{} / {} / {}", kb(&one["raw"]), kb(&one["gzip"]), kb(&one["brotli"]))));
     }

@@ -56,11 +56,7 @@ pub fn widget(tools: &Tools) -> Result<(), String> {
     widget_with(tools, None)
 }
 
-/// Elements that have a bundle of their own (`widget/elements/<name>`).
-pub const ELEMENTS: [&str; 6] = ["customers", "allocate", "pool", "board", "reminders", "dashboard"];
-
-/// The bundle of every element; `allot.js` loads it for pages with three or more kinds.
-pub const ALL: &str = "all";
+pub use crate::kinds::{ALL, KINDS};
 
 /// The widget with only some elements (`customers,board`: cargo features of the widget
 /// crate) as the full bundle, for a host that embeds just those.
@@ -81,7 +77,7 @@ pub fn widget_with(tools: &Tools, elements: Option<&str>) -> Result<(), String> 
     let mut published = vec![(ALL.to_string(), publish(tools, ALL, &target_dir().join("wasm32-unknown-unknown/widget/allot_widget_all.wasm"))?)];
     // One bundle per element (own crates, so their outputs never collide).
     // Built one package per invocation: features unify across packages built together.
-    for element in ELEMENTS {
+    for element in KINDS {
         run(Command::new("cargo")
             .args(["build", "--profile", "widget", "--target", "wasm32-unknown-unknown", "-p", &format!("allot-widget-{element}")])
             .current_dir(&root)
@@ -173,7 +169,7 @@ fn remove_unpublished(widget: &Path, published: &[(String, String)]) -> Result<(
             let _ = std::fs::remove_dir_all(entry.path());
         }
     }
-    for old in ELEMENTS.iter().copied().chain(["snippets"]) {
+    for old in KINDS.iter().copied().chain(["snippets"]) {
         let _ = std::fs::remove_dir_all(widget.join(old));
     }
     for old in ["allot_core.js", "allot_core_bg.wasm", ".input-hash"] {
@@ -212,7 +208,7 @@ fn bundle(tools: &Tools, input: &Path, out: &Path) -> Result<(), String> {
 /// The one module a host page imports, naming the current bundle directories.
 fn loader(published: &[(String, String)]) -> String {
     let map: serde_json::Map<String, serde_json::Value> = published.iter().map(|(kind, dir)| (kind.clone(), serde_json::Value::String(format!("v/{dir}/")))).collect();
-    LOADER.replace("__BUNDLES__", &serde_json::Value::Object(map).to_string())
+    LOADER.replace("__BUNDLES__", &serde_json::Value::Object(map).to_string()).replace("__KINDS__", &serde_json::json!(KINDS).to_string())
 }
 
 /// The loader. It defines the Allot elements the page uses: a page with one or two
@@ -223,7 +219,7 @@ const LOADER: &str = r#"// Allot widget: importing this module defines <allot-cu
 // Served short-lived; the bundles it names live under content-hashed paths, cached for good.
 const base = new URL('./', import.meta.url);
 const BUNDLES = __BUNDLES__;
-const KINDS = ['customers', 'allocate', 'pool', 'board', 'reminders', 'dashboard'];
+const KINDS = __KINDS__;
 const started = new Map();
 function load(kind) {
   const dir = BUNDLES[kind];
@@ -300,7 +296,7 @@ pub fn portal() -> Result<(), String> {
     for asset in ["portal.css", "portal.js", "board.html", "board.js"] {
         std::fs::copy(root.join("portal").join(asset), dist.join(asset)).map_err(|e| format!("portal/{asset}: {e}"))?;
     }
-    crate::pages::embed(&root, &dist, &ELEMENTS)?;
+    crate::pages::embed(&root, &dist, &KINDS)?;
     crate::pages::mobile(&root, &dist)
 }
 
@@ -309,4 +305,61 @@ pub fn write_demo_config(tokens: &[(&str, &str, String)]) -> Result<(), String> 
     let entries: Vec<serde_json::Value> = tokens.iter().map(|(label, role, token)| serde_json::json!({"label": label, "role": role, "token": token})).collect();
     let body = format!("// Written by `cargo xtask dev` / `test`: demo users and their short-lived tokens.\nexport const users = {};\n", serde_json::Value::Array(entries));
     std::fs::write(root().join("dist/demo-config.js"), body).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    //! What cargo reads cannot be generated from `KINDS`: these tests hold it equal.
+
+    use super::{ALL, KINDS};
+    use allot_tests::root;
+
+    fn read(path: &str) -> String {
+        std::fs::read_to_string(root().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    /// The quoted words of a `name = [...]` line in a manifest.
+    fn list(manifest: &str, name: &str) -> Vec<String> {
+        let line = manifest.lines().find(|l| l.split('=').next().is_some_and(|k| k.trim() == name)).unwrap_or_else(|| panic!("no `{name} = [...]`"));
+        line.split('"').skip(1).step_by(2).map(String::from).collect()
+    }
+
+    #[test]
+    fn widget_features_are_the_kinds() {
+        let manifest = read("widget/Cargo.toml");
+        let features = manifest.split("[features]").nth(1).expect("a [features] table").split("\n[").next().unwrap_or_default();
+        let declared: Vec<&str> = features.lines().filter_map(|l| l.split_once('=')).map(|(k, _)| k.trim()).filter(|k| !["default", "every-element"].contains(k)).collect();
+        assert_eq!(declared, KINDS, "one feature per kind, in order");
+        assert_eq!(list(features, "every-element"), KINDS);
+        assert_eq!(list(features, "default"), ["every-element"]);
+    }
+
+    #[test]
+    fn one_bundle_crate_per_kind() {
+        let mut crates: Vec<String> = std::fs::read_dir(root().join("widget/elements")).unwrap().filter_map(Result::ok).filter(|e| e.path().is_dir()).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+        crates.sort();
+        let mut expected: Vec<String> = KINDS.iter().chain([&ALL]).map(|k| k.to_string()).collect();
+        expected.sort();
+        assert_eq!(crates, expected);
+        for kind in KINDS {
+            let manifest = read(&format!("widget/elements/{kind}/Cargo.toml"));
+            assert!(manifest.contains(&format!("name = \"allot-widget-{kind}\"")), "{kind}: package name");
+            let dependency = manifest.lines().find(|l| l.starts_with("allot-widget ")).unwrap_or_else(|| panic!("{kind}: no allot-widget dependency"));
+            assert!(dependency.contains("default-features = false") && dependency.contains(&format!("features = [\"{kind}\"]")), "{kind}: only its own feature: {dependency}");
+        }
+        assert_eq!(list(&read("widget/elements/all/Cargo.toml"), "every-element"), ["allot-widget/every-element"]);
+    }
+
+    #[test]
+    fn the_element_table_has_each_kind_behind_its_feature() {
+        let source = read("widget/src/element.rs");
+        let gated: Vec<&str> = source.lines().filter_map(|l| l.trim().strip_prefix("#[cfg(feature = \"")).filter_map(|l| l.split('"').next()).collect();
+        assert_eq!(gated, KINDS);
+    }
+
+    #[test]
+    fn the_loader_knows_every_kind() {
+        let js = super::loader(&[("all".into(), "all-0".into())]);
+        assert!(js.contains(&format!("const KINDS = {};", serde_json::json!(KINDS))));
+    }
 }

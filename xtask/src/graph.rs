@@ -18,9 +18,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-/// Crates whose import circles fail the check; the others in [`CHECKED`] are only printed.
-/// `widget` joins once it is untangled.
-pub const ENFORCED: &[&str] = &["shared", "edge"];
+/// Crates whose import circles fail the check (all three: none has one); a crate in
+/// [`CHECKED`] and not here would only be printed.
+pub const ENFORCED: &[&str] = &["shared", "edge", "widget"];
 
 /// Every crate the graph is drawn for (folder names under the workspace root).
 pub const CHECKED: &[&str] = &["shared", "edge", "widget"];

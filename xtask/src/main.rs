@@ -12,6 +12,9 @@ mod build;
 mod config;
 mod dev;
 mod graph;
+// The widget's list of element kinds, read from the widget's own file: one list.
+#[path = "../../widget/src/kinds.rs"]
+mod kinds;
 mod pages;
 mod scale;
 mod test;

@@ -136,10 +136,13 @@ pub fn run(args: &[String]) -> Result<(), String> {
             }
         }
         tally.suite("test harness and seed", cargo().args(["test", "-p", "allot-tests", "--lib"]));
-        // No import circles among the modules of the crates `xtask::graph::ENFORCED` names.
-        tally.suite("module graph", cargo().args(["test", "-p", "xtask", "--bin", "xtask", "graph::"]));
+        // The widget's logic (board and pool state, the element table) natively; and
+        // xtask's own tests: no import circles among the modules of the crates
+        // `xtask::graph::ENFORCED` names, and what cargo reads equals `widget/src/kinds.rs`.
+        tally.suite("widget logic (native)", cargo().args(["test", "-p", "allot-widget", "--lib"]));
+        tally.suite("xtask (module graph, the kinds list in every file cargo reads)", cargo().args(["test", "-p", "xtask", "--bin", "xtask"]));
         // `cargo xtask build --elements …` must keep working for every element on its own.
-        for element in ["customers", "allocate", "pool", "board", "reminders", "dashboard"] {
+        for element in build::KINDS {
             tally.check(&format!("widget builds with <allot-{element}> alone"), cargo().args(["check", "--quiet", "-p", "allot-widget", "--target", "wasm32-unknown-unknown", "--no-default-features", "--features", element]));
         }
     }
@@ -230,6 +233,7 @@ fn browser_suite(tools: &Tools, tally: &mut Tally) -> Result<(), String> {
         .arg(root().join("tests/browser/embed.test.mjs"))
         .arg(root().join("tests/browser/mobile.test.mjs"))
         .env("ALLOT_URL", &server.base)
+        .env("ALLOT_KINDS", build::KINDS.join(","))
         .env("ALLOT_REP_TOKEN", rep_token)
         .env("ALLOT_ADMIN_TOKEN", admin_token)
         .env("ALLOT_SHOTS", dir.join("shots"));

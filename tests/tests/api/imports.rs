@@ -2,12 +2,112 @@
 //! batch. The files are made here (`allot_tests::hostile`); each refusal must come
 //! before the work it bounds, so the worker answers a 4xx naming the limit and stays up.
 
+use allot_tests::harness::Suite;
 use allot_tests::hostile;
 use allot_tests::{Answer, Server, ServerOptions, TEST_SECRET};
 use serde_json::json;
 use shared::import::{MAX_COLUMNS, MAX_DECOMPRESSED_BYTES, MAX_IMPORT_BYTES, MAX_PART_BYTES, MAX_REP_ROWS, MAX_ROWS, MAX_SHARED_STRINGS};
 
-use super::{count, created, error_shape, World};
+use super::*;
+
+/// This file's cases.
+pub fn cases(suite: Suite<World>) -> Suite<World> {
+    suite
+        .case("import_gbk_csv_dry_run_real_and_again", import_gbk)
+        .case("import_xlsx_with_bad_rows", import_xlsx)
+        .case("import_limits_answer_413_before_the_work", limits)
+        .case("import_rep_owns_what_they_import_managers_import_lists", who_may_import)
+        .case("export_round_trip", export_round_trip)
+        .restarting("import_takeovers_and_inserts_are_one_batch", one_batch)
+        .case("a_reps_dry_run_never_probes_stored_contacts", a_reps_dry_run_never_probes_stored_contacts)
+}
+
+const BAD_ROWS_CSV: &str = "客户名称,电话,公司,行业,地区,预计金额,客户价值\n\
+导入甲,135 0000 0001,甲公司,制造业,江苏,10万,大客户\n\
+导入乙,135 0000 0002,乙公司,零售业,广东,5000,普通客户\n\
+,135 0000 0003,,,,,\n\
+导入丁,电话坏了,丁公司,采矿业,火星,abc,金牌\n\
+导入戊,+86 135 0000 0001,戊公司,,,,\n\
+导入己,135 0000 0006,己公司,Retail,Shanghai,\"1,000\",potential\n";
+
+pub fn import_gbk(w: &mut World) {
+    let (gbk, _, _) = encoding_rs::GBK.encode(BAD_ROWS_CSV);
+    let before = count(&w.wang, "owner=me");
+    let dry = w.wang.send("POST", "/api/v1/customers/import?dry_run=true", "text/csv", &gbk);
+    assert_eq!(dry.status, 200, "{}", dry.text);
+    let b = &dry.body;
+    assert_eq!((b["dry_run"].as_bool(), b["rows"].as_u64(), b["created"].as_u64()), (Some(true), Some(6), Some(0)));
+    let error_lines: Vec<u64> = b["errors"].as_array().unwrap().iter().filter_map(|e| e["line"].as_u64()).collect();
+    assert_eq!(error_lines, vec![4, 5]);
+    let bad_paths: Vec<&str> = b["errors"][1]["errors"].as_array().unwrap().iter().filter_map(|e| e["path"].as_str()).collect();
+    assert_eq!(bad_paths, vec!["amount", "tier", "phone", "industry", "region"]);
+    assert_eq!(b["duplicates"], json!([{"line": 6, "field": "phone", "same_as_line": 2}]));
+    assert_eq!(count(&w.wang, "owner=me"), before, "a dry run writes nothing");
+
+    let real = w.wang.send("POST", "/api/v1/customers/import", "text/csv", &gbk);
+    assert_eq!(real.body["created"], json!(3), "{}", real.text);
+    assert_eq!(count(&w.wang, "owner=me"), before + 3);
+    let names: Vec<String> = w.wang.get("/api/v1/customers?owner=me&q=导入").body["items"].as_array().unwrap().iter().filter_map(|c| c["name"].as_str().map(String::from)).collect();
+    assert!(names.contains(&"导入甲".to_string()) && names.contains(&"导入己".to_string()), "{names:?}");
+    let again = w.wang.send("POST", "/api/v1/customers/import", "text/csv", &gbk);
+    assert_eq!(again.body["created"], json!(0), "{}", again.text);
+    assert_eq!(again.body["duplicates"].as_array().map(Vec::len), Some(4));
+    assert_eq!(count(&w.wang, "owner=me"), before + 3, "the same file twice creates nothing new");
+    // Each imported customer has its audit event in the same batch: visible via the owner.
+    let imported = w.wang.get("/api/v1/customers?owner=me&q=导入甲").body;
+    assert_eq!(imported["items"][0]["created_by"], json!("rep-wang"));
+}
+
+pub fn import_xlsx(w: &mut World) {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let rows = [["Name", "Mobile", "Company", "Industry", "Amount"], ["XLSX One", "13400000001", "XLSX One Ltd", "Finance", "1000"], ["", "", "", "", ""], ["XLSX Bad", "x", "XLSX Bad Inc", "Finance", "lots"], ["XLSX Two", "13400000002", "XLSX Two Co", "Retail", "2000"]];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            if !cell.is_empty() {
+                sheet.write_string(r as u32, c as u16, *cell).unwrap();
+            }
+        }
+    }
+    let bytes = book.save_to_buffer().unwrap();
+    let ct = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    let dry = w.admin.send("POST", "/api/v1/customers/import?dry_run=true", ct, &bytes);
+    assert_eq!((dry.body["rows"].as_u64(), dry.body["created"].as_u64()), (Some(3), Some(0)), "{}", dry.text);
+    assert_eq!(dry.body["errors"][0]["line"], json!(4));
+    let real = w.admin.send("POST", "/api/v1/customers/import?to_pool=true", ct, &bytes);
+    assert_eq!(real.body["created"], json!(2), "{}", real.text);
+    let again = w.admin.send("POST", "/api/v1/customers/import?to_pool=true", ct, &bytes);
+    assert_eq!(again.body["created"], json!(0));
+    assert_eq!(w.admin.get("/api/v1/customers?owner=pool&q=XLSX").body["items"].as_array().map(Vec::len), Some(2));
+    // Not a spreadsheet at all.
+    let junk = w.admin.send("POST", "/api/v1/customers/import", ct, b"PK\x03\x04 not really a zip");
+    assert_eq!((junk.status, junk.code()), (400, "unreadable_file"));
+    let wrong_type = w.admin.send("POST", "/api/v1/customers/import", "image/png", b"x");
+    assert_eq!(wrong_type.status, 415);
+}
+
+pub fn export_round_trip(w: &mut World) {
+    let answer = w.wang.get("/api/v1/customers/export?owner=me");
+    assert_eq!(answer.status, 200);
+    assert!(answer.content_type.starts_with("text/csv"), "{}", answer.content_type);
+    assert!(answer.text.starts_with('\u{feff}'), "UTF-8 BOM for Excel");
+    let lines = answer.text.lines().count() - 1;
+    assert_eq!(lines, count(&w.wang, "owner=me"));
+    assert!(answer.text.contains("导入甲") && answer.text.contains("制造业"));
+    // Import the export back: every row is a duplicate, nothing new.
+    let back = w.wang.send("POST", "/api/v1/customers/import?dry_run=true", "text/csv", answer.text.as_bytes());
+    assert_eq!(back.status, 200, "{}", back.text);
+    assert_eq!((back.body["rows"].as_u64(), back.body["errors"].as_array().map(Vec::len)), (Some(lines as u64), Some(0)), "{}", back.text);
+    assert_eq!(back.body["duplicates"].as_array().map(Vec::len), Some(lines));
+    // Into another tenant, the same file creates every row, with the same values.
+    let fresh = w.acme.send("POST", "/api/v1/customers/import", "text/csv", answer.text.as_bytes());
+    assert_eq!(fresh.body["created"].as_u64(), Some(lines as u64), "{}", fresh.text);
+    let copy = w.acme.get("/api/v1/customers?q=导入甲").body;
+    assert_eq!((copy["items"][0]["industry"].as_str(), copy["items"][0]["region"].as_str(), copy["items"][0]["amount"].as_f64()), (Some("manufacturing"), Some("east"), Some(100_000.0)));
+    // English headers work too.
+    let en = w.wang.get("/api/v1/customers/export?owner=me&lang=en");
+    assert!(en.text.starts_with("\u{feff}Name,Company"));
+}
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 

@@ -5,7 +5,16 @@
 
 use serde_json::{json, Value};
 
+use allot_tests::harness::Suite;
+
 use super::World;
+
+/// This file's cases.
+pub fn cases(suite: Suite<World>) -> Suite<World> {
+    suite
+        .case("intake_keys_submit_and_read_nothing", keys_submit_and_read_nothing)
+        .case("intake_keys_keep_to_their_origins_and_budgets", keys_keep_to_their_origins_and_budgets)
+}
 
 fn submit(w: &World, key: &str, idempotency: &str, body: &Value) -> allot_tests::Answer {
     w.server.anonymous().with_token(key).post_with_headers("/api/v1/intake", body, &[("idempotency-key", idempotency)])

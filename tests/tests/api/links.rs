@@ -4,7 +4,14 @@
 
 use serde_json::{json, Value};
 
+use allot_tests::harness::Suite;
+
 use super::World;
+
+/// This file's cases.
+pub fn cases(suite: Suite<World>) -> Suite<World> {
+    suite.case("personal_links_are_issued_exchanged_and_stopped", issued_exchanged_and_stopped)
+}
 
 fn exchange(w: &World, body: &Value, cookie: Option<&str>) -> allot_tests::Answer {
     let headers: Vec<(&str, &str)> = cookie.map(|c| vec![("cookie", c)]).unwrap_or_default();

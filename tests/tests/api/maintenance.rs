@@ -2,10 +2,17 @@
 //! so a tenant whose job fails (here: a corrupt pool-rules document) is retried alone
 //! and never stops the tenants after it; a job run again does nothing twice.
 
+use allot_tests::harness::Suite;
 use allot_tests::{eventually, Server, ServerOptions, TEST_SECRET};
 use serde_json::{json, Value};
 
 use super::World;
+
+/// This file's cases.
+pub fn cases(suite: Suite<World>) -> Suite<World> {
+    suite
+        .restarting("a_failing_tenant_never_stops_the_maintenance_of_the_others", a_failing_tenant_never_stops_the_others)
+}
 
 pub fn a_failing_tenant_never_stops_the_others(w: &mut World) {
     let now = allot_tests::now_ms();

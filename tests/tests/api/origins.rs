@@ -2,9 +2,16 @@
 //! any work, and every answer (errors included) is readable by the page that asked, so
 //! a widget can say why it failed.
 
+use allot_tests::harness::Suite;
 use serde_json::json;
 
 use super::World;
+
+/// This file's cases.
+pub fn cases(suite: Suite<World>) -> Suite<World> {
+    suite
+        .tenant_wide("pages_on_unlisted_origins_are_refused_before_any_work_and_every_answer_is_readable", gate_and_readable_answers)
+}
 
 const LISTED: &str = "https://portal.origins-case.example";
 const UNLISTED: &str = "https://elsewhere.origins-case.example";

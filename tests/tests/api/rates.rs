@@ -1,11 +1,18 @@
 //! Request budgets (`shared::rate`): a caller who spends a class's budget gets 429
 //! `rate_limited` with `Retry-After`, other callers and other classes are unaffected.
 
+use allot_tests::harness::Suite;
 use serde_json::json;
 use shared::ids::Role;
 use shared::rate::RateClass;
 
 use super::World;
+
+/// This file's cases.
+pub fn cases(suite: Suite<World>) -> Suite<World> {
+    suite
+        .case("a_spent_budget_answers_429_with_retry_after_for_that_user_and_class_only", budgets_per_user_and_class)
+}
 
 pub fn budgets_per_user_and_class(w: &mut World) {
     // A user of their own, so no other case shares this budget.

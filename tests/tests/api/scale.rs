@@ -13,7 +13,14 @@ use allot_tests::{Server, ServerOptions, TEST_SECRET};
 use serde_json::{json, Value};
 use shared::ids::Role;
 
+use allot_tests::harness::Suite;
+
 use super::World;
+
+/// This file's cases.
+pub fn cases(suite: Suite<World>) -> Suite<World> {
+    suite.restarting("work_that_grows_with_the_tenant_continues_in_the_queue", big_work_continues_in_the_queue)
+}
 
 /// Customers of tenant `bulk`: one past the export limit.
 const BULK: usize = shared::limits::EXPORT_ROWS + 1;

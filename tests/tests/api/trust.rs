@@ -5,6 +5,7 @@
 //! valid-looking input never answers 500, a rep edit never undoes another, and reminders
 //! say what is true now.
 
+use allot_tests::harness::Suite;
 use std::time::{Duration, Instant};
 
 use allot_tests::now_ms;
@@ -12,6 +13,19 @@ use serde_json::{json, Value};
 use shared::ids::Role;
 
 use super::{created, error_shape, ids_of, World};
+
+/// This file's cases.
+pub fn cases(suite: Suite<World>) -> Suite<World> {
+    suite
+        .case("trust_search_never_matches_a_hidden_contact", search_never_matches_a_hidden_contact)
+        .case("trust_a_manager_reads_only_audits_in_scope", a_manager_reads_only_audits_in_scope)
+        .case("trust_export_guards_formulas_and_imports_them_back", export_guards_formulas_and_imports_them_back)
+        .case("trust_collections_are_bounded_before_work", collections_are_bounded_before_work)
+        .case("trust_valid_looking_input_never_causes_a_500", valid_looking_input_never_causes_a_500)
+        .case("trust_a_capacity_edit_never_undoes_a_deactivation", a_capacity_edit_never_undoes_a_deactivation)
+        .case("trust_reminders_are_rechecked_and_never_crowded_out", reminders_are_rechecked_and_never_crowded_out)
+        .case("trust_a_manager_changes_only_their_reps", a_manager_changes_only_their_reps)
+}
 
 fn found(api: &allot_tests::Api, path: &str) -> Vec<String> {
     let page = api.get(path);

@@ -7,7 +7,7 @@ use shared::settings::CustomerLists;
 use shared::validate::check_customer;
 
 use crate::api::{Client, Failure};
-use crate::element::Attrs;
+use crate::attrs::Attrs;
 use crate::i18n::{t, Lang};
 
 const DEFAULT_FIELDS: &str = "name,company,contact_name,phone,industry,region,amount";
@@ -28,7 +28,7 @@ pub fn Intake(attrs: Attrs, lang: Lang) -> impl IntoView {
         }
         spawn_local(async move {
             if let Err(f) = crate::api::load_settings(&c, settings).await {
-                failure.set(Some(crate::customers::describe(lang, &attrs, &f)));
+                failure.set(Some(crate::notice::describe(lang, &attrs, &f)));
             }
         });
     });
@@ -76,7 +76,7 @@ pub fn Intake(attrs: Attrs, lang: Lang) -> impl IntoView {
             busy.set(false);
             match created {
                 Ok(view) => {
-                    attrs.emit("allot:customer-created", &crate::customers::to_js(&view));
+                    attrs.emit("allot:customer-created", &crate::notice::to_js(&view));
                     values.set(Default::default());
                     result.set(Some((view, names)));
                 }
@@ -84,7 +84,7 @@ pub fn Intake(attrs: Attrs, lang: Lang) -> impl IntoView {
                     let fields = d["fields"].as_array().cloned().unwrap_or_default();
                     errors.set(fields.iter().map(|f| (f["path"].as_str().unwrap_or("").to_string(), t(lang, f["code"].as_str().unwrap_or("")))).collect());
                 }
-                Err(f) => failure.set(Some(crate::customers::describe(lang, &attrs, &f))),
+                Err(f) => failure.set(Some(crate::notice::describe(lang, &attrs, &f))),
             }
         });
     };
@@ -140,7 +140,7 @@ pub fn Intake(attrs: Attrs, lang: Lang) -> impl IntoView {
                 (Some(who), Some(a)) => view! {
                     <div class="msg ok assigned" role="status">
                         <strong>{format!("{} {} → {}", lang.pick("已分配", "Assigned"), view.customer.name, names.iter().find(|(i, _)| Some(i) == view.customer.owner.as_ref()).map_or(who.clone(), |(_, n)| n.clone()))}</strong>
-                        <super::Explanation lang=lang assignment=a names=names.clone() />
+                        <super::explanation::Explanation lang=lang assignment=a names=names.clone() />
                     </div>
                 }.into_any(),
                 _ => view! { <div class="msg ok" role="status">{lang.pick("已录入公海，等待分配", "Saved to the pool; no rep had room")}</div> }.into_any(),

@@ -11,7 +11,7 @@ use leptos::task::spawn_local;
 use shared::intake::{IntakeReceipt, IntakeSubmission, DEFAULT_FIELDS, FIELDS};
 
 use crate::api::{Client, Failure};
-use crate::element::Attrs;
+use crate::attrs::Attrs;
 use crate::i18n::{t, Lang};
 
 fn label(lang: Lang, field: &str) -> String {
@@ -93,7 +93,7 @@ pub fn KeyedIntake(attrs: Attrs, lang: Lang) -> impl IntoView {
                 }
                 Err(Failure::Api { code, .. }) if code == "too_fast" => failure.set(Some(lang.pick("提交太快了，请检查后再提交一次", "That was very quick — please check and send again").into())),
                 Err(Failure::Unauthorized) => failure.set(Some(lang.pick("此表单已失效，请联系我们的工作人员", "This form is no longer available — please contact us directly").into())),
-                Err(f) => failure.set(Some(crate::customers::describe(lang, &attrs, &f))),
+                Err(f) => failure.set(Some(crate::notice::describe(lang, &attrs, &f))),
             }
         });
     };

@@ -7,7 +7,7 @@ use shared::allocation::{AllocationRules, Strategy, Weights};
 use shared::api::{AllocationRequest, AllocationResponse, RepList};
 
 use crate::api::Client;
-use crate::element::Attrs;
+use crate::attrs::Attrs;
 use crate::i18n::Lang;
 
 fn strategy_key(s: Strategy) -> String {
@@ -41,7 +41,7 @@ pub fn Manager(attrs: Attrs, lang: Lang) -> impl IntoView {
             }
             match c.get::<RepList>("/reps").await {
                 Ok(list) => reps.set(list.items.into_iter().map(|r| (r.id, r.name)).collect()),
-                Err(f) => message.set(Some((false, crate::customers::describe(lang, &attrs, &f)))),
+                Err(f) => message.set(Some((false, crate::notice::describe(lang, &attrs, &f)))),
             }
         });
     });
@@ -59,7 +59,7 @@ pub fn Manager(attrs: Attrs, lang: Lang) -> impl IntoView {
                 match c.send::<AllocationResponse>("POST", "/allocations/preview", &request(s)).await {
                     Ok(r) => out.push(r),
                     Err(f) => {
-                        message.set(Some((false, crate::customers::describe(lang, &attrs, &f))));
+                        message.set(Some((false, crate::notice::describe(lang, &attrs, &f))));
                         break;
                     }
                 }
@@ -77,10 +77,10 @@ pub fn Manager(attrs: Attrs, lang: Lang) -> impl IntoView {
                 Ok(r) => {
                     let applied = r.outcome.assignments.len() - r.skipped.len();
                     message.set(Some((true, format!("{} {applied} · {} {}", lang.pick("已分配", "Applied"), lang.pick("跳过", "skipped"), r.skipped.len()))));
-                    attrs.emit("allot:allocation-applied", &crate::customers::to_js(&r));
+                    attrs.emit("allot:allocation-applied", &crate::notice::to_js(&r));
                     results.set(Vec::new());
                 }
-                Err(f) => message.set(Some((false, crate::customers::describe(lang, &attrs, &f)))),
+                Err(f) => message.set(Some((false, crate::notice::describe(lang, &attrs, &f)))),
             }
             busy.set(false);
         });
@@ -90,7 +90,7 @@ pub fn Manager(attrs: Attrs, lang: Lang) -> impl IntoView {
         view! {
             {allow_none.then(|| view! { <option value="">{lang.pick("不对比", "No comparison")}</option> })}
             {Strategy::ALL.into_iter().map(|s| view! {
-                <option value=strategy_key(s) selected=selected == Some(s)>{super::strategy_label(lang, s)}</option>
+                <option value=strategy_key(s) selected=selected == Some(s)>{crate::labels::strategy_label(lang, s)}</option>
             }).collect_view()}
         }
     };
@@ -143,7 +143,7 @@ fn Panel(lang: Lang, result: AllocationResponse, names: Vec<(String, String)>) -
     let first = result.outcome.assignments.first().cloned();
     view! {
         <section class="panel" data-strategy=strategy_key(result.outcome.strategy)>
-            <h3>{super::strategy_label(lang, result.outcome.strategy)}</h3>
+            <h3>{crate::labels::strategy_label(lang, result.outcome.strategy)}</h3>
             <dl class="figures">
                 <dt>{lang.pick("分配数", "Assigned")}</dt><dd class="assigned">{result.outcome.assignments.len()}</dd>
                 <dt>{lang.pick("未分配", "Unassigned")}</dt><dd>{result.outcome.unassigned.len()}</dd>
@@ -173,7 +173,7 @@ fn Panel(lang: Lang, result: AllocationResponse, names: Vec<(String, String)>) -
             </ul>
             {first.map(|a| view! {
                 <p class="sub">{format!("{} → {}", if a.customer_name.is_empty() { a.customer.clone() } else { a.customer_name.clone() }, name(&a.rep))}</p>
-                <super::Explanation lang=lang assignment=a names=names.clone() />
+                <super::explanation::Explanation lang=lang assignment=a names=names.clone() />
             })}
         </section>
     }

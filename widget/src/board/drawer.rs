@@ -5,7 +5,7 @@ use leptos::task::spawn_local;
 use shared::api::{BoardCard, FollowUp, FollowUpList};
 
 use crate::api::Client;
-use crate::element::Attrs;
+use crate::attrs::Attrs;
 use crate::follow_ups::{FollowUpForm, FollowUpLog};
 use crate::i18n::Lang;
 
@@ -25,7 +25,7 @@ pub fn Drawer(attrs: Attrs, lang: Signal<Lang>, card: BoardCard, stage_name: Str
                     log.try_set(list.items);
                 }
                 Err(f) => {
-                    failed.try_set(Some(crate::customers::describe(lang.get_untracked(), &attrs, &f)));
+                    failed.try_set(Some(crate::notice::describe(lang.get_untracked(), &attrs, &f)));
                 }
             }
         });

@@ -9,31 +9,24 @@
 
 mod column;
 mod drawer;
+mod state;
 
 use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::api::{BoardCard, BoardPage, ColumnTotal, CustomerView, FollowUp, StageMove, UserList};
-use shared::pipeline::{column_totals, move_in_totals};
+use shared::pipeline::move_in_totals;
 use shared::settings::CustomerLists;
 use wasm_bindgen::JsCast;
 
 use crate::api::{Client, Failure};
-use crate::element::Attrs;
+use crate::attrs::Attrs;
 use crate::i18n::{t, Lang};
+use crate::notice::{describe, to_js};
 use column::{CardEvents, Column, CARD_HEIGHT};
 use drawer::Drawer;
-
-/// A pointer drag in progress: which card, where it started, whether it has moved enough
-/// to be a drag rather than a tap.
-#[derive(Clone)]
-struct Drag {
-    id: String,
-    x: f64,
-    y: f64,
-    started: bool,
-}
+use state::{Drag, Refused};
 
 /// Resolves after the browser has painted the next frame (two animation frames).
 async fn after_next_paint() {
@@ -65,11 +58,7 @@ pub fn Board(attrs: Attrs) -> impl IntoView {
     let server_totals = RwSignal::new(None::<Vec<ColumnTotal>>);
     let message = RwSignal::new(None::<(bool, String)>);
     // The `scope` attribute picks the filter the board opens with.
-    let scope = RwSignal::new(match attrs.get("scope").as_deref() {
-        Some("team") => "team",
-        Some("all") => "all",
-        _ => "me",
-    });
+    let scope = RwSignal::new(state::initial_scope(attrs.get("scope").as_deref()));
     let search = RwSignal::new(String::new());
     let loaded = RwSignal::new(false);
     // Whose cards the columns hold: until a new scope's answer is in, the previous one's.
@@ -125,26 +114,18 @@ pub fn Board(attrs: Attrs) -> impl IntoView {
                         match rest {
                             Ok(full) => {
                                 // Cards moved meanwhile keep their local (newer) state.
-                                cards.try_update(|local| {
-                                    let mut merged = full.cards;
-                                    for card in merged.iter_mut() {
-                                        if let Some(mine) = local.iter().find(|l| l.id == card.id && l.version >= card.version) {
-                                            *card = mine.clone();
-                                        }
-                                    }
-                                    *local = merged;
-                                });
+                                cards.try_update(|local| state::merge(local, full.cards));
                                 server_totals.try_set(None);
                                 truncated.try_set(full.truncated);
                             }
                             Err(f) => {
-                                message.try_set(Some((false, crate::customers::describe(lang.get_untracked(), &attrs, &f))));
+                                message.try_set(Some((false, describe(lang.get_untracked(), &attrs, &f))));
                             }
                         }
                     }
                 }
                 Err(f) => {
-                    message.try_set(Some((false, crate::customers::describe(lang.get_untracked(), &attrs, &f))));
+                    message.try_set(Some((false, describe(lang.get_untracked(), &attrs, &f))));
                 }
             }
             if let Ok(users) = c.get::<UserList>("/users").await {
@@ -167,11 +148,7 @@ pub fn Board(attrs: Attrs) -> impl IntoView {
     // lists of numbers, not copies of 10,000 cards.
     let columns = Memo::new(move |_| {
         let text = search.get();
-        stages.with(|stages| {
-            cards.with(|cs| {
-                stages.iter().map(|s| cs.iter().enumerate().filter(|(_, c)| c.stage == s.key && c.matches(&text)).map(|(i, _)| i).collect::<Vec<usize>>()).collect::<Vec<_>>()
-            })
-        })
+        stages.with(|stages| cards.with(|cs| state::columns(stages, cs, &text)))
     });
     let totals = Memo::new(move |_| {
         if search.with(String::is_empty) {
@@ -179,15 +156,13 @@ pub fn Board(attrs: Attrs) -> impl IntoView {
                 return t;
             }
         }
-        stages.with(|stages| cards.with(|cs| columns.with(|cols| column_totals(stages, cols.iter().flatten().filter_map(|&i| cs.get(i)).map(|c| (c.stage.as_str(), c.amount))))))
+        stages.with(|stages| cards.with(|cs| columns.with(|cols| state::totals(stages, cs, cols))))
     });
 
     // Brings a card into view in its column and focuses it (after a keyboard move the
     // card is a new element in another, virtualised column).
     let reveal = move |id: String| {
-        let Some((stage_index, row)) = columns.with_untracked(|cols| {
-            cards.with_untracked(|cs| cols.iter().enumerate().find_map(|(si, col)| col.iter().position(|&i| cs.get(i).is_some_and(|c| c.id == id)).map(|r| (si, r))))
-        }) else {
+        let Some((stage_index, row)) = columns.with_untracked(|cols| cards.with_untracked(|cs| state::position(cs, cols, &id))) else {
             return;
         };
         let Some(board) = board_ref.get_untracked() else { return };
@@ -215,15 +190,15 @@ pub fn Board(attrs: Attrs) -> impl IntoView {
 
     // Optimistic move: show it now, ask the server, roll back with the reason if refused.
     let move_card = move |id: String, to: String, refocus: bool| {
-        let Some(before) = cards.with_untracked(|cs| cs.iter().find(|c| c.id == id).cloned()) else { return };
-        if before.stage == to {
-            return;
-        }
         let lang = lang.get_untracked();
-        if !before.editable {
-            message.set(Some((false, t(lang, "forbidden"))));
-            return;
-        }
+        let before = match cards.with_untracked(|cs| state::plan_move(cs, &id, &to)) {
+            None => return,
+            Some(Err(Refused::Forbidden)) => {
+                message.set(Some((false, t(lang, "forbidden"))));
+                return;
+            }
+            Some(Ok(before)) => before,
+        };
         // While only the first cards are loaded the column totals are the server's:
         // shift them with the card (and back if the server refuses).
         let amount = before.amount;
@@ -232,13 +207,7 @@ pub fn Board(attrs: Attrs) -> impl IntoView {
         };
         shift(&before.stage, &to);
         // A moved card tops its new column, as the server orders it (last changed first).
-        cards.update(|cs| {
-            if let Some(i) = cs.iter().position(|c| c.id == id) {
-                let mut card = cs.remove(i);
-                card.stage = to.clone();
-                cs.insert(0, card);
-            }
-        });
+        cards.update(|cs| state::move_to_top(cs, &id, &to));
         if refocus {
             reveal(id.clone());
         }
@@ -248,27 +217,18 @@ pub fn Board(attrs: Attrs) -> impl IntoView {
             match client.send::<CustomerView>("POST", &format!("/customers/{id}/stage"), &body).await {
                 Ok(saved) => {
                     message.try_set(None);
-                    attrs.emit("allot:stage-changed", &crate::customers::to_js(&saved));
-                    cards.try_update(|cs| {
-                        if let Some(c) = cs.iter_mut().find(|c| c.id == id) {
-                            c.version = saved.customer.version;
-                            c.stage = saved.customer.stage.clone();
-                        }
-                    });
+                    attrs.emit("allot:stage-changed", &to_js(&saved));
+                    cards.try_update(|cs| state::confirm(cs, &id, saved.customer.version, &saved.customer.stage));
                 }
                 Err(f) => {
-                    cards.try_update(|cs| {
-                        if let Some(c) = cs.iter_mut().find(|c| c.id == id) {
-                            *c = before.clone();
-                        }
-                    });
+                    cards.try_update(|cs| state::roll_back(cs, &before));
                     shift(&to, &before.stage);
                     if refocus {
                         reveal(id.clone());
                     }
                     let text = match &f {
                         Failure::Api { status: 422, message: m, .. } => format!("{} {m}", lang.pick("无法移动：", "Cannot move:")),
-                        other => crate::customers::describe(lang, &attrs, other),
+                        other => describe(lang, &attrs, other),
                     };
                     message.try_set(Some((false, text)));
                 }
@@ -276,12 +236,7 @@ pub fn Board(attrs: Attrs) -> impl IntoView {
         });
     };
 
-    let neighbour = move |stage: &str, step: i32| -> Option<String> {
-        stages.with_untracked(|stages| {
-            let i = stages.iter().position(|x| x.key == stage)? as i32 + step;
-            stages.get(usize::try_from(i).ok()?).map(|x| x.key.clone())
-        })
-    };
+    let neighbour = move |stage: &str, step: i32| -> Option<String> { stages.with_untracked(|stages| state::neighbour(stages, stage, step)) };
 
     let events = CardEvents {
         pointer_down: Callback::new(move |(id, ev): (String, web_sys::PointerEvent)| {
@@ -296,7 +251,7 @@ pub fn Board(attrs: Attrs) -> impl IntoView {
             if let Some(target) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
                 let _ = target.release_pointer_capture(ev.pointer_id());
             }
-            drag.set_value(Some(Drag { id, x: f64::from(ev.client_x()), y: f64::from(ev.client_y()), started: false }));
+            drag.set_value(Some(Drag::new(id, f64::from(ev.client_x()), f64::from(ev.client_y()))));
         }),
         key: Callback::new(move |(id, stage, ev): (String, String, web_sys::KeyboardEvent)| {
             let step = match ev.key().as_str() {
@@ -326,7 +281,7 @@ pub fn Board(attrs: Attrs) -> impl IntoView {
         let Some(mut d) = drag.get_value() else { return };
         let (x, y) = (f64::from(ev.client_x()), f64::from(ev.client_y()));
         if !d.started {
-            if (x - d.x).hypot(y - d.y) < 6.0 {
+            if !d.moved_enough(x, y) {
                 return;
             }
             d.started = true;
@@ -334,7 +289,7 @@ pub fn Board(attrs: Attrs) -> impl IntoView {
             drag.set_value(Some(d.clone()));
         }
         ev.prevent_default();
-        let name = cards.with_untracked(|cs| cs.iter().find(|c| c.id == d.id).map(|c| c.name.clone())).unwrap_or_default();
+        let name = cards.with_untracked(|cs| state::card(cs, &d.id).map(|c| c.name.clone())).unwrap_or_default();
         ghost.set(Some((name, x, y)));
         let column = column_at(x, y);
         over.set(column.as_ref().and_then(|c| c.get_attribute("data-stage")));
@@ -382,21 +337,11 @@ pub fn Board(attrs: Attrs) -> impl IntoView {
     };
     let logged = Callback::new(move |f: FollowUp| {
         // The server bumped the customer's version and dates with the follow-up.
-        cards.update(|cs| {
-            if let Some(c) = cs.iter_mut().find(|c| c.id == f.customer) {
-                c.version += 1;
-                c.last_follow_up_at = Some(f.at);
-                c.next_follow_up_at = f.next_follow_up_at;
-            }
-        });
+        cards.update(|cs| state::logged(cs, &f));
     });
     // The role comes from the token (see `caller`): "team" is for those who manage. Until
     // there is a token the bar and the columns are laid out but hidden.
-    let scopes = move || match caller.get() {
-        None => vec![],
-        Some(role) if role.is_manager_or_admin() => vec!["me", "team", "all"],
-        Some(_) => vec!["me", "all"],
-    };
+    let scopes = move || state::scopes(caller.get());
 
     view! {
         <div class="bar" class:pending=move || caller.with(Option::is_none)>
@@ -433,7 +378,7 @@ pub fn Board(attrs: Attrs) -> impl IntoView {
             }}
         </div>
         {move || ghost.get().map(|(name, x, y)| view! { <div class="ghost" aria-hidden="true" style:transform=format!("translate({}px, {}px)", x as i32 + 8, y as i32 + 8)>{name}</div> })}
-        {move || open.get().and_then(|id| cards.with_untracked(|cs| cs.iter().find(|c| c.id == id).cloned())).map(|card| {
+        {move || open.get().and_then(|id| cards.with_untracked(|cs| state::card(cs, &id).cloned())).map(|card| {
             let stage_name = stages.with_untracked(|s| s.iter().find(|s| s.key == card.stage).map(|s| lang.get_untracked().pick(&s.zh, &s.en).to_string())).unwrap_or_default();
             view! { <Drawer attrs=attrs lang=lang_signal card=card stage_name=stage_name names=names.into() on_close=Callback::new(move |_| open.set(None)) on_logged=logged /> }
         })}

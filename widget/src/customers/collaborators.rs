@@ -17,8 +17,9 @@ use shared::ids::Role;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::api::{Client, Failure};
-use crate::element::Attrs;
+use crate::attrs::Attrs;
 use crate::i18n::{t, Lang};
+use crate::markup::escape;
 
 /// A user of the tenant's directory (`GET /users`), for names and choices.
 #[derive(Clone, PartialEq)]
@@ -42,22 +43,6 @@ fn users(directory: &JsValue) -> Vec<User> {
             Some(User { id: field(&u, "id").as_string()?, name: field(&u, "name").as_string()?, eligible })
         })
         .collect()
-}
-
-/// Text made safe to place in markup, inside elements and quoted attributes alike.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The panel of one owned customer being edited.
@@ -125,7 +110,7 @@ pub fn open(attrs: Attrs, lang: Lang, view: &CustomerView, panel: RwSignal<Optio
         panel.try_update(|p| match p {
             Some(p) if p.id == id => match answer {
                 Ok(list) => p.users = users(&list),
-                Err(f) => p.failure = Some(super::describe(lang, &attrs, &f)),
+                Err(f) => p.failure = Some(crate::notice::describe(lang, &attrs, &f)),
             },
             _ => {}
         });
@@ -157,7 +142,7 @@ pub fn handle(ev: &web_sys::Event, attrs: Attrs, lang: Lang, panel: RwSignal<Opt
         let answer = if adding {
             client.send_answer::<CustomerView>("POST", &path, &ShareInput { user }).await
         } else {
-            client.delete::<CustomerView>(&format!("{path}/{}", super::encode(&user))).await
+            client.delete::<CustomerView>(&format!("{path}/{}", crate::markup::encode(&user))).await
         };
         let mut still_open = false;
         panel.try_update(|p| {
@@ -167,7 +152,7 @@ pub fn handle(ev: &web_sys::Event, attrs: Attrs, lang: Lang, panel: RwSignal<Opt
                 match &answer {
                     Ok(a) => p.collaborators = a.value.customer.collaborators.clone(),
                     Err(Failure::Api { code, .. }) if code == "invalid" => p.failure = Some(t(lang, "unknown_user")),
-                    Err(f) => p.failure = Some(super::describe(lang, &attrs, f)),
+                    Err(f) => p.failure = Some(crate::notice::describe(lang, &attrs, f)),
                 }
             }
         });

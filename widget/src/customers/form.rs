@@ -11,7 +11,7 @@ use shared::settings::CustomerLists;
 use shared::validate::check_customer;
 
 use crate::api::{Client, Failure};
-use crate::element::Attrs;
+use crate::attrs::Attrs;
 use crate::i18n::{t, Lang};
 
 /// What a submitted form did.
@@ -150,7 +150,7 @@ pub fn CustomerForm(
                             .collect(),
                     );
                 }
-                Err(f) => failure.set(Some(super::describe(lang, &attrs, &f))),
+                Err(f) => failure.set(Some(crate::notice::describe(lang, &attrs, &f))),
             }
         });
     };

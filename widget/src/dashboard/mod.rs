@@ -14,7 +14,7 @@ use serde::de::DeserializeOwned;
 use shared::reports::{FairnessReport, FollowUpReport, FunnelReport, Period, PoolFlowReport, RepsReport, StrategyReport};
 
 use crate::api::Client;
-use crate::element::Attrs;
+use crate::attrs::Attrs;
 use crate::i18n::Lang;
 use chart::{Bar, Bars, Column, Flow};
 use figure::Figure;
@@ -28,7 +28,7 @@ use shared::number::{fixed, wan as money};
 /// A strategy or channel key in the reader's language.
 fn channel_label(lang: Lang, key: &str) -> String {
     if let Ok(s) = serde_json::from_value::<shared::allocation::Strategy>(serde_json::Value::String(key.into())) {
-        return crate::allocate::strategy_label(lang, s).to_string();
+        return crate::labels::strategy_label(lang, s).to_string();
     }
     let (zh, en) = match key {
         "claim" => ("公海领取", "Pool claim"),
@@ -67,7 +67,7 @@ fn fetch<T: DeserializeOwned + Send + Sync + 'static>(client: Client, path: Stri
                 target.try_set(Some(r));
             }
             Err(f) => {
-                error.try_set(Some(crate::customers::describe(lang, &attrs, &f)));
+                error.try_set(Some(crate::notice::describe(lang, &attrs, &f)));
             }
         }
     });

@@ -3,21 +3,18 @@
 //! and claims left today; release with a reason; "will be recycled in N days" warnings;
 //! for managers, hand the pool out through an allocation strategy with a preview.
 
+mod state;
+
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::api::{AllocationResponse, CustomerPage, CustomerView, DistributeRequest, PoolItem, PoolPage, PoolStanding, ReminderList, RELEASE_REASONS};
 use shared::audit::AuditAction;
-use shared::time::DAY_MS;
 
 use crate::api::{Client, Failure};
-use crate::element::Attrs;
+use crate::attrs::Attrs;
 use crate::i18n::{t, Lang};
-
-#[derive(Clone, Copy, PartialEq)]
-enum Tab {
-    Pool,
-    Mine,
-}
+use crate::notice::{describe, to_js};
+use state::Tab;
 
 fn reason_label(lang: Lang, code: &str) -> String {
     if let Some(action) = AuditAction::from_pool_reason(code) {
@@ -39,20 +36,8 @@ fn reason_label(lang: Lang, code: &str) -> String {
 /// A claim refusal in the reader's language, with what is left.
 fn refusal(lang: Lang, failure: &Failure, attrs: &Attrs) -> String {
     match failure {
-        Failure::Api { code, details, .. } => {
-            let left = details.as_ref().and_then(|d| d["claims_left_today"].as_u64()).unwrap_or(0);
-            match code.as_str() {
-                "already_owned" => lang.pick("已被他人领取", "Someone claimed it first").to_string(),
-                "claim_limit" => match lang {
-                    Lang::Zh => format!("今日领取已达上限，今日还可领取 {left} 个"),
-                    Lang::En => format!("Daily claim limit reached: {left} left today"),
-                },
-                "holding_cap" => lang.pick("保有量已满，请先跟进或退回客户", "You hold the maximum; follow up or release first").to_string(),
-                "cooldown" => lang.pick("冷静期内不能领取自己退回的客户", "Cool-down: you released this customer recently").to_string(),
-                _ => crate::customers::describe(lang, attrs, failure),
-            }
-        }
-        other => crate::customers::describe(lang, attrs, other),
+        Failure::Api { code, details, .. } => state::claim_refusal(lang, code, details.as_ref()).unwrap_or_else(|| describe(lang, attrs, failure)),
+        other => describe(lang, attrs, other),
     }
 }
 
@@ -97,7 +82,7 @@ pub fn Pool(attrs: Attrs) -> impl IntoView {
             }
             match page {
                 Ok(p) => items.set(p.items),
-                Err(f) => message.set(Some((false, crate::customers::describe(lang, &attrs, &f)))),
+                Err(f) => message.set(Some((false, describe(lang, &attrs, &f)))),
             }
         });
     });
@@ -112,8 +97,7 @@ pub fn Pool(attrs: Attrs) -> impl IntoView {
         }
         // Another user's figures must not stay on screen while this one's load.
         let token = attrs.get("token");
-        if extras_token.get_value() != token {
-            extras_token.set_value(token);
+        if extras_token.try_update_value(|shown| state::switched_user(shown, token)) == Some(true) {
             mine.set(Vec::new());
             standing.set(None);
             reminders.set(None);
@@ -143,7 +127,7 @@ pub fn Pool(attrs: Attrs) -> impl IntoView {
     // The standing and the reminders sit above the list: the element shows once both are
     // in (and there is a token, whose role decides the bar), so neither arrives later and
     // pushes a row (and its claim button) from under a thumb.
-    let pending = move || caller.with(Option::is_none) || standing.with(Option::is_none) || reminders.with(Option::is_none);
+    let pending = move || standing.with(|s| reminders.with(|r| state::pending(caller.with(Option::is_some), s, r)));
 
     let claim = move |id: String| {
         let c = Client::of(&attrs);
@@ -152,7 +136,7 @@ pub fn Pool(attrs: Attrs) -> impl IntoView {
             match c.send::<CustomerView>("POST", &format!("/customers/{id}/claim"), &serde_json::json!({})).await {
                 Ok(view) => {
                     message.set(Some((true, format!("{} · {}", lang.pick("领取成功", "Claimed"), view.customer.name))));
-                    attrs.emit("allot:customer-claimed", &crate::customers::to_js(&view));
+                    attrs.emit("allot:customer-claimed", &to_js(&view));
                     reload();
                 }
                 Err(f) => message.set(Some((false, refusal(lang, &f, &attrs)))),
@@ -163,17 +147,17 @@ pub fn Pool(attrs: Attrs) -> impl IntoView {
         let Some(id) = releasing.get_untracked() else { return };
         let c = Client::of(&attrs);
         let lang = lang.get_untracked();
-        let body = serde_json::json!({"reason_code": reason.get_untracked(), "note": Some(note.get_untracked()).filter(|n| !n.trim().is_empty())});
+        let body = state::release_body(reason.get_untracked(), note.get_untracked());
         spawn_local(async move {
             match c.send::<CustomerView>("POST", &format!("/customers/{id}/release"), &body).await {
                 Ok(view) => {
                     releasing.set(None);
                     note.set(String::new());
                     message.set(Some((true, format!("{} · {}", lang.pick("已退回公海", "Released"), view.customer.name))));
-                    attrs.emit("allot:customer-released", &crate::customers::to_js(&view));
+                    attrs.emit("allot:customer-released", &to_js(&view));
                     reload();
                 }
-                Err(f) => message.set(Some((false, crate::customers::describe(lang, &attrs, &f)))),
+                Err(f) => message.set(Some((false, describe(lang, &attrs, &f)))),
             }
         });
     };
@@ -185,11 +169,11 @@ pub fn Pool(attrs: Attrs) -> impl IntoView {
             match c.send::<AllocationResponse>("POST", "/pool/distribute", &body).await {
                 Ok(r) if apply => {
                     distribution.set(None);
-                    message.set(Some((true, format!("{} {}", lang.pick("已分配", "Distributed"), r.outcome.assignments.len() - r.skipped.len()))));
+                    message.set(Some((true, format!("{} {}", lang.pick("已分配", "Distributed"), state::distributed(&r)))));
                     reload();
                 }
                 Ok(r) => distribution.set(Some(r)),
-                Err(f) => message.set(Some((false, crate::customers::describe(lang, &attrs, &f)))),
+                Err(f) => message.set(Some((false, describe(lang, &attrs, &f)))),
             }
         });
     };
@@ -202,30 +186,19 @@ pub fn Pool(attrs: Attrs) -> impl IntoView {
         <div class:pending=pending>
         {move || standing.get().flatten().map(|s| view! {
             <div class="msg standing" role="status">
-                {match lang.get() {
-                    Lang::Zh => format!("我的客户 {}/{} · 今日还可领取 {} 个", s.held, s.holding_cap, s.claims_left_today),
-                    Lang::En => format!("Holding {}/{} · {} claims left today", s.held, s.holding_cap, s.claims_left_today),
-                }}
+                {state::standing_line(lang.get(), &s)}
                 // With several pools, each has its own daily limit.
                 {(s.pools.len() > 1).then(|| s.pools.iter().map(|p| {
-                    let name = lang.get().pick(&p.zh, &p.en).to_string();
-                    view! { <span class="sub quota" data-pool=p.pool.clone()>{format!(" · {name} {}/{}", p.claims_today, p.daily_claim_limit)}</span> }
+                    view! { <span class="sub quota" data-pool=p.pool.clone()>{state::quota_line(lang.get(), p)}</span> }
                 }).collect_view())}
             </div>
         })}
         {move || reminders.get().flatten().filter(|r| !r.items.is_empty()).map(|r| view! {
             // The alert wraps the list: a list that is itself an alert loses its list items.
             <div role="alert"><ul class="warnings">
-                {(r.items.len() > 5).then(|| view! { <li class="more-warnings">{format!("{} · {}", lang.get().pick("提醒", "Reminders"), r.items.len())}</li> })}
-                {r.items.into_iter().take(5).map(|item| view! {
-                    <li>{match (lang.get(), item.kind.as_str()) {
-                        (Lang::Zh, "recycle") => format!("⚠ {} 将在 {} 天后回收公海，请及时跟进", item.name, item.in_days),
-                        (Lang::En, "recycle") => format!("⚠ {} will be recycled in {} days unless followed up", item.name, item.in_days),
-                        (Lang::Zh, "overdue") => format!("⏰ {} 跟进已逾期 {} 天", item.name, -item.in_days),
-                        (Lang::En, "overdue") => format!("⏰ {}: follow-up {} days overdue", item.name, -item.in_days),
-                        (Lang::Zh, _) => format!("📅 {} 今日待跟进", item.name),
-                        (Lang::En, _) => format!("📅 {}: follow up today", item.name),
-                    }}</li>
+                {state::more_reminders(lang.get(), r.items.len()).map(|more| view! { <li class="more-warnings">{more}</li> })}
+                {r.items.into_iter().take(state::SHOWN_REMINDERS).map(|item| view! {
+                    <li>{state::reminder_line(lang.get(), &item)}</li>
                 }).collect_view()}
             </ul></div>
         })}
@@ -242,7 +215,7 @@ pub fn Pool(attrs: Attrs) -> impl IntoView {
         {move || message.get().map(|(ok, m)| view! { <div class=if ok { "msg ok" } else { "msg err" } role="alert">{m}</div> })}
         {move || distribution.get().map(|r| view! {
             <div class="card panel">
-                <p>{format!("{}: {} · Gini {}", super::allocate::strategy_label(lang.get(), r.outcome.strategy), r.outcome.assignments.len(), shared::number::fixed(r.outcome.distribution.gini_count, 3))}</p>
+                <p>{format!("{}: {} · Gini {}", crate::labels::strategy_label(lang.get(), r.outcome.strategy), r.outcome.assignments.len(), shared::number::fixed(r.outcome.distribution.gini_count, 3))}</p>
                 <div class="actions">
                     <button type="button" on:click=move |_| distribution.set(None)>{label("cancel")}</button>
                     <button type="button" class="primary apply" on:click=move |_| distribute(true)>{lang.get().pick("确认分配", "Apply")}</button>
@@ -271,7 +244,7 @@ pub fn Pool(attrs: Attrs) -> impl IntoView {
                     <For each=move || items.get() key=|i| (i.customer.customer.id.clone(), i.customer.customer.version, i.customer.masked) children=move |item| {
                         let id = item.customer.customer.id.clone();
                         let row_id = id.clone();
-                        let days = (now - item.pool_since).max(0) / DAY_MS;
+                        let days = state::days_in_pool(now, item.pool_since);
                         let sub = [item.customer.customer.company.clone(), item.customer.customer.phone.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · ");
                         view! {
                             <li class="row" data-id=row_id>
