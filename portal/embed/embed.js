@@ -7,7 +7,8 @@
 // reports the frame's ancestors) becomes the element's `embedder`: every API call
 // carries it and the server holds it to the tenant's allowed origins, and the element
 // posts its `allot:*` events to that origin only. The frame's height follows its content
-// (`{type: 'allot:resize', height}`), so the parent can size the iframe.
+// (`{type: 'allot:resize', height}`, from every element but the board, whose columns fill
+// the frame), so the parent can size the iframe.
 import '/widget/allot.js';
 
 const element = document.querySelector('[data-embedded]');
@@ -39,18 +40,24 @@ window.addEventListener('message', (event) => {
   status.hidden = true;
 });
 
-if (framed && embedder) {
+// The board's columns fill the frame (their height follows the viewport): the host
+// sizes that frame, and reporting its height would only chase itself. The other
+// elements are as tall as their content, which the parent can follow.
+const followsViewport = element.localName === 'allot-board';
+if (framed && embedder && !followsViewport) {
   let last = 0;
+  // The content's height (the body's box), not the frame's: a frame taller than its
+  // content must be able to shrink to it.
   new ResizeObserver(() => {
-    const height = Math.ceil(document.documentElement.scrollHeight);
+    const height = Math.ceil(document.body.getBoundingClientRect().height);
     if (height !== last) {
       last = height;
       window.parent.postMessage({ type: 'allot:resize', height }, embedder);
     }
   }).observe(document.body);
-  // Tells the parent the frame is ready for a token.
-  window.parent.postMessage({ type: 'allot:ready' }, embedder);
 }
+// Tells the parent the frame is ready for a token.
+if (framed && embedder) window.parent.postMessage({ type: 'allot:ready' }, embedder);
 if (!element.getAttribute('token')) {
   status.textContent = (navigator.language || '').startsWith('zh') ? '等待访问令牌…' : 'Waiting for an access token…';
   status.hidden = false;
