@@ -36,15 +36,7 @@ pub async fn create(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     let mut capacity_limit = None;
     if allocate {
         let inputs = crate::store::allocation::inputs(ctx, true).await?;
-        let prospect = shared::allocation::Prospect {
-            id: id.clone(),
-            name: fields.name.clone(),
-            industry: fields.industry.clone(),
-            region: fields.region.clone(),
-            tier: fields.tier,
-            amount: fields.amount.unwrap_or(0.0),
-            existing: false,
-        };
+        let prospect = fields.prospect(&id);
         let outcome = crate::store::allocation::run(&inputs, std::slice::from_ref(&prospect), &Default::default(), ctx.now as u64)?;
         intake_rule = Some(inputs.rules.label(outcome.strategy));
         cursor_statement = crate::store::allocation::save_cursor(ctx, &outcome)?;

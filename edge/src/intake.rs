@@ -257,15 +257,7 @@ async fn place(ctx: &Ctx, key: &KeyRow, settings: &IntakeKeyInput, lead: Lead, i
     let mut rule = None;
     if settings.placement == IntakePlacement::Allocate {
         let inputs = allocation_inputs(ctx).await?;
-        let prospect = shared::allocation::Prospect {
-            id: id.clone(),
-            name: fields.name.clone(),
-            industry: fields.industry.clone(),
-            region: fields.region.clone(),
-            tier: fields.tier,
-            amount: fields.amount.unwrap_or(0.0),
-            existing: false,
-        };
+        let prospect = fields.prospect(&id);
         let request = shared::api::AllocationRequest { strategy: settings.strategy, ..Default::default() };
         let outcome = crate::store::allocation::run(&inputs, std::slice::from_ref(&prospect), &request, ctx.now as u64)?;
         rule = Some(inputs.rules.label(outcome.strategy));

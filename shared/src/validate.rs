@@ -39,6 +39,22 @@ pub struct CustomerFields {
     pub next_follow_up_at: Option<Millis>,
 }
 
+impl CustomerFields {
+    /// A new customer with these fields as allocation sees it, before it has an owner (the
+    /// intake paths: `POST /customers` with `allocate`, and intake keys).
+    pub fn prospect(&self, id: &str) -> crate::allocation::Prospect {
+        crate::allocation::Prospect {
+            id: id.to_string(),
+            name: self.name.clone(),
+            industry: self.industry.clone(),
+            region: self.region.clone(),
+            tier: self.tier,
+            amount: self.amount.unwrap_or(0.0),
+            existing: false,
+        }
+    }
+}
+
 fn clean_text(path: &str, text: &Option<String>, max: usize, errors: &mut Vec<FieldError>) -> Option<String> {
     let trimmed = text.as_deref().map(str::trim).filter(|t| !t.is_empty())?;
     if trimmed.chars().count() > max {
