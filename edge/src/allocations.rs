@@ -10,17 +10,17 @@
 use serde::Deserialize;
 use shared::allocation::{AllocationRules, Outcome, Prospect};
 use shared::api::{AllocationRequest, AllocationResponse, SkippedAssignment};
+use shared::audit::{AuditAction, Reason};
 use shared::customer::Tier;
 use shared::ids::Role;
-use shared::audit::{AuditAction, Reason};
 use worker::{Request, Response};
 
 use crate::audit::{Event, Source};
 use crate::context::Ctx;
-use crate::store::allocation::{inputs, rules, run, save_cursor, Inputs};
 use crate::db::{self, Arg};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
+use crate::store::allocation::{inputs, rules, run, save_cursor, Inputs};
 
 /// Most customers one run considers.
 pub const MAX_RUN: usize = shared::limits::CUSTOMER_IDS;
@@ -65,7 +65,15 @@ async fn prospects(ctx: &Ctx, ids: &Option<Vec<String>>) -> ApiResult<Vec<Prospe
     let rows = db::all::<CustomerRow>(&ctx.db, &sql, &args).await?;
     Ok(rows
         .into_iter()
-        .map(|r| Prospect { id: r.id, name: r.name, industry: r.industry, region: r.region, tier: r.tier.as_deref().and_then(Tier::parse), amount: r.amount.unwrap_or(0.0), existing: r.existing != 0.0 })
+        .map(|r| Prospect {
+            id: r.id,
+            name: r.name,
+            industry: r.industry,
+            region: r.region,
+            tier: r.tier.as_deref().and_then(Tier::parse),
+            amount: r.amount.unwrap_or(0.0),
+            existing: r.existing != 0.0,
+        })
         .collect())
 }
 
@@ -137,15 +145,7 @@ async fn apply_request(ctx: &Ctx, request: &AllocationRequest) -> ApiResult<Resp
         statements.push(Event::new(AuditAction::Allocate, "?2", "?3", "?7").to("?4").reason("?5").rule("?6").statement(
             &ctx.db,
             Source::AfterChange,
-            &[
-                Arg::from(&ctx.caller.tenant),
-                Arg::from(&a.customer),
-                Arg::from(&ctx.caller.user),
-                Arg::from(&a.rep),
-                Arg::from(&reason),
-                Arg::from(&rule),
-                Arg::Int(ctx.now),
-            ],
+            &[Arg::from(&ctx.caller.tenant), Arg::from(&a.customer), Arg::from(&ctx.caller.user), Arg::from(&a.rep), Arg::from(&reason), Arg::from(&rule), Arg::Int(ctx.now)],
         )?);
     }
     statements.extend(save_cursor(ctx, &outcome)?);

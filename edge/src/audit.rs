@@ -78,18 +78,7 @@ impl<'a> Event<'a> {
 
     /// The `INSERT` statement's text.
     pub fn sql(&self, source: Source) -> String {
-        let values = format!(
-            "?1, {}, {}, {}, {}, {}, {}, {}, {}, {}",
-            self.customer,
-            self.actor,
-            literal(self.action.as_str()),
-            self.from,
-            self.to,
-            self.reason,
-            self.rule,
-            self.at,
-            self.subject
-        );
+        let values = format!("?1, {}, {}, {}, {}, {}, {}, {}, {}, {}", self.customer, self.actor, literal(self.action.as_str()), self.from, self.to, self.reason, self.rule, self.at, self.subject);
         let source = match source {
             Source::AfterChange => "WHERE changes() = 1".to_string(),
             Source::Rows(condition) => format!("FROM customers c WHERE {condition}"),

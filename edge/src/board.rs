@@ -5,16 +5,16 @@
 
 use serde::Deserialize;
 use shared::api::{BoardCard, BoardPage, BoardScope, BOARD_LIMIT};
-use shared::pipeline::column_totals_from_sums;
 use shared::field_error::FieldError;
+use shared::pipeline::column_totals_from_sums;
 use worker::{Request, Response};
 
 use crate::context::Ctx;
-use crate::store::customers::may_edit_visible;
-use crate::store::scope::visible;
 use crate::db::{self, Arg};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, query_pairs};
+use crate::store::customers::may_edit_visible;
+use crate::store::scope::visible;
 
 #[derive(Deserialize)]
 struct Row {

@@ -6,19 +6,19 @@
 //! row. The read before it only words the refusal; it decides nothing.
 
 use shared::api::ShareInput;
-use shared::collaborators::{check_share, may_unshare, ShareRefusal, COLLABORATOR_ROLE, MAX_COLLABORATORS};
 use shared::audit::AuditAction;
+use shared::collaborators::{check_share, may_unshare, ShareRefusal, COLLABORATOR_ROLE, MAX_COLLABORATORS};
 use shared::field_error::FieldError;
 use worker::{Request, Response};
 
 use crate::audit::{Event, Source};
 use crate::context::Ctx;
-use crate::store::customers::{may_edit_visible, returning, view, Row};
-use crate::store::scope as sql;
-use crate::store::customers::fetch_visible;
 use crate::db::{self, Arg};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
+use crate::store::customers::fetch_visible;
+use crate::store::customers::{may_edit_visible, returning, view, Row};
+use crate::store::scope as sql;
 
 /// `shared::collaborators::may_collaborate` as a condition on user `?4`.
 fn active_rep() -> String {

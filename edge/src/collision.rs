@@ -17,9 +17,9 @@ use shared::settings::{OwnershipRule, TenantSettings};
 
 use crate::audit::{Event, Source};
 use crate::context::Ctx;
-use crate::store::scope as sql;
 use crate::db::{self, Arg};
 use crate::error::ApiResult;
+use crate::store::scope as sql;
 
 /// An owned customer another user holds under one of the entered keys, with where its
 /// owner and the caller stand with it.
@@ -144,12 +144,7 @@ pub async fn prepare(ctx: &Ctx, settings: &TenantSettings, entered: &[&Duplicate
     let args = [Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::Text(swaps), Arg::Int(ctx.now), Arg::from(format!("ownership:{}", settings.ownership_rule.as_str()))];
     // The audit rows first, from the rows as they are, under the same condition as the
     // update: in one batch both happen or neither does.
-    let audit = Event::new(AuditAction::TakeOver, "c.id", "?2", "?4")
-        .from("c.owner_id")
-        .to("?2")
-        .reason_text(Reason::ENTERED_AGAIN)
-        .rule("?5")
-        .statement(&ctx.db, Source::Rows(condition), &args)?;
+    let audit = Event::new(AuditAction::TakeOver, "c.id", "?2", "?4").from("c.owner_id").to("?2").reason_text(Reason::ENTERED_AGAIN).rule("?5").statement(&ctx.db, Source::Rows(condition), &args)?;
     let update = db::stmt(
         &ctx.db,
         &format!(

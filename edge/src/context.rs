@@ -116,12 +116,8 @@ async fn admit(db: &D1Database, tenant: &str, user: &str) -> ApiResult<()> {
         /// The user's `active` flag; absent when the tenant has no such user.
         active: Option<f64>,
     }
-    let found = db::first::<Row>(
-        db,
-        "SELECT (SELECT u.active FROM users u WHERE u.tenant_id = t.id AND u.id = ?2) AS active FROM tenants t WHERE t.id = ?1",
-        &[Arg::from(tenant), Arg::from(user)],
-    )
-    .await?;
+    let found =
+        db::first::<Row>(db, "SELECT (SELECT u.active FROM users u WHERE u.tenant_id = t.id AND u.id = ?2) AS active FROM tenants t WHERE t.id = ?1", &[Arg::from(tenant), Arg::from(user)]).await?;
     match found {
         None => Err(ApiError::Unauthorized("unknown tenant".into())),
         Some(Row { active: Some(flag) }) if flag == 0.0 => Err(ApiError::Deactivated),

@@ -26,8 +26,7 @@ pub async fn create(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     let fields = check_customer(&input.fields, &settings).map_err(ApiError::Invalid)?;
     let caller = &ctx.caller;
     let allocate = input.placement == Placement::Allocate;
-    let owner = initial_owner(caller.role, &caller.user, &input.placement)
-        .map_err(|_| ApiError::Forbidden("reps cannot create customers for someone else".into()))?;
+    let owner = initial_owner(caller.role, &caller.user, &input.placement).map_err(|_| ApiError::Forbidden("reps cannot create customers for someone else".into()))?;
     let id = shared::ids::new_id("c", ctx.now, store::entropy());
     // The intake path: the tenant's rules choose the owner before the row exists.
     let mut allocation = None;
@@ -63,11 +62,7 @@ pub async fn create(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
         // D1 refuses unused bindings: mention the caller and target parameters.
         _ => "?1 IS NOT NULL AND ?2 IS NOT NULL AND ?3 IS NOT NULL".into(),
     };
-    let insert = db::stmt(
-        &ctx.db,
-        &format!("INSERT OR IGNORE INTO customers ({}) SELECT {} WHERE {condition}{}", store::insert_columns(), store::insert_placeholders(4), store::returning()),
-        &args,
-    )?;
+    let insert = db::stmt(&ctx.db, &format!("INSERT OR IGNORE INTO customers ({}) SELECT {} WHERE {condition}{}", store::insert_columns(), store::insert_placeholders(4), store::returning()), &args)?;
     let (action, reason) = if allocation.is_some() { (AuditAction::Allocate, Reason::INTAKE_ALLOCATION) } else { (AuditAction::Create, Reason::CREATED) };
     // ?1 tenant, ?2 customer, ?3 caller, ?4 owner, ?5 rule, ?6 now.
     let audit = Event::new(action, "?2", "?3", "?6").to("?4").reason_text(reason).rule("?5").statement(
@@ -118,9 +113,7 @@ pub async fn create(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
         }
     }
     match store::duplicate_error(caller, &keys, db::returned_first::<Holder>(&results, seen_at + 1)?) {
-        ApiError::Internal(_) if allocation.is_some() => {
-            Err(ApiError::Conflict { code: "allocation_race", message: "the chosen rep reached capacity meanwhile; submit again".into() })
-        }
+        ApiError::Internal(_) if allocation.is_some() => Err(ApiError::Conflict { code: "allocation_race", message: "the chosen rep reached capacity meanwhile; submit again".into() }),
         other => Err(other),
     }
 }
@@ -170,17 +163,18 @@ async fn write_patch(ctx: &Ctx, id: &str, patch: &CustomerPatch, moving_to: Opti
         return Err(ApiError::Stale { current_version: existing.version });
     }
     if let Some(to) = moving_to {
-        shared::pipeline::check_move(&settings, &existing, to).map_err(|r| ApiError::Unprocessable { code: r.code.clone(), message: r.message.clone(), details: serde_json::to_value(&r).unwrap_or_default() })?;
+        shared::pipeline::check_move(&settings, &existing, to).map_err(|r| ApiError::Unprocessable {
+            code: r.code.clone(),
+            message: r.message.clone(),
+            details: serde_json::to_value(&r).unwrap_or_default(),
+        })?;
     }
     let updated = apply_patch(&existing, patch, &settings, ctx.now).map_err(ApiError::Invalid)?;
     let record = Record::new(&ctx.caller.tenant, &updated, shared::pipeline::reached_stage(&settings.stages, reached_before.as_deref(), &updated.stage));
     crate::contact_budget::spend(ctx, Some(&DuplicateKeys::of_customer(&existing)), &record.keys).await?;
     // ?1 tenant, ?2 caller, ?3 id, ?4 the version read, then the patched columns.
-    let sql = format!(
-        "UPDATE OR IGNORE customers AS c SET {} WHERE c.tenant_id = ?1 AND c.id = ?3 AND c.version = ?4 AND c.deleted_at IS NULL AND {}",
-        store::patch_set(5),
-        sql::editable(&ctx.caller)
-    );
+    let sql =
+        format!("UPDATE OR IGNORE customers AS c SET {} WHERE c.tenant_id = ?1 AND c.id = ?3 AND c.version = ?4 AND c.deleted_at IS NULL AND {}", store::patch_set(5), sql::editable(&ctx.caller));
     let mut args = vec![Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::from(id), Arg::Int(existing.version)];
     args.extend(store::patch_values(&record));
     let keys = record.keys.clone();
@@ -211,10 +205,11 @@ pub async fn delete(ctx: &Ctx, id: &str) -> ApiResult<Response> {
         sql::editable(&ctx.caller)
     );
     let update = db::stmt(&ctx.db, &sql, &[Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::from(id), Arg::Int(ctx.now)])?;
-    let audit = Event::new(AuditAction::Delete, "?2", "?3", "?4")
-        .from("(SELECT owner_id FROM customers WHERE tenant_id = ?1 AND id = ?2)")
-        .reason_text(Reason::DELETED)
-        .statement(&ctx.db, Source::AfterChange, &[Arg::from(&ctx.caller.tenant), Arg::from(id), Arg::from(&ctx.caller.user), Arg::Int(ctx.now)])?;
+    let audit = Event::new(AuditAction::Delete, "?2", "?3", "?4").from("(SELECT owner_id FROM customers WHERE tenant_id = ?1 AND id = ?2)").reason_text(Reason::DELETED).statement(
+        &ctx.db,
+        Source::AfterChange,
+        &[Arg::from(&ctx.caller.tenant), Arg::from(id), Arg::from(&ctx.caller.user), Arg::Int(ctx.now)],
+    )?;
     let results = db::batch(&ctx.db, vec![update, audit]).await?;
     if results.first().map(db::changes) == Some(1) {
         Ok(json(200, &shared::api::Deleted { deleted: id.to_string() }))

@@ -83,11 +83,7 @@ impl ApiError {
             ApiError::NotFound(m) => ("not_found", m.clone(), None),
             ApiError::MethodNotAllowed => ("method_not_allowed", "this path does not accept that method".into(), None),
             ApiError::BadRequest { code, message } => (*code, message.clone(), None),
-            ApiError::Invalid(fields) => (
-                "invalid",
-                summarise(fields),
-                serde_json::to_value(InvalidDetails { fields: fields.clone() }).ok(),
-            ),
+            ApiError::Invalid(fields) => ("invalid", summarise(fields), serde_json::to_value(InvalidDetails { fields: fields.clone() }).ok()),
             ApiError::Duplicate(d) => {
                 let who = match (&d.owner, d.owned_by_you) {
                     (_, true) => "you already own it".to_string(),
@@ -96,11 +92,7 @@ impl ApiError {
                 };
                 ("duplicate", format!("a customer with the same {:?} exists: {who}", d.field).to_lowercase(), serde_json::to_value(d).ok())
             }
-            ApiError::Stale { current_version } => (
-                "stale",
-                "the customer changed since you read it; reload and try again".into(),
-                Some(serde_json::json!({ "current_version": current_version })),
-            ),
+            ApiError::Stale { current_version } => ("stale", "the customer changed since you read it; reload and try again".into(), Some(serde_json::json!({ "current_version": current_version }))),
             ApiError::Conflict { code, message } => (*code, message.clone(), None),
             ApiError::Refused { .. } | ApiError::Unprocessable { .. } => ("conflict", String::new(), None),
             ApiError::TooLarge(m) => ("too_large", m.clone(), None),

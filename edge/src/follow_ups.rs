@@ -7,11 +7,11 @@ use shared::api::{FollowUp, FollowUpInput, FollowUpKind, FollowUpList};
 use worker::{Request, Response};
 
 use crate::context::Ctx;
-use crate::store::customers::{entropy, fetch_visible};
-use crate::store::scope as sql;
 use crate::db::{self, Arg};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
+use crate::store::customers::{entropy, fetch_visible};
+use crate::store::scope as sql;
 
 #[derive(Deserialize)]
 struct Row {

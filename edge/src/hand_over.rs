@@ -18,9 +18,9 @@ use shared::api::{HandOverInput, HandOverResult};
 use worker::{Request, Response};
 
 use crate::context::Ctx;
-use crate::store::hand_over::{holds_any, page, Continuation, Work, PAGE};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
+use crate::store::hand_over::{holds_any, page, Continuation, Work, PAGE};
 
 pub async fn hand_over(ctx: &Ctx, req: &mut Request, from: &str) -> ApiResult<Response> {
     if !ctx.caller.role.is_manager_or_admin() {
@@ -45,9 +45,5 @@ pub async fn hand_over(ctx: &Ctx, req: &mut Request, from: &str) -> ApiResult<Re
     }
     let mut customer_ids = moved.customer_ids;
     customer_ids.sort_unstable();
-    Ok(json(
-        200,
-        &HandOverResult { moved: u32::try_from(customer_ids.len()).unwrap_or(u32::MAX), to: input.to, customer_ids, deactivated: moved.deactivated, continuing },
-    ))
+    Ok(json(200, &HandOverResult { moved: u32::try_from(customer_ids.len()).unwrap_or(u32::MAX), to: input.to, customer_ids, deactivated: moved.deactivated, continuing }))
 }
-

@@ -15,31 +15,25 @@ use std::collections::{HashMap, HashSet};
 
 use serde::Deserialize;
 use serde_json::{json, Value};
-use shared::audit::{AuditAction, Reason};
 use shared::api::{CustomerQuery, ImportDuplicate, ImportReport};
+use shared::audit::{AuditAction, Reason};
 use shared::customer::{DuplicateField, DuplicateKeys};
 use shared::import::{permit, plan, ImportError, PlannedRow, MAX_IMPORT_BYTES};
 use shared::validate::{new_customer, Creation};
 use worker::{Request, Response};
 
-use crate::context::Ctx;
 use crate::audit::{Event, Source};
-use crate::store::customers::{self as store, entropy, query_rows, Record};
+use crate::context::Ctx;
 use crate::db::{self, Arg};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{bytes, flag, json, query_pairs, read_body};
+use crate::store::customers::{self as store, entropy, query_rows, Record};
 
 /// Rows per insert statement: one JSON parameter each, well under D1's size limits.
 const ROWS_PER_STATEMENT: usize = 400;
 
-const ACCEPTED_TYPES: &[&str] = &[
-    "text/csv",
-    "text/plain",
-    "application/csv",
-    "application/vnd.ms-excel",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "application/octet-stream",
-];
+const ACCEPTED_TYPES: &[&str] =
+    &["text/csv", "text/plain", "application/csv", "application/vnd.ms-excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/octet-stream"];
 
 pub async fn import(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     let pairs = query_pairs(req)?;
@@ -117,11 +111,8 @@ pub async fn import(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     for chunk in fresh.chunks(ROWS_PER_STATEMENT) {
         let mut rows = Vec::with_capacity(chunk.len());
         for planned in chunk {
-            let customer = new_customer(
-                planned.fields.clone(),
-                Creation { id: shared::ids::new_id("c", ctx.now, entropy()), owner: owner.clone(), created_by: &ctx.caller.user, now: ctx.now },
-                &settings,
-            );
+            let customer =
+                new_customer(planned.fields.clone(), Creation { id: shared::ids::new_id("c", ctx.now, entropy()), owner: owner.clone(), created_by: &ctx.caller.user, now: ctx.now }, &settings);
             ids_by_line.push((planned.line, customer.id.clone()));
             let mut record = Record::new(&ctx.caller.tenant, &customer, shared::pipeline::reached_stage(&settings.stages, None, &customer.stage));
             record.import_key = planned.import_key.clone();
@@ -130,19 +121,13 @@ pub async fn import(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
         }
         let select: Vec<String> = (0..store::insert_column_count()).map(|i| format!("json_extract(value, '$[{i}]')")).collect();
         let rows_json = Value::Array(rows).to_string();
-        statements.push(db::stmt(
-            &ctx.db,
-            &format!("INSERT OR IGNORE INTO customers ({}) SELECT {} FROM json_each(?1)", store::insert_columns(), select.join(", ")),
-            &[Arg::Text(rows_json.clone())],
-        )?);
+        statements.push(db::stmt(&ctx.db, &format!("INSERT OR IGNORE INTO customers ({}) SELECT {} FROM json_each(?1)", store::insert_columns(), select.join(", ")), &[Arg::Text(rows_json.clone())])?);
         // ?1 tenant, ?2 caller, ?3 now, ?4 the chunk's rows (ids at `$[1]`).
-        statements.push(
-            Event::new(AuditAction::Import, "c.id", "?2", "?3").to("c.owner_id").reason_text(Reason::IMPORTED).statement(
-                &ctx.db,
-                Source::Rows("c.tenant_id = ?1 AND c.id IN (SELECT json_extract(value, '$[1]') FROM json_each(?4))"),
-                &[Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::Int(ctx.now), Arg::Text(rows_json)],
-            )?,
-        );
+        statements.push(Event::new(AuditAction::Import, "c.id", "?2", "?3").to("c.owner_id").reason_text(Reason::IMPORTED).statement(
+            &ctx.db,
+            Source::Rows("c.tenant_id = ?1 AND c.id IN (SELECT json_extract(value, '$[1]') FROM json_each(?4))"),
+            &[Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::Int(ctx.now), Arg::Text(rows_json)],
+        )?);
     }
     let results = db::batch(&ctx.db, statements).await?;
     report.created = results.iter().skip(first_insert).step_by(2).map(db::changes).sum();
@@ -247,11 +232,8 @@ async fn existing_keys(ctx: &Ctx, rows: &[PlannedRow], only_seen: bool) -> ApiRe
         company_key: Option<String>,
         import_key: Option<String>,
     }
-    let seen = if only_seen {
-        format!("{} AND {}", crate::store::scope::visible(&ctx.caller), crate::store::scope::contacts_visible(&ctx.caller))
-    } else {
-        crate::store::scope::USES_CALLER.to_string()
-    };
+    let seen =
+        if only_seen { format!("{} AND {}", crate::store::scope::visible(&ctx.caller), crate::store::scope::contacts_visible(&ctx.caller)) } else { crate::store::scope::USES_CALLER.to_string() };
     let found = db::all::<Row>(
         &ctx.db,
         // Through each key's unique index (a UNION: SQLite answers an OR of these by
@@ -292,12 +274,9 @@ async fn inserted_ids(ctx: &Ctx, ids: &[&str]) -> ApiResult<HashSet<String>> {
     struct Row {
         id: String,
     }
-    let rows = db::all::<Row>(
-        &ctx.db,
-        "SELECT id FROM customers WHERE tenant_id = ?1 AND id IN (SELECT value FROM json_each(?2))",
-        &[Arg::from(&ctx.caller.tenant), Arg::Text(serde_json::to_string(ids)?)],
-    )
-    .await?;
+    let rows =
+        db::all::<Row>(&ctx.db, "SELECT id FROM customers WHERE tenant_id = ?1 AND id IN (SELECT value FROM json_each(?2))", &[Arg::from(&ctx.caller.tenant), Arg::Text(serde_json::to_string(ids)?)])
+            .await?;
     Ok(rows.into_iter().map(|r| r.id).collect())
 }
 

@@ -156,12 +156,9 @@ pub async fn find(env: &Env, text: &str) -> ApiResult<KeyRow> {
     let refused = || ApiError::Unauthorized("not a valid intake key".into());
     let (id, secret) = shared::intake::parse_key(text).ok_or_else(refused)?;
     let db = env.d1("DB")?;
-    let row = db::first::<KeyRow>(
-        &db,
-        &format!("SELECT {COLUMNS} FROM intake_keys WHERE id = ?1 AND secret_hash = ?2 AND revoked_at IS NULL"),
-        &[Arg::from(id), Arg::from(shared::secret::hash(secret))],
-    )
-    .await?;
+    let row =
+        db::first::<KeyRow>(&db, &format!("SELECT {COLUMNS} FROM intake_keys WHERE id = ?1 AND secret_hash = ?2 AND revoked_at IS NULL"), &[Arg::from(id), Arg::from(shared::secret::hash(secret))])
+            .await?;
     row.ok_or_else(refused)
 }
 
@@ -200,7 +197,11 @@ pub async fn submit(req: &mut Request, env: &Env, origin: Option<&str>) -> ApiRe
         // Told nothing: a bot that learns its trap shows learns to avoid it.
         Err(Refusal::Bot) => return Ok(json(200, &IntakeReceipt { received: true, contact: None })),
         Err(Refusal::TooFast) => {
-            return Err(ApiError::Unprocessable { code: "too_fast".into(), message: "that was quicker than a person fills a form; please check and send again".into(), details: serde_json::json!({"min_fill_ms": shared::intake::MIN_FILL_MS}) })
+            return Err(ApiError::Unprocessable {
+                code: "too_fast".into(),
+                message: "that was quicker than a person fills a form; please check and send again".into(),
+                details: serde_json::json!({"min_fill_ms": shared::intake::MIN_FILL_MS}),
+            })
         }
         Err(Refusal::Invalid(errors)) => return Err(ApiError::Invalid(errors)),
     };
@@ -280,7 +281,16 @@ async fn place(ctx: &Ctx, key: &KeyRow, settings: &IntakeKeyInput, lead: Lead, i
         "INSERT INTO intake_submissions (key_id, idempotency_key, tenant_id, customer_id, contact, at) \
          SELECT ?1, ?2, ?3, ?4, ?8, ?5 WHERE (SELECT count(*) FROM intake_submissions WHERE key_id = ?1 AND at >= ?6) < ?7 \
          ON CONFLICT DO NOTHING",
-        &[Arg::from(&key.id), Arg::from(idempotency), Arg::from(tenant), Arg::from(&id), Arg::Int(ctx.now), Arg::Int(day_start), Arg::Int(i64::from(settings.daily_limit())), Arg::from(contact.clone())],
+        &[
+            Arg::from(&key.id),
+            Arg::from(idempotency),
+            Arg::from(tenant),
+            Arg::from(&id),
+            Arg::Int(ctx.now),
+            Arg::Int(day_start),
+            Arg::Int(i64::from(settings.daily_limit())),
+            Arg::from(contact.clone()),
+        ],
     )?;
     // 2. The customer, only after a won claim, only while the chosen rep has room, only if
     // no live customer has its phone, e-mail or company (the unique indexes).
@@ -291,17 +301,10 @@ async fn place(ctx: &Ctx, key: &KeyRow, settings: &IntakeKeyInput, lead: Lead, i
         Some(cap) => format!("{} < {cap}", crate::store::scope::held_by("?3")),
         None => "?3 IS NOT NULL".into(),
     };
-    let insert = db::stmt(
-        &ctx.db,
-        &format!("INSERT OR IGNORE INTO customers ({}) SELECT {} WHERE changes() = 1 AND ?2 IS NOT NULL AND {room}", store::insert_columns(), store::insert_placeholders(4)),
-        &args,
-    )?;
+    let insert =
+        db::stmt(&ctx.db, &format!("INSERT OR IGNORE INTO customers ({}) SELECT {} WHERE changes() = 1 AND ?2 IS NOT NULL AND {room}", store::insert_columns(), store::insert_placeholders(4)), &args)?;
     // 3. Its audit event: the key's label is the channel.
-    let (action, reason) = if owner.is_some() {
-        (AuditAction::Allocate, Reason::code(Reason::INTAKE_ALLOCATION))
-    } else {
-        (AuditAction::Create, Reason::intake(&settings.label))
-    };
+    let (action, reason) = if owner.is_some() { (AuditAction::Allocate, Reason::code(Reason::INTAKE_ALLOCATION)) } else { (AuditAction::Create, Reason::intake(&settings.label)) };
     // ?1 tenant, ?2 customer, ?3 the key's actor, ?4 owner, ?5 reason, ?6 rule, ?7 now.
     let audit = Event::new(action, "?2", "?3", "?7").to("?4").reason("?5").rule("?6").statement(
         &ctx.db,
@@ -310,11 +313,7 @@ async fn place(ctx: &Ctx, key: &KeyRow, settings: &IntakeKeyInput, lead: Lead, i
     )?;
     // 4. What the person wrote, as the customer's first note (not a follow-up by a rep:
     // `last_follow_up_at` is untouched, the recycle clock runs from the allocation).
-    let note = [lead.message.clone(), lead.city.clone().filter(|_| customer.region.is_none()).map(|c| format!("城市 / city: {c}"))]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join("\n");
+    let note = [lead.message.clone(), lead.city.clone().filter(|_| customer.region.is_none()).map(|c| format!("城市 / city: {c}"))].into_iter().flatten().collect::<Vec<_>>().join("\n");
     let exists = "EXISTS (SELECT 1 FROM customers WHERE tenant_id = ?1 AND id = ?2)";
     let mut statements = vec![claim, insert, audit];
     if !note.is_empty() {
@@ -341,7 +340,10 @@ async fn place(ctx: &Ctx, key: &KeyRow, settings: &IntakeKeyInput, lead: Lead, i
         let stored = db::first::<Stored>(&ctx.db, "SELECT contact FROM intake_submissions WHERE key_id = ?1 AND idempotency_key = ?2", &[Arg::from(&key.id), Arg::from(idempotency)]).await?;
         return match stored {
             Some(stored) => Ok(IntakeReceipt { received: true, contact: stored.contact }),
-            None => Err(ApiError::Conflict { code: "intake_daily_limit", message: format!("this form took its {} submissions for today; please try again tomorrow or contact us directly", settings.daily_limit()) }),
+            None => Err(ApiError::Conflict {
+                code: "intake_daily_limit",
+                message: format!("this form took its {} submissions for today; please try again tomorrow or contact us directly", settings.daily_limit()),
+            }),
         };
     }
     if !created && owner.is_some() && !is_known(ctx, &customer).await? {
@@ -353,11 +355,7 @@ async fn place(ctx: &Ctx, key: &KeyRow, settings: &IntakeKeyInput, lead: Lead, i
         db::batch(
             &ctx.db,
             vec![
-                db::stmt(
-                    &ctx.db,
-                    &format!("INSERT OR IGNORE INTO customers ({}) SELECT {} WHERE ?2 IS NOT NULL AND ?3 IS NOT NULL", store::insert_columns(), store::insert_placeholders(4)),
-                    &args,
-                )?,
+                db::stmt(&ctx.db, &format!("INSERT OR IGNORE INTO customers ({}) SELECT {} WHERE ?2 IS NOT NULL AND ?3 IS NOT NULL", store::insert_columns(), store::insert_placeholders(4)), &args)?,
                 Event::new(AuditAction::Create, "?2", "?3", "?5").reason("?4").statement(
                     &ctx.db,
                     Source::AfterChange,

@@ -45,7 +45,11 @@ pub async fn serve(req: &Request, env: &Env, rest: &str) -> ApiResult<Response> 
     let nonce = nonce()?;
     let title = settings.page.title.clone().filter(|t| !t.trim().is_empty()).unwrap_or_else(|| if english { "Contact us".into() } else { "联系我们".into() });
     let intro = settings.page.intro.clone().unwrap_or_else(|| {
-        if english { "Leave your details and we will get back to you shortly.".into() } else { "留下您的联系方式，我们会尽快与您联系。".into() }
+        if english {
+            "Leave your details and we will get back to you shortly.".into()
+        } else {
+            "留下您的联系方式，我们会尽快与您联系。".into()
+        }
     });
     let accent = settings.page.accent.clone().unwrap_or_else(|| "#2563eb".into());
     let page = format!(

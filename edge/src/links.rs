@@ -78,7 +78,8 @@ pub async fn issue(ctx: &Ctx, req: &mut Request, user: &str) -> ApiResult<Respon
         &[Arg::from(&id), Arg::from(&ctx.caller.tenant), Arg::from(user), Arg::from(shared::secret::hash(&secret)), Arg::from(&ctx.caller.user), Arg::Int(ctx.now), Arg::Int(expires_at)],
     )
     .await?;
-    let link = rows.into_iter().next().ok_or(ApiError::Conflict { code: "too_many_links", message: format!("a user holds at most {} live links; revoke one first", shared::links::MAX_LINKS_PER_USER) })?;
+    let link =
+        rows.into_iter().next().ok_or(ApiError::Conflict { code: "too_many_links", message: format!("a user holds at most {} live links; revoke one first", shared::links::MAX_LINKS_PER_USER) })?;
     let origin = req.url().map(|u| u.origin().ascii_serialization()).unwrap_or_default();
     let url = format!("{origin}/m/#{}", shared::links::link_text(&id, &secret));
     Ok(json(201, &LinkCreated { link: link.view(), url }))

@@ -17,8 +17,8 @@ use shared::time::Millis;
 use worker::{Env, MessageBatch, MessageExt};
 
 use crate::db;
-use crate::queue::{enqueue, Job, QUEUE};
 use crate::error::ApiResult;
+use crate::queue::{enqueue, Job, QUEUE};
 
 /// The dead-letter queue's name: its consumer only reports.
 pub const DEAD_LETTERS: &str = "allot-maintenance-dead";

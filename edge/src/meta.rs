@@ -75,18 +75,8 @@ pub async fn users(ctx: &Ctx) -> ApiResult<Response> {
         level: String,
         active: f64,
     }
-    let rows = db::all::<Row>(
-        &ctx.db,
-        "SELECT id, name, role, team_id, level, active FROM users WHERE tenant_id = ?1 ORDER BY role, name",
-        &[Arg::from(&ctx.caller.tenant)],
-    )
-    .await?;
-    let items = rows
-        .into_iter()
-        .filter_map(|u| {
-            Some(UserSummary { role: Role::parse(&u.role)?, id: u.id, name: u.name, team: u.team_id, level: u.level, active: u.active != 0.0 })
-        })
-        .collect();
+    let rows = db::all::<Row>(&ctx.db, "SELECT id, name, role, team_id, level, active FROM users WHERE tenant_id = ?1 ORDER BY role, name", &[Arg::from(&ctx.caller.tenant)]).await?;
+    let items = rows.into_iter().filter_map(|u| Some(UserSummary { role: Role::parse(&u.role)?, id: u.id, name: u.name, team: u.team_id, level: u.level, active: u.active != 0.0 })).collect();
     Ok(json(200, &UserList { items }))
 }
 
@@ -110,7 +100,8 @@ pub async fn put_stages(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     }
     let mut statements = Vec::new();
     for (from, to) in update.removed(&current.stages) {
-        let held = db::first::<Count>(&ctx.db, "SELECT count(*) AS n FROM customers WHERE tenant_id = ?1 AND stage = ?2 AND deleted_at IS NULL", &[Arg::from(&ctx.caller.tenant), Arg::from(from)]).await?;
+        let held =
+            db::first::<Count>(&ctx.db, "SELECT count(*) AS n FROM customers WHERE tenant_id = ?1 AND stage = ?2 AND deleted_at IS NULL", &[Arg::from(&ctx.caller.tenant), Arg::from(from)]).await?;
         let n = held.map_or(0, |c| c.n as u64);
         match to {
             _ if n == 0 => {}

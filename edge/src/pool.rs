@@ -9,19 +9,19 @@
 use serde::Deserialize;
 use shared::api::{AuditEvent, AuditList, ReleaseInput};
 use shared::audit::{AuditAction, Reason};
-use shared::pool::{lost_claim, ClaimCondition, ClaimState, PoolRules, CLAIM_CONDITIONS, LOSING_ACTIONS};
 use shared::pipeline::DueBefore;
+use shared::pool::{lost_claim, ClaimCondition, ClaimState, PoolRules, CLAIM_CONDITIONS, LOSING_ACTIONS};
 use shared::time::DAY_MS;
 use worker::{Request, Response};
 
 use crate::audit::{Event, Source};
 use crate::context::Ctx;
 use crate::db::{self, Arg};
+use crate::error::{ApiError, ApiResult};
+use crate::http::{json, query_pairs, read_json};
 use crate::store::customers::{fetch_in_tenant, fetch_visible, query_rows, returning, select, Row};
 use crate::store::ownership::{release_statements, transfer_statements};
 use crate::store::scope as sql;
-use crate::error::{ApiError, ApiResult};
-use crate::http::{json, query_pairs, read_json};
 
 pub async fn rules(ctx: &Ctx) -> ApiResult<PoolRules> {
     crate::documents::load(&ctx.env, &ctx.caller.tenant).await
@@ -131,11 +131,8 @@ pub async fn release(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Respon
 /// `GET /audit?customer=ID`: the ownership history of a customer the caller may see.
 pub async fn audit(ctx: &Ctx, req: &Request) -> ApiResult<Response> {
     let pairs = query_pairs(req)?;
-    let customer = pairs
-        .iter()
-        .find(|(k, _)| k == "customer")
-        .map(|(_, v)| v.clone())
-        .ok_or_else(|| ApiError::Invalid(vec![shared::validate::FieldError::new("customer", "required", "?customer=ID")]))?;
+    let customer =
+        pairs.iter().find(|(k, _)| k == "customer").map(|(_, v)| v.clone()).ok_or_else(|| ApiError::Invalid(vec![shared::validate::FieldError::new("customer", "required", "?customer=ID")]))?;
     if let Some((k, _)) = pairs.iter().find(|(k, _)| k != "customer") {
         return Err(ApiError::Invalid(vec![shared::validate::FieldError::new(k.clone(), "invalid", "unknown query parameter")]));
     }
@@ -394,10 +391,7 @@ struct ClaimParams {
 /// The events by which caller `?2` lost customer `?3` (`shared::pool::LOSING_ACTIONS`),
 /// selecting `what`.
 fn lost_events(what: &str) -> String {
-    format!(
-        "(SELECT {what} FROM audit_events r WHERE r.tenant_id = ?1 AND r.customer_id = ?3 AND r.from_owner = ?2 AND r.action IN ({})",
-        crate::audit::actions(&LOSING_ACTIONS)
-    )
+    format!("(SELECT {what} FROM audit_events r WHERE r.tenant_id = ?1 AND r.customer_id = ?3 AND r.from_owner = ?2 AND r.action IN ({})", crate::audit::actions(&LOSING_ACTIONS))
 }
 
 /// What SQL measures for a condition of `shared::pool::CLAIM_CONDITIONS`, and the name the
@@ -442,7 +436,6 @@ pub async fn transfer(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Respo
         },
     }
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -38,4 +38,3 @@ pub enum Job {
 pub async fn enqueue(env: &Env, job: Job) -> ApiResult<()> {
     env.queue(QUEUE)?.send(job).await.map_err(ApiError::from)
 }
-

@@ -87,11 +87,7 @@ pub async fn page(env: &Env, tenant: &str, after: &str, now: Millis) -> ApiResul
         let list = Arg::Text(serde_json::Value::Array(recycle).to_string());
         let args = [Arg::from(tenant), list, Arg::Int(now)];
         statements.push(Event::new(AuditAction::Recycle, "c.id", "'system'", "?3").from("c.owner_id").reason(&reason).rule(&rule).statement(&db, Source::Rows(due), &args)?);
-        statements.push(db::stmt(
-            &db,
-            &format!("UPDATE customers AS c SET owner_id = NULL, owned_since = NULL, collaborators = '[]', updated_at = ?3, version = version + 1 WHERE {due}"),
-            &args,
-        )?);
+        statements.push(db::stmt(&db, &format!("UPDATE customers AS c SET owner_id = NULL, owned_since = NULL, collaborators = '[]', updated_at = ?3, version = version + 1 WHERE {due}"), &args)?);
     }
     if !remind.is_empty() {
         let list = Arg::Text(serde_json::Value::Array(remind).to_string());

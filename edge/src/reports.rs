@@ -5,20 +5,21 @@
 //! those rows. Every statement binds the same parameters: ?1 tenant, ?2 caller, ?3 team
 //! (or null), ?4 period start, ?5 period end, ?6 now.
 
+use shared::customer::Lifecycle;
 use shared::ids::Role;
 use shared::lifecycle::LifecycleThresholds;
-use shared::customer::Lifecycle;
 use shared::reports::{
-    FairnessReport, FlowRow, FollowUpReport, FLOW_RULES, FunnelReport, FunnelRow, GroupRow, LifecycleMix, PoolFlowReport, ReportKind, ReportQuery, RepRow, RepsReport, StrategyReport, StrategyRow, Table, TimelinessRow,
+    FairnessReport, FlowRow, FollowUpReport, FunnelReport, FunnelRow, GroupRow, LifecycleMix, PoolFlowReport, RepRow, ReportKind, ReportQuery, RepsReport, StrategyReport, StrategyRow, Table,
+    TimelinessRow, FLOW_RULES,
 };
 use shared::time::DAY_MS;
 use worker::{Request, Response};
 
 use crate::context::Ctx;
-use crate::store::scope::{Filter, LEADS_NO_TEAM, TEAM_MEMBERS};
 use crate::db::{self, Arg};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{bytes, json, query_pairs};
+use crate::store::scope::{Filter, LEADS_NO_TEAM, TEAM_MEMBERS};
 
 /// D1 refuses a statement that leaves a bound parameter unused; this always-true
 /// condition mentions them all.
@@ -51,14 +52,7 @@ pub async fn report(ctx: &Ctx, req: &Request, kind: ReportKind) -> ApiResult<Res
     let mut query = ReportQuery::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())), ctx.now, offset).map_err(ApiError::Invalid)?;
     let accept = req.headers().get("accept").ok().flatten().unwrap_or_default();
     query.csv |= accept.contains("text/csv");
-    let args = [
-        Arg::from(&ctx.caller.tenant),
-        Arg::from(&ctx.caller.user),
-        Arg::from(query.team.clone()),
-        Arg::Int(query.period.start),
-        Arg::Int(query.period.end),
-        Arg::Int(ctx.now),
-    ];
+    let args = [Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::from(query.team.clone()), Arg::Int(query.period.start), Arg::Int(query.period.end), Arg::Int(ctx.now)];
     let period = query.period.clone();
     let (body, table): (serde_json::Value, Table) = match kind {
         ReportKind::Funnel => {

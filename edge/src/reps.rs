@@ -2,17 +2,17 @@
 //! computed from the data (never typed in).
 
 use shared::allocation::{AllocationRules, Level};
-use shared::ids::Role;
 use shared::api::{RepInput, RepList, RepPatch};
+use shared::ids::Role;
 use shared::reps::RepFields;
 use worker::{Request, Response};
 
 use crate::context::Ctx;
-use crate::store::ownership::end_collaborations;
-use crate::store::reps::{changeable, load, one, scope};
 use crate::db::{self, Arg};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
+use crate::store::ownership::end_collaborations;
+use crate::store::reps::{changeable, load, one, scope};
 
 pub async fn list(ctx: &Ctx) -> ApiResult<Response> {
     let rules = crate::documents::load::<AllocationRules>(&ctx.env, &ctx.caller.tenant).await?;
@@ -122,12 +122,7 @@ pub async fn patch(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Response
     let tenant = &ctx.caller.tenant;
     let update = db::stmt(
         &ctx.db,
-        &format!(
-            "UPDATE users AS u SET {} WHERE u.tenant_id = ?1 AND u.id = ?3 AND u.role IN ('rep', 'manager') AND {} AND {}",
-            sets.join(", "),
-            scope(&ctx.caller),
-            changeable(&ctx.caller)
-        ),
+        &format!("UPDATE users AS u SET {} WHERE u.tenant_id = ?1 AND u.id = ?3 AND u.role IN ('rep', 'manager') AND {} AND {}", sets.join(", "), scope(&ctx.caller), changeable(&ctx.caller)),
         &args,
     )?;
     let results = if patch.active == Some(false) {
@@ -142,4 +137,3 @@ pub async fn patch(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Response
     }
     Ok(json(200, &one(ctx, id).await?))
 }
-

@@ -20,9 +20,9 @@ use shared::settings::TenantSettings;
 
 use worker::{D1Database, Env};
 
-use crate::store::customers::{select, Row};
 use crate::db::{self, Arg};
 use crate::error::ApiResult;
+use crate::store::customers::{select, Row};
 
 /// Customers read per page.
 const PAGE: usize = 500;
@@ -37,12 +37,7 @@ pub async fn announce(db: &D1Database, tenant: &str, version: i64) -> ApiResult<
 /// Settings whose segment rules did not change: if the previous version's rules were
 /// applied to every customer, so are these.
 pub async fn carry_over(db: &D1Database, tenant: &str, previous: i64, version: i64) -> ApiResult<()> {
-    db::run(
-        db,
-        "UPDATE tenants SET segments_version = ?3 WHERE id = ?1 AND segments_version = ?2 AND settings_version = ?3",
-        &[Arg::from(tenant), Arg::Int(previous), Arg::Int(version)],
-    )
-    .await?;
+    db::run(db, "UPDATE tenants SET segments_version = ?3 WHERE id = ?1 AND segments_version = ?2 AND settings_version = ?3", &[Arg::from(tenant), Arg::Int(previous), Arg::Int(version)]).await?;
     Ok(())
 }
 
@@ -83,12 +78,7 @@ pub async fn begin(env: &Env, db: &D1Database, tenant: &str, settings: &TenantSe
 /// changed and, when the page was full, the id to continue after; the last page records
 /// the pass as complete (`segments_version`).
 async fn page(db: &D1Database, tenant: &str, settings: &TenantSettings, after: &str) -> ApiResult<(usize, Option<String>)> {
-    let rows = db::all::<Row>(
-        db,
-        &format!("{} WHERE c.tenant_id = ?1 AND c.deleted_at IS NULL AND c.id > ?2 ORDER BY c.id LIMIT {PAGE}", select()),
-        &[Arg::from(tenant), Arg::from(after)],
-    )
-    .await?;
+    let rows = db::all::<Row>(db, &format!("{} WHERE c.tenant_id = ?1 AND c.deleted_at IS NULL AND c.id > ?2 ORDER BY c.id LIMIT {PAGE}", select()), &[Arg::from(tenant), Arg::from(after)]).await?;
     let count = rows.len();
     let mut last = String::new();
     // Changed customers grouped by their new segment: one statement per segment.
@@ -121,12 +111,7 @@ async fn page(db: &D1Database, tenant: &str, settings: &TenantSettings, after: &
     if count == PAGE {
         return Ok((changed, Some(last)));
     }
-    db::run(
-        db,
-        "UPDATE tenants SET segments_version = ?2 WHERE id = ?1 AND settings_version = ?2 AND segments_version < ?2",
-        &[Arg::from(tenant), Arg::Int(settings.version)],
-    )
-    .await?;
+    db::run(db, "UPDATE tenants SET segments_version = ?2 WHERE id = ?1 AND settings_version = ?2 AND segments_version < ?2", &[Arg::from(tenant), Arg::Int(settings.version)]).await?;
     Ok((changed, None))
 }
 

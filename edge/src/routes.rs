@@ -3,12 +3,12 @@
 //! without existing.
 
 use schemars::{generate::SchemaGenerator, JsonSchema, Schema};
-use shared::api::*;
 use shared::allocation::AllocationRules;
-use shared::pool::PoolRules;
-use shared::reports::{FairnessReport, FollowUpReport, FunnelReport, PoolFlowReport, ReportKind, RepsReport, StrategyReport};
+use shared::api::*;
 use shared::intake::{IntakeKeyCreated, IntakeKeyInput, IntakeKeyList, IntakeKeyView, IntakeReceipt, IntakeSubmission};
 use shared::links::{Exchange, Exchanged, LinkCreated, LinkInput, LinkList, LinkView};
+use shared::pool::PoolRules;
+use shared::reports::{FairnessReport, FollowUpReport, FunnelReport, PoolFlowReport, ReportKind, RepsReport, StrategyReport};
 use shared::settings::TenantSettings;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

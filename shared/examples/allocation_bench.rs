@@ -57,7 +57,12 @@ fn main() {
     let (reps, customers) = instance(10_000, 100, 42);
     let (optimal_s, optimal_total) = run(&reps, &customers, Strategy::Optimal);
     let best_greedy = Strategy::ALL.iter().filter(|s| **s != Strategy::Optimal).map(|s| (run(&reps, &customers, *s).1, *s)).max_by(|a, b| a.0.total_cmp(&b.0)).unwrap();
-    println!("optimal 10000x100: {optimal_s:.3} s, total {optimal_total:.1}; best greedy {:?} total {:.1} (gap {:.2}%)", best_greedy.1, best_greedy.0, 100.0 * (optimal_total - best_greedy.0) / optimal_total);
+    println!(
+        "optimal 10000x100: {optimal_s:.3} s, total {optimal_total:.1}; best greedy {:?} total {:.1} (gap {:.2}%)",
+        best_greedy.1,
+        best_greedy.0,
+        100.0 * (optimal_total - best_greedy.0) / optimal_total
+    );
     let (reps, customers) = instance(100_000, 1_000, 7);
     for s in Strategy::ALL.iter().filter(|s| **s != Strategy::Optimal) {
         let (secs, _) = run(&reps, &customers, *s);

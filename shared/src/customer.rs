@@ -188,11 +188,7 @@ pub struct DuplicateKeys {
 
 impl DuplicateKeys {
     pub fn of(phone: Option<&str>, email: Option<&str>, company: Option<&str>) -> DuplicateKeys {
-        DuplicateKeys {
-            phone: phone.and_then(crate::normalize::phone_key),
-            email: email.and_then(crate::normalize::email_key),
-            company: company.and_then(crate::normalize::company_key),
-        }
+        DuplicateKeys { phone: phone.and_then(crate::normalize::phone_key), email: email.and_then(crate::normalize::email_key), company: company.and_then(crate::normalize::company_key) }
     }
 
     pub fn of_customer(customer: &Customer) -> DuplicateKeys {

@@ -48,9 +48,8 @@ impl Exporter {
     pub fn push(&mut self, v: &CustomerView, settings: &TenantSettings) {
         let c = &v.customer;
         let pick = |zh: &str, en: &str| if self.english { en.to_string() } else { zh.to_string() };
-        let label = |key: &Option<String>, list: &[(String, String, String)]| {
-            key.as_ref().map(|k| list.iter().find(|(kk, _, _)| kk == k).map_or(k.clone(), |(_, zh, en)| pick(zh, en))).unwrap_or_default()
-        };
+        let label =
+            |key: &Option<String>, list: &[(String, String, String)]| key.as_ref().map(|k| list.iter().find(|(kk, _, _)| kk == k).map_or(k.clone(), |(_, zh, en)| pick(zh, en))).unwrap_or_default();
         let industries: Vec<_> = settings.industries.iter().map(|c| (c.key.clone(), c.zh.clone(), c.en.clone())).collect();
         let territories: Vec<_> = settings.territories.iter().map(|c| (c.key.clone(), c.zh.clone(), c.en.clone())).collect();
         let stages: Vec<_> = settings.stages.iter().map(|c| (c.key.clone(), c.zh.clone(), c.en.clone())).collect();

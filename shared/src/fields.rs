@@ -46,10 +46,7 @@ impl FieldDef {
             (FieldKind::Text, Value::String(s)) if s.chars().count() <= MAX_TEXT => Ok(Value::String(s.trim().to_string())),
             (FieldKind::Text, Value::String(_)) => Err(("too_long", format!("at most {MAX_TEXT} characters"))),
             (FieldKind::Number, Value::Number(n)) => Ok(Value::Number(n.clone())),
-            (FieldKind::Number, Value::String(s)) => crate::number::parse(s)
-                .and_then(serde_json::Number::from_f64)
-                .map(Value::Number)
-                .ok_or(("wrong_type", "expected a number".into())),
+            (FieldKind::Number, Value::String(s)) => crate::number::parse(s).and_then(serde_json::Number::from_f64).map(Value::Number).ok_or(("wrong_type", "expected a number".into())),
             (FieldKind::Date, Value::Number(n)) if n.as_i64().is_some_and(|at| crate::time::check_date("", at).is_ok()) => Ok(Value::Number(n.clone())),
             (FieldKind::Date, Value::Number(_)) => Err(("out_of_range", "a date from 2000-01-01 to 2100-01-01 (milliseconds since the epoch)".into())),
             (FieldKind::Date, Value::String(s)) => crate::time::parse_date(s)
@@ -68,9 +65,7 @@ impl FieldDef {
                 let items: Vec<Value> = s.split([',', '，', ';', '；']).map(|p| Value::String(p.trim().to_string())).filter(|v| v != "").collect();
                 self.check(&Value::Array(items))
             }
-            (FieldKind::MultiSelect, Value::Array(items)) if items.len() > self.options.len() => {
-                Err(("too_many", format!("{} values; at most {}, one per option", items.len(), self.options.len())))
-            }
+            (FieldKind::MultiSelect, Value::Array(items)) if items.len() > self.options.len() => Err(("too_many", format!("{} values; at most {}, one per option", items.len(), self.options.len()))),
             (FieldKind::MultiSelect, Value::Array(items)) => {
                 let mut out = Vec::with_capacity(items.len());
                 for item in items {
@@ -98,11 +93,7 @@ impl FieldDef {
 
 /// Validates a whole `custom` object against the definitions: unknown keys, types,
 /// options and required fields. Nulls are dropped from the result.
-pub fn check_custom(
-    defs: &[FieldDef],
-    values: &BTreeMap<String, Value>,
-    errors: &mut Vec<FieldError>,
-) -> BTreeMap<String, Value> {
+pub fn check_custom(defs: &[FieldDef], values: &BTreeMap<String, Value>, errors: &mut Vec<FieldError>) -> BTreeMap<String, Value> {
     let mut out = BTreeMap::new();
     for (key, value) in values {
         let path = format!("custom.{key}");
@@ -167,13 +158,7 @@ mod tests {
         let paths: Vec<(&str, &str)> = errs.iter().map(|(p, c)| (p.as_str(), c.as_str())).collect();
         assert_eq!(
             paths,
-            vec![
-                ("custom.contract", "wrong_type"),
-                ("custom.employees", "wrong_type"),
-                ("custom.nope", "unknown_field"),
-                ("custom.products", "not_in_list"),
-                ("custom.level", "required"),
-            ]
+            vec![("custom.contract", "wrong_type"), ("custom.employees", "wrong_type"), ("custom.nope", "unknown_field"), ("custom.products", "not_in_list"), ("custom.level", "required"),]
         );
     }
 

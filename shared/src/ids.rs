@@ -49,9 +49,7 @@ pub fn new_id(prefix: &str, now: Millis, entropy: u64) -> String {
 /// Tenant and user ids are short slugs chosen by the host portal: ASCII letters, digits,
 /// `-`, `_`, `.`, `@`, 1 to 64 characters.
 pub fn is_valid_slug(text: &str) -> bool {
-    !text.is_empty()
-        && text.len() <= 64
-        && text.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'@'))
+    !text.is_empty() && text.len() <= 64 && text.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'@'))
 }
 
 #[cfg(test)]

@@ -41,11 +41,11 @@ pub mod time;
 pub mod validate;
 pub mod wire;
 
+#[cfg(feature = "claims")]
+pub mod claims;
 #[cfg(feature = "import")]
 pub mod export;
 #[cfg(feature = "import")]
 pub mod import;
-#[cfg(feature = "claims")]
-pub mod claims;
 #[cfg(feature = "token")]
 pub mod token;

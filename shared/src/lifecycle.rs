@@ -8,8 +8,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::customer::Lifecycle;
-use crate::time::{Millis, DAY_MS};
 use crate::field_error::FieldError;
+use crate::time::{Millis, DAY_MS};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -117,10 +117,7 @@ impl LifecycleBounds {
 
 /// The status of a customer at `now`.
 pub fn classify(thresholds: &LifecycleThresholds, dates: &LifecycleDates, now: Millis) -> Lifecycle {
-    Lifecycle::ALL
-        .into_iter()
-        .find(|status| thresholds.bounds(*status, now).contains(dates))
-        .unwrap_or(Lifecycle::Dormant)
+    Lifecycle::ALL.into_iter().find(|status| thresholds.bounds(*status, now).contains(dates)).unwrap_or(Lifecycle::Dormant)
 }
 
 #[cfg(test)]
@@ -135,12 +132,7 @@ mod tests {
     }
 
     fn check(created: i64, follow_up: Option<i64>, won: Option<i64>, lost: Option<i64>, expect: Lifecycle) {
-        let dates = LifecycleDates {
-            created_at: days_ago(created),
-            last_follow_up_at: follow_up.map(days_ago),
-            won_at: won.map(days_ago),
-            lost_at: lost.map(days_ago),
-        };
+        let dates = LifecycleDates { created_at: days_ago(created), last_follow_up_at: follow_up.map(days_ago), won_at: won.map(days_ago), lost_at: lost.map(days_ago) };
         assert_eq!(classify(&LifecycleThresholds::default(), &dates, NOW), expect, "{dates:?}");
     }
 
@@ -172,5 +164,4 @@ mod tests {
             prop_assert_eq!(matching, vec![classify(&t, &dates, NOW)]);
         }
     }
-
 }

@@ -39,7 +39,13 @@ pub fn reason(action: &str, reason: Option<&str>) -> Option<String> {
 pub fn phone(phone: &str) -> String {
     let chars: Vec<char> = phone.chars().filter(|c| !c.is_whitespace()).collect();
     let n = chars.len();
-    let (head, tail) = if n >= 11 { (3, 4) } else if n >= 7 { (1, 2) } else { (0, n.min(1)) };
+    let (head, tail) = if n >= 11 {
+        (3, 4)
+    } else if n >= 7 {
+        (1, 2)
+    } else {
+        (0, n.min(1))
+    };
     let mut out: String = chars[..head].iter().collect();
     out.push_str("****");
     out.extend(&chars[n - tail..]);

@@ -43,8 +43,7 @@ fn fold_email(email: &str) -> String {
 const CJK_SUFFIXES: &[&str] = &["股份有限公司", "有限责任公司", "集团有限公司", "有限公司", "集团", "公司"];
 
 /// Latin legal-form words, dropped only as whole trailing words ("Disco" keeps its "co").
-const LATIN_SUFFIXES: &[&str] =
-    &["co", "ltd", "limited", "inc", "incorporated", "corp", "corporation", "company", "llc", "gmbh", "group", "plc"];
+const LATIN_SUFFIXES: &[&str] = &["co", "ltd", "limited", "inc", "incorporated", "corp", "corporation", "company", "llc", "gmbh", "group", "plc"];
 
 /// Full-width folded to half-width, case folded, legal suffixes dropped (repeatedly:
 /// "Acme Group Co., Ltd." → "acme"), then spaces and punctuation dropped. `None` when

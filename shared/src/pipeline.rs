@@ -33,11 +33,7 @@ pub fn check_move<'a>(settings: &'a TenantSettings, customer: &Customer, to: &st
     }
     let missing: Vec<String> = stage.required_fields.iter().filter(|f| !customer.has_required(f)).cloned().collect();
     if !missing.is_empty() {
-        return Err(MoveRefusal {
-            code: "missing_fields".into(),
-            message: format!("{} ({}) needs {} first", stage.en, stage.zh, missing.join(", ")),
-            missing,
-        });
+        return Err(MoveRefusal { code: "missing_fields".into(), message: format!("{} ({}) needs {} first", stage.en, stage.zh, missing.join(", ")), missing });
     }
     Ok(stage)
 }
@@ -214,7 +210,6 @@ mod tests {
         }
     }
 
-
     #[test]
     fn due_dates_follow_the_cadence() {
         let s = TenantSettings::default();
@@ -226,5 +221,4 @@ mod tests {
         c.next_follow_up_at = Some(5);
         assert_eq!(follow_up_due(&c, &s), Some(5), "an explicit date wins");
     }
-
 }

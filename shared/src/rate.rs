@@ -32,16 +32,8 @@ pub enum RateClass {
 }
 
 impl RateClass {
-    pub const ALL: [RateClass; 8] = [
-        RateClass::Read,
-        RateClass::Write,
-        RateClass::Claim,
-        RateClass::Import,
-        RateClass::Export,
-        RateClass::Unauthenticated,
-        RateClass::IntakeKey,
-        RateClass::IntakeAddress,
-    ];
+    pub const ALL: [RateClass; 8] =
+        [RateClass::Read, RateClass::Write, RateClass::Claim, RateClass::Import, RateClass::Export, RateClass::Unauthenticated, RateClass::IntakeKey, RateClass::IntakeAddress];
 
     /// The class of an authenticated request: by its method, with claims, imports and
     /// exports apart (`claim`, `import` and `export` name those routes' last path segment).

@@ -2,9 +2,9 @@
 //! may change whose record. Performance is never typed in; the edge computes it from won
 //! and lost deals. The wire types (`RepView`, `RepInput`, `RepPatch`) are in `crate::api`.
 
+use crate::allocation::Level;
 use crate::api::{RepInput, RepPatch};
 use crate::field_error::FieldError;
-use crate::allocation::Level;
 use crate::ids::Role;
 use crate::settings::{CustomerSchema, TenantSettings};
 
@@ -179,9 +179,13 @@ mod tests {
     #[test]
     fn resolves_labels_and_reports_every_problem() {
         let s = TenantSettings::default();
-        let input: RepInput = serde_json::from_value(json!({"id": "rep-x", "name": " 小明 ", "level": "junior", "industries": ["零售业", "retail", "internet"], "regions": ["上海"], "capacity": 30})).unwrap();
+        let input: RepInput =
+            serde_json::from_value(json!({"id": "rep-x", "name": " 小明 ", "level": "junior", "industries": ["零售业", "retail", "internet"], "regions": ["上海"], "capacity": 30})).unwrap();
         let (id, f) = RepFields::from_input(&input, &s).unwrap();
-        assert_eq!((id.as_str(), f.name.as_str(), f.industries.clone(), f.regions.clone(), f.active, f.role), ("rep-x", "小明", vec!["retail".to_string(), "internet".to_string()], vec!["east".to_string()], true, Role::Rep));
+        assert_eq!(
+            (id.as_str(), f.name.as_str(), f.industries.clone(), f.regions.clone(), f.active, f.role),
+            ("rep-x", "小明", vec!["retail".to_string(), "internet".to_string()], vec!["east".to_string()], true, Role::Rep)
+        );
         let bad: RepInput = serde_json::from_value(json!({"id": "a b", "name": "", "role": "admin", "level": "senior", "industries": ["mining"], "regions": ["Mars"], "capacity": 200000})).unwrap();
         let paths: Vec<String> = RepFields::from_input(&bad, &s).unwrap_err().into_iter().map(|e| e.path).collect();
         assert_eq!(paths, vec!["id", "name", "role", "capacity", "industries[0]", "regions[0]"]);

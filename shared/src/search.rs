@@ -54,9 +54,7 @@ impl Search {
             SearchField::Company => contains(&c.company),
             SearchField::ContactName => contains(&c.contact_name),
             SearchField::Email => contains(&c.email),
-            SearchField::Phone => {
-                self.phone_digits.as_ref().is_some_and(|d| c.phone.as_deref().and_then(crate::normalize::phone_key).is_some_and(|k| k.contains(d.as_str())))
-            }
+            SearchField::Phone => self.phone_digits.as_ref().is_some_and(|d| c.phone.as_deref().and_then(crate::normalize::phone_key).is_some_and(|k| k.contains(d.as_str()))),
         }
     }
 }

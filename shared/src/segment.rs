@@ -119,27 +119,9 @@ pub fn segment_key(rules: &[SegmentRule], customer: &Customer) -> Option<String>
 pub fn default_rules() -> Vec<SegmentRule> {
     let cond = |field: &str, op: Op, value: Value| Condition { field: field.into(), op, value };
     vec![
-        SegmentRule {
-            key: "core".into(),
-            zh: "核心客户".into(),
-            en: "Core".into(),
-            cadence_days: 7,
-            when: vec![cond("tier", Op::Eq, "key".into())],
-        },
-        SegmentRule {
-            key: "risk".into(),
-            zh: "风险客户".into(),
-            en: "At risk".into(),
-            cadence_days: 14,
-            when: vec![cond("intent", Op::Eq, "low".into())],
-        },
-        SegmentRule {
-            key: "growth".into(),
-            zh: "成长客户".into(),
-            en: "Growth".into(),
-            cadence_days: 14,
-            when: vec![cond("intent", Op::In, serde_json::json!(["high", "medium"]))],
-        },
+        SegmentRule { key: "core".into(), zh: "核心客户".into(), en: "Core".into(), cadence_days: 7, when: vec![cond("tier", Op::Eq, "key".into())] },
+        SegmentRule { key: "risk".into(), zh: "风险客户".into(), en: "At risk".into(), cadence_days: 14, when: vec![cond("intent", Op::Eq, "low".into())] },
+        SegmentRule { key: "growth".into(), zh: "成长客户".into(), en: "Growth".into(), cadence_days: 14, when: vec![cond("intent", Op::In, serde_json::json!(["high", "medium"]))] },
     ]
 }
 
@@ -182,13 +164,7 @@ mod tests {
         c.tags = vec!["vip".into()];
         c.custom.insert("employees".into(), json!(300));
         c.region = Some("east".into());
-        let rule = |field: &str, op: Op, value: Value| SegmentRule {
-            key: "r".into(),
-            zh: "r".into(),
-            en: "r".into(),
-            cadence_days: 7,
-            when: vec![Condition { field: field.into(), op, value }],
-        };
+        let rule = |field: &str, op: Op, value: Value| SegmentRule { key: "r".into(), zh: "r".into(), en: "r".into(), cadence_days: 7, when: vec![Condition { field: field.into(), op, value }] };
         for (field, op, value, expect) in [
             ("amount", Op::Gte, json!(100_000), true),
             ("amount", Op::Lte, json!(100_000), false),
@@ -212,10 +188,7 @@ mod tests {
             zh: "x".into(),
             en: "x".into(),
             cadence_days: 0,
-            when: vec![
-                Condition { field: "colour".into(), op: Op::Eq, value: json!(1) },
-                Condition { field: "region".into(), op: Op::In, value: json!("east") },
-            ],
+            when: vec![Condition { field: "colour".into(), op: Op::Eq, value: json!(1) }, Condition { field: "region".into(), op: Op::In, value: json!("east") }],
         };
         rule.validate("segments[0]", &mut errors);
         let paths: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();

@@ -3,10 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::field_error::FieldError;
 use crate::fields::{FieldDef, FieldKind};
 use crate::lifecycle::LifecycleThresholds;
 use crate::segment::SegmentRule;
-use crate::field_error::FieldError;
 
 /// A labelled choice, e.g. an industry: the key is stored, the labels are shown.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -142,10 +142,20 @@ impl Default for TenantSettings {
                 choice("logistics", "物流", "Logistics"),
             ],
             territories: vec![
-                territory("east", "东区", "East", &["上海", "江苏", "浙江", "安徽", "福建", "江西", "山东", "Shanghai", "Jiangsu", "Zhejiang", "杭州", "南京", "苏州", "宁波", "青岛", "济南", "合肥", "厦门"]),
+                territory(
+                    "east",
+                    "东区",
+                    "East",
+                    &["上海", "江苏", "浙江", "安徽", "福建", "江西", "山东", "Shanghai", "Jiangsu", "Zhejiang", "杭州", "南京", "苏州", "宁波", "青岛", "济南", "合肥", "厦门"],
+                ),
                 territory("south", "南区", "South", &["广东", "广西", "海南", "深圳", "广州", "Guangdong", "Shenzhen", "Guangzhou", "东莞", "佛山", "香港", "澳门"]),
                 territory("west", "西区", "West", &["四川", "重庆", "云南", "贵州", "陕西", "甘肃", "青海", "宁夏", "新疆", "西藏", "成都", "西安", "昆明", "Chengdu", "Chongqing", "Sichuan"]),
-                territory("north", "北区", "North", &["北京", "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "河南", "湖北", "湖南", "Beijing", "Tianjin", "沈阳", "大连", "郑州", "武汉", "长沙"]),
+                territory(
+                    "north",
+                    "北区",
+                    "North",
+                    &["北京", "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "河南", "湖北", "湖南", "Beijing", "Tianjin", "沈阳", "大连", "郑州", "武汉", "长沙"],
+                ),
             ],
             stages: vec![
                 stage("lead", "线索", "Lead", 10, None),
@@ -177,10 +187,7 @@ pub trait CustomerSchema {
     /// The industry key for a key or a label in either language.
     fn resolve_industry(&self, text: &str) -> Option<&str> {
         let text = text.trim();
-        self.industries()
-            .iter()
-            .find(|c| c.key == text || c.zh == text || c.en.eq_ignore_ascii_case(text))
-            .map(|c| c.key.as_str())
+        self.industries().iter().find(|c| c.key == text || c.zh == text || c.en.eq_ignore_ascii_case(text)).map(|c| c.key.as_str())
     }
 
     /// The territory key for a key, a label or a covered province or city. "上海市" and
@@ -190,11 +197,7 @@ pub trait CustomerSchema {
         self.territories()
             .iter()
             .find(|t| t.key == text || t.zh == text || t.en.eq_ignore_ascii_case(text))
-            .or_else(|| {
-                self.territories().iter().find(|t| {
-                    t.places.iter().any(|p| p.eq_ignore_ascii_case(text) || (!p.is_ascii() && text.starts_with(p.as_str())))
-                })
-            })
+            .or_else(|| self.territories().iter().find(|t| t.places.iter().any(|p| p.eq_ignore_ascii_case(text) || (!p.is_ascii() && text.starts_with(p.as_str())))))
             .map(|t| t.key.as_str())
     }
 

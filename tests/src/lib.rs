@@ -205,11 +205,7 @@ pub fn token(secret: &str, tenant: &str, user: &str, role: Role, ttl_seconds: i6
 }
 
 fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(120)))
-        .build()
-        .into()
+    ureq::Agent::config_builder().http_status_as_error(false).timeout_global(Some(Duration::from_secs(120))).build().into()
 }
 
 /// A tiny API client: every call returns the status and the parsed JSON body (or the
@@ -280,11 +276,7 @@ impl Api {
                 let content_type = r.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
                 let header = |name: &str| r.headers().get(name).and_then(|v| v.to_str().ok()).map(String::from);
                 let (allow_origin, retry_after) = (header("access-control-allow-origin"), header("retry-after"));
-                let headers = r
-                    .headers()
-                    .iter()
-                    .map(|(n, v)| (n.as_str().to_string(), v.to_str().unwrap_or_default().to_string()))
-                    .collect();
+                let headers = r.headers().iter().map(|(n, v)| (n.as_str().to_string(), v.to_str().unwrap_or_default().to_string())).collect();
                 let bytes = r.body_mut().with_config().limit(200 << 20).read_to_vec().unwrap_or_default();
                 let text = String::from_utf8_lossy(&bytes).into_owned();
                 let body = serde_json::from_slice(&bytes).unwrap_or(Value::String(text.clone()));

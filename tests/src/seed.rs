@@ -127,8 +127,13 @@ pub fn recycle_fixture_sql(now: i64) -> String {
         sql.push_str(&format!(
             "INSERT OR IGNORE INTO customers (tenant_id, id, name, phone, stage, tier, owner_id, created_by, created_at, updated_at, owned_since, last_follow_up_at, won_at, version, phone_key) \
              VALUES ('acme', {}, {}, {}, {}, 'regular', 'acme-rep', 'acme-rep', {owned}, {owned}, {owned}, {}, {}, 1, {});\n",
-            quote(id), quote(name), quote(phone), quote(stage),
-            opt_num(follow_up_ago.map(|a| now - a)), opt_num(won_ago.map(|a| now - a)), quote(phone),
+            quote(id),
+            quote(name),
+            quote(phone),
+            quote(stage),
+            opt_num(follow_up_ago.map(|a| now - a)),
+            opt_num(won_ago.map(|a| now - a)),
+            quote(phone),
         ));
     }
     sql
@@ -330,7 +335,11 @@ pub fn demo_customers_sql(now: i64, n: usize, seed: u64) -> String {
 /// the owner, or by one rep for pool customers).
 pub fn bulk_sql(now: i64, customers: u32, follow_ups: u32) -> String {
     let reps: Vec<String> = USERS.iter().filter(|u| u.tenant == "demo" && u.role == "rep").map(|u| quote(u.id)).collect();
-    let owner = format!("CASE WHEN i % 5 = 0 THEN NULL ELSE json_extract('[{}]', '$[' || (i % {}) || ']') END", reps.iter().map(|r| format!("\"{}\"", r.trim_matches('\''))).collect::<Vec<_>>().join(","), reps.len());
+    let owner = format!(
+        "CASE WHEN i % 5 = 0 THEN NULL ELSE json_extract('[{}]', '$[' || (i % {}) || ']') END",
+        reps.iter().map(|r| format!("\"{}\"", r.trim_matches('\''))).collect::<Vec<_>>().join(","),
+        reps.len()
+    );
     let day = DAY_MS;
     let last = customers.saturating_sub(1);
     format!(

@@ -198,16 +198,21 @@ fn strategies_and_pool(w: &mut World) {
     }
     let pool = report(&w.admin, "pool", &all_time());
     assert_eq!(pool["in_pool"].as_u64(), Some(count_where(&w.export, |c| c["Owner"] == "pool")));
-    assert_eq!(pool["total"]["entered"].as_u64(), Some(300 - count_where(&w.export, |c| c["Owner"] != "pool") + pool["total"]["claimed"].as_u64().unwrap() + pool["total"]["allocated"].as_u64().unwrap() - pool["total"]["recycled"].as_u64().unwrap()), "{pool}");
+    assert_eq!(
+        pool["total"]["entered"].as_u64(),
+        Some(
+            300 - count_where(&w.export, |c| c["Owner"] != "pool") + pool["total"]["claimed"].as_u64().unwrap() + pool["total"]["allocated"].as_u64().unwrap()
+                - pool["total"]["recycled"].as_u64().unwrap()
+        ),
+        "{pool}"
+    );
     let buckets = pool["buckets"].as_array().unwrap();
     let claimed: u64 = buckets.iter().map(|b| b["claimed"].as_u64().unwrap()).sum();
     assert_eq!(Some(claimed), pool["total"]["claimed"].as_u64(), "buckets add up to the total");
 }
 
 fn scoping(w: &mut World) {
-    let names = |api: &Api, query: &str| -> Vec<String> {
-        report(api, "reps", query)["reps"].as_array().unwrap().iter().map(|r| r["rep"].as_str().unwrap().to_string()).collect()
-    };
+    let names = |api: &Api, query: &str| -> Vec<String> { report(api, "reps", query)["reps"].as_array().unwrap().iter().map(|r| r["rep"].as_str().unwrap().to_string()).collect() };
     assert_eq!(names(&w.wang, &all_time()), ["rep-wang"], "a rep sees their own figures");
     assert_eq!(names(&w.manager, &all_time()).len(), 6, "the manager's team sales1");
     assert_eq!(names(&w.admin, &format!("{}&team=sales2", all_time())), ["rep-david", "rep-emily"]);

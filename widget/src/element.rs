@@ -74,17 +74,25 @@ type Spec = (&'static str, &'static [&'static str], Mount);
 fn elements() -> Vec<Spec> {
     let mut list: Vec<Spec> = Vec::new();
     #[cfg(feature = "customers")]
-    list.push(("customers", &["api", "token", "lang", "page-size", "embedder"], |c, attrs| Box::new(leptos::mount::mount_to(c, move || crate::customers::Customers(crate::customers::CustomersProps { attrs })))));
+    list.push(("customers", &["api", "token", "lang", "page-size", "embedder"], |c, attrs| {
+        Box::new(leptos::mount::mount_to(c, move || crate::customers::Customers(crate::customers::CustomersProps { attrs })))
+    }));
     #[cfg(feature = "allocate")]
-    list.push(("allocate", &["api", "token", "lang", "mode", "fields", "key", "embedder"], |c, attrs| Box::new(leptos::mount::mount_to(c, move || crate::allocate::Allocate(crate::allocate::AllocateProps { attrs })))));
+    list.push(("allocate", &["api", "token", "lang", "mode", "fields", "key", "embedder"], |c, attrs| {
+        Box::new(leptos::mount::mount_to(c, move || crate::allocate::Allocate(crate::allocate::AllocateProps { attrs })))
+    }));
     #[cfg(feature = "pool")]
     list.push(("pool", &["api", "token", "lang", "embedder"], |c, attrs| Box::new(leptos::mount::mount_to(c, move || crate::pool::Pool(crate::pool::PoolProps { attrs })))));
     #[cfg(feature = "board")]
     list.push(("board", &["api", "token", "lang", "scope", "embedder"], |c, attrs| Box::new(leptos::mount::mount_to(c, move || crate::board::Board(crate::board::BoardProps { attrs })))));
     #[cfg(feature = "reminders")]
-    list.push(("reminders", &["api", "token", "lang", "scope", "embedder"], |c, attrs| Box::new(leptos::mount::mount_to(c, move || crate::reminders::Reminders(crate::reminders::RemindersProps { attrs })))));
+    list.push(("reminders", &["api", "token", "lang", "scope", "embedder"], |c, attrs| {
+        Box::new(leptos::mount::mount_to(c, move || crate::reminders::Reminders(crate::reminders::RemindersProps { attrs })))
+    }));
     #[cfg(feature = "dashboard")]
-    list.push(("dashboard", &["api", "token", "lang", "view", "rules-href", "team", "embedder"], |c, attrs| Box::new(leptos::mount::mount_to(c, move || crate::dashboard::Dashboard(crate::dashboard::DashboardProps { attrs })))));
+    list.push(("dashboard", &["api", "token", "lang", "view", "rules-href", "team", "embedder"], |c, attrs| {
+        Box::new(leptos::mount::mount_to(c, move || crate::dashboard::Dashboard(crate::dashboard::DashboardProps { attrs })))
+    }));
     list
 }
 
@@ -104,11 +112,7 @@ fn mount(kind: String, host: HtmlElement, root: ShadowRoot, origin: String) -> u
         }
     }
     let attrs = Attrs { values: RwSignal::new(initial), host: StoredValue::new_local(host), origin: StoredValue::new(origin) };
-    let Some(container) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.create_element("div").ok())
-        .and_then(|e| e.dyn_into::<HtmlElement>().ok())
-    else {
+    let Some(container) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.create_element("div").ok()).and_then(|e| e.dyn_into::<HtmlElement>().ok()) else {
         return 0;
     };
     root.set_inner_html("");

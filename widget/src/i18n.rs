@@ -76,7 +76,9 @@ pub fn t(lang: Lang, key: &str) -> String {
         "expired" => ("会话已过期，请重新登录", "Session expired — please sign in again"),
         "deactivated" => ("账号已停用，请联系管理员", "This account is deactivated — ask an admin"),
         "rate_limited" => ("操作太频繁，请一分钟后再试", "Too many requests — please retry in a minute"),
-        "origin_not_allowed" => ("此网站（{origin}）尚未获准嵌入 Allot：请管理员在设置的「允许的来源」中添加", "This site ({origin}) may not embed Allot yet: an admin adds it to the allowed origins in the settings"),
+        "origin_not_allowed" => {
+            ("此网站（{origin}）尚未获准嵌入 Allot：请管理员在设置的「允许的来源」中添加", "This site ({origin}) may not embed Allot yet: an admin adds it to the allowed origins in the settings")
+        }
         "no_token" => ("缺少访问令牌", "No access token"),
         "network" => ("网络错误，请重试", "Network error — please retry"),
         "unreadable" => ("无法读取服务器的回答，请刷新页面", "Could not read the server's answer — please reload"),

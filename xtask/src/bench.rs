@@ -225,10 +225,16 @@ pub fn run(args: &[String]) -> Result<(), String> {
         let mut ids = Vec::new();
         let mut cursor: Option<String> = None;
         while ids.len() < 1000 {
-            let path = match &cursor { Some(c) => format!("/api/v1/customers?owner=pool&limit=200&cursor={c}"), None => "/api/v1/customers?owner=pool&limit=200".into() };
+            let path = match &cursor {
+                Some(c) => format!("/api/v1/customers?owner=pool&limit=200&cursor={c}"),
+                None => "/api/v1/customers?owner=pool&limit=200".into(),
+            };
             let page = admin.get(&path).body;
             ids.extend(page["items"].as_array().into_iter().flatten().filter_map(|c| c["id"].as_str().map(String::from)));
-            match page["next_cursor"].as_str() { Some(c) => cursor = Some(c.to_string()), None => break }
+            match page["next_cursor"].as_str() {
+                Some(c) => cursor = Some(c.to_string()),
+                None => break,
+            }
         }
         ids.truncate(1000);
         ids
@@ -241,10 +247,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let applied = admin.post("/api/v1/allocations", &serde_json::json!({"customer_ids": pool, "strategy": "combined"}));
     let apply_time = t.elapsed();
     let n_applied = applied.body["assignments"].as_array().map_or(0, Vec::len) - applied.body["skipped"].as_array().map_or(0, Vec::len);
-    rows.push((
-        format!("POST /allocations applying {n_applied} assignments (1 D1 batch + 4 reads)"),
-        format!("{:.2} s", apply_time.as_secs_f64()),
-    ));
+    rows.push((format!("POST /allocations applying {n_applied} assignments (1 D1 batch + 4 reads)"), format!("{:.2} s", apply_time.as_secs_f64())));
 
     // Claims under contention: 16 reps hammering 20 pool customers. Every answer must be
     // a 200, a 409 (already owned, daily limit) or, past 60 claim calls a minute per rep
@@ -254,7 +257,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
         csv.push_str(&format!("争抢客户{i:02},1370000{i:04}\n"));
     }
     admin.send("POST", "/api/v1/customers/import?to_pool=true", "text/csv", csv.as_bytes());
-    let contested: Vec<String> = admin.get("/api/v1/customers?owner=pool&q=争抢客户&limit=20").body["items"].as_array().into_iter().flatten().filter_map(|c| c["id"].as_str().map(String::from)).collect();
+    let contested: Vec<String> =
+        admin.get("/api/v1/customers?owner=pool&q=争抢客户&limit=20").body["items"].as_array().into_iter().flatten().filter_map(|c| c["id"].as_str().map(String::from)).collect();
     let reps: Vec<Api> = (0..clients())
         .map(|i| {
             let id = format!("bench-rep-{i:02}");
@@ -263,17 +267,23 @@ pub fn run(args: &[String]) -> Result<(), String> {
         })
         .collect();
     let targets = Arc::new(contested);
-    let claims = load_with(reps, Arc::new(move |api: &Api, i: usize| {
-        let id = &targets[i % targets.len().max(1)];
-        let status = api.send("POST", &format!("/api/v1/customers/{id}/claim"), "application/json", b"").status;
-        matches!(status, 200 | 409 | 429)
-    }));
+    let claims = load_with(
+        reps,
+        Arc::new(move |api: &Api, i: usize| {
+            let id = &targets[i % targets.len().max(1)];
+            let status = api.send("POST", &format!("/api/v1/customers/{id}/claim"), "application/json", b"").status;
+            matches!(status, 200 | 409 | 429)
+        }),
+    );
     let health_again = load_interleaved(&admin, &["/api/v1/health"]).remove(0);
     rows.push((
         format!("POST /customers/{{id}}/claim, {} reps × {REQUESTS_PER_THREAD} on 20 customers: req/s, p50, p99", clients()),
         format!("{:.0} req/s, {}, {}{}", claims.rps, ms(claims.p50), ms(claims.p99), if claims.errors > 0 { format!(", {} unexpected", claims.errors) } else { String::new() }),
     ));
-    rows.push(("claim p50 / p99 ratio to health (measured right after)".into(), format!("{:.2} / {:.2}", claims.p50.as_secs_f64() / health_again.p50.as_secs_f64().max(1e-9), claims.p99.as_secs_f64() / health_again.p99.as_secs_f64().max(1e-9))));
+    rows.push((
+        "claim p50 / p99 ratio to health (measured right after)".into(),
+        format!("{:.2} / {:.2}", claims.p50.as_secs_f64() / health_again.p50.as_secs_f64().max(1e-9), claims.p99.as_secs_f64() / health_again.p99.as_secs_f64().max(1e-9)),
+    ));
 
     // The element in a browser, over the 100,000+ customers now stored.
     let render = node_json(&tools, &["bench/render.mjs", &server.base, &server.token("demo", "admin", Role::Admin)])?;
@@ -381,24 +391,20 @@ fn board(tools: &tools::Tools, rows: &mut Vec<(String, String)>) -> Result<(), S
         let (w, v) = (format!("widget_{size}"), format!("vanilla_{size}"));
         rows.push((
             format!("board first render (navigation → cards drawn), {} cards: <allot-board> / vanilla JS (median of 11 rounds); card elements in the DOM then", n(&v)),
-            format!(
-                "{:.0} ms / {:.0} ms = {:.2}×; {} / {}",
-                f(&w, "render_ms"),
-                f(&v, "render_ms"),
-                f(&w, "render_ms") / f(&v, "render_ms"),
-                r[&w]["dom_cards"],
-                r[&v]["dom_cards"]
-            ),
+            format!("{:.0} ms / {:.0} ms = {:.2}×; {} / {}", f(&w, "render_ms"), f(&v, "render_ms"), f(&w, "render_ms") / f(&v, "render_ms"), r[&w]["dom_cards"], r[&v]["dom_cards"]),
         ));
-        rows.push((
-            format!("board keyboard move → DOM updated, {} cards: <allot-board> / vanilla JS", n(&v)),
-            format!("{:.1} ms / {:.1} ms", f(&w, "move_ms"), f(&v, "move_ms")),
-        ));
+        rows.push((format!("board keyboard move → DOM updated, {} cards: <allot-board> / vanilla JS", n(&v)), format!("{:.1} ms / {:.1} ms", f(&w, "move_ms"), f(&v, "move_ms"))));
     }
     let d = &r["widget_10k_minus_1k"];
     rows.push((
         "board first render, <allot-board> at 10,000 cards minus at 1,000, round by round: median (middle half)".into(),
-        format!("{:+.0} ms ({:+.0} … {:+.0} ms) over {} rounds", d["median_ms"].as_f64().unwrap_or(f64::NAN), d["q1_ms"].as_f64().unwrap_or(f64::NAN), d["q3_ms"].as_f64().unwrap_or(f64::NAN), d["rounds"]),
+        format!(
+            "{:+.0} ms ({:+.0} … {:+.0} ms) over {} rounds",
+            d["median_ms"].as_f64().unwrap_or(f64::NAN),
+            d["q1_ms"].as_f64().unwrap_or(f64::NAN),
+            d["q3_ms"].as_f64().unwrap_or(f64::NAN),
+            d["rounds"]
+        ),
     ));
     Ok(())
 }
@@ -609,9 +615,8 @@ fn import_and_latency(admin: &Api, rows: &mut Vec<(String, String)>) -> Result<(
     let one_path = format!("/api/v1/customers/{id}");
     // `GET /me` is authentication plus one one-row D1 read: the floor of any route that
     // reads D1, which shows how much of a ratio is the database call itself.
-    let [health, me, one, page]: [Load; 4] = load_interleaved(admin, &["/api/v1/health", "/api/v1/me", &one_path, "/api/v1/customers?limit=50"])
-        .try_into()
-        .map_err(|_| "four paths, four loads".to_string())?;
+    let [health, me, one, page]: [Load; 4] =
+        load_interleaved(admin, &["/api/v1/health", "/api/v1/me", &one_path, "/api/v1/customers?limit=50"]).try_into().map_err(|_| "four paths, four loads".to_string())?;
     for (name, l) in [("GET /health", &health), ("GET /me", &me), (&format!("GET /customers/{{id}}") as &str, &one), ("GET /customers?limit=50", &page)] {
         rows.push((
             format!("{name}: req/s, p50, p99 ({} clients × {REQUESTS_PER_THREAD}, in 5 rounds alternating the four)", clients()),
@@ -631,7 +636,10 @@ fn sizes(tools: &tools::Tools, rows: &mut Vec<(String, String)>) -> Result<(), S
     rows.push(("widget bundle, every element (wasm + JS), raw / gzip / brotli".into(), format!("{} / {} / {}", kb(&sizes["raw"]), kb(&sizes["gzip"]), kb(&sizes["brotli"]))));
     for element in build::KINDS {
         let one = node_json(tools, &["bench/sizes.mjs", &dir(element)?])?;
-        rows.push((format!("widget bundle, <allot-{element}> alone (what allot.js loads for a page with only it), raw / gzip / brotli"), format!("{} / {} / {}", kb(&one["raw"]), kb(&one["gzip"]), kb(&one["brotli"]))));
+        rows.push((
+            format!("widget bundle, <allot-{element}> alone (what allot.js loads for a page with only it), raw / gzip / brotli"),
+            format!("{} / {} / {}", kb(&one["raw"]), kb(&one["gzip"]), kb(&one["brotli"])),
+        ));
     }
     Ok(())
 }

@@ -191,10 +191,7 @@ fn bundle(tools: &Tools, input: &Path, out: &Path) -> Result<(), String> {
         return Ok(());
     }
     let _ = std::fs::remove_dir_all(out);
-    run(Command::new(&tools.wasm_bindgen)
-        .arg(input)
-        .args(["--target", "web", "--no-typescript", "--out-name", "allot_core", "--out-dir"])
-        .arg(out))?;
+    run(Command::new(&tools.wasm_bindgen).arg(input).args(["--target", "web", "--no-typescript", "--out-name", "allot_core", "--out-dir"]).arg(out))?;
     eprintln!("xtask: wasm-opt -Oz on {}", out.display());
     run(Command::new(&tools.node).arg(&tools.wasm_opt).arg("-Oz").arg("--enable-bulk-memory").arg("--enable-nontrapping-float-to-int").arg(&wasm).arg("-o").arg(&wasm))?;
     // The glue is downloaded with the wasm: minified it is ~1.7 KB brotli smaller (38 KB
@@ -336,7 +333,8 @@ mod tests {
 
     #[test]
     fn one_bundle_crate_per_kind() {
-        let mut crates: Vec<String> = std::fs::read_dir(root().join("widget/elements")).unwrap().filter_map(Result::ok).filter(|e| e.path().is_dir()).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+        let mut crates: Vec<String> =
+            std::fs::read_dir(root().join("widget/elements")).unwrap().filter_map(Result::ok).filter(|e| e.path().is_dir()).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
         crates.sort();
         let mut expected: Vec<String> = KINDS.iter().chain([&ALL]).map(|k| k.to_string()).collect();
         expected.sort();

@@ -61,8 +61,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         allot_tests::execute_sql_file(&persist, &file)?;
         std::fs::write(&marker, "").map_err(|e| e.to_string())?;
     }
-    let tokens: Vec<(&str, &str, String)> =
-        DEMO_LOGINS.iter().map(|(label, tenant, user, role)| (*label, role.as_str(), mint_token(&secret, tenant, user, *role, DEV_TOKEN_TTL))).collect();
+    let tokens: Vec<(&str, &str, String)> = DEMO_LOGINS.iter().map(|(label, tenant, user, role)| (*label, role.as_str(), mint_token(&secret, tenant, user, *role, DEV_TOKEN_TTL))).collect();
     build::write_demo_config(&tokens)?;
     println!("\nAllot is starting at http://127.0.0.1:{port}  (demo portal at /, API at /api/v1, widget at /widget/allot.js)");
     println!("State: {} (kept across restarts; `cargo xtask dev --reset` starts clean)\nTokens (valid 7 days):", persist.display());

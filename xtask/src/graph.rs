@@ -148,10 +148,8 @@ pub fn cycles(files: &[SourceFile]) -> Vec<Cycle> {
     let mut found = Vec::new();
     for (parent, graph) in &graphs {
         for members in strongly_connected(graph) {
-            let edges = members
-                .iter()
-                .flat_map(|from| graph.get(from).into_iter().flatten().filter(|(to, _)| members.contains(*to)).map(move |(to, file)| (from.clone(), to.clone(), file.clone())))
-                .collect();
+            let edges =
+                members.iter().flat_map(|from| graph.get(from).into_iter().flatten().filter(|(to, _)| members.contains(*to)).map(move |(to, file)| (from.clone(), to.clone(), file.clone()))).collect();
             found.push(Cycle { parent: parent.clone(), members: members.into_iter().collect(), edges });
         }
     }
@@ -493,7 +491,8 @@ mod tests {
         let module: ModulePath = vec!["a".into(), "b".into()];
         let code = "use crate::{x, y::{z, w as v}}; fn f() { crate::q::g(); $crate::m::n!(); super::sib::h(); super::super::top::i(); }";
         let found = references(&module, code);
-        let expect: Vec<ModulePath> = [&["x"][..], &["y", "z"], &["y", "w"], &["q", "g"], &["m", "n"], &["a", "sib", "h"], &["top", "i"]].iter().map(|p| p.iter().map(|s| s.to_string()).collect()).collect();
+        let expect: Vec<ModulePath> =
+            [&["x"][..], &["y", "z"], &["y", "w"], &["q", "g"], &["m", "n"], &["a", "sib", "h"], &["top", "i"]].iter().map(|p| p.iter().map(|s| s.to_string()).collect()).collect();
         assert_eq!(found, expect);
     }
 

@@ -143,10 +143,7 @@ pub fn run(rows: &mut Vec<(String, String)>) -> Result<(), String> {
         return Err(format!("hand-over: {} {}", moved.status, moved.text.chars().take(300).collect::<String>()));
     }
     let (_, most, messages) = follow(&log, from, "customers moved, complete", Duration::from_secs(3600))?;
-    rows.push((
-        "scale: hand-over of 90,000 customers, request to last queue message".into(),
-        format!("{:.1} s, {messages} messages, at most {most} D1 statements in one", t.elapsed().as_secs_f64()),
-    ));
+    rows.push(("scale: hand-over of 90,000 customers, request to last queue message".into(), format!("{:.1} s, {messages} messages, at most {most} D1 statements in one", t.elapsed().as_secs_f64())));
 
     // An import at the row limit into the big tenant: lookups by index, not by size.
     let n = shared::import::MAX_ROWS;

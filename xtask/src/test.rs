@@ -71,9 +71,8 @@ impl Tally {
 
 /// Counts from a cargo `test result:` line or a node:test `# pass` / `# fail` line.
 fn counts(line: &str) -> (usize, usize) {
-    let number_before = |word: &str| -> usize {
-        line.split(';').find(|part| part.trim_end().ends_with(word)).and_then(|part| part.split_whitespace().rev().nth(1)).and_then(|n| n.parse().ok()).unwrap_or(0)
-    };
+    let number_before =
+        |word: &str| -> usize { line.split(';').find(|part| part.trim_end().ends_with(word)).and_then(|part| part.split_whitespace().rev().nth(1)).and_then(|n| n.parse().ok()).unwrap_or(0) };
     if line.starts_with("test result:") {
         (number_before("passed"), number_before("failed"))
     } else if let Some(n) = line.strip_prefix("# pass ") {
@@ -143,7 +142,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
         tally.suite("xtask (module graph, the kinds list in every file cargo reads)", cargo().args(["test", "-p", "xtask", "--bin", "xtask"]));
         // `cargo xtask build --elements …` must keep working for every element on its own.
         for element in build::KINDS {
-            tally.check(&format!("widget builds with <allot-{element}> alone"), cargo().args(["check", "--quiet", "-p", "allot-widget", "--target", "wasm32-unknown-unknown", "--no-default-features", "--features", element]));
+            tally.check(
+                &format!("widget builds with <allot-{element}> alone"),
+                cargo().args(["check", "--quiet", "-p", "allot-widget", "--target", "wasm32-unknown-unknown", "--no-default-features", "--features", element]),
+            );
         }
     }
     if wants("api") {
@@ -195,7 +197,8 @@ fn fuzz_suite(tally: &mut Tally) -> Result<(), String> {
     let dir = allot_tests::temp_dir("fuzz");
     let persist = demo_state(&dir)?;
     let config = crate::config::local_config("fuzz", &[])?;
-    let server = allot_tests::Server::start_with_config(ServerOptions { persist, port: allot_tests::free_port(), secret: TEST_SECRET.into(), inherit_output: false, log_level: "warn" }, Some(&config))?;
+    let server =
+        allot_tests::Server::start_with_config(ServerOptions { persist, port: allot_tests::free_port(), secret: TEST_SECRET.into(), inherit_output: false, log_level: "warn" }, Some(&config))?;
     for (tenant, user, role) in [("demo", "rep-wang", Role::Rep), ("demo", "mgr-li", Role::Manager), ("demo", "admin", Role::Admin)] {
         let token = allot_tests::token(TEST_SECRET, tenant, user, role, 3600);
         tally.check(
@@ -218,8 +221,7 @@ fn fuzz_suite(tally: &mut Tally) -> Result<(), String> {
 fn browser_suite(tools: &Tools, tally: &mut Tally) -> Result<(), String> {
     let dir = allot_tests::temp_dir("browser");
     let persist = demo_state(&dir)?;
-    let tokens: Vec<(&str, &str, String)> =
-        DEMO_LOGINS.iter().map(|(label, tenant, user, role)| (*label, role.as_str(), allot_tests::token(TEST_SECRET, tenant, user, *role, 3600))).collect();
+    let tokens: Vec<(&str, &str, String)> = DEMO_LOGINS.iter().map(|(label, tenant, user, role)| (*label, role.as_str(), allot_tests::token(TEST_SECRET, tenant, user, *role, 3600))).collect();
     build::write_demo_config(&tokens)?;
     let server = allot_tests::Server::start(ServerOptions { persist, port: allot_tests::free_port(), secret: TEST_SECRET.into(), inherit_output: false, log_level: "log" })?;
     let rep_token = allot_tests::token(TEST_SECRET, "demo", "rep-wang", Role::Rep, 3600);

@@ -81,4 +81,3 @@ pub fn run(inputs: &Inputs, customers: &[Prospect], request: &AllocationRequest,
         explain_full: request.explain == Explain::Full,
     }))
 }
-

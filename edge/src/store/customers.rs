@@ -165,9 +165,7 @@ fn read_list(prefix: &str) -> String {
 /// `SELECT` of the columns read back with the owner's name joined in, `FROM customers c`.
 pub fn select() -> &'static str {
     static SELECT: OnceLock<String> = OnceLock::new();
-    SELECT.get_or_init(|| {
-        format!("SELECT {}, u.name AS owner_name FROM customers c LEFT JOIN users u ON u.tenant_id = c.tenant_id AND u.id = c.owner_id", read_list("c."))
-    })
+    SELECT.get_or_init(|| format!("SELECT {}, u.name AS owner_name FROM customers c LEFT JOIN users u ON u.tenant_id = c.tenant_id AND u.id = c.owner_id", read_list("c.")))
 }
 
 /// The row as a write leaves it (`… RETURNING`), so an answer shows exactly what this
@@ -328,12 +326,7 @@ impl Row {
 /// What a caller sees of a customer: lifecycle computed, contacts masked where the rules
 /// say so, and whether they may edit it.
 pub fn view(mut customer: Customer, owner_name: Option<String>, caller: &Caller, settings: &TenantSettings, now: Millis) -> CustomerView {
-    let dates = LifecycleDates {
-        created_at: customer.created_at,
-        last_follow_up_at: customer.last_follow_up_at,
-        won_at: customer.won_at,
-        lost_at: customer.lost_at,
-    };
+    let dates = LifecycleDates { created_at: customer.created_at, last_follow_up_at: customer.last_follow_up_at, won_at: customer.won_at, lost_at: customer.lost_at };
     let lifecycle = shared::lifecycle::classify(&settings.lifecycle, &dates, now);
     let masked = masks_contacts(caller.role, customer.owner.as_deref());
     if masked {
@@ -422,13 +415,7 @@ pub fn holder_statement(ctx: &Ctx, keys: &DuplicateKeys, except_id: Option<&str>
          SELECT id FROM customers WHERE tenant_id = ?1 AND deleted_at IS NULL AND phone_key = ?3 UNION ALL \
          SELECT id FROM customers WHERE tenant_id = ?1 AND deleted_at IS NULL AND email_key = ?4 UNION ALL \
          SELECT id FROM customers WHERE tenant_id = ?1 AND deleted_at IS NULL AND company_key = ?5) LIMIT 1",
-        &[
-            Arg::from(&ctx.caller.tenant),
-            Arg::from(except_id.unwrap_or("")),
-            Arg::from(keys.phone.clone()),
-            Arg::from(keys.email.clone()),
-            Arg::from(keys.company.clone()),
-        ],
+        &[Arg::from(&ctx.caller.tenant), Arg::from(except_id.unwrap_or("")), Arg::from(keys.phone.clone()), Arg::from(keys.email.clone()), Arg::from(keys.company.clone())],
     )
 }
 
@@ -488,12 +475,7 @@ mod tests {
                 if let ["ALTER", "TABLE", "customers", "ADD", "COLUMN", name, sql_type, ..] = words.as_slice() {
                     columns.push((name.to_string(), sql_type.to_string()));
                 }
-                assert!(
-                    !(words.starts_with(&["ALTER", "TABLE", "customers"]) && !words.contains(&"ADD")),
-                    "{}: teach this test the customers change `{}`",
-                    file.display(),
-                    words.join(" ")
-                );
+                assert!(!(words.starts_with(&["ALTER", "TABLE", "customers"]) && !words.contains(&"ADD")), "{}: teach this test the customers change `{}`", file.display(), words.join(" "));
             }
         }
         columns

@@ -118,10 +118,7 @@ pub async fn page(ctx: &Ctx, work: &Work) -> ApiResult<Moved> {
 
 /// Whether `rep` owns any customer the caller may edit.
 pub async fn holds_any(ctx: &Ctx, rep: &str) -> ApiResult<bool> {
-    let sql = format!(
-        "SELECT c.id FROM customers c WHERE c.tenant_id = ?1 AND c.owner_id = ?3 AND c.deleted_at IS NULL AND {} LIMIT 1",
-        crate::store::scope::editable(&ctx.caller)
-    );
+    let sql = format!("SELECT c.id FROM customers c WHERE c.tenant_id = ?1 AND c.owner_id = ?3 AND c.deleted_at IS NULL AND {} LIMIT 1", crate::store::scope::editable(&ctx.caller));
     let found = db::first::<serde::de::IgnoredAny>(&ctx.db, &sql, &[db::Arg::from(&ctx.caller.tenant), db::Arg::from(&ctx.caller.user), db::Arg::from(rep)]).await?;
     Ok(found.is_some())
 }

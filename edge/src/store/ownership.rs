@@ -27,9 +27,7 @@ pub fn release_statements(ctx: &Ctx, which: &str, subject: &str, reason: String,
     )?;
     let update = db::stmt(
         &ctx.db,
-        &format!(
-            "UPDATE customers AS c SET owner_id = NULL, owned_since = NULL, collaborators = '[]', updated_at = ?4, version = version + 1 WHERE {condition}{returning}"
-        ),
+        &format!("UPDATE customers AS c SET owner_id = NULL, owned_since = NULL, collaborators = '[]', updated_at = ?4, version = version + 1 WHERE {condition}{returning}"),
         &[Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::from(subject), Arg::Int(ctx.now)],
     )?;
     Ok([audit, update])
@@ -40,11 +38,7 @@ pub fn release_statements(ctx: &Ctx, which: &str, subject: &str, reason: String,
 /// edit, only to an active user in the caller's scope, never to their current owner.
 pub fn transfer_statements(ctx: &Ctx, which: &str, subject: &str, to: &str, reason: String, returning: &str) -> ApiResult<[D1PreparedStatement; 2]> {
     // ?1 tenant, ?2 caller, ?3 subject, ?4 target, ?5 now, ?6 reason.
-    let condition = format!(
-        "c.tenant_id = ?1 AND {which} AND c.deleted_at IS NULL AND c.owner_id IS NOT ?4 AND {} AND {}",
-        sql::editable(&ctx.caller),
-        sql::assignable_target(&ctx.caller, "?4")
-    );
+    let condition = format!("c.tenant_id = ?1 AND {which} AND c.deleted_at IS NULL AND c.owner_id IS NOT ?4 AND {} AND {}", sql::editable(&ctx.caller), sql::assignable_target(&ctx.caller, "?4"));
     let args = [Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::from(subject), Arg::from(to), Arg::Int(ctx.now), Arg::from(reason)];
     let audit = Event::new(AuditAction::Transfer, "c.id", "?2", "?5").from("c.owner_id").to("?4").reason("?6").statement(&ctx.db, Source::Rows(&condition), &args)?;
     let update = db::stmt(

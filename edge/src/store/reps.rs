@@ -3,9 +3,9 @@
 
 use serde::Deserialize;
 use shared::allocation::{AllocationRules, Level, Performance, RepProfile};
+use shared::api::RepView;
 use shared::ids::Role;
 use shared::reps::Changeable;
-use shared::api::RepView;
 use shared::time::DAY_MS;
 
 use crate::context::{Caller, Ctx};
@@ -54,8 +54,10 @@ impl Row {
 pub fn scope(caller: &Caller) -> &'static str {
     match caller.role {
         Role::Admin => "?2 IS NOT NULL",
-        Role::Manager => "(u.id = ?2 OR NOT EXISTS (SELECT 1 FROM users m WHERE m.tenant_id = ?1 AND m.id = ?2 AND m.team_id IS NOT NULL) \
-             OR u.team_id = (SELECT m.team_id FROM users m WHERE m.tenant_id = ?1 AND m.id = ?2))",
+        Role::Manager => {
+            "(u.id = ?2 OR NOT EXISTS (SELECT 1 FROM users m WHERE m.tenant_id = ?1 AND m.id = ?2 AND m.team_id IS NOT NULL) \
+             OR u.team_id = (SELECT m.team_id FROM users m WHERE m.tenant_id = ?1 AND m.id = ?2))"
+        }
         Role::Rep => "u.id = ?2",
     }
 }
@@ -107,4 +109,3 @@ pub async fn one(ctx: &Ctx, id: &str) -> ApiResult<RepView> {
     let rules = crate::documents::load::<AllocationRules>(&ctx.env, &ctx.caller.tenant).await?;
     load(ctx, &rules, false, "AND u.id = ?4", &[Arg::from(id)]).await?.into_iter().next().ok_or_else(|| ApiError::NotFound(format!("no rep {id}")))
 }
-

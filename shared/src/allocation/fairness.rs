@@ -49,15 +49,7 @@ impl Distribution {
     pub fn of(reps: &[RepProfile], customers: &[Prospect], placed: &[(usize, usize)], total_score: f64) -> Distribution {
         let mut rows: Vec<RepLoad> = reps
             .iter()
-            .map(|r| RepLoad {
-                rep: r.id.clone(),
-                count_before: r.held,
-                count_after: r.held,
-                value_before: r.held_value,
-                value_after: r.held_value,
-                capacity: r.capacity,
-                load: 0.0,
-            })
+            .map(|r| RepLoad { rep: r.id.clone(), count_before: r.held, count_after: r.held, value_before: r.held_value, value_after: r.held_value, capacity: r.capacity, load: 0.0 })
             .collect();
         let mut junior = 0usize;
         for &(ci, ri) in placed {

@@ -149,7 +149,8 @@ pub fn run(plan: &Plan<'_>, context: &Context, strategy: Strategy) -> (Picks, u6
                 // Primary criterion first, then spare capacity, then the seed. Each
                 // strategy gets its own copy of the scan (generic over the criterion),
                 // so the 10⁸-pair loop has no dispatch inside.
-                let scan = Scan { plan, fast: fast.as_ref(), active: &active, static_load: &static_load, room: &room, spare: &spare, prefixes: &prefixes, customer_hash: customer_hash(&customer.id), ci };
+                let scan =
+                    Scan { plan, fast: fast.as_ref(), active: &active, static_load: &static_load, room: &room, spare: &spare, prefixes: &prefixes, customer_hash: customer_hash(&customer.id), ci };
                 let (found, t0, t1) = match (other, &fast) {
                     (Strategy::PerformanceFirst, _) => scan.run(|ri, _| context.performance(ri)),
                     (Strategy::IndustryExpertise, Some(f)) => scan.run(|ri, _| f.criterion(Criterion::Industry, ri, ci)),

@@ -265,7 +265,15 @@ pub fn allocate(plan: &Plan<'_>) -> Outcome {
                 };
                 placed.push((ci, ri));
                 let alternatives = if plan.explain_full { alternatives(plan, &context, ci) } else { Vec::new() };
-                assignments.push(Assignment { customer: customer.id.clone(), customer_name: customer.name.clone(), rep: plan.reps[ri].id.clone(), score: breakdown.total, breakdown, runner_up, alternatives });
+                assignments.push(Assignment {
+                    customer: customer.id.clone(),
+                    customer_name: customer.name.clone(),
+                    rep: plan.reps[ri].id.clone(),
+                    score: breakdown.total,
+                    breakdown,
+                    runner_up,
+                    alternatives,
+                });
             }
             None => unassigned.push(Unassigned { customer: customer.id.clone(), reason: no_rep_reason(plan) }),
         }
@@ -276,10 +284,8 @@ pub fn allocate(plan: &Plan<'_>) -> Outcome {
 }
 
 fn alternatives(plan: &Plan<'_>, context: &Context, ci: usize) -> Vec<RepScore> {
-    let mut all: Vec<RepScore> = (0..plan.reps.len())
-        .filter(|&ri| plan.reps[ri].active)
-        .map(|ri| RepScore { rep: plan.reps[ri].id.clone(), breakdown: context.breakdown(&plan.weights, ri, ci) })
-        .collect();
+    let mut all: Vec<RepScore> =
+        (0..plan.reps.len()).filter(|&ri| plan.reps[ri].active).map(|ri| RepScore { rep: plan.reps[ri].id.clone(), breakdown: context.breakdown(&plan.weights, ri, ci) }).collect();
     all.sort_by(|a, b| b.breakdown.total.total_cmp(&a.breakdown.total).then_with(|| a.rep.cmp(&b.rep)));
     all
 }

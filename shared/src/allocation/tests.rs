@@ -47,10 +47,7 @@ fn round_robin_rotates_and_resumes_from_the_cursor() {
 
 #[test]
 fn each_strategy_follows_its_rule() {
-    let reps = [
-        rep("senior-east-mfg", Level::Senior, &["manufacturing"], &["east"], 10, 5, 900_000.0, 0.6),
-        rep("junior-south-retail", Level::Junior, &["retail"], &["south"], 10, 0, 100_000.0, 0.2),
-    ];
+    let reps = [rep("senior-east-mfg", Level::Senior, &["manufacturing"], &["east"], 10, 5, 900_000.0, 0.6), rep("junior-south-retail", Level::Junior, &["retail"], &["south"], 10, 0, 100_000.0, 0.2)];
     let c = [prospect("big-retail-east", "retail", "east", Some(Tier::Key), 1_000_000.0, true)];
     let to = |s: Strategy| allocate(&plan(&reps, &c, s)).assignments[0].rep.clone();
     assert_eq!(to(Strategy::PerformanceFirst), "senior-east-mfg");
@@ -103,9 +100,8 @@ fn junior_share_is_honoured_when_feasible_and_reported_when_not() {
 
 fn arb_instance() -> impl Gen<Value = (Vec<RepProfile>, Vec<Prospect>)> {
     let industries = ["a", "b", "c"];
-    let rep_strategy = (any::<bool>(), 0..3usize, 0..3usize, 0u32..4, any::<bool>(), 0u32..100).prop_map(move |(senior, ind, reg, cap, active, perf)| {
-        (if senior { Level::Senior } else { Level::Junior }, industries[ind], industries[reg], cap, active, perf)
-    });
+    let rep_strategy = (any::<bool>(), 0..3usize, 0..3usize, 0u32..4, any::<bool>(), 0u32..100)
+        .prop_map(move |(senior, ind, reg, cap, active, perf)| (if senior { Level::Senior } else { Level::Junior }, industries[ind], industries[reg], cap, active, perf));
     let customer_strategy = (0..3usize, 0..3usize, 0..3usize, 0u32..1000, any::<bool>());
     (proptest::collection::vec(rep_strategy, 1..4), proptest::collection::vec(customer_strategy, 0..7)).prop_map(move |(reps, customers)| {
         let reps = reps
@@ -120,9 +116,7 @@ fn arb_instance() -> impl Gen<Value = (Vec<RepProfile>, Vec<Prospect>)> {
         let customers = customers
             .into_iter()
             .enumerate()
-            .map(|(i, (ind, reg, tier, amount, existing))| {
-                prospect(&format!("c{i}"), industries[ind], industries[reg], Some(Tier::ALL[tier]), f64::from(amount), existing)
-            })
+            .map(|(i, (ind, reg, tier, amount, existing))| prospect(&format!("c{i}"), industries[ind], industries[reg], Some(Tier::ALL[tier]), f64::from(amount), existing))
             .collect();
         (reps, customers)
     })

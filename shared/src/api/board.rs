@@ -109,11 +109,26 @@ mod tests {
     #[test]
     fn board_cards_search_and_flags() {
         use crate::time::DAY_MS;
-        let card = BoardCard { id: "c1".into(), name: "星辰科技".into(), company: Some("Nova Tech Ltd".into()), amount: None, stage: "lead".into(), owner: None, owner_name: None, last_follow_up_at: None, next_follow_up_at: Some(10 * DAY_MS + 5), version: 1, editable: true };
+        let card = BoardCard {
+            id: "c1".into(),
+            name: "星辰科技".into(),
+            company: Some("Nova Tech Ltd".into()),
+            amount: None,
+            stage: "lead".into(),
+            owner: None,
+            owner_name: None,
+            last_follow_up_at: None,
+            next_follow_up_at: Some(10 * DAY_MS + 5),
+            version: 1,
+            editable: true,
+        };
         assert!(card.matches("星辰") && card.matches("nova") && card.matches("  ") && !card.matches("华信"));
         assert_eq!(card.follow_up_flag(10 * DAY_MS), Some(FollowUpFlag::DueToday));
         assert_eq!(card.follow_up_flag(11 * DAY_MS), Some(FollowUpFlag::Overdue));
         assert_eq!(card.follow_up_flag(9 * DAY_MS), None);
-        assert_eq!((BoardScope::parse("me"), BoardScope::parse("team"), BoardScope::parse("all"), BoardScope::parse("x")), (Some(BoardScope::Mine), Some(BoardScope::Team), Some(BoardScope::All), None));
+        assert_eq!(
+            (BoardScope::parse("me"), BoardScope::parse("team"), BoardScope::parse("all"), BoardScope::parse("x")),
+            (Some(BoardScope::Mine), Some(BoardScope::Team), Some(BoardScope::All), None)
+        );
     }
 }

@@ -55,19 +55,8 @@ pub const CUSTOMER_QUERY_PARAMS: &[(&str, &str)] = &[
 impl CustomerQuery {
     /// Parses query parameters; unknown parameters and bad values are errors, not ignored.
     pub fn parse<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<CustomerQuery, Vec<FieldError>> {
-        let mut q = CustomerQuery {
-            owner: OwnerFilter::Any,
-            status: None,
-            tier: None,
-            intent: None,
-            industry: None,
-            region: None,
-            stage: None,
-            segment: None,
-            q: None,
-            cursor: None,
-            limit: DEFAULT_PAGE,
-        };
+        let mut q =
+            CustomerQuery { owner: OwnerFilter::Any, status: None, tier: None, intent: None, industry: None, region: None, stage: None, segment: None, q: None, cursor: None, limit: DEFAULT_PAGE };
         let mut errors = Vec::new();
         let mut bad = |key: &str, msg: &str| errors.push(FieldError::new(key, "invalid", msg));
         for (key, value) in pairs {

@@ -32,11 +32,7 @@ pub struct StagesUpdate {
 impl StagesUpdate {
     /// The stages that disappear, each with where its customers go (`None`: nowhere said).
     pub fn removed<'a>(&'a self, current: &'a [StageDef]) -> Vec<(&'a str, Option<&'a str>)> {
-        current
-            .iter()
-            .filter(|old| !self.stages.iter().any(|s| s.key == old.key))
-            .map(|old| (old.key.as_str(), self.moves.get(&old.key).map(String::as_str)))
-            .collect()
+        current.iter().filter(|old| !self.stages.iter().any(|s| s.key == old.key)).map(|old| (old.key.as_str(), self.moves.get(&old.key).map(String::as_str))).collect()
     }
 
     /// Checks the moves: each names a removed stage and a stage that remains.

@@ -67,13 +67,7 @@ const ALIASES: &[(&str, &[&str])] = &[
 ];
 
 fn fold(header: &str) -> String {
-    header
-        .trim()
-        .trim_start_matches('\u{feff}')
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '_' | '-' | '*' | '\u{3000}'))
-        .flat_map(char::to_lowercase)
-        .collect()
+    header.trim().trim_start_matches('\u{feff}').chars().filter(|c| !matches!(c, ' ' | '_' | '-' | '*' | '\u{3000}')).flat_map(char::to_lowercase).collect()
 }
 
 /// Maps each header to a column (or `None`), and lists the headers that map to nothing.
@@ -102,9 +96,7 @@ pub fn map_headers(headers: &[String], settings: &TenantSettings) -> (Vec<Option
                 "tags" => Column::Tags,
                 _ => Column::NextFollowUp,
             });
-            let column = builtin.or_else(|| {
-                settings.custom_fields.iter().find(|f| fold(&f.key) == folded || fold(&f.label) == folded).map(|f| Column::Custom(f.key.clone()))
-            });
+            let column = builtin.or_else(|| settings.custom_fields.iter().find(|f| fold(&f.key) == folded || fold(&f.label) == folded).map(|f| Column::Custom(f.key.clone())));
             match column {
                 Some(c) if !used.contains(&c) => {
                     used.push(c.clone());

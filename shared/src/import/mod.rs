@@ -27,8 +27,8 @@ pub use xlsx::{column_name, inspect as inspect_xlsx, Declared};
 
 use crate::api::{CustomerInput, ImportDuplicate, ImportRowError};
 use crate::customer::{DuplicateField, DuplicateKeys, Intent, Tier};
-use crate::settings::TenantSettings;
 use crate::field_error::FieldError;
+use crate::settings::TenantSettings;
 use crate::validate::{check_customer, CustomerFields};
 
 /// Largest file one import may send (20 MiB): refused before it is read.

@@ -78,10 +78,9 @@ impl ClaimCondition {
             ClaimCondition::Unowned => ("someone claimed this customer first (已被他人领取)".to_string(), None),
             ClaimCondition::UnderDailyLimit => (format!("daily claim limit of {} reached; 0 left today (今日还可领取 0 个)", pool.daily_claim_limit), None),
             ClaimCondition::UnderHoldingCap => (format!("you hold {} customers, the cap is {} (保有量已满); {left} claims left today", state.held, pool.holding_cap), None),
-            ClaimCondition::OutOfCooldown => (
-                format!("you gave this customer up recently; you may claim it again after the cool-down (冷静期); {left} claims left today"),
-                state.lost_it_at.map(|lost| cooldown_end(pool, lost)),
-            ),
+            ClaimCondition::OutOfCooldown => {
+                (format!("you gave this customer up recently; you may claim it again after the cool-down (冷静期); {left} claims left today"), state.lost_it_at.map(|lost| cooldown_end(pool, lost)))
+            }
         };
         ClaimRefusal { code: self.code().into(), message, claims_left_today: left, cooldown_until }
     }

@@ -28,10 +28,21 @@ pub enum Due {
     /// An open deal at or past the exempting stage.
     OpenDeal,
     /// Claimed recently; not recycled before `until`.
-    Protected { until: Millis },
-    Recycle { reason: RecycleReason, since: Millis },
-    Remind { reason: RecycleReason, at: Millis, in_days: i64 },
-    Fine { next_deadline: Option<Millis> },
+    Protected {
+        until: Millis,
+    },
+    Recycle {
+        reason: RecycleReason,
+        since: Millis,
+    },
+    Remind {
+        reason: RecycleReason,
+        at: Millis,
+        in_days: i64,
+    },
+    Fine {
+        next_deadline: Option<Millis>,
+    },
 }
 
 /// What is due for an owned customer at `now`. `owned_since` is when the current owner
@@ -60,10 +71,7 @@ pub fn due(pool: &PoolDef, stages: &[StageDef], c: &Customer, owned_since: Milli
     let follow_up_days = pool.recycle_without_follow_up_days.for_tier(c.tier);
     let deal_days = pool.recycle_without_deal_days.for_tier(c.tier);
     let last_touch = c.last_follow_up_at.map_or(owned_since, |f| f.max(owned_since));
-    let deadlines = [
-        (follow_up_days > 0).then(|| (last_touch + days(follow_up_days), RecycleReason::NoFollowUp)),
-        (deal_days > 0).then(|| (owned_since + days(deal_days), RecycleReason::NoDeal)),
-    ];
+    let deadlines = [(follow_up_days > 0).then(|| (last_touch + days(follow_up_days), RecycleReason::NoFollowUp)), (deal_days > 0).then(|| (owned_since + days(deal_days), RecycleReason::NoDeal))];
     let Some((deadline, reason)) = deadlines.into_iter().flatten().min_by_key(|(at, _)| *at) else {
         return Due::Fine { next_deadline: None };
     };

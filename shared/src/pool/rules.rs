@@ -107,9 +107,7 @@ impl Default for PoolRules {
 
 impl PoolRules {
     pub fn pool_for(&self, c: &Customer) -> Option<&PoolDef> {
-        self.pools.iter().find(|p| {
-            (p.regions.is_empty() || c.region.as_ref().is_some_and(|r| p.regions.contains(r))) && (p.tiers.is_empty() || c.tier.is_some_and(|t| p.tiers.contains(&t)))
-        })
+        self.pools.iter().find(|p| (p.regions.is_empty() || c.region.as_ref().is_some_and(|r| p.regions.contains(r))) && (p.tiers.is_empty() || c.tier.is_some_and(|t| p.tiers.contains(&t))))
     }
 
     /// The audit trail's `rule` of a claim or recycle under `pool`: `pool:main@v3`.

@@ -87,7 +87,10 @@ impl FairnessReport {
     }
 
     pub fn table(&self, english: bool) -> Table {
-        let mut t = Table::new(english, &[("销售", "Rep"), ("级别", "Level"), ("容量", "Capacity"), ("持有客户", "Held"), ("持有金额", "Held value"), ("负载", "Load"), ("新分得", "Received"), ("新分得金额", "Received value")]);
+        let mut t = Table::new(
+            english,
+            &[("销售", "Rep"), ("级别", "Level"), ("容量", "Capacity"), ("持有客户", "Held"), ("持有金额", "Held value"), ("负载", "Load"), ("新分得", "Received"), ("新分得金额", "Received value")],
+        );
         for r in &self.reps {
             let level = match (r.level, english) {
                 (Level::Junior, true) => "junior",

@@ -49,17 +49,16 @@ fn figures(rep: String, name: String, scheduled: u32, on_time: u32, late: u32, m
 
 impl FollowUpReport {
     pub fn build(period: Period, rows: &[TimelinessRow]) -> FollowUpReport {
-        let reps: Vec<Timeliness> = rows
-            .iter()
-            .map(|r| figures(r.rep.clone(), r.name.clone().unwrap_or_else(|| r.rep.clone()), count(r.scheduled), count(r.on_time), count(r.late), count(r.missed)))
-            .collect();
+        let reps: Vec<Timeliness> =
+            rows.iter().map(|r| figures(r.rep.clone(), r.name.clone().unwrap_or_else(|| r.rep.clone()), count(r.scheduled), count(r.on_time), count(r.late), count(r.missed))).collect();
         let sum = |f: fn(&Timeliness) -> u32| reps.iter().map(f).sum::<u32>();
         let total = figures(String::new(), String::new(), sum(|r| r.scheduled), sum(|r| r.on_time), sum(|r| r.late), sum(|r| r.missed));
         FollowUpReport { period, reps, total }
     }
 
     pub fn table(&self, english: bool) -> Table {
-        let mut t = Table::new(english, &[("销售", "Rep"), ("计划跟进", "Scheduled"), ("按时", "On time"), ("逾期完成", "Late"), ("未跟进", "Missed"), ("待跟进", "Pending"), ("及时率", "On-time rate")]);
+        let mut t =
+            Table::new(english, &[("销售", "Rep"), ("计划跟进", "Scheduled"), ("按时", "On time"), ("逾期完成", "Late"), ("未跟进", "Missed"), ("待跟进", "Pending"), ("及时率", "On-time rate")]);
         let total_name = if english { "Total" } else { "合计" };
         for r in self.reps.iter().chain(std::iter::once(&self.total)) {
             let name = if r.rep.is_empty() { total_name.to_string() } else { r.name.clone() };

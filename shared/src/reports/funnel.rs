@@ -102,10 +102,8 @@ impl FunnelReport {
         let path: Vec<&StageDef> = stages.iter().filter(|s| s.terminal != Some(Terminal::Lost)).collect();
         let rank = |key: &str| path.iter().position(|s| s.key == key);
         let mut reached_at = vec![0u32; path.len()];
-        let mut steps: Vec<FunnelStep> = path
-            .iter()
-            .map(|s| FunnelStep { stage: s.key.clone(), zh: s.zh.clone(), en: s.en.clone(), reached: 0, conversion: None, overall: None, current: 0, amount: 0.0, weighted: 0.0 })
-            .collect();
+        let mut steps: Vec<FunnelStep> =
+            path.iter().map(|s| FunnelStep { stage: s.key.clone(), zh: s.zh.clone(), en: s.en.clone(), reached: 0, conversion: None, overall: None, current: 0, amount: 0.0, weighted: 0.0 }).collect();
         let (mut cohort, mut lost) = (0u32, 0u32);
         for row in rows {
             let n = count(row.customers);
@@ -139,15 +137,54 @@ impl FunnelReport {
     }
 
     pub fn table(&self, english: bool) -> Table {
-        let mut t = Table::new(english, &[("分组", "Group"), ("项目", "Item"), ("客户数", "Customers"), ("转化率", "Conversion"), ("占总体", "Of cohort"), ("当前数量", "Now in stage"), ("金额", "Amount"), ("加权金额", "Weighted"), ("赢单", "Won"), ("输单", "Lost"), ("赢单金额", "Won amount")]);
+        let mut t = Table::new(
+            english,
+            &[
+                ("分组", "Group"),
+                ("项目", "Item"),
+                ("客户数", "Customers"),
+                ("转化率", "Conversion"),
+                ("占总体", "Of cohort"),
+                ("当前数量", "Now in stage"),
+                ("金额", "Amount"),
+                ("加权金额", "Weighted"),
+                ("赢单", "Won"),
+                ("输单", "Lost"),
+                ("赢单金额", "Won amount"),
+            ],
+        );
         let (stage_group, tier_group, segment_group, life_group) = if english { ("stage", "tier", "segment", "lifecycle") } else { ("阶段", "客户价值", "细分", "生命周期") };
         for s in &self.steps {
             let name = if english { &s.en } else { &s.zh };
-            t.push(vec![stage_group.into(), name.clone(), s.reached.to_string(), percent(s.conversion), percent(s.overall), s.current.to_string(), money(s.amount), money(s.weighted), String::new(), String::new(), String::new()]);
+            t.push(vec![
+                stage_group.into(),
+                name.clone(),
+                s.reached.to_string(),
+                percent(s.conversion),
+                percent(s.overall),
+                s.current.to_string(),
+                money(s.amount),
+                money(s.weighted),
+                String::new(),
+                String::new(),
+                String::new(),
+            ]);
         }
         for (group, list) in [(tier_group, &self.by_tier), (segment_group, &self.by_segment)] {
             for o in list {
-                t.push(vec![group.into(), o.key.clone(), o.customers.to_string(), percent(o.conversion), String::new(), String::new(), String::new(), String::new(), o.won.to_string(), o.lost.to_string(), money(o.won_amount)]);
+                t.push(vec![
+                    group.into(),
+                    o.key.clone(),
+                    o.customers.to_string(),
+                    percent(o.conversion),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    o.won.to_string(),
+                    o.lost.to_string(),
+                    money(o.won_amount),
+                ]);
             }
         }
         let m = &self.lifecycle;

@@ -2,8 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::time::{format_date, parse_date, Millis, DAY_MS};
 use crate::field_error::FieldError;
+use crate::time::{format_date, parse_date, Millis, DAY_MS};
 
 /// Longest period one report covers: ten years.
 pub const MAX_DAYS: i64 = 3_660;
@@ -35,7 +35,13 @@ impl Period {
             to: format_date(to_day * DAY_MS),
             start: from_day * DAY_MS - offset,
             end: (to_day + 1) * DAY_MS - offset,
-            bucket_days: if days <= 92 { 1 } else if days <= 731 { 7 } else { 30 },
+            bucket_days: if days <= 92 {
+                1
+            } else if days <= 731 {
+                7
+            } else {
+                30
+            },
         }
     }
 

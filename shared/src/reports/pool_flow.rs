@@ -4,9 +4,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::count;
-use crate::audit::{AuditAction, Reason};
 use super::period::Period;
 use super::table::Table;
+use crate::audit::{AuditAction, Reason};
 
 /// SQL row: audit events of one action in one bucket (bucket index from the period start).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -127,7 +127,10 @@ impl PoolFlowReport {
     }
 
     pub fn table(&self, english: bool) -> Table {
-        let mut t = Table::new(english, &[("起始日期", "From"), ("回收", "Recycled"), ("退回", "Released"), ("录入公海", "Entered"), ("领取", "Claimed"), ("分配", "Allocated"), ("流入", "In"), ("流出", "Out")]);
+        let mut t = Table::new(
+            english,
+            &[("起始日期", "From"), ("回收", "Recycled"), ("退回", "Released"), ("录入公海", "Entered"), ("领取", "Claimed"), ("分配", "Allocated"), ("流入", "In"), ("流出", "Out")],
+        );
         let total_name = if english { "Total" } else { "合计" };
         for (name, b) in self.buckets.iter().map(|b| (b.from.clone(), b)).chain(std::iter::once((total_name.to_string(), &self.total))) {
             t.push(vec![name, b.recycled.to_string(), b.released.to_string(), b.entered.to_string(), b.claimed.to_string(), b.allocated.to_string(), b.inflow().to_string(), b.outflow().to_string()]);

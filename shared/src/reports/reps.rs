@@ -31,7 +31,11 @@ pub struct RepRow {
 
 impl RepRow {
     pub fn level(&self) -> Level {
-        if self.level == "senior" { Level::Senior } else { Level::Junior }
+        if self.level == "senior" {
+            Level::Senior
+        } else {
+            Level::Junior
+        }
     }
 }
 
@@ -76,26 +80,27 @@ impl RepsReport {
             lost,
             won_amount,
         };
-        let reps: Vec<RepFigures> = rows
-            .iter()
-            .map(|r| figures(r.rep.clone(), r.name.clone(), r.team.clone(), count(r.held), count(r.assigned), count(r.won), count(r.lost), r.won_amount))
-            .collect();
+        let reps: Vec<RepFigures> = rows.iter().map(|r| figures(r.rep.clone(), r.name.clone(), r.team.clone(), count(r.held), count(r.assigned), count(r.won), count(r.lost), r.won_amount)).collect();
         let sum = |f: fn(&RepFigures) -> u32| reps.iter().map(f).sum::<u32>();
-        let total = figures(
-            String::new(),
-            String::new(),
-            None,
-            sum(|r| r.held),
-            sum(|r| r.assigned),
-            sum(|r| r.won),
-            sum(|r| r.lost),
-            reps.iter().map(|r| r.won_amount).sum(),
-        );
+        let total = figures(String::new(), String::new(), None, sum(|r| r.held), sum(|r| r.assigned), sum(|r| r.won), sum(|r| r.lost), reps.iter().map(|r| r.won_amount).sum());
         RepsReport { period, reps, total }
     }
 
     pub fn table(&self, english: bool) -> Table {
-        let mut t = Table::new(english, &[("销售", "Rep"), ("团队", "Team"), ("持有客户", "Held"), ("新分得", "Received"), ("赢单", "Won"), ("输单", "Lost"), ("赢单金额", "Won amount"), ("转化率", "Conversion"), ("平均单值", "Average deal")]);
+        let mut t = Table::new(
+            english,
+            &[
+                ("销售", "Rep"),
+                ("团队", "Team"),
+                ("持有客户", "Held"),
+                ("新分得", "Received"),
+                ("赢单", "Won"),
+                ("输单", "Lost"),
+                ("赢单金额", "Won amount"),
+                ("转化率", "Conversion"),
+                ("平均单值", "Average deal"),
+            ],
+        );
         let total_name = if english { "Total" } else { "合计" };
         for r in self.reps.iter().chain(std::iter::once(&self.total)) {
             let name = if r.rep.is_empty() { total_name.to_string() } else { r.name.clone() };

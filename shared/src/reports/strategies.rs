@@ -69,7 +69,18 @@ impl StrategyReport {
             let i = match strategies.iter().position(|s| s.strategy == key) {
                 Some(i) => i,
                 None => {
-                    strategies.push(StrategyFigures { strategy: key, assigned: 0, followed_up: 0, won: 0, lost: 0, won_amount: 0.0, conversion: None, win_rate: None, follow_up_rate: None, value_per_customer: None });
+                    strategies.push(StrategyFigures {
+                        strategy: key,
+                        assigned: 0,
+                        followed_up: 0,
+                        won: 0,
+                        lost: 0,
+                        won_amount: 0.0,
+                        conversion: None,
+                        win_rate: None,
+                        follow_up_rate: None,
+                        value_per_customer: None,
+                    });
                     strategies.len() - 1
                 }
             };
@@ -91,7 +102,21 @@ impl StrategyReport {
     }
 
     pub fn table(&self, english: bool) -> Table {
-        let mut t = Table::new(english, &[("分配方式", "Strategy"), ("分配客户", "Assigned"), ("已跟进", "Followed up"), ("赢单", "Won"), ("输单", "Lost"), ("赢单金额", "Won amount"), ("转化率", "Conversion"), ("赢率", "Win rate"), ("跟进率", "Follow-up rate"), ("客均赢单金额", "Won per customer")]);
+        let mut t = Table::new(
+            english,
+            &[
+                ("分配方式", "Strategy"),
+                ("分配客户", "Assigned"),
+                ("已跟进", "Followed up"),
+                ("赢单", "Won"),
+                ("输单", "Lost"),
+                ("赢单金额", "Won amount"),
+                ("转化率", "Conversion"),
+                ("赢率", "Win rate"),
+                ("跟进率", "Follow-up rate"),
+                ("客均赢单金额", "Won per customer"),
+            ],
+        );
         for s in &self.strategies {
             t.push(vec![
                 s.strategy.clone(),

@@ -91,10 +91,7 @@ fn funnel_by_hand() {
 
 #[test]
 fn funnel_outcomes_by_group() {
-    let tiers = [
-        GroupRow { key: Some("key".into()), customers: 4.0, won: 2.0, lost: 1.0, won_amount: 9000.0 },
-        GroupRow { key: None, customers: 6.0, won: 0.0, lost: 0.0, won_amount: 0.0 },
-    ];
+    let tiers = [GroupRow { key: Some("key".into()), customers: 4.0, won: 2.0, lost: 1.0, won_amount: 9000.0 }, GroupRow { key: None, customers: 6.0, won: 0.0, lost: 0.0, won_amount: 0.0 }];
     let r = FunnelReport::build(period(), &TenantSettings::default().stages, &[], &tiers, &[], LifecycleMix::default());
     assert_eq!(r.by_tier[0].key, "");
     assert_eq!(r.by_tier[0].conversion, Some(0.0));
@@ -104,7 +101,21 @@ fn funnel_outcomes_by_group() {
 }
 
 fn rep_row(rep: &str, level: &str, capacity: f64, held: f64, assigned: f64, won: f64, lost: f64, won_amount: f64) -> RepRow {
-    RepRow { rep: rep.into(), name: rep.to_uppercase(), team: None, level: level.into(), capacity, active: 1.0, held, held_value: held * 100.0, assigned, assigned_value: assigned * 10.0, won, lost, won_amount }
+    RepRow {
+        rep: rep.into(),
+        name: rep.to_uppercase(),
+        team: None,
+        level: level.into(),
+        capacity,
+        active: 1.0,
+        held,
+        held_value: held * 100.0,
+        assigned,
+        assigned_value: assigned * 10.0,
+        won,
+        lost,
+        won_amount,
+    }
 }
 
 #[test]
@@ -141,7 +152,15 @@ fn fairness_by_hand() {
 
 #[test]
 fn strategies_by_hand() {
-    let row = |action: &str, rule: Option<&str>, assigned: f64, followed_up: f64, won: f64, lost: f64, won_amount: f64| StrategyRow { action: action.into(), rule: rule.map(Into::into), assigned, followed_up, won, lost, won_amount };
+    let row = |action: &str, rule: Option<&str>, assigned: f64, followed_up: f64, won: f64, lost: f64, won_amount: f64| StrategyRow {
+        action: action.into(),
+        rule: rule.map(Into::into),
+        assigned,
+        followed_up,
+        won,
+        lost,
+        won_amount,
+    };
     let rows = [
         row("allocate", Some("combined@v2"), 6.0, 4.0, 2.0, 1.0, 2000.0),
         row("allocate", Some("combined@v3"), 4.0, 4.0, 1.0, 0.0, 1000.0),

@@ -61,7 +61,13 @@ pub fn import_gbk(w: &mut World) {
 pub fn import_xlsx(w: &mut World) {
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
-    let rows = [["Name", "Mobile", "Company", "Industry", "Amount"], ["XLSX One", "13400000001", "XLSX One Ltd", "Finance", "1000"], ["", "", "", "", ""], ["XLSX Bad", "x", "XLSX Bad Inc", "Finance", "lots"], ["XLSX Two", "13400000002", "XLSX Two Co", "Retail", "2000"]];
+    let rows = [
+        ["Name", "Mobile", "Company", "Industry", "Amount"],
+        ["XLSX One", "13400000001", "XLSX One Ltd", "Finance", "1000"],
+        ["", "", "", "", ""],
+        ["XLSX Bad", "x", "XLSX Bad Inc", "Finance", "lots"],
+        ["XLSX Two", "13400000002", "XLSX Two Co", "Retail", "2000"],
+    ];
     for (r, row) in rows.iter().enumerate() {
         for (c, cell) in row.iter().enumerate() {
             if !cell.is_empty() {

@@ -11,9 +11,7 @@ use super::World;
 
 /// This file's cases.
 pub fn cases(suite: Suite<World>) -> Suite<World> {
-    suite
-        .case("intake_keys_submit_and_read_nothing", keys_submit_and_read_nothing)
-        .case("intake_keys_keep_to_their_origins_and_budgets", keys_keep_to_their_origins_and_budgets)
+    suite.case("intake_keys_submit_and_read_nothing", keys_submit_and_read_nothing).case("intake_keys_keep_to_their_origins_and_budgets", keys_keep_to_their_origins_and_budgets)
 }
 
 fn submit(w: &World, key: &str, idempotency: &str, body: &Value) -> allot_tests::Answer {
@@ -48,7 +46,9 @@ pub fn keys_submit_and_read_nothing(w: &mut World) {
 
     // A key reads nothing: every GET with it is refused.
     let with_key = w.server.anonymous().with_token(&secret);
-    for path in ["/api/v1/me", "/api/v1/customers", "/api/v1/settings", "/api/v1/reps", "/api/v1/board", "/api/v1/pool", "/api/v1/reminders", "/api/v1/intake-keys", "/api/v1/users", "/api/v1/reports/funnel"] {
+    for path in
+        ["/api/v1/me", "/api/v1/customers", "/api/v1/settings", "/api/v1/reps", "/api/v1/board", "/api/v1/pool", "/api/v1/reminders", "/api/v1/intake-keys", "/api/v1/users", "/api/v1/reports/funnel"]
+    {
         let answer = with_key.get(path);
         assert!(matches!(answer.status, 401 | 403), "{path} with an intake key: {} {}", answer.status, answer.text);
     }
@@ -156,5 +156,9 @@ pub fn keys_keep_to_their_origins_and_budgets(w: &mut World) {
         }
     }
     assert_eq!(statuses.last(), Some(&429), "{statuses:?}");
-    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), shared::rate::RateClass::IntakeAddress.per_minute() as usize - 3, "{statuses:?} (three submissions from this address came first, two of them refused for their origin: the address pays before anything is read)");
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        shared::rate::RateClass::IntakeAddress.per_minute() as usize - 3,
+        "{statuses:?} (three submissions from this address came first, two of them refused for their origin: the address pays before anything is read)"
+    );
 }

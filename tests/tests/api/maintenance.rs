@@ -10,8 +10,7 @@ use super::World;
 
 /// This file's cases.
 pub fn cases(suite: Suite<World>) -> Suite<World> {
-    suite
-        .restarting("a_failing_tenant_never_stops_the_maintenance_of_the_others", a_failing_tenant_never_stops_the_others)
+    suite.restarting("a_failing_tenant_never_stops_the_maintenance_of_the_others", a_failing_tenant_never_stops_the_others)
 }
 
 pub fn a_failing_tenant_never_stops_the_others(w: &mut World) {

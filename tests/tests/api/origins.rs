@@ -9,8 +9,7 @@ use super::World;
 
 /// This file's cases.
 pub fn cases(suite: Suite<World>) -> Suite<World> {
-    suite
-        .tenant_wide("pages_on_unlisted_origins_are_refused_before_any_work_and_every_answer_is_readable", gate_and_readable_answers)
+    suite.tenant_wide("pages_on_unlisted_origins_are_refused_before_any_work_and_every_answer_is_readable", gate_and_readable_answers)
 }
 
 const LISTED: &str = "https://portal.origins-case.example";

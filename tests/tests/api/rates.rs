@@ -10,8 +10,7 @@ use super::World;
 
 /// This file's cases.
 pub fn cases(suite: Suite<World>) -> Suite<World> {
-    suite
-        .case("a_spent_budget_answers_429_with_retry_after_for_that_user_and_class_only", budgets_per_user_and_class)
+    suite.case("a_spent_budget_answers_429_with_retry_after_for_that_user_and_class_only", budgets_per_user_and_class)
 }
 
 pub fn budgets_per_user_and_class(w: &mut World) {

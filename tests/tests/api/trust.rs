@@ -43,10 +43,7 @@ pub fn search_never_matches_a_hidden_contact(w: &mut World) {
         w.server.api(&w.server.token("demo", id, Role::Rep))
     };
     let (seer, holder) = (rep("rep-trust-seer"), rep("rep-trust-holder"));
-    let pool = created(
-        &w.manager,
-        json!({"name": "信任测试公海甲", "phone": "18400009151", "contact_name": "秘密联系人", "email": "hidden.person@trust.cn", "wechat": "secret_wx", "owner": null}),
-    );
+    let pool = created(&w.manager, json!({"name": "信任测试公海甲", "phone": "18400009151", "contact_name": "秘密联系人", "email": "hidden.person@trust.cn", "wechat": "secret_wx", "owner": null}));
     let id = pool["id"].as_str().unwrap().to_string();
     let hidden_digits = ["0000", "84000", "00009", "9151", "18400009151"];
     for q in hidden_digits.iter().copied().chain(["秘密联系人", "hidden.person", "HIDDEN.PERSON"]) {
@@ -189,20 +186,27 @@ pub fn collections_are_bounded_before_work(w: &mut World) {
     named(&w.admin.put("/api/v1/settings", &settings), "industries");
     let mut rules = w.admin.get("/api/v1/pool/rules").body;
     let first = rules["pools"][0].clone();
-    rules["pools"] = Value::Array((0..30).map(|i| {
-        let mut p = first.clone();
-        p["key"] = json!(format!("p{i}"));
-        p
-    }).collect());
+    rules["pools"] = Value::Array(
+        (0..30)
+            .map(|i| {
+                let mut p = first.clone();
+                p["key"] = json!(format!("p{i}"));
+                p
+            })
+            .collect(),
+    );
     named(&w.admin.put("/api/v1/pool/rules", &rules), "pools");
     let mut stages = w.admin.get("/api/v1/settings").body;
     let version = stages["version"].clone();
     let lead = stages["stages"][0].clone();
-    let many: Vec<Value> = (0..40).map(|i| {
-        let mut s = lead.clone();
-        s["key"] = json!(format!("s{i}"));
-        s
-    }).chain(stages["stages"].as_array().unwrap()[1..].iter().cloned()).collect();
+    let many: Vec<Value> = (0..40)
+        .map(|i| {
+            let mut s = lead.clone();
+            s["key"] = json!(format!("s{i}"));
+            s
+        })
+        .chain(stages["stages"].as_array().unwrap()[1..].iter().cloned())
+        .collect();
     stages = json!({"version": version, "stages": many});
     named(&w.admin.put("/api/v1/pipeline/stages", &stages), "stages");
 }

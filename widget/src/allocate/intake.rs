@@ -32,9 +32,7 @@ pub fn Intake(attrs: Attrs, lang: Lang) -> impl IntoView {
             }
         });
     });
-    let fields = move || -> Vec<String> {
-        attrs.get("fields").unwrap_or_else(|| DEFAULT_FIELDS.into()).split(',').map(|f| f.trim().to_string()).filter(|f| !f.is_empty()).collect()
-    };
+    let fields = move || -> Vec<String> { attrs.get("fields").unwrap_or_else(|| DEFAULT_FIELDS.into()).split(',').map(|f| f.trim().to_string()).filter(|f| !f.is_empty()).collect() };
     let value = move |k: &str| values.with(|v| v.get(k).cloned()).filter(|v| !v.trim().is_empty());
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -107,14 +105,21 @@ pub fn Intake(attrs: Attrs, lang: Lang) -> impl IntoView {
                     <option value="">"—"</option>
                     {opts.into_iter().map(|(v, l)| view! { <option value=v>{l}</option> }).collect_view()}
                 </select>
-            }.into_any(),
+            }
+            .into_any(),
             None => {
-                let kind = match k.as_str() { "phone" => "tel", "email" => "email", "amount" => "number", _ => "text" };
+                let kind = match k.as_str() {
+                    "phone" => "tel",
+                    "email" => "email",
+                    "amount" => "number",
+                    _ => "text",
+                };
                 let k4 = k.clone();
                 view! {
                     <input name=k.clone() type=kind prop:value=move || values.with(|v| v.get(&k4).cloned().unwrap_or_default())
                         on:input=move |ev| values.update(|v| { v.insert(k2.clone(), event_target_value(&ev)); }) />
-                }.into_any()
+                }
+                .into_any()
             }
         };
         view! {

@@ -27,13 +27,11 @@ fn label(lang: Lang, field: &str) -> String {
 /// A key for one form fill: `crypto.randomUUID()` (another visitor's key can never be
 /// guessed and its receipt read), the time and `Math.random` where it is missing.
 fn fresh_idempotency_key() -> String {
-    let uuid = js_sys::Reflect::get(&js_sys::global(), &"crypto".into())
-        .ok()
-        .and_then(|crypto| {
-            let f = js_sys::Reflect::get(&crypto, &"randomUUID".into()).ok()?;
-            let f: &js_sys::Function = wasm_bindgen::JsCast::dyn_ref(&f)?;
-            f.call0(&crypto).ok()?.as_string()
-        });
+    let uuid = js_sys::Reflect::get(&js_sys::global(), &"crypto".into()).ok().and_then(|crypto| {
+        let f = js_sys::Reflect::get(&crypto, &"randomUUID".into()).ok()?;
+        let f: &js_sys::Function = wasm_bindgen::JsCast::dyn_ref(&f)?;
+        f.call0(&crypto).ok()?.as_string()
+    });
     uuid.unwrap_or_else(|| format!("{:x}-{:x}", js_sys::Date::now() as u64, (js_sys::Math::random() * 1e15) as u64))
 }
 
@@ -52,7 +50,11 @@ pub fn KeyedIntake(attrs: Attrs, lang: Lang) -> impl IntoView {
             Some(list) => FIELDS.iter().copied().filter(|f| list.split(',').any(|g| g.trim() == *f)).collect(),
             None => Vec::new(),
         };
-        if named.is_empty() { DEFAULT_FIELDS.to_vec() } else { named }
+        if named.is_empty() {
+            DEFAULT_FIELDS.to_vec()
+        } else {
+            named
+        }
     };
     let value = move |k: &str| values.with_untracked(|v| v.get(k).cloned()).filter(|v| !v.trim().is_empty());
 
@@ -89,7 +91,12 @@ pub fn KeyedIntake(attrs: Attrs, lang: Lang) -> impl IntoView {
                 }
                 Err(Failure::Api { code, details: Some(d), .. }) if code == "invalid" => {
                     let fields = d["fields"].as_array().cloned().unwrap_or_default();
-                    errors.set(fields.iter().map(|f| (f["path"].as_str().unwrap_or("").to_string(), f["message"].as_str().map(String::from).unwrap_or_else(|| t(lang, f["code"].as_str().unwrap_or(""))))).collect());
+                    errors.set(
+                        fields
+                            .iter()
+                            .map(|f| (f["path"].as_str().unwrap_or("").to_string(), f["message"].as_str().map(String::from).unwrap_or_else(|| t(lang, f["code"].as_str().unwrap_or("")))))
+                            .collect(),
+                    );
                 }
                 Err(Failure::Api { code, .. }) if code == "too_fast" => failure.set(Some(lang.pick("提交太快了，请检查后再提交一次", "That was very quick — please check and send again").into())),
                 Err(Failure::Unauthorized) => failure.set(Some(lang.pick("此表单已失效，请联系我们的工作人员", "This form is no longer available — please contact us directly").into())),

@@ -203,7 +203,13 @@ pub fn Board(attrs: Attrs) -> impl IntoView {
         // shift them with the card (and back if the server refuses).
         let amount = before.amount;
         let shift = move |from: &str, to: &str| {
-            stages.with_untracked(|st| server_totals.try_update(|t| if let Some(t) = t { move_in_totals(st, t, from, to, amount) }));
+            stages.with_untracked(|st| {
+                server_totals.try_update(|t| {
+                    if let Some(t) = t {
+                        move_in_totals(st, t, from, to, amount)
+                    }
+                })
+            });
         };
         shift(&before.stage, &to);
         // A moved card tops its new column, as the server orders it (last changed first).

@@ -4,8 +4,8 @@
 //! a role is offered. `Board` (in `mod.rs`) only wires signals and DOM events to these;
 //! they are tested natively (`cargo test -p allot-widget`).
 
-use shared::ids::Role;
 use shared::api::{BoardCard, ColumnTotal, FollowUp};
+use shared::ids::Role;
 use shared::pipeline::column_totals;
 use shared::settings::StageDef;
 

@@ -143,12 +143,7 @@ pub fn CustomerForm(
                 }
                 Err(Failure::Api { code, details: Some(d), .. }) if code == "invalid" => {
                     let fields = d["fields"].as_array().cloned().unwrap_or_default();
-                    errors.set(
-                        fields
-                            .iter()
-                            .map(|f| (f["path"].as_str().unwrap_or("").to_string(), t(lang, f["code"].as_str().unwrap_or(""))))
-                            .collect(),
-                    );
+                    errors.set(fields.iter().map(|f| (f["path"].as_str().unwrap_or("").to_string(), t(lang, f["code"].as_str().unwrap_or("")))).collect());
                 }
                 Err(f) => failure.set(Some(crate::notice::describe(lang, &attrs, &f))),
             }

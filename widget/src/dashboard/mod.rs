@@ -55,7 +55,15 @@ struct Reports {
 }
 
 /// Fetches one report into its signal; a failure is shown once, above the charts.
-fn fetch<T: DeserializeOwned + Send + Sync + 'static>(client: Client, path: String, target: RwSignal<Option<T>>, error: RwSignal<Option<String>>, lang: Lang, attrs: Attrs, ticket: crate::latest::Ticket) {
+fn fetch<T: DeserializeOwned + Send + Sync + 'static>(
+    client: Client,
+    path: String,
+    target: RwSignal<Option<T>>,
+    error: RwSignal<Option<String>>,
+    lang: Lang,
+    attrs: Attrs,
+    ticket: crate::latest::Ticket,
+) {
     spawn_local(async move {
         let answer = client.get::<T>(&path).await;
         // A period or team chosen meanwhile has its own answers coming.
@@ -98,14 +106,8 @@ pub fn Dashboard(attrs: Attrs) -> impl IntoView {
             }
         });
     });
-    let r = Reports {
-        funnel: RwSignal::new(None),
-        reps: RwSignal::new(None),
-        strategies: RwSignal::new(None),
-        fairness: RwSignal::new(None),
-        follow_ups: RwSignal::new(None),
-        pool: RwSignal::new(None),
-    };
+    let r =
+        Reports { funnel: RwSignal::new(None), reps: RwSignal::new(None), strategies: RwSignal::new(None), fairness: RwSignal::new(None), follow_ups: RwSignal::new(None), pool: RwSignal::new(None) };
     let loads = crate::latest::Latest::new();
     Effect::new(move |_| {
         let client = Client::of(&attrs);
@@ -228,17 +230,7 @@ fn funnel_chart(lang: Lang, f: FunnelReport) -> impl IntoView {
 
 fn reps_chart(lang: Lang, x: RepsReport) -> impl IntoView {
     let top = x.reps.iter().map(|r| r.won_amount).fold(1.0, f64::max);
-    let bars: Vec<Bar> = x
-        .reps
-        .iter()
-        .map(|r| Bar {
-            label: r.name.clone(),
-            value: r.won_amount,
-            max: top,
-            marker: None,
-            text: format!("{} · {}", money(r.won_amount), pct(r.conversion)),
-        })
-        .collect();
+    let bars: Vec<Bar> = x.reps.iter().map(|r| Bar { label: r.name.clone(), value: r.won_amount, max: top, marker: None, text: format!("{} · {}", money(r.won_amount), pct(r.conversion)) }).collect();
     let summary = match lang {
         Lang::Zh => format!("各销售赢单金额：合计 {}，转化率 {}", money(x.total.won_amount), pct(x.total.conversion)),
         Lang::En => format!("Won amount per rep: {} in total, conversion {}", money(x.total.won_amount), pct(x.total.conversion)),
@@ -334,13 +326,7 @@ fn follow_up_chart(lang: Lang, f: FollowUpReport) -> impl IntoView {
     let bars: Vec<Bar> = f
         .reps
         .iter()
-        .map(|r| Bar {
-            label: r.name.clone(),
-            value: r.rate.unwrap_or(0.0),
-            max: 1.0,
-            marker: None,
-            text: format!("{} · {}/{}", pct(r.rate), r.on_time, r.on_time + r.late + r.missed),
-        })
+        .map(|r| Bar { label: r.name.clone(), value: r.rate.unwrap_or(0.0), max: 1.0, marker: None, text: format!("{} · {}/{}", pct(r.rate), r.on_time, r.on_time + r.late + r.missed) })
         .collect();
     let summary = match lang {
         Lang::Zh => format!("跟进及时率：整体 {}，按时 {}，逾期 {}，未跟进 {}", pct(f.total.rate), f.total.on_time, f.total.late, f.total.missed),
@@ -356,8 +342,14 @@ fn follow_up_chart(lang: Lang, f: FollowUpReport) -> impl IntoView {
 fn pool_chart(lang: Lang, p: PoolFlowReport) -> impl IntoView {
     let columns: Vec<Column> = p.buckets.iter().map(|b| Column { label: b.from.clone(), up: b.inflow(), down: b.outflow() }).collect();
     let summary = match lang {
-        Lang::Zh => format!("公海流转：流入 {}（回收 {}，退回 {}），流出 {}（领取 {}，分配 {}），当前公海 {} 个", p.inflow, p.total.recycled, p.total.released, p.outflow, p.total.claimed, p.total.allocated, p.in_pool),
-        Lang::En => format!("Pool flow: {} in ({} recycled, {} released), {} out ({} claimed, {} allocated); {} in the pool now", p.inflow, p.total.recycled, p.total.released, p.outflow, p.total.claimed, p.total.allocated, p.in_pool),
+        Lang::Zh => format!(
+            "公海流转：流入 {}（回收 {}，退回 {}），流出 {}（领取 {}，分配 {}），当前公海 {} 个",
+            p.inflow, p.total.recycled, p.total.released, p.outflow, p.total.claimed, p.total.allocated, p.in_pool
+        ),
+        Lang::En => format!(
+            "Pool flow: {} in ({} recycled, {} released), {} out ({} claimed, {} allocated); {} in the pool now",
+            p.inflow, p.total.recycled, p.total.released, p.outflow, p.total.claimed, p.total.allocated, p.in_pool
+        ),
     };
     view! {
         <Figure name="pool" title=lang.pick("公海流转", "Pool flow").to_string() lang=lang table=p.table(lang == Lang::En) file=file("pool", &p.period)>
