@@ -117,4 +117,27 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     await register(api, token, origin.replace('127.0.0.1', 'localhost'));
   }
   console.log(`Another company's portal (embeds Allot from ${api} under a strict CSP): ${origin}/`);
+  if (token) {
+    const demo = await demoLinks(api, token);
+    console.log(`The intake form for no-code builders (a publishable key, no token): ${demo.page}  (QR: ${demo.qr})`);
+    console.log(`  on a landing page of another origin: ${origin}/landing?key=${demo.key}`);
+    console.log(`A rep's phone page (王芳's personal link, a day): ${demo.phone}`);
+  }
+}
+
+/** A fresh demo intake key (the previous demo key revoked: secrets are shown once, and a
+ * tenant holds at most 100 live keys) and a personal link of a day for rep-wang. */
+async function demoLinks(api, token) {
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const call = async (method, path, body) => {
+    const r = await fetch(`${api}/api/v1${path}`, { method, headers, body: body && JSON.stringify(body) });
+    if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
+    return r.json();
+  };
+  const LABEL = 'Demo form (cargo xtask dev)';
+  const { items } = await call('GET', '/intake-keys');
+  for (const old of items.filter((k) => k.label === LABEL && !k.revoked_at)) await call('DELETE', `/intake-keys/${old.id}`);
+  const key = await call('POST', '/intake-keys', { label: LABEL, daily_limit: 1000 });
+  const link = await call('POST', '/users/rep-wang/links', { days: 1 });
+  return { key: key.secret, page: key.page_url, qr: key.qr_url, phone: link.url };
 }

@@ -22,10 +22,16 @@ test('a personal link opens the mobile page: board, a move, a reload without the
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('console', (m) => { if (m.type() === 'error' || /preload/.test(m.text())) problems.push(`console: ${m.text()}`); });
+  const wasm = [];
+  page.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(r.url()); });
   await page.goto(url);
   const lead = page.locator('allot-board section.column[data-stage=lead] li.card:not(.locked)').first();
   await lead.waitFor({ timeout: 20000 });
+  // The page's preload hints name the bundle the loader then uses: one fetch of the
+  // board's wasm, started with the HTML (a hint for another bundle would fetch twice).
+  assert.equal(wasm.length, 1, `one wasm fetch: ${wasm.join(', ')}`);
+  assert.match(wasm[0], /\/widget\/v\/board-[0-9a-f]+\/allot_core_bg\.wasm$/);
   assert.equal(new URL(page.url()).hash, '', 'the link left the address bar');
   assert.equal(await page.locator('#who').textContent(), '王芳');
   const id = await lead.getAttribute('data-id');

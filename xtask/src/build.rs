@@ -88,7 +88,7 @@ pub fn widget_with(tools: &Tools, elements: Option<&str>) -> Result<(), String> 
     let widget = root.join("dist/widget");
     std::fs::write(widget.join("allot.js"), loader(&published)).map_err(|e| e.to_string())?;
     remove_unpublished(&widget, &published)?;
-    portal()
+    portal(&published)
 }
 
 /// The published directory of a bundle (`dist/widget/v/<kind>-<hash>`), after a build.
@@ -283,18 +283,21 @@ const HEADERS: &str = "/widget/*
   X-Content-Type-Options: nosniff
 ";
 
-/// Copies the demo portal (`index.html` and its assets) next to the widget.
-pub fn portal() -> Result<(), String> {
+/// Copies the demo portal (`index.html` and its assets) next to the widget; `published`
+/// names each kind's bundle directory, for the pages' preload hints.
+pub fn portal(published: &[(String, String)]) -> Result<(), String> {
     let root = root();
     let dist = root.join("dist");
+    let preloads = crate::pages::Preloads::new(published);
     std::fs::create_dir_all(&dist).map_err(|e| e.to_string())?;
     std::fs::copy(root.join("index.html"), dist.join("index.html")).map_err(|e| format!("index.html: {e}"))?;
     std::fs::write(dist.join("_headers"), HEADERS).map_err(|e| format!("_headers: {e}"))?;
-    for asset in ["portal.css", "portal.js", "board.html", "board.js"] {
+    for asset in ["portal.css", "portal.js", "board.js"] {
         std::fs::copy(root.join("portal").join(asset), dist.join(asset)).map_err(|e| format!("portal/{asset}: {e}"))?;
     }
-    crate::pages::embed(&root, &dist, &KINDS)?;
-    crate::pages::mobile(&root, &dist)
+    preloads.copy_page(&root.join("portal/board.html"), &dist.join("board.html"))?;
+    crate::pages::embed(&root, &dist, &KINDS, &preloads)?;
+    crate::pages::mobile(&root, &dist, &preloads)
 }
 
 /// Writes the tokens the demo portal uses (a module, not inline script: strict CSP).
