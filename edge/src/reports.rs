@@ -9,7 +9,7 @@ use shared::customer::Lifecycle;
 use shared::ids::Role;
 use shared::lifecycle::LifecycleThresholds;
 use shared::reports::{
-    FairnessReport, FlowRow, FollowUpReport, FunnelReport, FunnelRow, GroupRow, LifecycleMix, PoolFlowReport, RepRow, ReportKind, ReportQuery, RepsReport, StrategyReport, StrategyRow, Table,
+    split_cohort, CohortCell, FairnessReport, FlowRow, FollowUpReport, FunnelReport, LifecycleMix, PoolFlowReport, RepRow, ReportKind, ReportQuery, RepsReport, StrategyReport, StrategyRow, Table,
     TimelinessRow, FLOW_RULES,
 };
 use shared::time::DAY_MS;
@@ -93,36 +93,49 @@ pub async fn report(ctx: &Ctx, req: &Request, kind: ReportKind) -> ApiResult<Res
 async fn funnel(ctx: &Ctx, args: &[Arg], period: shared::reports::Period) -> ApiResult<FunnelReport> {
     let settings = ctx.settings().await?;
     let cohort = format!("FROM customers c WHERE c.tenant_id = ?1 AND c.deleted_at IS NULL AND c.created_at >= ?4 AND c.created_at < ?5 AND {}", scope(ctx, "c.owner_id"));
-    let rows = db::all::<FunnelRow>(&ctx.db, &format!("SELECT c.stage, c.reached_stage, count(*) AS customers, total(c.amount) AS amount {cohort} GROUP BY c.stage, c.reached_stage"), args).await?;
-    let group = |column: &str| {
-        format!(
-            "SELECT c.{column} AS key, count(*) AS customers, total(c.won_at IS NOT NULL) AS won, total(c.lost_at IS NOT NULL) AS lost, \
-             total(CASE WHEN c.won_at IS NOT NULL THEN c.amount END) AS won_amount {cohort} GROUP BY c.{column}"
-        )
-    };
-    let tiers = db::all::<GroupRow>(&ctx.db, &group("tier"), args).await?;
-    let segments = db::all::<GroupRow>(&ctx.db, &group("segment"), args).await?;
+    // One scan of the cohort for all three groupings (a tenant of a million customers
+    // pays for each scan), summed apart in `shared`.
+    let cells = db::all::<CohortCell>(
+        &ctx.db,
+        &format!(
+            "SELECT c.stage, c.reached_stage, c.tier, c.segment, count(*) AS customers, total(c.amount) AS amount, total(c.won_at IS NOT NULL) AS won, \
+             total(c.lost_at IS NOT NULL) AS lost, total(CASE WHEN c.won_at IS NOT NULL THEN c.amount END) AS won_amount {cohort} \
+             GROUP BY c.stage, c.reached_stage, c.tier, c.segment"
+        ),
+        args,
+    )
+    .await?;
+    let (rows, tiers, segments) = split_cohort(&cells);
     let lifecycle = lifecycle_mix(ctx, &settings.lifecycle, &args[2]).await?;
     Ok(FunnelReport::build(period, &settings.stages, &rows, &tiers, &segments, lifecycle))
 }
 
 /// Customers in scope by status now, counted with the same bounds the list filter uses,
-/// in one batch.
+/// in one scan: each status's bounds become a `CASE` of one `SELECT`.
 async fn lifecycle_mix(ctx: &Ctx, thresholds: &LifecycleThresholds, team: &Arg) -> ApiResult<LifecycleMix> {
     #[derive(serde::Deserialize)]
-    struct Count {
-        n: f64,
+    struct Mix {
+        new: Option<f64>,
+        active: Option<f64>,
+        dormant: Option<f64>,
+        lost: Option<f64>,
     }
-    let mut statements = Vec::new();
-    for status in [Lifecycle::New, Lifecycle::Active, Lifecycle::Dormant, Lifecycle::Lost] {
-        let mut filter = Filter::scoped(&ctx.caller, role_scope(ctx, "c.owner_id"));
-        filter.push(&in_team("c.owner_id", "{}"), vec![team.clone(), team.clone()]);
+    let mut filter = Filter::scoped(&ctx.caller, role_scope(ctx, "c.owner_id"));
+    filter.push(&in_team("c.owner_id", "{}"), vec![team.clone(), team.clone()]);
+    let scope = filter.where_clause();
+    let mut counts = Vec::new();
+    for (status, name) in [(Lifecycle::New, "new"), (Lifecycle::Active, "active"), (Lifecycle::Dormant, "dormant"), (Lifecycle::Lost, "lost")] {
+        // The bounds are pushed (numbering their arguments after the scope's), then taken
+        // back out of the WHERE list into this status's CASE.
+        let first = filter.conditions.len();
         filter.push_lifecycle(thresholds.bounds(status, ctx.now));
-        statements.push(db::stmt(&ctx.db, &format!("SELECT count(*) AS n FROM customers c WHERE {}", filter.where_clause()), &filter.args)?);
+        let bounds: Vec<String> = filter.conditions.drain(first..).collect();
+        let when = if bounds.is_empty() { "1".to_string() } else { bounds.join(" AND ") };
+        counts.push(format!("total(CASE WHEN {when} THEN 1 END) AS {name}"));
     }
-    let results = db::batch(&ctx.db, statements).await?;
-    let n = |i: usize| -> ApiResult<u32> { Ok(db::returned::<Count>(&results[i])?.first().map_or(0, |c| c.n as u32)) };
-    Ok(LifecycleMix { new: n(0)?, active: n(1)?, dormant: n(2)?, lost: n(3)? })
+    let mix = db::first::<Mix>(&ctx.db, &format!("SELECT {} FROM customers c WHERE {scope}", counts.join(", ")), &filter.args).await?;
+    let n = |v: Option<f64>| v.map_or(0, |n| n as u32);
+    Ok(mix.map_or_else(LifecycleMix::default, |m| LifecycleMix { new: n(m.new), active: n(m.active), dormant: n(m.dormant), lost: n(m.lost) }))
 }
 
 async fn rep_rows(ctx: &Ctx, args: &[Arg]) -> ApiResult<Vec<RepRow>> {

@@ -27,6 +27,44 @@ pub struct GroupRow {
     pub won_amount: f64,
 }
 
+/// SQL row: the cohort grouped by everything the funnel reads (stage, furthest stage, tier
+/// and segment at once), so one scan of the cohort answers all three of its groupings.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CohortCell {
+    pub stage: String,
+    pub reached_stage: Option<String>,
+    pub tier: Option<String>,
+    pub segment: Option<String>,
+    pub customers: f64,
+    pub amount: f64,
+    pub won: f64,
+    pub lost: f64,
+    pub won_amount: f64,
+}
+
+/// The three groupings of [`FunnelReport::build`] summed from one scan's cells: by stage
+/// and furthest stage, by tier, by segment.
+pub fn split_cohort(cells: &[CohortCell]) -> (Vec<FunnelRow>, Vec<GroupRow>, Vec<GroupRow>) {
+    use std::collections::BTreeMap;
+    fn add(into: &mut BTreeMap<Option<String>, GroupRow>, key: &Option<String>, c: &CohortCell) {
+        let g = into.entry(key.clone()).or_insert_with(|| GroupRow { key: key.clone(), customers: 0.0, won: 0.0, lost: 0.0, won_amount: 0.0 });
+        g.customers += c.customers;
+        g.won += c.won;
+        g.lost += c.lost;
+        g.won_amount += c.won_amount;
+    }
+    let mut stages: BTreeMap<(String, Option<String>), FunnelRow> = BTreeMap::new();
+    let (mut tiers, mut segments) = (BTreeMap::new(), BTreeMap::new());
+    for c in cells {
+        let row = stages.entry((c.stage.clone(), c.reached_stage.clone())).or_insert_with(|| FunnelRow { stage: c.stage.clone(), reached_stage: c.reached_stage.clone(), customers: 0.0, amount: 0.0 });
+        row.customers += c.customers;
+        row.amount += c.amount;
+        add(&mut tiers, &c.tier, c);
+        add(&mut segments, &c.segment, c);
+    }
+    (stages.into_values().collect(), tiers.into_values().collect(), segments.into_values().collect())
+}
+
 /// Customers in scope by lifecycle status today.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

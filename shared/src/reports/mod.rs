@@ -19,7 +19,7 @@ mod tests;
 
 pub use fairness::{FairnessReport, RepShare};
 pub use follow_ups::{FollowUpReport, Timeliness, TimelinessRow};
-pub use funnel::{FunnelReport, FunnelRow, FunnelStep, GroupRow, LifecycleMix, Outcome};
+pub use funnel::{split_cohort, CohortCell, FunnelReport, FunnelRow, FunnelStep, GroupRow, LifecycleMix, Outcome};
 pub use period::{Period, ReportQuery, MAX_DAYS};
 pub use pool_flow::{Flow, FlowRow, FlowRule, PoolBucket, PoolFlowReport, FLOW_RULES};
 pub use reps::{RepFigures, RepRow, RepsReport};

@@ -90,6 +90,32 @@ fn funnel_by_hand() {
 }
 
 #[test]
+fn one_cohort_scan_sums_to_the_three_groupings() {
+    let cell = |stage: &str, reached: Option<&str>, tier: &str, segment: Option<&str>, customers: f64, amount: f64, won: f64| CohortCell {
+        stage: stage.into(),
+        reached_stage: reached.map(Into::into),
+        tier: Some(tier.into()),
+        segment: segment.map(Into::into),
+        customers,
+        amount,
+        won,
+        lost: 0.0,
+        won_amount: if won > 0.0 { amount } else { 0.0 },
+    };
+    let cells = [
+        cell("lead", Some("lead"), "key", Some("vip"), 2.0, 100.0, 0.0),
+        cell("lead", Some("lead"), "regular", None, 3.0, 50.0, 0.0),
+        cell("won", Some("won"), "key", Some("vip"), 1.0, 900.0, 1.0),
+        cell("won", Some("won"), "regular", Some("vip"), 1.0, 10.0, 1.0),
+    ];
+    let (stages, tiers, segments) = split_cohort(&cells);
+    assert_eq!(stages, vec![funnel_row("lead", Some("lead"), 5.0, 150.0), funnel_row("won", Some("won"), 2.0, 910.0)]);
+    let figures = |rows: &[GroupRow]| rows.iter().map(|g| (g.key.clone().unwrap_or_default(), g.customers, g.won, g.won_amount)).collect::<Vec<_>>();
+    assert_eq!(figures(&tiers), vec![("key".into(), 3.0, 1.0, 900.0), ("regular".into(), 4.0, 1.0, 10.0)]);
+    assert_eq!(figures(&segments), vec![(String::new(), 3.0, 0.0, 0.0), ("vip".into(), 4.0, 2.0, 910.0)]);
+}
+
+#[test]
 fn funnel_outcomes_by_group() {
     let tiers = [GroupRow { key: Some("key".into()), customers: 4.0, won: 2.0, lost: 1.0, won_amount: 9000.0 }, GroupRow { key: None, customers: 6.0, won: 0.0, lost: 0.0, won_amount: 0.0 }];
     let r = FunnelReport::build(period(), &TenantSettings::default().stages, &[], &tiers, &[], LifecycleMix::default());
