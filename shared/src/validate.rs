@@ -257,9 +257,7 @@ mod tests {
     use serde_json::json;
 
     fn settings() -> TenantSettings {
-        let mut s = TenantSettings::default();
-        s.custom_fields = serde_json::from_value(json!([{"key": "level", "label": "等级", "kind": "select", "options": ["A", "B"]}])).unwrap();
-        s
+        TenantSettings { custom_fields: serde_json::from_value(json!([{"key": "level", "label": "等级", "kind": "select", "options": ["A", "B"]}])).unwrap(), ..TenantSettings::default() }
     }
 
     fn check(input: serde_json::Value) -> Result<CustomerFields, Vec<(String, String)>> {
