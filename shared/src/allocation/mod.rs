@@ -302,7 +302,16 @@ fn no_rep_reason(plan: &Plan<'_>) -> String {
 // The run's state (plan, context, scorer, load) plus the one decision it explains: a struct
 // for this single private caller would only rename the arguments.
 #[allow(clippy::too_many_arguments)]
-fn runner_up(plan: &Plan<'_>, context: &Context<'_>, fast: Option<(&score::FastScore<'_, '_>, &[f64])>, ci: usize, chosen: usize, load: &[u32], hint: Option<WhyNot>, chosen_score: f64) -> Option<RunnerUp> {
+fn runner_up(
+    plan: &Plan<'_>,
+    context: &Context<'_>,
+    fast: Option<(&score::FastScore<'_, '_>, &[f64])>,
+    ci: usize,
+    chosen: usize,
+    load: &[u32],
+    hint: Option<WhyNot>,
+    chosen_score: f64,
+) -> Option<RunnerUp> {
     let mut best: Option<(usize, f64)> = None;
     for (ri, rep) in plan.reps.iter().enumerate() {
         if ri == chosen || !rep.active {
