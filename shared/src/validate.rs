@@ -5,12 +5,9 @@ use std::collections::BTreeMap;
 
 use crate::api::{CustomerInput, CustomerPatch};
 use crate::customer::{Customer, Intent, Tier};
+use crate::field_error::FieldError;
 use crate::settings::{CustomerSchema, TenantSettings, Terminal};
 use crate::time::Millis;
-
-// Transitional: edge handler bodies still name `FieldError` by this path; it lives in
-// `crate::field_error`. Remove once the edge imports it from there.
-pub use crate::field_error::FieldError;
 
 pub const MAX_NAME: usize = 200;
 pub const MAX_TEXT: usize = 200;
