@@ -77,7 +77,7 @@ impl<'a> Event<'a> {
     }
 
     /// The `INSERT` statement's text.
-    pub fn sql(&self, source: Source) -> String {
+    pub fn sql(&self, source: Source<'_>) -> String {
         let values = format!("?1, {}, {}, {}, {}, {}, {}, {}, {}, {}", self.customer, self.actor, literal(self.action.as_str()), self.from, self.to, self.reason, self.rule, self.at, self.subject);
         let source = match source {
             Source::AfterChange => "WHERE changes() = 1".to_string(),
@@ -87,7 +87,7 @@ impl<'a> Event<'a> {
     }
 
     /// The statement, bound to `args` (`?1` the tenant).
-    pub fn statement(&self, db: &D1Database, source: Source, args: &[Arg]) -> ApiResult<D1PreparedStatement> {
+    pub fn statement(&self, db: &D1Database, source: Source<'_>, args: &[Arg]) -> ApiResult<D1PreparedStatement> {
         db::stmt(db, &self.sql(source), args)
     }
 }

@@ -52,15 +52,10 @@ pub struct Taken {
 
 /// The takeovers the rule chose, as statements not yet run: the audit rows, then the
 /// compare-and-swap `UPDATE … RETURNING id` (so its result is the second of the two).
+#[derive(Default)]
 pub struct TakeOver {
     chosen: Vec<Facts>,
     pub statements: Vec<worker::D1PreparedStatement>,
-}
-
-impl Default for TakeOver {
-    fn default() -> TakeOver {
-        TakeOver { chosen: Vec::new(), statements: Vec::new() }
-    }
 }
 
 impl TakeOver {

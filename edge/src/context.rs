@@ -120,7 +120,7 @@ async fn admit(db: &D1Database, tenant: &str, user: &str) -> ApiResult<()> {
         db::first::<Row>(db, "SELECT (SELECT u.active FROM users u WHERE u.tenant_id = t.id AND u.id = ?2) AS active FROM tenants t WHERE t.id = ?1", &[Arg::from(tenant), Arg::from(user)]).await?;
     match found {
         None => Err(ApiError::Unauthorized("unknown tenant".into())),
-        Some(Row { active: Some(flag) }) if flag == 0.0 => Err(ApiError::Deactivated),
+        Some(Row { active: Some(0.0) }) => Err(ApiError::Deactivated),
         Some(_) => {
             ADMITTED.with(|a| a.borrow_mut().insert(key, now));
             Ok(())

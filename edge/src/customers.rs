@@ -143,7 +143,7 @@ pub async fn patch(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Response
 
 /// `POST /customers/{id}/stage`: a board move. Refused moves are 422 with the reason.
 pub async fn move_stage(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Response> {
-    let input: shared::pipeline::StageMove = read_json(req).await?;
+    let input: shared::api::StageMove = read_json(req).await?;
     let patch = CustomerPatch { version: input.version, stage: Some(input.stage.clone()), ..Default::default() };
     write_patch(ctx, id, &patch, Some(&input.stage)).await
 }

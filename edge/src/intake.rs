@@ -69,7 +69,7 @@ fn admin_only(ctx: &Ctx) -> ApiResult<()> {
 pub fn random_bytes<const N: usize>() -> ApiResult<[u8; N]> {
     let failed = |e: JsValue| ApiError::Internal(format!("crypto.getRandomValues: {e:?}"));
     let crypto = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("crypto")).map_err(failed)?;
-    let fill = js_sys::Reflect::get(&crypto, &JsValue::from_str("getRandomValues")).map_err(failed)?.dyn_into::<js_sys::Function>().map_err(|e| failed(e.into()))?;
+    let fill = js_sys::Reflect::get(&crypto, &JsValue::from_str("getRandomValues")).map_err(failed)?.dyn_into::<js_sys::Function>().map_err(failed)?;
     let array = js_sys::Uint8Array::new_with_length(N as u32);
     fill.call1(&crypto, &array).map_err(failed)?;
     let mut out = [0u8; N];
@@ -211,9 +211,12 @@ pub async fn submit(req: &mut Request, env: &Env, origin: Option<&str>) -> ApiRe
     Ok(json(200, &receipt))
 }
 
+/// When intake read a tenant's allocation rules and reps (ms), and what it read.
+type ReadInputs = (f64, shared::allocation::AllocationRules, Vec<shared::allocation::RepProfile>);
+
 thread_local! {
     /// A tenant's allocation rules and reps, as intake last read them.
-    static INPUTS: std::cell::RefCell<std::collections::HashMap<String, (f64, shared::allocation::AllocationRules, Vec<shared::allocation::RepProfile>)>> =
+    static INPUTS: std::cell::RefCell<std::collections::HashMap<String, ReadInputs>> =
         std::cell::RefCell::new(std::collections::HashMap::new());
 }
 

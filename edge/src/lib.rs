@@ -5,6 +5,10 @@
 //! answers JSON. Static files (the widget, `index.html`) never reach this code: Workers
 //! static assets serves them first.
 
+// A panic in a request is an opaque 500 (and a trapped isolate): request paths answer
+// errors as `ApiError` instead. Tests may unwrap.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 mod allocations;
 mod audit;
 mod board;

@@ -87,7 +87,7 @@ pub async fn put_stages(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     if ctx.caller.role != Role::Admin {
         return Err(ApiError::Forbidden("only admins change the pipeline".into()));
     }
-    let update: shared::pipeline::StagesUpdate = read_json(req).await?;
+    let update: shared::api::StagesUpdate = read_json(req).await?;
     let current = ctx.settings().await?;
     let mut next = current.clone();
     next.version = update.version;

@@ -8,6 +8,9 @@ pub fn json<T: Serialize>(status: u16, value: &T) -> Response {
     bytes(status, "application/json; charset=utf-8", body.into_bytes())
 }
 
+// The last resort when not even an empty answer can be built: a plain 500 with a constant
+// body and status cannot fail, and there is no answer left to report a failure with.
+#[allow(clippy::expect_used)]
 pub fn bytes(status: u16, content_type: &str, body: Vec<u8>) -> Response {
     let headers = Headers::new();
     let _ = headers.set("content-type", content_type);

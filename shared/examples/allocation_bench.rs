@@ -22,11 +22,11 @@ fn instance(n_customers: usize, n_reps: usize, seed: u64) -> (Vec<RepProfile>, V
     let reps = (0..n_reps)
         .map(|i| RepProfile {
             id: format!("rep{i:04}"),
-            level: if lcg(&mut s) % 3 == 0 { Level::Junior } else { Level::Senior },
+            level: if lcg(&mut s).is_multiple_of(3) { Level::Junior } else { Level::Senior },
             industries: vec![INDUSTRIES[(lcg(&mut s) % 8) as usize].into(), INDUSTRIES[(lcg(&mut s) % 8) as usize].into()],
             regions: vec![REGIONS[(lcg(&mut s) % 4) as usize].into()],
             capacity: (total_capacity / n_reps as u64) as u32 + (lcg(&mut s) % 20) as u32,
-            active: lcg(&mut s) % 20 != 0,
+            active: !lcg(&mut s).is_multiple_of(20),
             held: 0,
             held_value: 0.0,
             performance: Performance { won_amount: (lcg(&mut s) % 1_000_000) as f64, conversion: (lcg(&mut s) % 100) as f64 / 100.0 },
@@ -40,7 +40,7 @@ fn instance(n_customers: usize, n_reps: usize, seed: u64) -> (Vec<RepProfile>, V
             region: Some(REGIONS[(lcg(&mut s) % 4) as usize].into()),
             tier: Some(Tier::ALL[(lcg(&mut s) % 3) as usize]),
             amount: (lcg(&mut s) % 500_000) as f64,
-            existing: lcg(&mut s) % 4 == 0,
+            existing: lcg(&mut s).is_multiple_of(4),
         })
         .collect();
     (reps, customers)

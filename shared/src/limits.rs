@@ -44,7 +44,7 @@ pub fn at_most(path: impl Into<String>, len: usize, max: usize) -> Result<(), Fi
 }
 
 /// Checks several collections at once; every one over its limit is reported.
-pub fn check<'a>(bounds: impl IntoIterator<Item = (String, usize, usize)>) -> Result<(), Vec<FieldError>> {
+pub fn check(bounds: impl IntoIterator<Item = (String, usize, usize)>) -> Result<(), Vec<FieldError>> {
     let errors: Vec<FieldError> = bounds.into_iter().filter_map(|(path, len, max)| at_most(path, len, max).err()).collect();
     crate::field_error::finish(errors)
 }

@@ -10,10 +10,6 @@ use crate::customer::Customer;
 use crate::settings::{CustomerSchema, StageDef, TenantSettings, Terminal};
 use crate::time::Millis;
 
-// Transitional: edge handler bodies still name these wire types by their old path; they
-// live in `crate::api`. Remove once the edge imports them from there.
-pub use crate::api::{StageMove, StagesUpdate};
-
 /// Why a move is refused (422).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

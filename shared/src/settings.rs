@@ -400,8 +400,7 @@ mod tests {
 
     #[test]
     fn an_origin_is_allowed_only_as_listed() {
-        let mut s = TenantSettings::default();
-        s.allowed_origins = vec!["https://portal.example.cn".into(), "http://127.0.0.1:8788".into()];
+        let s = TenantSettings { allowed_origins: vec!["https://portal.example.cn".into(), "http://127.0.0.1:8788".into()], ..TenantSettings::default() };
         for (origin, allowed) in [
             ("https://portal.example.cn", true),
             ("http://127.0.0.1:8788", true),

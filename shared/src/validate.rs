@@ -5,12 +5,9 @@ use std::collections::BTreeMap;
 
 use crate::api::{CustomerInput, CustomerPatch};
 use crate::customer::{Customer, Intent, Tier};
+use crate::field_error::FieldError;
 use crate::settings::{CustomerSchema, TenantSettings, Terminal};
 use crate::time::Millis;
-
-// Transitional: edge handler bodies still name `FieldError` by this path; it lives in
-// `crate::field_error`. Remove once the edge imports it from there.
-pub use crate::field_error::FieldError;
 
 pub const MAX_NAME: usize = 200;
 pub const MAX_TEXT: usize = 200;
@@ -257,9 +254,7 @@ mod tests {
     use serde_json::json;
 
     fn settings() -> TenantSettings {
-        let mut s = TenantSettings::default();
-        s.custom_fields = serde_json::from_value(json!([{"key": "level", "label": "等级", "kind": "select", "options": ["A", "B"]}])).unwrap();
-        s
+        TenantSettings { custom_fields: serde_json::from_value(json!([{"key": "level", "label": "等级", "kind": "select", "options": ["A", "B"]}])).unwrap(), ..TenantSettings::default() }
     }
 
     fn check(input: serde_json::Value) -> Result<CustomerFields, Vec<(String, String)>> {

@@ -91,7 +91,7 @@ macro_rules! visit {
 impl<'de, V: Visitor<'de>> Visitor<'de> for LeanVisitor<V> {
     type Value = V::Value;
 
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         self.0.expecting(f)
     }
 
@@ -215,7 +215,7 @@ macro_rules! flat_deserialize {
                 impl<'de> serde::de::Visitor<'de> for FlatVisitor {
                     type Value = $ty;
 
-                    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                         f.write_str(stringify!($ty))
                     }
 

@@ -61,9 +61,13 @@ fn clients_like(api: &Api) -> Vec<Api> {
     (0..clients()).map(|i| api.with_token(&allot_tests::token(TEST_SECRET, "demo", &format!("admin-bench-{i:02}"), Role::Admin, 3600))).collect()
 }
 
+/// One call of a load test: the client and the call's number; whether the answer was the
+/// expected one. Shared by every client thread.
+type Call = Arc<dyn Fn(&Api, usize) -> bool + Send + Sync>;
+
 /// Runs one client per `apis` entry, each `REQUESTS_PER_THREAD` calls of `call` (which says whether
 /// the answer was the expected one), released together.
-fn load_with(apis: Vec<Api>, call: Arc<dyn Fn(&Api, usize) -> bool + Send + Sync>) -> Load {
+fn load_with(apis: Vec<Api>, call: Call) -> Load {
     burst(apis, call, REQUESTS_PER_THREAD).summary()
 }
 
@@ -91,7 +95,7 @@ impl Samples {
 }
 
 /// One client per `Api`, each making `per_client` calls, released together.
-fn burst(apis: Vec<Api>, call: Arc<dyn Fn(&Api, usize) -> bool + Send + Sync>, per_client: usize) -> Samples {
+fn burst(apis: Vec<Api>, call: Call, per_client: usize) -> Samples {
     let barrier = Arc::new(Barrier::new(apis.len()));
     let started = Instant::now();
     let handles: Vec<_> = apis
@@ -624,7 +628,7 @@ fn import_and_latency(admin: &Api, rows: &mut Vec<(String, String)>) -> Result<(
     // reads D1, which shows how much of a ratio is the database call itself.
     let [health, me, one, page]: [Load; 4] =
         load_interleaved(admin, &["/api/v1/health", "/api/v1/me", &one_path, "/api/v1/customers?limit=50"]).try_into().map_err(|_| "four paths, four loads".to_string())?;
-    for (name, l) in [("GET /health", &health), ("GET /me", &me), (&format!("GET /customers/{{id}}") as &str, &one), ("GET /customers?limit=50", &page)] {
+    for (name, l) in [("GET /health", &health), ("GET /me", &me), ("GET /customers/{id}", &one), ("GET /customers?limit=50", &page)] {
         rows.push((
             format!("{name}: req/s, p50, p99 ({} clients × {REQUESTS_PER_THREAD}, in 5 rounds alternating the four)", clients()),
             format!("{:.0} req/s, {}, {}{}", l.rps, ms(l.p50), ms(l.p99), if l.errors > 0 { format!(", {} errors", l.errors) } else { String::new() }),

@@ -14,6 +14,13 @@ pub fn target_dir() -> PathBuf {
     std::env::var("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|_| root().join("target"))
 }
 
+/// `cargo` at the workspace root, building into [`target_dir`].
+pub fn cargo() -> Command {
+    let mut cmd = Command::new("cargo");
+    cmd.current_dir(root()).env("CARGO_TARGET_DIR", target_dir());
+    cmd
+}
+
 fn path_with_node(tools: &Tools) -> String {
     let node_dir = tools.node.parent().map(|p| p.display().to_string()).unwrap_or_default();
     format!("{node_dir}:{}", std::env::var("PATH").unwrap_or_default())

@@ -1,10 +1,11 @@
 //! `cargo xtask`: the project's automation, in Rust so it needs nothing but cargo.
 //!
 //! - `dev [--port N] [--reset]`: install what is missing, build, migrate, seed once, serve.
-//! - `test`: install what is missing (plus Chromium), build once, run every suite.
+//! - `test [lint|shared|api|fuzz|browser]…`: install what is missing (plus Chromium), lint, build once, run every suite.
 //! - `token --tenant T --user U --role R [--ttl S]`: mint a token for the local secret.
 //! - `bench`: run the benchmarks and print a table.
 //! - `build [--opt]`: build the widget and the worker (what `wrangler deploy` ships).
+//! - `lint`: `cargo fmt --check` and clippy with `-D warnings` on every crate's real target.
 //! - `graph`: print each crate's import circles; fail on one in a crate `graph::ENFORCED` names.
 
 mod bench;
@@ -15,6 +16,7 @@ mod graph;
 // The widget's list of element kinds, read from the widget's own file: one list.
 #[path = "../../widget/src/kinds.rs"]
 mod kinds;
+mod lint;
 mod pages;
 mod scale;
 mod test;
@@ -30,8 +32,9 @@ fn main() -> ExitCode {
         Some("token") => dev::token(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("graph") => graph::run(&args[1..]),
+        Some("lint") => lint::run(),
         Some("build") => tools::ensure(false).and_then(|t| build::all(&t, args.iter().any(|a| a == "--opt"), flag(&args, "--elements").as_deref())),
-        _ => Err("usage: cargo xtask dev [--port N] [--reset] | test | token --tenant T --user U --role R [--ttl S] | bench [sizes|api|import|reports|board] | graph | build [--opt] [--elements customers,board,…]".into()),
+        _ => Err("usage: cargo xtask dev [--port N] [--reset] | test | token --tenant T --user U --role R [--ttl S] | bench [sizes|api|import|reports|board] | graph | lint | build [--opt] [--elements customers,board,…]".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

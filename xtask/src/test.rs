@@ -1,7 +1,7 @@
 //! `cargo xtask test`: installs what is missing (Chromium too), builds the widget and the
 //! worker once, runs every suite, prints one summary, fails if anything failed.
 //!
-//! Suites: `shared` natively and as WebAssembly (wasm32-wasip1 in Node's WASI), the test
+//! Suites: `lint` (formatting and clippy, `cargo xtask lint`), `shared` natively and as WebAssembly (wasm32-wasip1 in Node's WASI), the test
 //! harness's own unit tests, the module graph (no import circles: `graph`), the API suite against a real `wrangler dev`, and the browser
 //! suite (Node's test runner driving headless Chromium through playwright-core).
 
@@ -11,8 +11,9 @@ use std::process::{Command, Stdio};
 use allot_tests::{root, seed, ServerOptions, TEST_SECRET};
 use shared::ids::Role;
 
-use crate::build::{self, target_dir};
+use crate::build::{self, cargo};
 use crate::dev::DEMO_LOGINS;
+use crate::lint;
 use crate::tools::{self, Tools};
 
 #[derive(Default)]
@@ -69,6 +70,22 @@ impl Tally {
     }
 }
 
+impl Tally {
+    /// Prints the summary; fails if anything failed.
+    fn finish(self) -> Result<(), String> {
+        println!("\n=== summary");
+        for failed in &self.suites_failed {
+            println!("FAILED suite: {failed}");
+        }
+        println!("{} passed, {} failed", self.passed, self.failed);
+        if self.failed == 0 && self.suites_failed.is_empty() {
+            Ok(())
+        } else {
+            Err("some tests failed".into())
+        }
+    }
+}
+
 /// Counts from a cargo `test result:` line or a node:test `# pass` / `# fail` line.
 fn counts(line: &str) -> (usize, usize) {
     let number_before =
@@ -82,12 +99,6 @@ fn counts(line: &str) -> (usize, usize) {
     } else {
         (0, 0)
     }
-}
-
-fn cargo() -> Command {
-    let mut cmd = Command::new("cargo");
-    cmd.current_dir(root()).env("CARGO_TARGET_DIR", target_dir());
-    cmd
 }
 
 /// Builds `shared`'s tests for wasm32-wasip1 and returns the test binary.
@@ -110,10 +121,21 @@ fn shared_wasm_tests() -> Result<std::path::PathBuf, String> {
         .ok_or_else(|| "no wasm32-wasip1 test binary for shared".into())
 }
 
-/// `cargo xtask test [shared|api|browser]…`: every suite, or only the named ones.
+/// `cargo xtask test [lint|shared|api|browser]…`: every suite, or only the named ones.
 pub fn run(args: &[String]) -> Result<(), String> {
-    let named: Vec<&str> = args.iter().map(String::as_str).filter(|a| ["shared", "api", "fuzz", "browser"].contains(a)).collect();
+    let named: Vec<&str> = args.iter().map(String::as_str).filter(|a| ["lint", "shared", "api", "fuzz", "browser"].contains(a)).collect();
     let wants = |suite: &str| named.is_empty() || named.contains(&suite);
+    let mut tally = Tally::default();
+    // Formatting and clippy first: minutes, where the builds and suites after them take a
+    // quarter of an hour, so a lint failure shows before them.
+    if wants("lint") {
+        for (name, mut cmd) in lint::checks() {
+            tally.check(&name, &mut cmd);
+        }
+        if named == ["lint"] {
+            return tally.finish();
+        }
+    }
     let tools = tools::ensure(wants("browser"))?;
     // The API suites and the fuzzer need only the worker; the widget bundle is for the
     // browser suite (and the assets directory, which must exist for `wrangler dev`).
@@ -123,7 +145,6 @@ pub fn run(args: &[String]) -> Result<(), String> {
         std::fs::create_dir_all(root().join("dist")).map_err(|e| e.to_string())?;
         build::worker(&tools, false)?;
     }
-    let mut tally = Tally::default();
 
     if wants("shared") {
         tally.suite("shared (native: unit and property tests)", cargo().args(["test", "-p", "allot-shared", "--features", "token,import"]));
@@ -159,16 +180,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         browser_suite(&tools, &mut tally)?;
     }
 
-    println!("\n=== summary");
-    for failed in &tally.suites_failed {
-        println!("FAILED suite: {failed}");
-    }
-    println!("{} passed, {} failed", tally.passed, tally.failed);
-    if tally.failed == 0 && tally.suites_failed.is_empty() {
-        Ok(())
-    } else {
-        Err("some tests failed".into())
-    }
+    tally.finish()
 }
 
 /// Local state under `dir/state`, migrated and seeded with the fixtures and 300 demo

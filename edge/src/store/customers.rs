@@ -33,7 +33,7 @@ pub struct Column {
     /// How a row read back takes the value; `None`: never read (keys, tenancy, deletion).
     pub read: Option<fn(&mut Row, Cell)>,
     /// The value an insert binds; `None`: never inserted (left to its default).
-    pub write: Option<fn(&Record) -> Arg>,
+    pub write: Option<fn(&Record<'_>) -> Arg>,
     /// Whether a patch (`PATCH /customers/{id}`, a stage move) writes it too.
     pub patched: bool,
 }
@@ -55,17 +55,17 @@ pub enum Cell {
 use SqlType::{Integer as INTEGER, Real as REAL, Text as TEXT};
 
 /// Read and written by inserts and patches.
-const fn edited(name: &'static str, sql_type: SqlType, read: fn(&mut Row, Cell), write: fn(&Record) -> Arg) -> Column {
+const fn edited(name: &'static str, sql_type: SqlType, read: fn(&mut Row, Cell), write: fn(&Record<'_>) -> Arg) -> Column {
     Column { name, sql_type, read: Some(read), write: Some(write), patched: true }
 }
 
 /// Read, and written by inserts only (patches leave it; other statements move it).
-const fn created(name: &'static str, sql_type: SqlType, read: fn(&mut Row, Cell), write: fn(&Record) -> Arg) -> Column {
+const fn created(name: &'static str, sql_type: SqlType, read: fn(&mut Row, Cell), write: fn(&Record<'_>) -> Arg) -> Column {
     Column { name, sql_type, read: Some(read), write: Some(write), patched: false }
 }
 
 /// Written, never read back.
-const fn stored(name: &'static str, sql_type: SqlType, write: Option<fn(&Record) -> Arg>, patched: bool) -> Column {
+const fn stored(name: &'static str, sql_type: SqlType, write: Option<fn(&Record<'_>) -> Arg>, patched: bool) -> Column {
     Column { name, sql_type, read: None, write, patched }
 }
 
@@ -190,7 +190,7 @@ pub fn insert_column_count() -> usize {
 }
 
 /// The values of [`insert_columns`].
-pub fn insert_values(record: &Record) -> Vec<Arg> {
+pub fn insert_values(record: &Record<'_>) -> Vec<Arg> {
     inserted().filter_map(|c| c.write).map(|write| write(record)).collect()
 }
 
@@ -208,7 +208,7 @@ pub fn patch_set(first: usize) -> String {
     listed(patched().enumerate().map(|(i, c)| format!("{} = ?{}", c.name, first + i)))
 }
 
-pub fn patch_values(record: &Record) -> Vec<Arg> {
+pub fn patch_values(record: &Record<'_>) -> Vec<Arg> {
     patched().filter_map(|c| c.write).map(|write| write(record)).collect()
 }
 
@@ -225,7 +225,7 @@ impl<'de> Deserialize<'de> for Row {
         struct Columns;
         impl<'de> Visitor<'de> for Columns {
             type Value = Row;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a customers row")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Row, A::Error> {

@@ -98,7 +98,7 @@ fn room(plan: &Plan<'_>) -> Vec<u32> {
 /// Runs a rule-based strategy. For the strategies that scan every rep per customer, the
 /// same scan also finds each customer's two best reps for the runner-up explanation
 /// (returned; empty when not computed), which saves a second pass over 10⁸ pairs.
-pub fn run(plan: &Plan<'_>, context: &Context, strategy: Strategy) -> (Picks, u64, Vec<TopTwo>) {
+pub fn run(plan: &Plan<'_>, context: &Context<'_>, strategy: Strategy) -> (Picks, u64, Vec<TopTwo>) {
     let n_reps = plan.reps.len();
     let mut room = room(plan);
     let mut load: Vec<u32> = plan.reps.iter().map(|r| r.held).collect();
@@ -192,7 +192,7 @@ pub fn run(plan: &Plan<'_>, context: &Context, strategy: Strategy) -> (Picks, u6
 
 /// Moves assignments from seniors to juniors with room, cheapest loss of score first,
 /// until juniors hold the minimum share. Returns whether the share is met.
-pub fn honour_junior_share(plan: &Plan<'_>, context: &Context, picks: &mut Picks) -> bool {
+pub fn honour_junior_share(plan: &Plan<'_>, context: &Context<'_>, picks: &mut Picks) -> bool {
     let share = plan.junior_min_share.clamp(0.0, 1.0);
     let assigned = picks.iter().flatten().count();
     if share <= 0.0 || assigned == 0 {

@@ -283,7 +283,7 @@ pub fn allocate(plan: &Plan<'_>) -> Outcome {
     Outcome { strategy: plan.strategy, assignments, unassigned, distribution, next_cursor, junior_share_met }
 }
 
-fn alternatives(plan: &Plan<'_>, context: &Context, ci: usize) -> Vec<RepScore> {
+fn alternatives(plan: &Plan<'_>, context: &Context<'_>, ci: usize) -> Vec<RepScore> {
     let mut all: Vec<RepScore> =
         (0..plan.reps.len()).filter(|&ri| plan.reps[ri].active).map(|ri| RepScore { rep: plan.reps[ri].id.clone(), breakdown: context.breakdown(&plan.weights, ri, ci) }).collect();
     all.sort_by(|a, b| b.breakdown.total.total_cmp(&a.breakdown.total).then_with(|| a.rep.cmp(&b.rep)));
@@ -299,8 +299,19 @@ fn no_rep_reason(plan: &Plan<'_>) -> String {
 }
 
 /// The best other active rep by combined score, and why it lost.
+// The run's state (plan, context, scorer, load) plus the one decision it explains: a struct
+// for this single private caller would only rename the arguments.
 #[allow(clippy::too_many_arguments)]
-fn runner_up(plan: &Plan<'_>, context: &Context, fast: Option<(&score::FastScore, &[f64])>, ci: usize, chosen: usize, load: &[u32], hint: Option<WhyNot>, chosen_score: f64) -> Option<RunnerUp> {
+fn runner_up(
+    plan: &Plan<'_>,
+    context: &Context<'_>,
+    fast: Option<(&score::FastScore<'_, '_>, &[f64])>,
+    ci: usize,
+    chosen: usize,
+    load: &[u32],
+    hint: Option<WhyNot>,
+    chosen_score: f64,
+) -> Option<RunnerUp> {
     let mut best: Option<(usize, f64)> = None;
     for (ri, rep) in plan.reps.iter().enumerate() {
         if ri == chosen || !rep.active {

@@ -71,7 +71,7 @@ pub fn fits(customers: usize, reps: usize) -> Result<(), TooLarge> {
     Err(TooLarge { customers, reps, message })
 }
 
-pub fn solve(plan: &Plan<'_>, context: &Context) -> Picks {
+pub fn solve(plan: &Plan<'_>, context: &Context<'_>) -> Picks {
     let reps: Vec<usize> = (0..plan.reps.len()).filter(|&i| plan.reps[i].active).collect();
     let r = reps.len();
     let dummy = r;

@@ -4,6 +4,8 @@ use proptest::strategy::Strategy as Gen;
 use super::*;
 use crate::customer::Tier;
 
+// A fixture row: one positional argument per column reads like the table it builds.
+#[allow(clippy::too_many_arguments)]
 fn rep(id: &str, level: Level, industries: &[&str], regions: &[&str], capacity: u32, held: u32, won: f64, conversion: f64) -> RepProfile {
     RepProfile {
         id: id.into(),
@@ -126,7 +128,7 @@ fn arb_instance() -> impl Gen<Value = (Vec<RepProfile>, Vec<Prospect>)> {
 /// nobody): the ground truth for small instances.
 fn brute_force(reps: &[RepProfile], customers: &[Prospect], weights: &Weights) -> f64 {
     let context = Context::new(reps, customers);
-    fn go(i: usize, reps: &[RepProfile], customers: &[Prospect], room: &mut Vec<u32>, context: &Context, weights: &Weights) -> f64 {
+    fn go(i: usize, reps: &[RepProfile], customers: &[Prospect], room: &mut Vec<u32>, context: &Context<'_>, weights: &Weights) -> f64 {
         if i == customers.len() {
             return 0.0;
         }

@@ -146,7 +146,7 @@ impl<'de> Deserialize<'de> for NewCustomer {
         impl<'de> Visitor<'de> for NewCustomerVisitor {
             type Value = NewCustomer;
 
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("NewCustomer")
             }
 

@@ -12,7 +12,3 @@ mod rules;
 pub use claim::{claim_refusal, lost_claim, ClaimCondition, ClaimRefusal, ClaimState, CLAIM_CONDITIONS, LOSING_ACTIONS};
 pub use due::{due, Due, RecycleReason};
 pub use rules::{PoolDef, PoolRules, TierDays};
-
-// Transitional: edge handler bodies still name these wire types by their old path; they
-// live in `crate::api`. Remove once the edge imports them from there.
-pub use crate::api::{PoolItem, PoolPage, PoolQuota, PoolStanding, Reminder, ReminderList, TransferInput};

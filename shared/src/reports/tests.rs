@@ -126,6 +126,8 @@ fn funnel_outcomes_by_group() {
     assert_eq!(r.steps[1].conversion, None, "nothing to divide by");
 }
 
+// A fixture row: one positional argument per column reads like the table it builds.
+#[allow(clippy::too_many_arguments)]
 fn rep_row(rep: &str, level: &str, capacity: f64, held: f64, assigned: f64, won: f64, lost: f64, won_amount: f64) -> RepRow {
     RepRow {
         rep: rep.into(),
