@@ -53,7 +53,7 @@ impl<'a> Preloads<'a> {
 }
 
 /// Writes `dist/embed/<kind>.html` for every kind, and the page's script and style.
-pub fn embed(root: &Path, dist: &Path, kinds: &[&str], preloads: &Preloads) -> Result<(), String> {
+pub fn embed(root: &Path, dist: &Path, kinds: &[&str], preloads: &Preloads<'_>) -> Result<(), String> {
     let dir = dist.join("embed");
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     for asset in ["embed.js", "embed.css"] {
@@ -76,7 +76,7 @@ pub fn embed(root: &Path, dist: &Path, kinds: &[&str], preloads: &Preloads) -> R
 
 /// Copies the mobile page (`portal/m/`) to `dist/m/`, with the board's preload hints (its
 /// first tab).
-pub fn mobile(root: &Path, dist: &Path, preloads: &Preloads) -> Result<(), String> {
+pub fn mobile(root: &Path, dist: &Path, preloads: &Preloads<'_>) -> Result<(), String> {
     let dir = dist.join("m");
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     preloads.copy_page(&root.join("portal/m/index.html"), &dir.join("index.html"))?;
