@@ -97,7 +97,8 @@ impl Bulk {
     }
 
     pub fn clear(&mut self) {
-        self.show(std::mem::take(&mut self.page), true);
+        let page = std::mem::take(&mut self.page);
+        self.show(page, true);
         self.outcome = None;
         self.failure = None;
         self.action = None;
@@ -344,8 +345,8 @@ mod tests {
         b.choose("release");
         let fields = Fields { reason: "no_budget".into(), note: " 冻结 ".into(), tag: "t".into(), ..Fields::default() };
         let req = b.request(&[], &fields, false);
-        assert_eq!((req.ids, req.reason_code.as_deref(), req.note.as_deref(), req.tag), (Some(vec!["a".to_string()]), Some("no_budget"), Some("冻结"), None));
         assert!(req.validate().is_ok());
+        assert_eq!((req.ids, req.reason_code.as_deref(), req.note.as_deref(), req.tag), (Some(vec!["a".to_string()]), Some("no_budget"), Some("冻结"), None));
         b.choose("distribute");
         let req = b.request(&[], &Fields { strategy: "least_loaded".into(), ..Fields::default() }, true);
         assert_eq!((req.strategy, req.apply), (Some(shared::allocation::Strategy::LeastLoaded), true));
