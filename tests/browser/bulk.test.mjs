@@ -35,6 +35,9 @@ async function seed(page, prefix, n) {
   }, { prefix, n });
 }
 
+/** An applied action reloads the list: wait until that load is in. */
+const settled = (el) => el.locator('ul.list[aria-busy=false]').waitFor();
+
 for (const [width, height] of [[390, 844], [1280, 800]]) {
   test(`picked rows are transferred in one action and the answer is shown (${width}×${height})`, async () => {
     const { page, problems } = await open(context, '/');
@@ -66,6 +69,7 @@ for (const [width, height] of [[390, 844], [1280, 800]]) {
     const answer = await heard;
     assert.equal(answer.done.length, 2, JSON.stringify(answer));
     await bar.locator('.msg.ok', { hasText: '已完成 2 个' }).waitFor();
+    await settled(el);
     await el.locator('li.row', { hasText: prefix }).filter({ hasText: '王芳' }).nth(1).waitFor();
     assert.equal(await el.locator('li.row', { hasText: prefix }).filter({ hasText: '王芳' }).count(), 2, 'the list shows the new owner');
 
@@ -77,11 +81,13 @@ for (const [width, height] of [[390, 844], [1280, 800]]) {
     await bar.locator('input[data-bulk=tag]').fill('展会');
     await bar.locator('button[data-bulk=go]').click();
     await bar.locator('.msg.ok', { hasText: '已完成 3 个' }).waitFor();
+    await settled(el);
     await bar.locator('input[data-bulk=page]').check();
     await bar.locator('select[data-bulk=action]').selectOption('tag');
     await bar.locator('input[data-bulk=tag]').fill('展会');
     await bar.locator('button[data-bulk=go]').click();
     await bar.locator('.msg.ok', { hasText: '跳过 3 个：已有此标签 3' }).waitFor();
+    await settled(el);
     const overflow = await page.evaluate(() => document.scrollingElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `page overflows by ${overflow}px`);
 
@@ -95,6 +101,7 @@ for (const [width, height] of [[390, 844], [1280, 800]]) {
     assert.deepEqual(violations, [], violations.join('\n'));
     await bar.locator('button[data-bulk=go]').click();
     await bar.locator('.msg.ok', { hasText: '已完成 3 个' }).waitFor();
+    await settled(el);
     assert.equal(await el.locator('li.row', { hasText: prefix }).count(), 0, 'deleted customers leave the list');
     assert.deepEqual(problems, []);
     await page.close();

@@ -240,6 +240,25 @@ impl SkipReason {
         SkipReason::Stale,
     ];
 
+    /// The code as the answer writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SkipReason::NotOwned => "not_owned",
+            SkipReason::NotInScope => "not_in_scope",
+            SkipReason::AlreadyOwned => "already_owned",
+            SkipReason::AlreadyTheirs => "already_theirs",
+            SkipReason::InactiveRep => "inactive_rep",
+            SkipReason::HoldingCap => "holding_cap",
+            SkipReason::AlreadyTagged => "already_tagged",
+            SkipReason::TooManyTags => "too_many_tags",
+            SkipReason::Stale => "stale",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<SkipReason> {
+        SkipReason::ALL.into_iter().find(|r| r.as_str() == code)
+    }
+
     /// Chinese and English labels.
     pub fn label(self) -> (&'static str, &'static str) {
         match self {
@@ -426,12 +445,22 @@ mod tests {
     }
 
     #[test]
+    fn a_strategy_s_name_is_the_one_serde_writes() {
+        for s in Strategy::ALL {
+            assert_eq!(serde_json::to_value(s).unwrap(), s.as_str());
+            assert_eq!(Strategy::parse(s.as_str()), Some(s));
+        }
+    }
+
+    #[test]
     fn every_reason_has_labels_and_a_stored_code() {
         for reason in SkipReason::ALL {
             let (zh, en) = reason.label();
             assert!(!zh.is_empty() && !en.is_empty());
             let code = serde_json::to_value(reason).unwrap();
+            assert_eq!(code, reason.as_str());
             assert_eq!(serde_json::from_value::<SkipReason>(code).unwrap(), reason);
+            assert_eq!(SkipReason::parse(reason.as_str()), Some(reason));
         }
         assert_eq!(serde_json::to_value(SkipReason::NotOwned).unwrap(), "not_owned");
     }

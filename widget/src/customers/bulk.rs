@@ -8,7 +8,7 @@
 //! cost the element more than its size budget has left. Which actions a role is offered
 //! is `BulkAction::permitted`, the rule the API enforces.
 
-use shared::api::{BulkAction, BulkRequest, BulkResult, SkipReason, MAX_SELECTION, RELEASE_REASONS};
+use shared::api::{BulkAction, BulkRequest, SkipReason, MAX_SELECTION, RELEASE_REASONS};
 use shared::ids::Role;
 
 use crate::i18n::{t, Lang};
@@ -156,7 +156,7 @@ impl Bulk {
             request.tag = text(&fields.tag);
         }
         if reads(&[BulkAction::Distribute]) {
-            request.strategy = serde_json::from_value(serde_json::Value::String(fields.strategy.clone())).ok();
+            request.strategy = shared::allocation::Strategy::parse(&fields.strategy);
             request.apply = apply;
         }
         request
@@ -239,8 +239,7 @@ impl Bulk {
             Some(BulkAction::Distribute) => {
                 let mut html = format!(r#"<select data-bulk="strategy" aria-label="{}">"#, tr("strategy"));
                 for s in shared::allocation::Strategy::ALL {
-                    let key = serde_json::to_value(s).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
-                    html.push_str(&format!(r#"<option value="{key}">{}</option>"#, crate::labels::strategy_label(lang, s)));
+                    html.push_str(&format!(r#"<option value="{}">{}</option>"#, s.as_str(), crate::labels::strategy_label(lang, s)));
                 }
                 html + "</select>"
             }
@@ -249,21 +248,46 @@ impl Bulk {
     }
 }
 
+/// What a bulk answer (`shared::api::BulkResult`) says, as the bar reads it: the answer
+/// is read field by field from JavaScript, since decoding it in wasm would cost the
+/// element more than its size budget has left.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Answered {
+    pub applied: bool,
+    pub done: usize,
+    pub skipped: Vec<SkipReason>,
+    /// A distribution's customers per rep.
+    pub shares: Vec<(String, u32)>,
+}
+
+/// A `BulkResult` answer, read as JavaScript.
+pub fn read(answer: &wasm_bindgen::JsValue) -> Answered {
+    use wasm_bindgen::JsCast;
+    let field = |v: &wasm_bindgen::JsValue, k: &str| js_sys::Reflect::get(v, &k.into()).unwrap_or(wasm_bindgen::JsValue::UNDEFINED);
+    let list = |v: &wasm_bindgen::JsValue, k: &str| field(v, k).dyn_into::<js_sys::Array>().unwrap_or_default();
+    Answered {
+        applied: field(answer, "applied").as_bool() == Some(true),
+        done: list(answer, "done").length() as usize,
+        skipped: list(answer, "skipped").iter().filter_map(|s| SkipReason::parse(&field(&s, "reason").as_string()?)).collect(),
+        shares: list(answer, "distribution").iter().filter_map(|s| Some((field(&s, "rep").as_string()?, field(&s, "customers").as_f64()? as u32))).collect(),
+    }
+}
+
 /// What an answer says, for people: how many were done (or would be) and how many were
 /// skipped, by reason; a distribution's customers per rep (`name` gives a rep's name).
-pub fn summary(lang: Lang, result: &BulkResult, name: impl Fn(&str) -> String) -> String {
-    let key = if result.applied { "done" } else { "would_do" };
-    let mut text = t(lang, key).replace("{n}", &result.done.len().to_string());
-    for share in &result.distribution {
-        text.push_str(&format!(" · {} {}", name(&share.rep), share.customers));
+pub fn summary(lang: Lang, answer: &Answered, name: impl Fn(&str) -> String) -> String {
+    let key = if answer.applied { "done" } else { "would_do" };
+    let mut text = t(lang, key).replace("{n}", &answer.done.to_string());
+    for (rep, n) in &answer.shares {
+        text.push_str(&format!(" · {} {n}", name(rep)));
     }
-    if !result.skipped.is_empty() {
-        text.push_str(&format!(" · {}", t(lang, "skipped").replace("{n}", &result.skipped.len().to_string())));
+    if !answer.skipped.is_empty() {
+        text.push_str(&format!(" · {}", t(lang, "skipped").replace("{n}", &answer.skipped.len().to_string())));
         let mut counts: Vec<(SkipReason, usize)> = Vec::new();
-        for s in &result.skipped {
-            match counts.iter_mut().find(|(r, _)| *r == s.reason) {
+        for reason in &answer.skipped {
+            match counts.iter_mut().find(|(r, _)| r == reason) {
                 Some((_, n)) => *n += 1,
-                None => counts.push((s.reason, 1)),
+                None => counts.push((*reason, 1)),
             }
         }
         let reasons: Vec<String> = counts.into_iter().map(|(r, n)| format!("{} {n}", lang.pick(r.label().0, r.label().1))).collect();
@@ -275,7 +299,6 @@ pub fn summary(lang: Lang, result: &BulkResult, name: impl Fn(&str) -> String) -
 #[cfg(test)]
 mod tests {
     use super::*;
-    use shared::api::{RepShare, Skipped};
 
     fn listed(ids: &[&str]) -> Bulk {
         let mut b = Bulk::default();
@@ -355,18 +378,9 @@ mod tests {
 
     #[test]
     fn an_answer_reads_as_done_and_skipped_by_reason() {
-        let skipped = |reason| Skipped { id: "x".into(), reason };
-        let result = BulkResult {
-            action: BulkAction::Release,
-            selected: 5,
-            done: vec!["a".into(), "b".into()],
-            skipped: vec![skipped(SkipReason::NotOwned), skipped(SkipReason::NotInScope), skipped(SkipReason::NotOwned)],
-            applied: true,
-            distribution: Vec::new(),
-            rule: None,
-        };
-        assert_eq!(summary(Lang::En, &result, str::to_string), "Done: 2 · skipped 3：not yours 2，outside your scope 1");
-        let preview = BulkResult { applied: false, skipped: Vec::new(), distribution: vec![RepShare { rep: "r1".into(), customers: 2 }], ..result };
+        let answer = Answered { applied: true, done: 2, skipped: vec![SkipReason::NotOwned, SkipReason::NotInScope, SkipReason::NotOwned], shares: Vec::new() };
+        assert_eq!(summary(Lang::En, &answer, str::to_string), "Done: 2 · skipped 3：not yours 2，outside your scope 1");
+        let preview = Answered { applied: false, done: 2, skipped: Vec::new(), shares: vec![("r1".into(), 2)] };
         assert_eq!(summary(Lang::Zh, &preview, |_| "王芳".into()), "将处理 2 个 · 王芳 2");
     }
 }

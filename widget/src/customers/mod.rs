@@ -7,7 +7,7 @@ mod form;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::api::{BulkResult, CustomerPage, CustomerView};
+use shared::api::{CustomerPage, CustomerView};
 use shared::settings::CustomerLists;
 use wasm_bindgen::JsCast;
 
@@ -41,7 +41,6 @@ pub fn Customers(attrs: Attrs) -> impl IntoView {
     let editing = RwSignal::new(Editing::Closed);
     let sharing = RwSignal::new(None::<collaborators::Sharing>);
     let bulk = RwSignal::new(bulk::Bulk::default());
-    let caller = crate::caller::follow(attrs);
     // Each list load gets a number; answers to superseded loads are dropped.
     let loads = crate::latest::Latest::new();
 
@@ -202,19 +201,18 @@ pub fn Customers(attrs: Attrs) -> impl IntoView {
                     b.failure = None;
                 });
                 spawn_local(async move {
-                    let answer = c.send_answer::<BulkResult>("POST", "/customers/bulk", &request).await;
-                    match answer {
+                    match c.send_js("POST", "/customers/bulk", &request).await {
                         Ok(answer) => {
-                            let result = &answer.value;
+                            let read = bulk::read(&answer);
                             let names = bulk.with_untracked(|b| b.reps.clone());
                             let name = |id: &str| names.iter().find(|(r, _)| r == id).map_or_else(|| id.to_string(), |(_, n)| n.clone());
-                            let summary = bulk::summary(lang, result, name);
+                            let summary = bulk::summary(lang, &read, name);
                             bulk.update(|b| {
                                 b.busy = false;
-                                b.outcome = Some((summary, !result.applied));
+                                b.outcome = Some((summary, !read.applied));
                             });
-                            if result.applied {
-                                attrs.emit("allot:bulk-applied", &answer.detail());
+                            if read.applied {
+                                attrs.emit("allot:bulk-applied", &answer);
                                 load(false);
                             }
                         }
@@ -269,7 +267,7 @@ pub fn Customers(attrs: Attrs) -> impl IntoView {
         <div inner_html=move || sharing.with(|p| p.as_ref().filter(|_| editing.with(|e| matches!(e, Editing::Existing(_)))).map(|p| p.html(lang.get())).unwrap_or_default())
             on:click=move |ev| collaborators::handle(&ev, attrs, lang.get_untracked(), sharing, on_shared)
             on:change=move |ev| collaborators::handle(&ev, attrs, lang.get_untracked(), sharing, on_shared)></div>
-        <div inner_html=move || if items.with(Vec::is_empty) && bulk.with(|b| b.outcome.is_none()) { String::new() } else { bulk.with(|b| b.html(lang.get(), caller.get())) }
+        <div inner_html=move || if items.with(Vec::is_empty) && bulk.with(|b| b.outcome.is_none()) { String::new() } else { bulk.with(|b| b.html(lang.get(), attrs.get("token").and_then(|t| shared::claims::unverified_role(&t)))) }
             on:click=move |ev| on_bulk(&ev) on:change=move |ev| on_bulk(&ev)></div>
         <ul class="list" aria-busy=move || loading.get().to_string()>
             <For each=move || items.get() key=move |c| (c.customer.id.clone(), c.customer.version, c.masked, c.editable, c.customer.collaborators.clone(), owner.get_untracked() == "shared") children=move |c| {
