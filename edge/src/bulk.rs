@@ -14,8 +14,9 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde_json::{json, Value};
-use shared::api::{skip_reason, BulkAction, BulkRequest, BulkResult, CustomerCount, CustomerQuery, RepShare, Skipped, MAX_SELECTION};
+use shared::api::{BulkAction, BulkRequest, BulkResult, CustomerCount, CustomerQuery, RepShare, Skipped, MAX_SELECTION};
 use shared::audit::Reason;
+use shared::bulk::{check, permitted, skip_reason};
 use worker::{D1PreparedStatement, Request, Response};
 
 use crate::context::Ctx;
@@ -37,8 +38,8 @@ pub async fn count_matching(ctx: &Ctx, req: &Request) -> ApiResult<Response> {
 
 pub async fn bulk(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     let request: BulkRequest = read_json(req).await?;
-    let action = request.validate().map_err(ApiError::Invalid)?;
-    if !action.permitted(ctx.caller.role) {
+    let action = check(&request).map_err(ApiError::Invalid)?;
+    if !permitted(action, ctx.caller.role) {
         return Err(ApiError::Forbidden(format!("{} is for managers and admins", action.as_str())));
     }
     let settings = ctx.settings().await?;

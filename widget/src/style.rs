@@ -28,6 +28,7 @@ li.row.pickable { grid-template-columns: auto 1fr auto; align-items: center; }
 .pick { width: 22px; height: 22px; margin: 0; }
 .bulk { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; padding: 8px 4px; border-bottom: 1px solid var(--b); }
 .bulk .msg { flex: 1 1 100%; margin: 0; }
+.bulk label { display: inline-flex; align-items: center; gap: 6px; margin: 0; }
 .bulk .link { border: 0; background: none; color: var(--a); text-decoration: underline; padding: 0; min-height: 0; }
 .title { font-weight: 600; overflow-wrap: anywhere; }
 .sub { color: var(--m); font-size: 0.85em; overflow-wrap: anywhere; }

@@ -4,7 +4,8 @@
 //! describe the very state the write met.
 
 use serde::Deserialize;
-use shared::api::{CustomerQuery, Seen, MAX_SELECTION};
+use shared::api::{CustomerQuery, MAX_SELECTION};
+use shared::bulk::Seen;
 use shared::settings::TenantSettings;
 use worker::D1PreparedStatement;
 

@@ -3,11 +3,10 @@
 //! [`MAX_SELECTION`] customers, named by id or as "every customer matching this filter"
 //! (the filters of `GET /customers`).
 //!
-//! A bulk action is the single action applied to many customers under the same rules:
-//! who may do it ([`BulkAction::permitted`] reads the single routes' rules), and which
-//! customers it changes (the edge states the single routes' SQL conditions). The answer
-//! names every customer of the selection: done, or skipped with a [`SkipReason`] that
-//! [`skip_reason`] derives from what the caller could see of it.
+//! The rules — who may ask for which action, a request's checks, why a customer was
+//! skipped — are `shared::bulk`'s (they read `ownership` and `validate`, which read
+//! these types). The answer names every customer of the selection: done, or skipped
+//! with a [`SkipReason`].
 
 use std::collections::BTreeMap;
 
@@ -53,21 +52,8 @@ impl BulkAction {
         }
     }
 
-    /// Whether `role` may ask for this action at all: the rule of the single route it
-    /// repeats. Which customers it then changes is the scope's decision, per customer.
-    pub fn permitted(self, role: Role) -> bool {
-        match self {
-            BulkAction::Assign | BulkAction::Transfer => crate::ownership::may_transfer(role),
-            // Handing the pool out is an allocation: managers and admins.
-            BulkAction::Distribute => role.is_manager_or_admin(),
-            BulkAction::Delete => crate::ownership::may_delete(role),
-            // Everyone releases and tags, within what they may edit (a rep: their own).
-            BulkAction::Release | BulkAction::Tag => true,
-        }
-    }
-
     /// The fields of [`BulkRequest`] this action reads; any other is refused.
-    fn reads(self) -> &'static [&'static str] {
+    pub fn reads(self) -> &'static [&'static str] {
         match self {
             BulkAction::Assign | BulkAction::Transfer => &["to", "note"],
             BulkAction::Release => &["reason_code", "note"],
@@ -118,69 +104,9 @@ fn is_false(b: &bool) -> bool {
 }
 
 /// Filter keys a selection may not carry: a selection is every match, not a page.
-const PAGING: [&str; 2] = ["cursor", "limit"];
+pub const PAGING: [&str; 2] = ["cursor", "limit"];
 
 impl BulkRequest {
-    /// Checks the request before any work: one action, one selection within its bound,
-    /// the action's fields as its single route checks them, and nothing it does not read.
-    /// Answers the action.
-    pub fn validate(&self) -> Result<BulkAction, Vec<FieldError>> {
-        let Some(action) = self.action else {
-            return Err(vec![FieldError::new("action", "required", "assign, transfer, release, distribute, tag or delete")]);
-        };
-        let mut errors = Vec::new();
-        match (&self.ids, &self.filter) {
-            (Some(ids), None) => {
-                if let Err(e) = crate::limits::at_most("ids", ids.len(), MAX_SELECTION) {
-                    errors.push(e);
-                } else if ids.is_empty() {
-                    errors.push(FieldError::new("ids", "required", "at least one customer"));
-                }
-            }
-            (None, Some(filter)) => {
-                if let Some(key) = filter.keys().find(|k| PAGING.contains(&k.as_str())) {
-                    errors.push(FieldError::new(format!("filter.{key}"), "invalid", "a selection is every matching customer: no cursor or limit"));
-                }
-                if let Err(mut e) = self.query() {
-                    errors.append(&mut e);
-                }
-            }
-            _ => errors.push(FieldError::new("ids", "required", "either ids or filter, not both")),
-        }
-        let sent = [
-            ("to", self.to.is_some()),
-            ("note", self.note.is_some()),
-            ("reason_code", self.reason_code.is_some()),
-            ("strategy", self.strategy.is_some()),
-            ("apply", self.apply),
-            ("tag", self.tag.is_some()),
-        ];
-        for (field, _) in sent.iter().filter(|(field, present)| *present && !action.reads().contains(field)) {
-            errors.push(FieldError::new(*field, "not_allowed", format!("{} does not take {field}", action.as_str())));
-        }
-        match action {
-            BulkAction::Assign | BulkAction::Transfer => {
-                if self.to.as_deref().is_none_or(|t| t.trim().is_empty()) {
-                    errors.push(FieldError::new("to", "required", "the rep who gets the customers"));
-                }
-                let input = crate::api::TransferInput { to: self.to.clone().unwrap_or_default(), note: self.note.clone() };
-                errors.extend(input.validate().err().unwrap_or_default());
-            }
-            BulkAction::Release => {
-                let input = crate::api::ReleaseInput { reason_code: self.reason_code.clone().unwrap_or_default(), note: self.note.clone() };
-                errors.extend(input.validate().err().unwrap_or_default());
-            }
-            BulkAction::Tag => match self.tag.as_deref() {
-                Some(tag) if !tag.trim().is_empty() => {
-                    crate::validate::clean_tag("tag", tag, &mut errors);
-                }
-                _ => errors.push(FieldError::new("tag", "required", "the tag to add")),
-            },
-            BulkAction::Distribute | BulkAction::Delete => {}
-        }
-        crate::field_error::finish(errors).map(|()| action)
-    }
-
     /// The filter as the list parses it (none for an id selection).
     pub fn query(&self) -> Result<Option<crate::api::CustomerQuery>, Vec<FieldError>> {
         let Some(filter) = &self.filter else { return Ok(None) };
@@ -285,41 +211,6 @@ impl SkipReason {
     }
 }
 
-/// What the edge read of one selected customer, in the batch that wrote the others.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Seen {
-    /// It exists, is live, and the caller may read it.
-    pub visible: bool,
-    /// The caller may change it (`store::scope::editable`).
-    pub editable: bool,
-    pub owner: Option<String>,
-    /// Tagging: it carries the tag.
-    pub has_tag: bool,
-    pub tags: usize,
-}
-
-/// Why the action left a selected customer alone, from what was seen of it. Only what
-/// the caller may see decides: an invisible customer is out of scope, whoever owns it.
-pub fn skip_reason(action: BulkAction, role: Role, to: Option<&str>, seen: &Seen) -> SkipReason {
-    let out = SkipReason::out_of_scope(role);
-    if !seen.visible {
-        return out;
-    }
-    let theirs = seen.owner.is_some() && seen.owner.as_deref() == to;
-    match action {
-        BulkAction::Release if seen.owner.is_none() => SkipReason::NotOwned,
-        BulkAction::Assign | BulkAction::Distribute if theirs => SkipReason::AlreadyTheirs,
-        BulkAction::Assign | BulkAction::Distribute if seen.owner.is_some() => SkipReason::AlreadyOwned,
-        BulkAction::Distribute => SkipReason::HoldingCap,
-        _ if !seen.editable => out,
-        BulkAction::Transfer if theirs => SkipReason::AlreadyTheirs,
-        BulkAction::Assign | BulkAction::Transfer => SkipReason::InactiveRep,
-        BulkAction::Tag if seen.has_tag => SkipReason::AlreadyTagged,
-        BulkAction::Tag if seen.tags >= crate::limits::TAGS => SkipReason::TooManyTags,
-        BulkAction::Release | BulkAction::Tag | BulkAction::Delete => SkipReason::Stale,
-    }
-}
-
 /// One customer the action left alone, and why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -370,79 +261,6 @@ pub struct CustomerCount {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn request(json: &str) -> BulkRequest {
-        serde_json::from_str(json).unwrap()
-    }
-
-    fn codes(r: Result<BulkAction, Vec<FieldError>>) -> Vec<String> {
-        r.err().unwrap_or_default().into_iter().map(|e| format!("{}:{}", e.path, e.code)).collect()
-    }
-
-    #[test]
-    fn a_request_states_one_action_one_selection_and_only_that_action_s_fields() {
-        assert_eq!(request(r#"{"action":"release","ids":["a"],"reason_code":"no_budget"}"#).validate(), Ok(BulkAction::Release));
-        assert_eq!(codes(request(r#"{"ids":["a"]}"#).validate()), ["action:required"]);
-        assert_eq!(codes(request(r#"{"action":"delete"}"#).validate()), ["ids:required"]);
-        assert_eq!(codes(request(r#"{"action":"delete","ids":["a"],"filter":{"owner":"me"}}"#).validate()), ["ids:required"]);
-        assert_eq!(codes(request(r#"{"action":"delete","ids":[]}"#).validate()), ["ids:required"]);
-        assert_eq!(codes(request(r#"{"action":"delete","ids":["a"],"to":"x"}"#).validate()), ["to:not_allowed"]);
-        assert_eq!(codes(request(r#"{"action":"transfer","ids":["a"]}"#).validate()), ["to:required"]);
-        assert_eq!(codes(request(r#"{"action":"release","ids":["a"],"reason_code":"bored"}"#).validate()), ["reason_code:not_in_list"]);
-        assert_eq!(codes(request(r#"{"action":"release","ids":["a"],"reason_code":"other"}"#).validate()), ["note:required"]);
-        assert_eq!(codes(request(r#"{"action":"tag","ids":["a"],"tag":"  "}"#).validate()), ["tag:required"]);
-        let long = format!(r#"{{"action":"tag","ids":["a"],"tag":"{}"}}"#, "标".repeat(31));
-        assert_eq!(codes(request(&long).validate()), ["tag:too_long"]);
-        assert_eq!(codes(request(r#"{"action":"delete","filter":{"tier":"gold"}}"#).validate()), ["filter.tier:invalid"]);
-        assert_eq!(codes(request(r#"{"action":"delete","filter":{"owner":"me","limit":"5"}}"#).validate()), ["filter.limit:invalid"]);
-        assert!(serde_json::from_str::<BulkRequest>(r#"{"action":"delete","ids":["a"],"extra":1}"#).is_err());
-    }
-
-    #[test]
-    fn a_selection_is_bounded_and_counts_each_customer_once() {
-        let ids: Vec<String> = (0..=MAX_SELECTION).map(|i| format!("c{i}")).collect();
-        let over = BulkRequest { action: Some(BulkAction::Delete), ids: Some(ids), ..Default::default() };
-        assert_eq!(codes(over.validate()), ["ids:too_many"]);
-        let repeated = BulkRequest { action: Some(BulkAction::Delete), ids: Some(vec!["b".into(), "a".into(), "b".into()]), ..Default::default() };
-        assert_eq!(repeated.unique_ids(), ["b", "a"]);
-        let filtered = request(r#"{"action":"tag","filter":{"owner":"me","tier":"key"},"tag":" 展会 "}"#);
-        let query = filtered.query().unwrap().unwrap();
-        assert_eq!((query.owner, query.tier), (crate::api::OwnerFilter::Me, Some(crate::customer::Tier::Key)));
-        assert_eq!(filtered.clean_tag().as_deref(), Some("展会"));
-    }
-
-    #[test]
-    fn who_may_ask_is_the_single_routes_rule() {
-        for action in BulkAction::ALL {
-            assert!(action.permitted(Role::Admin) && action.permitted(Role::Manager), "{action:?}");
-        }
-        let rep: Vec<BulkAction> = BulkAction::ALL.into_iter().filter(|a| a.permitted(Role::Rep)).collect();
-        assert_eq!(rep, [BulkAction::Release, BulkAction::Tag]);
-        assert_eq!(BulkAction::Transfer.permitted(Role::Rep), crate::ownership::may_transfer(Role::Rep));
-        assert_eq!(BulkAction::Delete.permitted(Role::Rep), crate::ownership::may_delete(Role::Rep));
-    }
-
-    #[test]
-    fn a_skip_says_why_from_what_the_caller_could_see() {
-        let seen = |visible, editable, owner: Option<&str>| Seen { visible, editable, owner: owner.map(String::from), ..Seen::default() };
-        let check = |action, role, to, s: &Seen| skip_reason(action, role, to, s);
-        // Invisible (someone else's for a rep, another team's, or no such id): one answer.
-        assert_eq!(check(BulkAction::Release, Role::Rep, None, &seen(false, false, None)), SkipReason::NotOwned);
-        assert_eq!(check(BulkAction::Release, Role::Manager, None, &seen(false, false, None)), SkipReason::NotInScope);
-        // Releasing a pool customer: the single route's `not_owned`.
-        assert_eq!(check(BulkAction::Release, Role::Rep, None, &seen(true, false, None)), SkipReason::NotOwned);
-        // A rep sees a colleague's customer they collaborate on, but may not change it.
-        assert_eq!(check(BulkAction::Release, Role::Rep, None, &seen(true, false, Some("rep-b"))), SkipReason::NotOwned);
-        assert_eq!(check(BulkAction::Transfer, Role::Manager, Some("r"), &seen(true, true, Some("r"))), SkipReason::AlreadyTheirs);
-        assert_eq!(check(BulkAction::Transfer, Role::Manager, Some("r"), &seen(true, true, Some("q"))), SkipReason::InactiveRep);
-        assert_eq!(check(BulkAction::Assign, Role::Manager, Some("r"), &seen(true, true, Some("q"))), SkipReason::AlreadyOwned);
-        assert_eq!(check(BulkAction::Distribute, Role::Admin, None, &seen(true, true, None)), SkipReason::HoldingCap);
-        let tagged = Seen { has_tag: true, ..seen(true, true, Some("r")) };
-        assert_eq!(check(BulkAction::Tag, Role::Rep, None, &tagged), SkipReason::AlreadyTagged);
-        let full = Seen { tags: crate::limits::TAGS, ..seen(true, true, Some("r")) };
-        assert_eq!(check(BulkAction::Tag, Role::Rep, None, &full), SkipReason::TooManyTags);
-        assert_eq!(check(BulkAction::Delete, Role::Manager, None, &seen(true, false, Some("x"))), SkipReason::NotInScope);
-    }
 
     #[test]
     fn a_strategy_s_name_is_the_one_serde_writes() {

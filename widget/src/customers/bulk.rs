@@ -6,7 +6,7 @@
 //! bar's markup and the answer's summary. The bar is escaped markup in one `inner_html`
 //! slot with delegated listeners, as the collaborators panel is: views per control would
 //! cost the element more than its size budget has left. Which actions a role is offered
-//! is `BulkAction::permitted`, the rule the API enforces.
+//! is `shared::bulk::permitted`, the rule the API enforces.
 
 use shared::api::{BulkAction, BulkRequest, SkipReason, MAX_SELECTION, RELEASE_REASONS};
 use shared::ids::Role;
@@ -187,7 +187,7 @@ impl Bulk {
         if n > 0 {
             let busy = if self.busy { " disabled" } else { "" };
             html.push_str(&format!(r#"<select data-bulk="action" aria-label="{}"{busy}><option value="">{}…</option>"#, tr("bulk"), tr("bulk")));
-            for action in BulkAction::ALL.into_iter().filter(|a| role.is_some_and(|r| a.permitted(r))) {
+            for action in BulkAction::ALL.into_iter().filter(|a| role.is_some_and(|r| shared::bulk::permitted(*a, r))) {
                 let selected = if self.action == Some(action) { " selected" } else { "" };
                 html.push_str(&format!(r#"<option value="{}"{selected}>{}</option>"#, action.as_str(), tr(action.as_str())));
             }
@@ -368,12 +368,12 @@ mod tests {
         b.choose("release");
         let fields = Fields { reason: "no_budget".into(), note: " 冻结 ".into(), tag: "t".into(), ..Fields::default() };
         let req = b.request(&[], &fields, false);
-        assert!(req.validate().is_ok());
+        assert!(shared::bulk::check(&req).is_ok());
         assert_eq!((req.ids, req.reason_code.as_deref(), req.note.as_deref(), req.tag), (Some(vec!["a".to_string()]), Some("no_budget"), Some("冻结"), None));
         b.choose("distribute");
         let req = b.request(&[], &Fields { strategy: "least_loaded".into(), ..Fields::default() }, true);
         assert_eq!((req.strategy, req.apply), (Some(shared::allocation::Strategy::LeastLoaded), true));
-        assert!(req.validate().is_ok());
+        assert!(shared::bulk::check(&req).is_ok());
     }
 
     #[test]
