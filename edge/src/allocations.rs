@@ -7,11 +7,9 @@
 //! by its audit event guarded by `changes() = 1`: a customer claimed meanwhile is skipped
 //! and reported, never overwritten.
 
-use serde::Deserialize;
-use shared::allocation::{AllocationRules, Outcome, Prospect};
+use shared::allocation::{AllocationRules, Outcome};
 use shared::api::{AllocationRequest, AllocationResponse, SkippedAssignment};
 use shared::audit::{AuditAction, Reason};
-use shared::customer::Tier;
 use shared::ids::Role;
 use worker::{Request, Response};
 
@@ -20,10 +18,7 @@ use crate::context::Ctx;
 use crate::db::{self, Arg};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, read_json};
-use crate::store::allocation::{inputs, rules, run, save_cursor, Inputs};
-
-/// Most customers one run considers.
-pub const MAX_RUN: usize = shared::limits::CUSTOMER_IDS;
+use crate::store::allocation::{inputs, prospects, rules, run, save_cursor, Inputs, MAX_RUN};
 
 /// The tenant's allocation rules, or the defaults.
 pub async fn get_rules(ctx: &Ctx) -> ApiResult<Response> {
@@ -38,43 +33,6 @@ pub async fn put_rules(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     next.validate().map_err(ApiError::Invalid)?;
     let current = rules(ctx).await?;
     Ok(json(200, &crate::documents::replace(ctx.documents(), &current, next).await?))
-}
-
-#[derive(Deserialize)]
-struct CustomerRow {
-    id: String,
-    name: String,
-    industry: Option<String>,
-    region: Option<String>,
-    tier: Option<String>,
-    amount: Option<f64>,
-    existing: f64,
-}
-
-/// Unowned, live customers (all, or the given ids), as the engine sees them.
-async fn prospects(ctx: &Ctx, ids: &Option<Vec<String>>) -> ApiResult<Vec<Prospect>> {
-    let (filter, args) = match ids {
-        Some(ids) => ("AND c.id IN (SELECT value FROM json_each(?2))", vec![Arg::from(&ctx.caller.tenant), Arg::Text(serde_json::to_string(ids)?)]),
-        None => ("", vec![Arg::from(&ctx.caller.tenant)]),
-    };
-    let sql = format!(
-        "SELECT c.id, c.name, c.industry, c.region, c.tier, c.amount, \
-         (c.won_at IS NOT NULL OR EXISTS (SELECT 1 FROM audit_events a WHERE a.tenant_id = c.tenant_id AND a.customer_id = c.id AND a.from_owner IS NOT NULL)) AS existing \
-         FROM customers c WHERE c.tenant_id = ?1 AND c.owner_id IS NULL AND c.deleted_at IS NULL {filter} ORDER BY c.id LIMIT {MAX_RUN}"
-    );
-    let rows = db::all::<CustomerRow>(&ctx.db, &sql, &args).await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| Prospect {
-            id: r.id,
-            name: r.name,
-            industry: r.industry,
-            region: r.region,
-            tier: r.tier.as_deref().and_then(Tier::parse),
-            amount: r.amount.unwrap_or(0.0),
-            existing: r.existing != 0.0,
-        })
-        .collect())
 }
 
 fn check_request(ctx: &Ctx, request: &AllocationRequest) -> ApiResult<()> {

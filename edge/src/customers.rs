@@ -199,19 +199,9 @@ pub async fn delete(ctx: &Ctx, id: &str) -> ApiResult<Response> {
     if !may_delete(ctx.caller.role) {
         return Err(ApiError::Forbidden("only managers and admins delete customers".into()));
     }
-    let sql = format!(
-        "UPDATE customers AS c SET deleted_at = ?4, updated_at = ?4, version = version + 1 \
-         WHERE c.tenant_id = ?1 AND c.id = ?3 AND c.deleted_at IS NULL AND {}",
-        sql::editable(&ctx.caller)
-    );
-    let update = db::stmt(&ctx.db, &sql, &[Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::from(id), Arg::Int(ctx.now)])?;
-    let audit = Event::new(AuditAction::Delete, "?2", "?3", "?4").from("(SELECT owner_id FROM customers WHERE tenant_id = ?1 AND id = ?2)").reason_text(Reason::DELETED).statement(
-        &ctx.db,
-        Source::AfterChange,
-        &[Arg::from(&ctx.caller.tenant), Arg::from(id), Arg::from(&ctx.caller.user), Arg::Int(ctx.now)],
-    )?;
-    let results = db::batch(&ctx.db, vec![update, audit]).await?;
-    if results.first().map(db::changes) == Some(1) {
+    let [audit, update] = store::delete_statements(ctx, "c.id = ?3", id, "")?;
+    let results = db::batch(&ctx.db, vec![audit, update]).await?;
+    if results.get(1).map(db::changes) == Some(1) {
         Ok(json(200, &shared::api::Deleted { deleted: id.to_string() }))
     } else {
         Err(not_found(id))

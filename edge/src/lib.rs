@@ -12,6 +12,7 @@
 mod allocations;
 mod audit;
 mod board;
+mod bulk;
 mod collaborators;
 mod collision;
 mod contact_budget;
@@ -142,6 +143,8 @@ async fn handle(req: &mut Request, env: Env, origin: Option<&str>) -> ApiResult<
         Endpoint::GetCustomer => customers::get(&ctx, id).await,
         Endpoint::PatchCustomer => customers::patch(&ctx, req, id).await,
         Endpoint::DeleteCustomer => customers::delete(&ctx, id).await,
+        Endpoint::BulkCustomers => bulk::bulk(&ctx, req).await,
+        Endpoint::CountCustomers => bulk::count_matching(&ctx, req).await,
         Endpoint::ListReps => reps::list(&ctx).await,
         Endpoint::CreateRep => reps::create(&ctx, req).await,
         Endpoint::PatchRep => reps::patch(&ctx, req, id).await,

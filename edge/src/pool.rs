@@ -419,7 +419,7 @@ fn claim_condition(condition: ClaimCondition, p: &ClaimParams) -> String {
 /// `POST /customers/{id}/transfer`: a manager or admin moves a customer to another rep in
 /// their scope. Follow-ups stay with the customer (they are keyed by customer).
 pub async fn transfer(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Response> {
-    if !ctx.caller.role.is_manager_or_admin() {
+    if !shared::ownership::may_transfer(ctx.caller.role) {
         return Err(ApiError::Forbidden("only managers and admins transfer customers".into()));
     }
     let input: shared::api::TransferInput = read_json(req).await?;

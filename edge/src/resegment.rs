@@ -93,19 +93,7 @@ async fn page(db: &D1Database, tenant: &str, settings: &TenantSettings, after: &
     }
     let mut changed = 0;
     if !by_segment.is_empty() {
-        let mut statements = Vec::with_capacity(by_segment.len());
-        for (segment, pairs) in by_segment {
-            // The first IN finds the rows by primary key; the second keeps those still
-            // at the version read.
-            statements.push(db::stmt(
-                db,
-                "UPDATE customers SET segment = ?3 WHERE tenant_id = ?1 \
-                 AND id IN (SELECT json_extract(value, '$[0]') FROM json_each(?2)) \
-                 AND (id || '@' || version) IN (SELECT json_extract(value, '$[0]') || '@' || json_extract(value, '$[1]') FROM json_each(?2)) \
-                 AND EXISTS (SELECT 1 FROM tenants WHERE id = ?1 AND settings_version = ?4)",
-                &[Arg::from(tenant), Arg::Text(Value::Array(pairs).to_string()), Arg::from(segment), Arg::Int(settings.version)],
-            )?);
-        }
+        let statements = segment_writes(db, tenant, settings.version, by_segment)?;
         changed = db::batch(db, statements).await?.iter().map(db::changes).sum::<usize>();
     }
     if count == PAGE {
@@ -113,6 +101,27 @@ async fn page(db: &D1Database, tenant: &str, settings: &TenantSettings, after: &
     }
     db::run(db, "UPDATE tenants SET segments_version = ?2 WHERE id = ?1 AND settings_version = ?2 AND segments_version < ?2", &[Arg::from(tenant), Arg::Int(settings.version)]).await?;
     Ok((changed, None))
+}
+
+/// The statements that write new segments, one per segment: `by_segment` maps a segment
+/// to the `[id, version]` pairs of the customers it now holds. Each customer is written
+/// only while at the version it was classified at, and only while `settings_version` is
+/// the announced one.
+pub fn segment_writes(db: &D1Database, tenant: &str, settings_version: i64, by_segment: BTreeMap<Option<String>, Vec<Value>>) -> ApiResult<Vec<worker::D1PreparedStatement>> {
+    let mut statements = Vec::with_capacity(by_segment.len());
+    for (segment, pairs) in by_segment {
+        // The first IN finds the rows by primary key; the second keeps those still
+        // at the version read.
+        statements.push(db::stmt(
+            db,
+            "UPDATE customers SET segment = ?3 WHERE tenant_id = ?1 \
+             AND id IN (SELECT json_extract(value, '$[0]') FROM json_each(?2)) \
+             AND (id || '@' || version) IN (SELECT json_extract(value, '$[0]') || '@' || json_extract(value, '$[1]') FROM json_each(?2)) \
+             AND EXISTS (SELECT 1 FROM tenants WHERE id = ?1 AND settings_version = ?4)",
+            &[Arg::from(tenant), Arg::Text(Value::Array(pairs).to_string()), Arg::from(segment), Arg::Int(settings_version)],
+        )?);
+    }
+    Ok(statements)
 }
 
 /// The maintenance queue's part (`maintenance.rs`): finishes a tenant's pass that failed

@@ -13,6 +13,7 @@
 pub mod allocation;
 pub mod api;
 pub mod audit;
+pub mod bulk;
 pub mod cell;
 pub mod collaborators;
 pub mod contact_budget;

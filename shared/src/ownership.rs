@@ -164,6 +164,12 @@ pub fn masks_contacts(role: Role, owner: Option<&str>) -> bool {
     ContactsHidden::of(role).hides(owner)
 }
 
+/// Only managers and admins transfer a customer to another rep (one, in bulk, or a
+/// hand-over): a rep never gives a customer away.
+pub fn may_transfer(role: Role) -> bool {
+    role.is_manager_or_admin()
+}
+
 /// Only managers and admins delete (soft) customers.
 pub fn may_delete(role: Role) -> bool {
     role.is_manager_or_admin()

@@ -63,6 +63,12 @@ fn clean_text(path: &str, text: &Option<String>, max: usize, errors: &mut Vec<Fi
     Some(trimmed.to_string())
 }
 
+/// One tag as a customer keeps it (trimmed, at most [`MAX_TAG`] characters, no control
+/// characters): the rule of a form's tags and of a bulk "add a tag" alike.
+pub fn clean_tag(path: &str, tag: &str, errors: &mut Vec<FieldError>) -> Option<String> {
+    clean_text(path, &Some(tag.to_string()), MAX_TAG, errors)
+}
+
 /// Checks a create request (or an import row, or a patched record) against the tenant's
 /// settings. Every problem is reported, not just the first.
 pub fn check_customer(input: &CustomerInput, settings: &(impl CustomerSchema + ?Sized)) -> Result<CustomerFields, Vec<FieldError>> {
@@ -122,7 +128,7 @@ pub fn check_customer(input: &CustomerInput, settings: &(impl CustomerSchema + ?
     }
     let mut tags: Vec<String> = Vec::new();
     for (i, tag) in input.tags.iter().enumerate() {
-        if let Some(t) = clean_text(&format!("tags[{i}]"), &Some(tag.clone()), MAX_TAG, &mut errors) {
+        if let Some(t) = clean_tag(&format!("tags[{i}]"), tag, &mut errors) {
             if !tags.contains(&t) {
                 tags.push(t);
             }

@@ -99,6 +99,13 @@ impl Client {
         js_sys::JSON::parse(&text).map_err(|_| Failure::Decode)
     }
 
+    /// Like [`Client::get_js`], for a request with a body.
+    pub async fn send_js(&self, method: &str, path: &str, body: &impl serde::Serialize) -> Result<wasm_bindgen::JsValue, Failure> {
+        let text = serde_json::to_string(body).map_err(|_| Failure::Decode)?;
+        let (_, text) = self.exchange(method, path, Some(text)).await?;
+        js_sys::JSON::parse(&text).map_err(|_| Failure::Decode)
+    }
+
     async fn call<T: DeserializeOwned>(&self, method: &str, path: &str, body: Option<String>) -> Result<Answer<T>, Failure> {
         let (status, text) = self.exchange(method, path, body).await?;
         let value = shared::wire::from_json(&text).map_err(|_| Failure::Decode)?;

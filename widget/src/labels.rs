@@ -1,5 +1,6 @@
 //! Names for people of `shared::allocation`'s choices: read by the allocation form, the
-//! pool's distribution preview and the dashboard.
+//! pool's distribution preview and the dashboard; and of the release reasons
+//! (`shared::api::RELEASE_REASONS`), read by the pool and the customer list's bulk release.
 
 use crate::i18n::Lang;
 
@@ -39,4 +40,18 @@ pub fn strategy_label(lang: Lang, s: shared::allocation::Strategy) -> &'static s
         Combined => lang.pick("组合评分", "Combined"),
         Optimal => lang.pick("全局最优", "Optimal"),
     }
+}
+
+/// A release reason's name for people (`shared::api::RELEASE_REASONS`).
+pub fn release_reason_label(lang: Lang, code: &str) -> Option<&'static str> {
+    let (zh, en) = match code {
+        "not_interested" => ("无意向", "Not interested"),
+        "unreachable" => ("联系不上", "Unreachable"),
+        "wrong_info" => ("信息有误", "Wrong information"),
+        "duplicate" => ("重复客户", "Duplicate"),
+        "no_budget" => ("无预算", "No budget"),
+        "other" => ("其他", "Other"),
+        _ => return None,
+    };
+    Some(lang.pick(zh, en))
 }

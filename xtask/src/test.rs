@@ -241,6 +241,7 @@ fn browser_suite(tools: &Tools, tally: &mut Tally) -> Result<(), String> {
     let mut cmd = Command::new(&tools.node);
     cmd.args(["--test", "--test-reporter=tap", "--test-concurrency=1"])
         .arg(root().join("tests/browser/customers.test.mjs"))
+        .arg(root().join("tests/browser/bulk.test.mjs"))
         .arg(root().join("tests/browser/board.test.mjs"))
         .arg(root().join("tests/browser/dashboard.test.mjs"))
         .arg(root().join("tests/browser/a11y.test.mjs"))

@@ -385,6 +385,41 @@ pub async fn query_rows(ctx: &Ctx, query: &CustomerQuery, settings: &TenantSetti
     db::all::<Row>(&ctx.db, &sql, &filter.args).await
 }
 
+/// The audit insert and the update, for one batch, that soft-delete the customers
+/// matching `which` (a condition on `c` over ?3 = `subject`) the caller may edit: one
+/// customer (`DELETE /customers/{id}`) or a bulk selection, by the same two statements.
+/// The audit rows are written first, under the same condition, so both happen or
+/// neither does. `returning` ends the update.
+pub fn delete_statements(ctx: &Ctx, which: &str, subject: &str, returning: &str) -> ApiResult<[D1PreparedStatement; 2]> {
+    // ?1 tenant, ?2 caller, ?3 subject, ?4 now.
+    let condition = format!("c.tenant_id = ?1 AND {which} AND c.deleted_at IS NULL AND {}", scope::editable(&ctx.caller));
+    let args = [Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::from(subject), Arg::Int(ctx.now)];
+    let audit = crate::audit::Event::new(shared::audit::AuditAction::Delete, "c.id", "?2", "?4").from("c.owner_id").reason_text(shared::audit::Reason::DELETED).statement(
+        &ctx.db,
+        crate::audit::Source::Rows(&condition),
+        &args,
+    )?;
+    let update = db::stmt(&ctx.db, &format!("UPDATE customers AS c SET deleted_at = ?4, updated_at = ?4, version = version + 1 WHERE {condition}{returning}"), &args)?;
+    Ok([audit, update])
+}
+
+/// The update that adds tag `tag` to the customers matching `which` (over ?3 =
+/// `subject`) the caller may edit, those that lack it and have room for one more
+/// (`shared::limits::TAGS`), answering each changed row as the write left it. A tag is
+/// not an ownership change: no audit row, as for a `PATCH` of the tags.
+pub fn tag_statement(ctx: &Ctx, which: &str, subject: &str, tag: &str) -> ApiResult<D1PreparedStatement> {
+    // ?1 tenant, ?2 caller, ?3 subject, ?4 tag, ?5 now.
+    let sql = format!(
+        "UPDATE customers AS c SET tags = json_insert(c.tags, '$[#]', ?4), updated_at = ?5, version = version + 1 \
+         WHERE c.tenant_id = ?1 AND {which} AND c.deleted_at IS NULL AND {} AND json_array_length(c.tags) < {} \
+         AND NOT EXISTS (SELECT 1 FROM json_each(c.tags) WHERE value = ?4){}",
+        scope::editable(&ctx.caller),
+        shared::limits::TAGS,
+        returning()
+    );
+    db::stmt(&ctx.db, &sql, &[Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::from(subject), Arg::from(tag), Arg::Int(ctx.now)])
+}
+
 /// Whether user `?3` may be given a customer by the caller, as a statement of a batch:
 /// one row (`ok`) if so, none if not.
 pub fn target_statement(ctx: &Ctx, target: &str) -> ApiResult<D1PreparedStatement> {

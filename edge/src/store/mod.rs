@@ -6,9 +6,12 @@
 //! patch `UPDATE` is generated) and the reads by id and by query; `scope` the `WHERE`
 //! conditions that enforce who sees and edits what; `ownership` the statements that move
 //! customers between owners and the pool; `hand_over` a hand-over's pages; `reps` the rep directory's query; `allocation`
-//! what an allocation run reads (rules, reps, cursor) and the engine call.
+//! what an allocation run reads (rules, reps, cursor), the engine call and a run written
+//! set-based; `bulk` what a bulk action reads (a filter's selection, its count, what the
+//! caller sees of each selected customer).
 
 pub mod allocation;
+pub mod bulk;
 pub mod customers;
 pub mod hand_over;
 pub mod ownership;

@@ -106,6 +106,26 @@ impl Strategy {
         Strategy::Combined,
         Strategy::Optimal,
     ];
+
+    /// The strategy's stored name, as serde writes it (without serde's machinery, for the
+    /// widget's choices).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Strategy::RoundRobin => "round_robin",
+            Strategy::WeightedRoundRobin => "weighted_round_robin",
+            Strategy::PerformanceFirst => "performance_first",
+            Strategy::IndustryExpertise => "industry_expertise",
+            Strategy::Region => "region",
+            Strategy::CustomerType => "customer_type",
+            Strategy::LeastLoaded => "least_loaded",
+            Strategy::Combined => "combined",
+            Strategy::Optimal => "optimal",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Strategy> {
+        Strategy::ALL.into_iter().find(|s| s.as_str() == name)
+    }
 }
 
 /// How much each criterion counts in the combined score (and in `Optimal`).

@@ -6,6 +6,7 @@
 mod allocations;
 mod audit;
 mod board;
+mod bulk;
 mod customer_query;
 mod customers;
 mod errors;
@@ -20,6 +21,7 @@ mod reps;
 pub use allocations::*;
 pub use audit::*;
 pub use board::*;
+pub use bulk::*;
 pub use customer_query::*;
 pub use customers::*;
 pub use errors::*;

@@ -11,6 +11,7 @@
 mod access;
 mod allocations;
 mod board;
+mod bulk;
 mod collaborators;
 mod customers;
 mod imports;
@@ -100,7 +101,7 @@ fn main() {
     let server = start_test_server("api");
     let mut world = World::new(server);
     // One line per file; each file registers its own cases (and their phases).
-    let modules: [fn(Suite<World>) -> Suite<World>; 17] = [
+    let modules: [fn(Suite<World>) -> Suite<World>; 18] = [
         access::cases,
         customers::cases,
         imports::cases,
@@ -117,6 +118,7 @@ fn main() {
         scale::cases,
         intake::cases,
         links::cases,
+        bulk::cases,
         restart::cases,
     ];
     let ok = modules.into_iter().fold(Suite::default(), |suite, cases| cases(suite)).run(&mut world);

@@ -83,6 +83,14 @@ pub fn big_work_continues_in_the_queue(w: &mut World) {
     let rep_b = w.server.api(&w.server.token("grow", "grow-rep-b", Role::Rep));
     let last = format!("/api/v1/customers/c_grow_{BOOK:06}");
 
+    // A bulk action over a filter matching more than it takes is refused, naming the
+    // limit, before anything is written; the count says "more than 5,000".
+    let too_big = admin.post("/api/v1/customers/bulk", &json!({"action": "tag", "filter": {}, "tag": "大批量"}));
+    assert_eq!((too_big.status, too_big.code()), (422, "selection_too_large"), "{}", too_big.text);
+    assert_eq!(too_big.body["error"]["details"]["limit"], json!(shared::api::MAX_SELECTION));
+    let counted = admin.get("/api/v1/customers/count");
+    assert_eq!(counted.body["count"].as_u64(), Some(shared::api::MAX_SELECTION as u64 + 1), "{}", counted.text);
+
     // An export past its limit is refused, naming it; a narrower one answers.
     let all = bulk.get("/api/v1/customers/export");
     assert_eq!((all.status, all.code()), (422, "export_too_large"), "{}", all.text);

@@ -45,6 +45,12 @@ fn users(directory: &JsValue) -> Vec<User> {
         .collect()
 }
 
+/// The active reps of a `UserList` answer as (id, name): whom a bulk assignment or
+/// transfer may name (`shared::collaborators::may_collaborate`: an active rep).
+pub fn reps(directory: &JsValue) -> Vec<(String, String)> {
+    users(directory).into_iter().filter(|u| u.eligible).map(|u| (u.id, u.name)).collect()
+}
+
 /// The panel of one owned customer being edited.
 #[derive(Clone, PartialEq)]
 pub struct Sharing {

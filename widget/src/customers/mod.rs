@@ -1,6 +1,7 @@
 //! `<allot-customers api token lang>`: a searchable, filterable customer list with an
 //! add/edit form.
 
+mod bulk;
 mod collaborators;
 mod form;
 
@@ -8,6 +9,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::api::{CustomerPage, CustomerView};
 use shared::settings::CustomerLists;
+use wasm_bindgen::JsCast;
 
 use crate::api::Client;
 use crate::attrs::Attrs;
@@ -38,21 +40,28 @@ pub fn Customers(attrs: Attrs) -> impl IntoView {
     let status = RwSignal::new(String::new());
     let editing = RwSignal::new(Editing::Closed);
     let sharing = RwSignal::new(None::<collaborators::Sharing>);
+    let bulk = RwSignal::new(bulk::Bulk::default());
     // Each list load gets a number; answers to superseded loads are dropped.
     let loads = crate::latest::Latest::new();
 
-    let query = move || {
-        let page_size = attrs.get("page-size").and_then(|p| p.parse::<u32>().ok()).unwrap_or(50).clamp(1, shared::api::MAX_PAGE);
-        let mut parts = vec![format!("owner={}", owner.get()), format!("limit={page_size}")];
+    // The list's filters as query pairs: a page's query, the count of what matches, and a
+    // bulk action's "every customer matching" selection.
+    let filter = move || {
+        let mut pairs = vec![("owner".to_string(), owner.get().to_string())];
         let text = q.get();
         if !text.trim().is_empty() {
-            parts.push(format!("q={}", encode(text.trim())));
+            pairs.push(("q".into(), text.trim().to_string()));
         }
         let s = status.get();
         if !s.is_empty() {
-            parts.push(format!("status={s}"));
+            pairs.push(("status".into(), s));
         }
-        parts.join("&")
+        pairs
+    };
+    let filter_query = move || filter().iter().map(|(k, v)| format!("{k}={}", encode(v))).collect::<Vec<_>>().join("&");
+    let query = move || {
+        let page_size = attrs.get("page-size").and_then(|p| p.parse::<u32>().ok()).unwrap_or(50).clamp(1, shared::api::MAX_PAGE);
+        format!("{}&limit={page_size}", filter_query())
     };
 
     let load = move |append: bool| {
@@ -85,6 +94,8 @@ pub fn Customers(attrs: Attrs) -> impl IntoView {
                     } else {
                         items.set(page.items);
                     }
+                    let shown = items.with_untracked(|v| v.iter().map(|c| c.customer.id.clone()).collect());
+                    bulk.update(|b| b.show(shown, !append));
                 }
                 Err(f) => error.set(Some(describe(lang, &attrs, &f))),
             }
@@ -143,6 +154,79 @@ pub fn Customers(attrs: Attrs) -> impl IntoView {
         });
     };
 
+    // The bulk bar: one listener for its taps and choices (`bulk::Bulk` decides).
+    let on_bulk = move |ev: &web_sys::Event| {
+        let Some(target) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
+        let Some(what) = target.get_attribute("data-bulk") else { return };
+        let lang = lang.get_untracked();
+        let c = client();
+        match (ev.type_().as_str(), what.as_str()) {
+            ("change", "page") => {
+                if bulk.try_update(bulk::Bulk::toggle_page).unwrap_or(false) {
+                    let path = format!("/customers/count?{}", filter_query());
+                    spawn_local(async move {
+                        if let Ok(answer) = c.get_js(&path).await {
+                            let n = js_sys::Reflect::get(&answer, &"count".into()).ok().and_then(|v| v.as_f64());
+                            bulk.update(|b| b.matching = n.map(|n| n as u32));
+                        }
+                    });
+                }
+            }
+            ("click", "all") => bulk.update(bulk::Bulk::pick_all),
+            ("click", "clear") => bulk.update(bulk::Bulk::clear),
+            ("change", "action") => {
+                let action = target.dyn_ref::<web_sys::HtmlSelectElement>().map(|s| s.value()).unwrap_or_default();
+                bulk.update(|b| b.choose(&action));
+                if bulk.with_untracked(|b| b.reps.is_empty()) && ["assign", "transfer", "distribute"].contains(&action.as_str()) {
+                    spawn_local(async move {
+                        if let Ok(list) = c.get_js("/users").await {
+                            bulk.update(|b| b.reps = collaborators::reps(&list));
+                        }
+                    });
+                }
+            }
+            ("click", "go" | "apply") => {
+                if what == "go" && !bulk.try_update(bulk::Bulk::go).unwrap_or(false) {
+                    return;
+                }
+                let slot = ev.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+                let value = |key: &str| -> String {
+                    let Some(field) = slot.as_ref().and_then(|s| s.query_selector(&format!("[data-bulk={key}]")).ok().flatten()) else { return String::new() };
+                    field.dyn_ref::<web_sys::HtmlInputElement>().map(|i| i.value()).or_else(|| field.dyn_ref::<web_sys::HtmlSelectElement>().map(|s| s.value())).unwrap_or_default()
+                };
+                let fields = bulk::Fields { to: value("to"), reason: value("reason"), note: value("note"), tag: value("tag"), strategy: value("strategy") };
+                let request = bulk.with_untracked(|b| b.request(&filter(), &fields, what == "apply"));
+                bulk.update(|b| {
+                    b.busy = true;
+                    b.failure = None;
+                });
+                spawn_local(async move {
+                    match c.send_js("POST", "/customers/bulk", &request).await {
+                        Ok(answer) => {
+                            let read = bulk::read(&answer);
+                            let names = bulk.with_untracked(|b| b.reps.clone());
+                            let name = |id: &str| names.iter().find(|(r, _)| r == id).map_or_else(|| id.to_string(), |(_, n)| n.clone());
+                            let summary = bulk::summary(lang, &read, name);
+                            bulk.update(|b| {
+                                b.busy = false;
+                                b.outcome = Some((summary, !read.applied));
+                            });
+                            if read.applied {
+                                attrs.emit("allot:bulk-applied", &answer);
+                                load(false);
+                            }
+                        }
+                        Err(f) => bulk.update(|b| {
+                            b.busy = false;
+                            b.failure = Some(describe(lang, &attrs, &f));
+                        }),
+                    }
+                });
+            }
+            _ => {}
+        }
+    };
+
     let label = move |key: &'static str| t(lang.get(), key);
     let owner_button = move |key: &'static str| {
         view! {
@@ -183,6 +267,8 @@ pub fn Customers(attrs: Attrs) -> impl IntoView {
         <div inner_html=move || sharing.with(|p| p.as_ref().filter(|_| editing.with(|e| matches!(e, Editing::Existing(_)))).map(|p| p.html(lang.get())).unwrap_or_default())
             on:click=move |ev| collaborators::handle(&ev, attrs, lang.get_untracked(), sharing, on_shared)
             on:change=move |ev| collaborators::handle(&ev, attrs, lang.get_untracked(), sharing, on_shared)></div>
+        <div inner_html=move || if items.with(Vec::is_empty) && bulk.with(|b| b.outcome.is_none()) { String::new() } else { bulk.with(|b| b.html(lang.get(), attrs.get("token").and_then(|t| shared::claims::unverified_role(&t)))) }
+            on:click=move |ev| on_bulk(&ev) on:change=move |ev| on_bulk(&ev)></div>
         <ul class="list" aria-busy=move || loading.get().to_string()>
             <For each=move || items.get() key=move |c| (c.customer.id.clone(), c.customer.version, c.masked, c.editable, c.customer.collaborators.clone(), owner.get_untracked() == "shared") children=move |c| {
                 let lang = lang.get_untracked();
@@ -195,15 +281,19 @@ pub fn Customers(attrs: Attrs) -> impl IntoView {
                 let editable = c.editable;
                 let open = c.clone();
                 let (id, name) = (c.customer.id.clone(), c.customer.name.clone());
+                let (pick, picked) = (id.clone(), id.clone());
                 let leaving = (owner.get_untracked() == "shared").then(|| view! {
                     <button type="button" class="leave" on:click=move |ev| { ev.stop_propagation(); leave(id.clone(), name.clone()) }>{t(lang, "leave")}</button>
                 });
                 view! {
-                    <li class="row" tabindex="0" data-id=c.customer.id.clone()
+                    <li class="row pickable" tabindex="0" data-id=c.customer.id.clone()
                         on:click=move |_| if editable {
                             collaborators::open(attrs, lang, &open, sharing);
                             editing.set(Editing::Existing(Box::new(open.clone())));
                         }>
+                        <input type="checkbox" class="pick" aria-label=format!("{} {}", t(lang, "select"), c.customer.name)
+                            prop:checked=move || bulk.with(|b| b.is_picked(&picked))
+                            on:click=move |ev| { ev.stop_propagation(); bulk.update(|b| b.toggle(&pick)) } />
                         <div>
                             <div class="title">{c.customer.name.clone()}</div>
                             <div class="sub">{sub}</div>

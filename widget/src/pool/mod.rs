@@ -21,16 +21,7 @@ fn reason_label(lang: Lang, code: &str) -> String {
         let (zh, en) = action.label();
         return lang.pick(zh, en).to_string();
     }
-    let (zh, en) = match code {
-        "not_interested" => ("无意向", "Not interested"),
-        "unreachable" => ("联系不上", "Unreachable"),
-        "wrong_info" => ("信息有误", "Wrong information"),
-        "duplicate" => ("重复客户", "Duplicate"),
-        "no_budget" => ("无预算", "No budget"),
-        "other" => ("其他", "Other"),
-        other => return other.to_string(),
-    };
-    lang.pick(zh, en).to_string()
+    crate::labels::release_reason_label(lang, code).map_or_else(|| code.to_string(), str::to_string)
 }
 
 /// A claim refusal in the reader's language, with what is left.
