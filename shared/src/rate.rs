@@ -21,6 +21,10 @@ pub enum RateClass {
     Import,
     /// Exporting customers as CSV: each reads every row the filters select.
     Export,
+    /// Work over many customers at once: a bulk action (up to 5,000 customers, an audit
+    /// row each) or a what-if count over the tenant's customers. A person does a few a
+    /// minute; a script looping them would write millions of rows or scan the tenant.
+    Heavy,
     /// Any request refused as unauthenticated, per client address.
     Unauthenticated,
     /// Submissions with one intake key, from everywhere (`shared::intake`).
@@ -32,16 +36,18 @@ pub enum RateClass {
 }
 
 impl RateClass {
-    pub const ALL: [RateClass; 8] =
-        [RateClass::Read, RateClass::Write, RateClass::Claim, RateClass::Import, RateClass::Export, RateClass::Unauthenticated, RateClass::IntakeKey, RateClass::IntakeAddress];
+    pub const ALL: [RateClass; 9] =
+        [RateClass::Read, RateClass::Write, RateClass::Claim, RateClass::Import, RateClass::Export, RateClass::Heavy, RateClass::Unauthenticated, RateClass::IntakeKey, RateClass::IntakeAddress];
 
-    /// The class of an authenticated request: by its method, with claims, imports and
-    /// exports apart (`claim`, `import` and `export` name those routes' last path segment).
+    /// The class of an authenticated request: by its method, with claims, imports,
+    /// exports and bulk actions apart (`claim`, `import`, `export` and `bulk` name those
+    /// routes' last path segment).
     pub fn of(method: &str, last_segment: &str) -> RateClass {
         match (method, last_segment) {
             ("POST", "claim") => RateClass::Claim,
             ("POST", "import") => RateClass::Import,
             ("GET", "export") => RateClass::Export,
+            ("POST", "bulk") => RateClass::Heavy,
             ("GET" | "HEAD", _) => RateClass::Read,
             _ => RateClass::Write,
         }
@@ -55,6 +61,7 @@ impl RateClass {
             RateClass::Claim => 60,
             RateClass::Import => 60,
             RateClass::Export => 20,
+            RateClass::Heavy => 30,
             RateClass::Unauthenticated => 120,
             RateClass::IntakeKey => 300,
             RateClass::IntakeAddress => 20,
@@ -69,6 +76,7 @@ impl RateClass {
             RateClass::Claim => "RL_CLAIM",
             RateClass::Import => "RL_IMPORT",
             RateClass::Export => "RL_EXPORT",
+            RateClass::Heavy => "RL_HEAVY",
             RateClass::Unauthenticated => "RL_UNAUTHENTICATED",
             RateClass::IntakeKey => "RL_INTAKE_KEY",
             RateClass::IntakeAddress => "RL_INTAKE_ADDRESS",
@@ -83,6 +91,7 @@ impl RateClass {
             RateClass::Claim => "claims per user",
             RateClass::Import => "imports per user",
             RateClass::Export => "exports per user",
+            RateClass::Heavy => "bulk actions and what-if counts per user",
             RateClass::Unauthenticated => "unauthenticated requests per address",
             RateClass::IntakeKey => "submissions per form",
             RateClass::IntakeAddress => "submissions per form from one address",
@@ -109,6 +118,7 @@ mod tests {
             ("DELETE", "me", RateClass::Write),
             ("POST", "claim", RateClass::Claim),
             ("POST", "import", RateClass::Import),
+            ("POST", "bulk", RateClass::Heavy),
             ("GET", "claim", RateClass::Read),
         ] {
             assert_eq!(RateClass::of(method, last), class, "{method} …/{last}");
