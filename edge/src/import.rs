@@ -84,8 +84,10 @@ pub async fn import(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
         created: 0,
         duplicates,
         taken_over: 0,
+        assigned: 0,
         errors: plan.errors.clone(),
         ignored_columns: plan.ignored_columns.clone(),
+        columns: Vec::new(),
     };
     if dry_run {
         report.duplicates.sort_by_key(|d| d.line);

@@ -26,7 +26,7 @@ pub use permit::{permit, ImportPermit, ImportRefusal};
 pub use xlsx::{column_name, inspect as inspect_xlsx, Declared};
 
 use crate::api::{CustomerInput, ImportDuplicate, ImportRowError};
-use crate::customer::{DuplicateField, DuplicateKeys, Intent, Tier};
+use crate::customer::{DuplicateField, DuplicateKeys, Intent};
 use crate::field_error::FieldError;
 use crate::settings::TenantSettings;
 use crate::validate::{check_customer, CustomerFields};
@@ -196,7 +196,7 @@ impl Planner<'_> {
             return Err(ImportError::TooManyRows { limit: self.max_rows, what: format!("more than {} data rows (line {line} is one too many)", self.max_rows) });
         }
         let plan = &mut self.plan;
-        let (input, mut problems) = row_input(cells, columns);
+        let (input, mut problems) = row_input(cells, columns, self.settings);
         let fields = match check_customer(&input, self.settings) {
             Ok(f) if problems.is_empty() => f,
             Ok(_) => {
@@ -243,7 +243,7 @@ impl Planner<'_> {
 
 /// Turns one row's cells into create input; problems that validation cannot see (an
 /// unparseable amount or date, a cell past [`MAX_CELL_BYTES`]) are returned beside it.
-fn row_input(cells: &[String], columns: &[Option<Column>]) -> (CustomerInput, Vec<FieldError>) {
+fn row_input(cells: &[String], columns: &[Option<Column>], settings: &TenantSettings) -> (CustomerInput, Vec<FieldError>) {
     let mut input = CustomerInput::default();
     let mut problems = Vec::new();
     let mut company_as_name = None;
@@ -277,9 +277,9 @@ fn row_input(cells: &[String], columns: &[Option<Column>]) -> (CustomerInput, Ve
                 Some(a) => input.amount = Some(a),
                 None => problems.push(FieldError::new("amount", "wrong_type", format!("{value} is not an amount"))),
             },
-            Column::Tier => match Tier::parse(value) {
+            Column::Tier => match settings.resolve_tier(value) {
                 Some(t) => input.tier = Some(t),
-                None => problems.push(FieldError::new("tier", "not_in_list", "大客户/潜力客户/普通客户 or key/potential/regular")),
+                None => problems.push(FieldError::new("tier", "not_in_list", format!("{value} is not a value tier: one of {}", settings.tier_words()))),
             },
             Column::Intent => match Intent::parse(value) {
                 Some(i) => input.intent = Some(i),
