@@ -61,6 +61,10 @@ pub enum Endpoint {
     IssueLink,
     ListLinks,
     RevokeLink,
+    History,
+    PreviewRecycle,
+    PreviewSegments,
+    ImportTemplate,
 }
 
 pub type SchemaFn = fn(&mut SchemaGenerator) -> Schema;
@@ -100,6 +104,13 @@ const IMPORT_QUERY: &[(&str, &str)] = &[
     ("to_pool", "true: imported customers go to the public pool instead of the importer (managers and admins; a rep gets 403)"),
 ];
 
+const HISTORY_QUERY: &[(&str, &str)] = &[
+    ("document", "settings, allocation-rules or pool-rules (required)"),
+    ("limit", "entries per page, 1–100 (default 20)"),
+    ("before", "only versions below this one: the previous page's next_before"),
+];
+const TEMPLATE_QUERY: &[(&str, &str)] = &[("format", "csv (the default and only format: UTF-8 with a BOM, which Excel opens; anything else is 400 `unsupported_format`)")];
+
 const BOARD_QUERY: &[(&str, &str)] = &[("owner", "me (default), team (owned by someone you can see) or all"), ("per_stage", "only the first N (1–500) cards of each column, with exact `totals`")];
 const REPORT_QUERY: &[(&str, &str)] = &[
     ("from", "first day, YYYY-MM-DD in the tenant's time zone (default: 29 days before `to`)"),
@@ -126,10 +137,12 @@ pub static ROUTES: &[Route] = &[
     Route { method: "GET", path: "/api/v1/me", endpoint: Endpoint::Me, public: false, summary: "The caller as the token says", query: NO_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<Me>) },
     Route { method: "GET", path: "/api/v1/settings", endpoint: Endpoint::GetSettings, public: false, summary: "Tenant settings: industries, territories, stages, lifecycle thresholds, custom fields, segments, allowed origins", query: NO_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<TenantSettings>) },
     Route { method: "PUT", path: "/api/v1/settings", endpoint: Endpoint::PutSettings, public: false, summary: "Replace tenant settings (admin; `version` must match the stored one). Changed segment rules re-classify every customer before the answer", query: SETTINGS_QUERY, request: Body::Json(schema::<TenantSettings>), status: 200, response: Body::Json(schema::<TenantSettings>) },
+    Route { method: "POST", path: "/api/v1/settings/segments/preview", endpoint: Endpoint::PreviewSegments, public: false, summary: "What-if for segment rules (manager, admin): the settings sent (validated as PUT would) classify the tenant's customers with the same classifier writes use, ordered, first match wins; counts per rule. Exact up to 20,000 customers; past that the most recent 20,000 (`exact: false`, `sampled`). Writes nothing", query: NO_QUERY, request: Body::Json(schema::<TenantSettings>), status: 200, response: Body::Json(schema::<SegmentPreview>) },
     Route { method: "GET", path: "/api/v1/users", endpoint: Endpoint::Users, public: false, summary: "The tenant's user directory", query: NO_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<UserList>) },
     Route { method: "GET", path: "/api/v1/customers", endpoint: Endpoint::ListCustomers, public: false, summary: "List visible customers, newest first, with filters and cursor pagination", query: CUSTOMER_QUERY_PARAMS, request: Body::None, status: 200, response: Body::Json(schema::<CustomerPage>) },
     Route { method: "POST", path: "/api/v1/customers", endpoint: Endpoint::CreateCustomer, public: false, summary: "Create a customer. A duplicate of one someone else owns answers 409 `duplicate`, unless the tenant's `ownership_rule` gives it to the caller: then 200 with that customer, now theirs", query: NO_QUERY, request: Body::Json(schema::<NewCustomer>), status: 201, response: Body::Json(schema::<CustomerView>) },
-    Route { method: "POST", path: "/api/v1/customers/import", endpoint: Endpoint::ImportCustomers, public: false, summary: "Import CSV (UTF-8, UTF-8 with BOM, GBK/GB18030) or XLSX; idempotent; one D1 batch; past a limit (20 MiB, 20,000 rows or 500 for a rep, 256 columns, an XLSX unpacking past 64 MiB) 413 with details.limit", query: IMPORT_QUERY, request: Body::File(&["text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]), status: 200, response: Body::Json(schema::<ImportReport>) },
+    Route { method: "POST", path: "/api/v1/customers/import", endpoint: Endpoint::ImportCustomers, public: false, summary: "Import CSV (UTF-8, UTF-8 with BOM, GBK/GB18030) or XLSX; idempotent; one D1 batch. An owner column (负责人, 所属销售, owner, …) gives each row to the active user it names by exact name or id — any user for an admin, the team's for a manager, only themselves for a rep — else the row is an error; value tiers read the settings' `tier_labels`; past a limit (20 MiB, 20,000 rows or 500 for a rep, 256 columns, an XLSX unpacking past 64 MiB) 413 with details.limit", query: IMPORT_QUERY, request: Body::File(&["text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]), status: 200, response: Body::Json(schema::<ImportReport>) },
+    Route { method: "GET", path: "/api/v1/customers/import/template", endpoint: Endpoint::ImportTemplate, public: false, summary: "An import template: the headers the importer reads (in Chinese, the owner column 负责人 among them) and one example row", query: TEMPLATE_QUERY, request: Body::None, status: 200, response: Body::File(&["text/csv"]) },
     Route { method: "GET", path: "/api/v1/customers/export", endpoint: Endpoint::ExportCustomers, public: false, summary: "Export visible customers as CSV with a UTF-8 BOM (same filters as the list; contacts masked as in the list; formula-like cells guarded with a leading `'` that the importer removes)", query: CUSTOMER_QUERY_PARAMS, request: Body::None, status: 200, response: Body::File(&["text/csv"]) },
     Route { method: "GET", path: "/api/v1/customers/{id}", endpoint: Endpoint::GetCustomer, public: false, summary: "One customer", query: NO_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<CustomerView>) },
     Route { method: "PATCH", path: "/api/v1/customers/{id}", endpoint: Endpoint::PatchCustomer, public: false, summary: "Edit a customer (owner, their manager or admin; `version` as read, else 409 `stale`)", query: NO_QUERY, request: Body::Json(schema::<CustomerPatch>), status: 200, response: Body::Json(schema::<CustomerView>) },
@@ -146,6 +159,8 @@ pub static ROUTES: &[Route] = &[
     Route { method: "POST", path: "/api/v1/customers/{id}/release", endpoint: Endpoint::ReleaseCustomer, public: false, summary: "Release a customer to the pool (退回) with a reason code (owner or their manager); starts the cool-down", query: NO_QUERY, request: Body::Json(schema::<ReleaseInput>), status: 200, response: Body::Json(schema::<CustomerView>) },
     Route { method: "GET", path: "/api/v1/pool/rules", endpoint: Endpoint::GetPoolRules, public: false, summary: "Pool rules: recycle days by tier, exemptions, reminders, daily claim limit, holding cap, cool-down, protection", query: NO_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<PoolRules>) },
     Route { method: "PUT", path: "/api/v1/pool/rules", endpoint: Endpoint::PutPoolRules, public: false, summary: "Replace the pool rules (admin; `version` must match)", query: NO_QUERY, request: Body::Json(schema::<PoolRules>), status: 200, response: Body::Json(schema::<PoolRules>) },
+    Route { method: "POST", path: "/api/v1/pool/rules/preview", endpoint: Endpoint::PreviewRecycle, public: false, summary: "What-if for pool rules (manager, admin): how many owned customers the recycle job would return to the pool now under the rules sent, by pool, reason and tier; writes nothing. Counted by one grouped SQL statement rendered from `shared::pool::RecycleTerms`, the recycle job's own rule", query: NO_QUERY, request: Body::Json(schema::<PoolRules>), status: 200, response: Body::Json(schema::<RecyclePreview>) },
+    Route { method: "GET", path: "/api/v1/history", endpoint: Endpoint::History, public: false, summary: "Earlier versions of a settings document (manager, admin), newest first: version, who, when and the whole body. To restore one, PUT its body to the document's route with the document's current `version`; the restore becomes the newest version. The newest 100 versions of each document are kept", query: HISTORY_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<HistoryPage>) },
     Route { method: "GET", path: "/api/v1/audit", endpoint: Endpoint::Audit, public: false, summary: "Ownership history of a customer the caller may read (else 404): who, from, to, why, rule, when; free-text reasons cut to their code where contacts are masked", query: AUDIT_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<AuditList>) },
     Route { method: "GET", path: "/api/v1/reminders", endpoint: Endpoint::Reminders, public: false, summary: "Reminders: follow-ups overdue and due today (set dates or segment cadence), and customers that will be recycled in K days; for me, or `scope=team` for managers", query: REMINDER_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<ReminderList>) },
     Route { method: "GET", path: "/api/v1/pool", endpoint: Endpoint::PoolList, public: false, summary: "Pool customers (contacts masked for reps) with why and since when each is in the pool; the list filters and pagination", query: CUSTOMER_QUERY_PARAMS, request: Body::None, status: 200, response: Body::Json(schema::<PoolPage>) },

@@ -21,7 +21,7 @@ impl DocumentKind {
     pub const ALL: [DocumentKind; 3] = [DocumentKind::Settings, DocumentKind::AllocationRules, DocumentKind::PoolRules];
 
     /// The name in the query string, in `document_versions` and in `document_history`.
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             DocumentKind::Settings => "settings",
             DocumentKind::AllocationRules => "allocation-rules",
