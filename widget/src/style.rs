@@ -172,7 +172,10 @@ nav.sections button[aria-current=page] { background: var(--a); color: #fff; }
 .admin img.qr { width: 160px; height: 160px; }
 .admin .count { font-weight: 600; font-variant-numeric: tabular-nums; }
 .admin p.explain { margin: 2px 0 8px; color: var(--m); font-size: 0.85em; }
-.admin fieldset { border: 1px solid var(--b); border-radius: var(--r); margin: 0 0 8px; }
+.admin fieldset { border: 1px solid var(--b); border-radius: var(--r); margin: 0 0 8px; min-width: 0; }
+.admin label.check { flex-direction: row; align-items: center; gap: 6px; display: inline-flex; margin-right: 10px; }
+.admin label.check input { min-height: 24px; width: auto; }
+.admin .msg ul.errors, .admin .msg p { margin: 0; }
 @media (max-width: 480px) { .admin li.stage { grid-template-columns: auto 1fr 4em; } .admin li.stage .moves { grid-column: 1 / -1; } }
 "#;
 

@@ -153,7 +153,7 @@ fn Rules(ctx: Ctx) -> impl IntoView {
                 <p class="sub preview-summary" data-assigned=p.outcome.assignments.len()>
                     {format!("{} {} · {} {} · Gini {}", lang.pick("分配", "Assigned"), p.outcome.assignments.len(), lang.pick("未分配", "unassigned"), p.outcome.unassigned.len(), shared::number::fixed(d.gini_count, 3))}
                 </p>
-                <div class="rows"><table class="preview">
+                <div class="rows" tabindex="0"><table class="preview">
                     <thead><tr><th scope="col">{lang.pick("销售", "Rep")}</th><th scope="col" class="num">{lang.pick("新增", "Added")}</th><th scope="col" class="num">{lang.pick("之后/容量", "After/capacity")}</th></tr></thead>
                     <tbody>{d.reps.into_iter().filter(|r| r.count_after > r.count_before).map(|r| view! {
                         <tr data-rep=r.rep.clone()><td>{name(&r.rep)}</td><td class="num added">{r.count_after - r.count_before}</td><td class="num">{format!("{}/{}", r.count_after, r.capacity)}</td></tr>

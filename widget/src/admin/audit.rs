@@ -71,7 +71,7 @@ fn Audit(ctx: Ctx) -> impl IntoView {
         </form>
         {feedback::show(status)}
         {move || trail.get().map(|t| view! {
-            <div class="rows"><table class="timeline">
+            <div class="rows" tabindex="0"><table class="timeline">
                 <thead><tr><th scope="col">{lang.pick("时间", "When")}</th><th scope="col">{lang.pick("动作", "Action")}</th><th scope="col">{lang.pick("从 → 到", "From → to")}</th><th scope="col">{lang.pick("原因 / 规则", "Why / rule")}</th><th scope="col">{lang.pick("操作人", "By")}</th></tr></thead>
                 <tbody>{t.items.into_iter().map(|e| view! {
                     <tr data-action=e.action.clone()>
@@ -85,7 +85,7 @@ fn Audit(ctx: Ctx) -> impl IntoView {
             </table></div>
         })}
         <h2>{lang.pick("最近的规则与设置变更", "Recent changes to rules and settings")}</h2>
-        <div class="rows"><table class="changes">
+        <div class="rows" tabindex="0"><table class="changes">
             <thead><tr><th scope="col">{lang.pick("时间", "When")}</th><th scope="col">{lang.pick("文档", "Document")}</th><th scope="col">{lang.pick("版本", "Version")}</th><th scope="col">{lang.pick("修改人", "By")}</th></tr></thead>
             <tbody>{move || changes.get().into_iter().map(|e| view! {
                 <tr><td>{when(e.changed_at)}</td><td>{document_label(lang, e.document)}</td><td class="num">{format!("v{}", e.version)}</td><td>{e.changed_by.name.clone()}</td></tr>

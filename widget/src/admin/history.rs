@@ -42,7 +42,7 @@ pub fn History(ctx: Ctx, document: &'static str, on_restore: impl Fn(serde_json:
         </button>
         {feedback::show(status)}
         {move || (shown.get()).then(|| page.get()).flatten().map(|p| view! {
-            <div class="rows"><table class="history">
+            <div class="rows" tabindex="0"><table class="history">
                 <thead><tr><th scope="col">{lang.pick("版本", "Version")}</th><th scope="col">{lang.pick("修改人", "By")}</th><th scope="col">{lang.pick("时间", "When")}</th><th scope="col"><span class="sub">{lang.pick("操作", "Actions")}</span></th></tr></thead>
                 <tbody>{p.items.into_iter().map(|e| {
                     let body = e.body.clone();

@@ -154,7 +154,7 @@ fn Import(ctx: Ctx) -> impl IntoView {
                     {(dry && r.valid > 0).then(|| view! { <button type="button" class="primary apply-import" disabled=move || status.with(Status::busy) on:click=move |_| run(false)>{format!("{} {}", lang.pick("导入有效行", "Import the valid rows:"), r.valid - r.duplicates.len().min(r.valid))}</button> })}
                 </div>
                 {(!rows.is_empty()).then(|| view! {
-                    <div class="rows"><table class="dry-run">
+                    <div class="rows" tabindex="0"><table class="dry-run">
                         <thead><tr><th scope="col" class="num">{lang.pick("行", "Line")}</th><th scope="col">{lang.pick("问题", "Problem")}</th></tr></thead>
                         <tbody>{rows.into_iter().map(|row| {
                             let class = if row.errors.is_empty() { "dup" } else { "bad" };

@@ -109,7 +109,7 @@ fn Keys(ctx: Ctx) -> impl IntoView {
                 <img class="qr" src=k.qr_url.clone() alt=lang.pick("表单页二维码", "QR code of the form page") />
             </div>
         })}
-        <div class="rows"><table class="keys">
+        <div class="rows" tabindex="0"><table class="keys">
             <thead><tr><th scope="col">{lang.pick("用途", "Label")}</th><th scope="col" class="num">{lang.pick("提交数", "Submissions")}</th><th scope="col">{lang.pick("状态", "Status")}</th><th scope="col"><span class="sub">{lang.pick("操作", "Actions")}</span></th></tr></thead>
             <tbody>{move || keys.get().into_iter().map(|k| {
                 let id = k.id.clone();

@@ -84,7 +84,7 @@ fn Links(ctx: Ctx) -> impl IntoView {
         </form>
         {feedback::show(status)}
         {move || issued.get().map(|l| view! { <p class="secret issued-link">{l.url}</p> })}
-        <div class="rows"><table class="links">
+        <div class="rows" tabindex="0"><table class="links">
             <thead><tr><th scope="col">{lang.pick("生成时间", "Issued")}</th><th scope="col">{lang.pick("到期", "Expires")}</th><th scope="col">{lang.pick("最近使用", "Last used")}</th><th scope="col"><span class="sub">{lang.pick("操作", "Actions")}</span></th></tr></thead>
             <tbody>{move || links.get().into_iter().map(|l| {
                 let id = l.id.clone();

@@ -167,7 +167,7 @@ fn Model(ctx: Ctx) -> impl IntoView {
                 </fieldset>
 
                 <h3>{lang.pick("行业", "Industries")}</h3>
-                <div class="rows"><table class="industries"><thead><tr><th scope="col">"key"</th><th scope="col">"中文"</th><th scope="col">"English"</th><th scope="col"><span class="sub">{lang.pick("操作", "Actions")}</span></th></tr></thead><tbody>
+                <div class="rows" tabindex="0"><table class="industries"><thead><tr><th scope="col">"key"</th><th scope="col">"中文"</th><th scope="col">"English"</th><th scope="col"><span class="sub">{lang.pick("操作", "Actions")}</span></th></tr></thead><tbody>
                     {industries.into_iter().enumerate().map(|(i, c)| view! { <tr>
                         <td>{text_input(format!("key {}", i + 1), c.key.clone(), Box::new(move |v| edit(&|s| s.industries[i].key = v.clone())))}</td>
                         <td>{text_input(format!("中文 {}", i + 1), c.zh.clone(), Box::new(move |v| edit(&|s| s.industries[i].zh = v.clone())))}</td>
@@ -178,7 +178,7 @@ fn Model(ctx: Ctx) -> impl IntoView {
                 <button type="button" class="add-industry" on:click=move |_| edit(&|s| s.industries.push(Choice { key: format!("industry-{}", s.industries.len() + 1), zh: String::new(), en: String::new() }))>{lang.pick("添加行业", "Add an industry")}</button>
 
                 <h3>{lang.pick("区域（省市归属）", "Territories (places → region)")}</h3>
-                <div class="rows"><table class="territories"><thead><tr><th scope="col">"key"</th><th scope="col">"中文"</th><th scope="col">"English"</th><th scope="col">{lang.pick("省市（逗号分隔）", "Places (comma-separated)")}</th><th scope="col"><span class="sub">{lang.pick("操作", "Actions")}</span></th></tr></thead><tbody>
+                <div class="rows" tabindex="0"><table class="territories"><thead><tr><th scope="col">"key"</th><th scope="col">"中文"</th><th scope="col">"English"</th><th scope="col">{lang.pick("省市（逗号分隔）", "Places (comma-separated)")}</th><th scope="col"><span class="sub">{lang.pick("操作", "Actions")}</span></th></tr></thead><tbody>
                     {territories.into_iter().enumerate().map(|(i, t)| view! { <tr>
                         <td>{text_input(format!("key {}", i + 1), t.key.clone(), Box::new(move |v| edit(&|s| s.territories[i].key = v.clone())))}</td>
                         <td>{text_input(format!("中文 {}", i + 1), t.zh.clone(), Box::new(move |v| edit(&|s| s.territories[i].zh = v.clone())))}</td>
@@ -212,7 +212,7 @@ fn Model(ctx: Ctx) -> impl IntoView {
                 </ol>
 
                 <h3>{lang.pick("自定义字段", "Custom fields")}</h3>
-                <div class="rows"><table class="fields"><thead><tr><th scope="col">"key"</th><th scope="col">{lang.pick("名称", "Label")}</th><th scope="col">{lang.pick("类型", "Type")}</th><th scope="col">{lang.pick("选项（逗号分隔）", "Options (comma-separated)")}</th><th scope="col">{lang.pick("必填", "Required")}</th><th scope="col"><span class="sub">{lang.pick("操作", "Actions")}</span></th></tr></thead><tbody>
+                <div class="rows" tabindex="0"><table class="fields"><thead><tr><th scope="col">"key"</th><th scope="col">{lang.pick("名称", "Label")}</th><th scope="col">{lang.pick("类型", "Type")}</th><th scope="col">{lang.pick("选项（逗号分隔）", "Options (comma-separated)")}</th><th scope="col">{lang.pick("必填", "Required")}</th><th scope="col"><span class="sub">{lang.pick("操作", "Actions")}</span></th></tr></thead><tbody>
                     {fields.into_iter().enumerate().map(|(i, f)| view! { <tr>
                         <td>{text_input(format!("field key {}", i + 1), f.key.clone(), Box::new(move |v| edit(&|s| s.custom_fields[i].key = v.clone())))}</td>
                         <td>{text_input(format!("label {}", i + 1), f.label.clone(), Box::new(move |v| edit(&|s| s.custom_fields[i].label = v.clone())))}</td>

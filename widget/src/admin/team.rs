@@ -166,7 +166,7 @@ fn Team(ctx: Ctx) -> impl IntoView {
         })}
         {move || (open.get() == Open::New).then(|| view! { <RepForm ctx=ctx draft=draft settings=settings new=true on_save=save on_cancel=move || open.set(Open::Nothing) /> })}
         {feedback::show(status)}
-        <div class="rows">
+        <div class="rows" tabindex="0">
             <table class="reps">
                 <thead><tr>
                     <th scope="col">{lang.pick("姓名", "Name")}</th>
