@@ -87,17 +87,23 @@ const CLAIM_MS: i64 = 30_000;
 /// failed write of the same version left) and versions older than the newest
 /// [`HISTORY_KEPT`] go.
 async fn claim<T: Versioned>(to: &Target<'_>, version: i64, body: &str) -> ApiResult<()> {
-    let args = [Arg::from(to.tenant), Arg::from(T::NAME), Arg::Int(version), Arg::Int(to.now), Arg::Int(CLAIM_MS), Arg::from(body), Arg::from(to.by), Arg::Int(HISTORY_KEPT)];
+    // D1 refuses a value bound to no `?N`, so each statement binds its own list, all
+    // starting ?1 tenant, ?2 name, ?3 version.
+    let (tenant, name) = (Arg::from(to.tenant), Arg::from(T::NAME));
     let claim = db::stmt(
         to.db,
         "INSERT INTO document_versions (tenant_id, name, version, claimed_at) VALUES (?1, ?2, ?3, ?4) \
          ON CONFLICT (tenant_id, name) DO UPDATE SET version = excluded.version, claimed_at = excluded.claimed_at \
          WHERE document_versions.version < excluded.version OR document_versions.claimed_at <= excluded.claimed_at - ?5",
-        &args,
+        &[tenant.clone(), name.clone(), Arg::Int(version), Arg::Int(to.now), Arg::Int(CLAIM_MS)],
     )?;
     // `changes()` is the claim's: 1 if it took the version, 0 if another writer holds it.
-    let record = db::stmt(to.db, "INSERT OR REPLACE INTO document_history (tenant_id, name, version, body, changed_by, changed_at) SELECT ?1, ?2, ?3, ?6, ?7, ?4 WHERE changes() = 1", &args)?;
-    let prune = db::stmt(to.db, "DELETE FROM document_history WHERE tenant_id = ?1 AND name = ?2 AND version <= ?3 - ?8", &args)?;
+    let record = db::stmt(
+        to.db,
+        "INSERT OR REPLACE INTO document_history (tenant_id, name, version, body, changed_by, changed_at) SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE changes() = 1",
+        &[tenant.clone(), name.clone(), Arg::Int(version), Arg::from(body), Arg::from(to.by), Arg::Int(to.now)],
+    )?;
+    let prune = db::stmt(to.db, "DELETE FROM document_history WHERE tenant_id = ?1 AND name = ?2 AND version <= ?3 - ?4", &[tenant, name, Arg::Int(version), Arg::Int(HISTORY_KEPT)])?;
     let results = db::batch(to.db, vec![claim, record, prune]).await?;
     if results.first().map(db::changes) == Some(1) {
         Ok(())

@@ -7,6 +7,7 @@
 
 mod allocations;
 mod audit;
+mod audit_feed;
 mod board;
 mod collaborators;
 mod collision;
@@ -166,6 +167,7 @@ async fn handle(req: &mut Request, env: Env, origin: Option<&str>) -> ApiResult<
         Endpoint::Report(kind) => reports::report(&ctx, req, kind).await,
         Endpoint::Board => board::board(&ctx, req).await,
         Endpoint::History => history::history(&ctx, req).await,
+        Endpoint::RecentAudit => audit_feed::recent(&ctx, req).await,
         Endpoint::PreviewRecycle => pool::preview_rules(&ctx, req).await,
         Endpoint::PreviewSegments => meta::preview_segments(&ctx, req).await,
         Endpoint::ImportTemplate => import::template(&ctx, req).await,

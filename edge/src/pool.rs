@@ -240,7 +240,7 @@ pub async fn reminders(ctx: &Ctx, req: &Request) -> ApiResult<Response> {
             if let Some(due) = shared::pipeline::follow_up_due(&c, &settings) {
                 if due < end_of_today {
                     let kind = if due < pool_rules.day_start(ctx.now) { "overdue" } else { "due_today" };
-                    items.push(shared::pool::Reminder { customer: c.id.clone(), name: c.name.clone(), kind: kind.into(), due_at: due, in_days: in_days(due) });
+                    items.push(shared::api::Reminder { customer: c.id.clone(), name: c.name.clone(), kind: kind.into(), due_at: due, in_days: in_days(due) });
                 }
             }
         }
@@ -267,11 +267,11 @@ pub async fn reminders(ctx: &Ctx, req: &Request) -> ApiResult<Response> {
         let (c, _) = row.into_customer();
         let Some(pool) = pool_rules.pool_for(&c) else { continue };
         if let shared::pool::Due::Remind { at, .. } = shared::pool::due(pool, &settings.stages, &c, owned_since, ctx.now) {
-            items.push(shared::pool::Reminder { customer: c.id, name: c.name, kind: "recycle".into(), due_at: at, in_days: in_days(at) });
+            items.push(shared::api::Reminder { customer: c.id, name: c.name, kind: "recycle".into(), due_at: at, in_days: in_days(at) });
         }
     }
     items.sort_by_key(|r| r.due_at);
-    Ok(json(200, &shared::pool::ReminderList { items }))
+    Ok(json(200, &shared::api::ReminderList { items }))
 }
 
 /// `GET /pool`: unowned customers with the list filters, each with why and since when it
@@ -315,10 +315,10 @@ pub async fn list(ctx: &Ctx, req: &Request) -> ApiResult<Response> {
                 None => (AuditAction::Create.pool_reason().to_string(), None, view.customer.created_at),
             };
             let pool = rules.pool_for(&view.customer).map_or_else(|| "main".to_string(), |p| p.key.clone());
-            shared::pool::PoolItem { customer: view, pool_reason: reason, pool_note: note, pool_since: since, pool }
+            shared::api::PoolItem { customer: view, pool_reason: reason, pool_note: note, pool_since: since, pool }
         })
         .collect();
-    Ok(json(200, &shared::pool::PoolPage { items, next_cursor }))
+    Ok(json(200, &shared::api::PoolPage { items, next_cursor }))
 }
 
 /// `GET /pool/me`: holdings against the cap and claims left today (the first pool's rules).
@@ -348,13 +348,13 @@ pub async fn standing(ctx: &Ctx) -> ApiResult<Response> {
         &args,
     )
     .await?;
-    let pools: Vec<shared::pool::PoolQuota> = rules
+    let pools: Vec<shared::api::PoolQuota> = rules
         .pools
         .iter()
         .map(|p| {
             let prefix = p.audit_prefix();
             let today = claims.iter().filter(|c| c.prefix.as_deref() == Some(prefix.as_str())).map(|c| c.n as u32).sum::<u32>();
-            shared::pool::PoolQuota {
+            shared::api::PoolQuota {
                 pool: p.key.clone(),
                 zh: p.zh.clone(),
                 en: p.en.clone(),
@@ -368,7 +368,7 @@ pub async fn standing(ctx: &Ctx) -> ApiResult<Response> {
     let first = pools.first().cloned().ok_or_else(|| ApiError::Internal("no pool configured".into()))?;
     Ok(json(
         200,
-        &shared::pool::PoolStanding {
+        &shared::api::PoolStanding {
             held,
             holding_cap: first.holding_cap,
             claims_today: first.claims_today,
@@ -433,7 +433,7 @@ pub async fn transfer(ctx: &Ctx, req: &mut Request, id: &str) -> ApiResult<Respo
     if !ctx.caller.role.is_manager_or_admin() {
         return Err(ApiError::Forbidden("only managers and admins transfer customers".into()));
     }
-    let input: shared::pool::TransferInput = read_json(req).await?;
+    let input: shared::api::TransferInput = read_json(req).await?;
     input.validate().map_err(ApiError::Invalid)?;
     let settings = ctx.settings().await?;
     let reason = Reason::transfer(input.note.as_deref()).into_string();

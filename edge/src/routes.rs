@@ -62,6 +62,7 @@ pub enum Endpoint {
     ListLinks,
     RevokeLink,
     History,
+    RecentAudit,
     PreviewRecycle,
     PreviewSegments,
     ImportTemplate,
@@ -109,6 +110,7 @@ const HISTORY_QUERY: &[(&str, &str)] = &[
     ("limit", "entries per page, 1–100 (default 20)"),
     ("before", "only versions below this one: the previous page's next_before"),
 ];
+const RECENT_AUDIT_QUERY: &[(&str, &str)] = &[("limit", "events per page, 1–200 (default 50)"), ("before", "the previous page's next_before")];
 const TEMPLATE_QUERY: &[(&str, &str)] = &[("format", "csv (the default and only format: UTF-8 with a BOM, which Excel opens; anything else is 400 `unsupported_format`)")];
 
 const BOARD_QUERY: &[(&str, &str)] = &[("owner", "me (default), team (owned by someone you can see) or all"), ("per_stage", "only the first N (1–500) cards of each column, with exact `totals`")];
@@ -161,6 +163,7 @@ pub static ROUTES: &[Route] = &[
     Route { method: "PUT", path: "/api/v1/pool/rules", endpoint: Endpoint::PutPoolRules, public: false, summary: "Replace the pool rules (admin; `version` must match)", query: NO_QUERY, request: Body::Json(schema::<PoolRules>), status: 200, response: Body::Json(schema::<PoolRules>) },
     Route { method: "POST", path: "/api/v1/pool/rules/preview", endpoint: Endpoint::PreviewRecycle, public: false, summary: "What-if for pool rules (manager, admin): how many owned customers the recycle job would return to the pool now under the rules sent, by pool, reason and tier; writes nothing. Counted by one grouped SQL statement rendered from `shared::pool::RecycleTerms`, the recycle job's own rule", query: NO_QUERY, request: Body::Json(schema::<PoolRules>), status: 200, response: Body::Json(schema::<RecyclePreview>) },
     Route { method: "GET", path: "/api/v1/history", endpoint: Endpoint::History, public: false, summary: "Earlier versions of a settings document (manager, admin), newest first: version, who, when and the whole body. To restore one, PUT its body to the document's route with the document's current `version`; the restore becomes the newest version. The newest 100 versions of each document are kept", query: HISTORY_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<HistoryPage>) },
+    Route { method: "GET", path: "/api/v1/audit/recent", endpoint: Endpoint::RecentAudit, public: false, summary: "The newest ownership changes across the customers the caller oversees (admin: the tenant; manager: the customers their list shows), newest first, by cursor; a rep gets 403", query: RECENT_AUDIT_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<AuditPage>) },
     Route { method: "GET", path: "/api/v1/audit", endpoint: Endpoint::Audit, public: false, summary: "Ownership history of a customer the caller may read (else 404): who, from, to, why, rule, when; free-text reasons cut to their code where contacts are masked", query: AUDIT_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<AuditList>) },
     Route { method: "GET", path: "/api/v1/reminders", endpoint: Endpoint::Reminders, public: false, summary: "Reminders: follow-ups overdue and due today (set dates or segment cadence), and customers that will be recycled in K days; for me, or `scope=team` for managers", query: REMINDER_QUERY, request: Body::None, status: 200, response: Body::Json(schema::<ReminderList>) },
     Route { method: "GET", path: "/api/v1/pool", endpoint: Endpoint::PoolList, public: false, summary: "Pool customers (contacts masked for reps) with why and since when each is in the pool; the list filters and pagination", query: CUSTOMER_QUERY_PARAMS, request: Body::None, status: 200, response: Body::Json(schema::<PoolPage>) },

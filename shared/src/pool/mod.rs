@@ -15,7 +15,3 @@ pub use claim::{claim_refusal, lost_claim, ClaimCondition, ClaimRefusal, ClaimSt
 pub use due::{due, Due, RecycleReason};
 pub use rules::{PoolDef, PoolRules, TierDays};
 pub use terms::{PoolTerms, RecycleFacts, RecycleTerms, Windows};
-
-// Transitional: edge handler bodies still name these wire types by their old path; they
-// live in `crate::api`. Remove once the edge imports them from there.
-pub use crate::api::{PoolItem, PoolPage, PoolQuota, PoolStanding, Reminder, ReminderList, TransferInput};

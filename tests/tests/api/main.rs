@@ -13,12 +13,14 @@ mod allocations;
 mod board;
 mod collaborators;
 mod customers;
+mod history;
 mod imports;
 mod intake;
 mod links;
 mod maintenance;
 mod origins;
 mod pool;
+mod previews;
 mod rates;
 mod reps;
 mod restart;
@@ -100,7 +102,7 @@ fn main() {
     let server = start_test_server("api");
     let mut world = World::new(server);
     // One line per file; each file registers its own cases (and their phases).
-    let modules: [fn(Suite<World>) -> Suite<World>; 17] = [
+    let modules: [fn(Suite<World>) -> Suite<World>; 19] = [
         access::cases,
         customers::cases,
         imports::cases,
@@ -118,6 +120,8 @@ fn main() {
         intake::cases,
         links::cases,
         restart::cases,
+        history::cases,
+        previews::cases,
     ];
     let ok = modules.into_iter().fold(Suite::default(), |suite, cases| cases(suite)).run(&mut world);
     drop(world);
