@@ -176,8 +176,8 @@ test('pool rules show how many customers they would recycle now, as they are edi
 });
 
 // 客户名称,公司,电话,城市 and five rows in GBK, as Excel in China saves them: the third
-// has a phone that is not one, the fourth no name.
-const GBK_CSV = Buffer.from('bfcdbba7c3fbb3c62cb9abcbbe2cb5e7bbb02cb3c7cad00d0ad0c7bad3b5bcc8ebbcd72cd0c7bad3bbfad0b5d3d0cfdeb9abcbbe2c31333831313131303030312cc9cfbaa30d0ad0c7bad3b5bcc8ebd2d22cd4b6beb0bfc6bcbc2c31333831313131303030322cb1b1bea90d0ad0c7bad3b5bcc8ebb1fb2cbbb5bac5c2ebb9abcbbe2cb4f2b5e7bbb0b8f8ced22cb9e3d6dd0d0a2ccedec3fbb9abcbbe2c31333831313131303030342cc9eedbda0d0ad0c7bad3b5bcc8ebceec2cceecb9abcbbe2c31333831313131303030352cbabcd6dd0d0a', 'hex');
+// has a phone that is not one, the fifth a city in no territory.
+const GBK_CSV = Buffer.from('bfcdbba7c3fbb3c62cb9abcbbe2cb5e7bbb02cb3c7cad00d0ad0c7bad3b5bcc8ebbcd72cd0c7bad3bbfad0b5d3d0cfdeb9abcbbe2c31333831313131303030312cc9cfbaa30d0ad0c7bad3b5bcc8ebd2d22cd4b6beb0bfc6bcbc2c31333831313131303030322cb1b1bea90d0ad0c7bad3b5bcc8ebb1fb2cbbb5bac5c2ebb9abcbbe2cb4f2b5e7bbb0b8f8ced22cb9e3d6dd0d0ad0c7bad3b5bcc8ebb6a12cb6a1b9abcbbe2c31323334352cc9eedbda0d0ad0c7bad3b5bcc8ebceec2cceecb9abcbbe2c31333831313131303030352cbbf0d0c70d0a', 'hex');
 
 test('a GBK CSV with two bad rows: dry run table, error file, import, report', async () => {
   const { page, problems, admin } = await openConsole(PHONE);
@@ -185,7 +185,7 @@ test('a GBK CSV with two bad rows: dry run table, error file, import, report', a
   await admin.locator('input[name=file]').setInputFiles({ name: '客户.csv', mimeType: 'text/csv', buffer: GBK_CSV });
   const bad = admin.locator('table.dry-run tr.bad');
   await bad.first().waitFor({ timeout: 20000 });
-  assert.deepEqual(await bad.evaluateAll((rows) => rows.map((r) => Number(r.dataset.line))), [4, 5]);
+  assert.deepEqual(await bad.evaluateAll((rows) => rows.map((r) => Number(r.dataset.line))), [4, 6]);
   assert.match(await status(admin).first().innerText(), /5.*3.*2/s, 'rows, valid, errors');
   await page.screenshot({ path: join(SHOTS, 'admin-import-dry-run-390.png'), fullPage: true });
 
@@ -197,8 +197,8 @@ test('a GBK CSV with two bad rows: dry run table, error file, import, report', a
   const lines = bytes.toString('utf8').slice(1).split('\r\n').filter(Boolean);
   assert.equal(lines.length, 3, lines.join('\n'));
   assert.equal(lines[0], '行号,字段,问题,说明,客户名称,公司,电话,城市');
-  assert.match(lines[1], /^4,phone,.*星河导入丙,坏号码公司,打电话给我,广州$/);
-  assert.match(lines[2], /^5,name,.*,无名公司,13811110004,深圳$/);
+  assert.match(lines[1], /^4,phone,invalid_phone,.*星河导入丙,坏号码公司,打电话给我,广州$/);
+  assert.match(lines[2], /^6,region,not_in_list,.*星河导入戊,戊公司,13811110005,火星$/);
 
   // The template: the importer's headers, the owner column among them, for Excel.
   const templateDownload = page.waitForEvent('download');
