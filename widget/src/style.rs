@@ -157,6 +157,7 @@ nav.sections button[aria-current=page] { background: var(--a); color: #fff; }
 .admin table { border-collapse: collapse; width: 100%; font-size: 0.9em; }
 .admin th, .admin td { border-bottom: 1px solid var(--b); padding: 4px 6px; text-align: left; vertical-align: top; }
 .admin td input, .admin td select { min-height: 36px; width: 100%; min-width: 4em; }
+.admin th, .admin td.num, .admin td.held, .admin td.active { white-space: nowrap; }
 .admin td.num, .admin th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .admin tr.bad td { background: #fff1f2; }
 .admin tr.dup td { background: #fffbeb; }
