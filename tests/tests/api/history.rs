@@ -75,9 +75,25 @@ pub fn record_and_restore(w: &mut World) {
     // The tenant's other documents and another tenant's history are apart.
     assert!(history(&w.acme, "document=pool-rules&limit=100")["items"].as_array().unwrap().iter().all(|e| e["changed_by"]["id"] != json!("admin")));
 
+    // Four admins racing from the same version: the claims that lose write no history,
+    // so the version's row holds the winner's body (a loser's would replace it).
+    let read = w.admin.get("/api/v1/pool/rules").body;
+    let racers: Vec<_> = (0..4)
+        .map(|n| {
+            let (admin, mut body) = (w.admin.clone(), read.clone());
+            body["pools"][0]["daily_claim_limit"] = json!(30 + n);
+            std::thread::spawn(move || admin.put("/api/v1/pool/rules", &body))
+        })
+        .collect();
+    let answers: Vec<_> = racers.into_iter().map(|r| r.join().unwrap()).collect();
+    let won: Vec<_> = answers.iter().filter(|a| a.status == 200).collect();
+    assert_eq!(won.len(), 1, "{:?}", answers.iter().map(|a| (a.status, a.text.clone())).collect::<Vec<_>>());
+    let raced = history(&w.admin, "document=pool-rules&limit=1");
+    assert_eq!(raced["items"][0]["body"], won[0].body, "the winner's body, not a loser's");
+
     // Back to the rules the other cases read.
     let mut back = original.clone();
-    back["version"] = restored.body["version"].clone();
+    back["version"] = won[0].body["version"].clone();
     assert_eq!(w.admin.put("/api/v1/pool/rules", &back).status, 200);
 }
 
