@@ -41,7 +41,7 @@ thread_local! {
 /// Where this caller's tenant documents are written.
 impl Ctx {
     pub fn documents(&self) -> crate::documents::Target<'_> {
-        crate::documents::Target { env: &self.env, db: &self.db, tenant: &self.caller.tenant, now: self.now }
+        crate::documents::Target { env: &self.env, db: &self.db, tenant: &self.caller.tenant, now: self.now, by: &self.caller.user }
     }
 }
 

@@ -15,10 +15,11 @@ use std::collections::{HashMap, HashSet};
 
 use serde::Deserialize;
 use serde_json::{json, Value};
-use shared::api::{CustomerQuery, ImportDuplicate, ImportReport};
+use shared::api::{CustomerQuery, ImportDuplicate, ImportReport, ImportRowError};
 use shared::audit::{AuditAction, Reason};
 use shared::customer::{DuplicateField, DuplicateKeys};
-use shared::import::{permit, plan, ImportError, PlannedRow, MAX_IMPORT_BYTES};
+use shared::field_error::FieldError;
+use shared::import::{assign_owners, permit, plan, DirectoryUser, ImportError, Importer, OwnerDirectory, PlannedRow, MAX_IMPORT_BYTES};
 use shared::validate::{new_customer, Creation};
 use worker::{Request, Response};
 
@@ -50,8 +51,12 @@ pub async fn import(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     }
     let body = read_body(req, MAX_IMPORT_BYTES).await?;
     let settings = ctx.settings().await?;
-    let plan = plan(&body, &settings, permit.max_rows).map_err(refused)?;
+    let mut plan = plan(&body, &settings, permit.max_rows).map_err(refused)?;
     drop(body);
+    if plan.has_owner_column {
+        let (directory, team) = (owner_directory(ctx, &plan).await?, importer_team(ctx).await?);
+        assign_owners(&mut plan, &directory, &Importer { role: ctx.caller.role, id: &ctx.caller.user, team: team.as_deref() });
+    }
 
     // A rep's real import answers which rows match stored customers, masked pool ones
     // included: each row that sets a phone or e-mail spends the rep's daily budget
@@ -84,8 +89,10 @@ pub async fn import(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
         created: 0,
         duplicates,
         taken_over: 0,
+        assigned: 0,
         errors: plan.errors.clone(),
         ignored_columns: plan.ignored_columns.clone(),
+        columns: plan.columns.clone(),
     };
     if dry_run {
         report.duplicates.sort_by_key(|d| d.line);
@@ -106,13 +113,17 @@ pub async fn import(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     // failure anywhere leaves nothing of the import behind.
     let mut statements = std::mem::take(&mut takeover.statements);
     let first_insert = statements.len();
-    let owner = (!to_pool).then(|| ctx.caller.user.clone());
+    // The importer's own rows, or the pool's; a row whose owner column names a user is
+    // theirs, inserted only while the caller may still give them customers.
+    let default_owner = (!to_pool).then(|| ctx.caller.user.clone());
+    let owner_at = store::insert_position("owner_id").ok_or_else(|| ApiError::Internal("customers has no owner_id column".into()))?;
+    let named_owner_allowed = crate::store::scope::assignable_target(&ctx.caller, &format!("json_extract(value, '$[{owner_at}]')"));
     let mut ids_by_line = Vec::with_capacity(fresh.len());
     for chunk in fresh.chunks(ROWS_PER_STATEMENT) {
         let mut rows = Vec::with_capacity(chunk.len());
         for planned in chunk {
-            let customer =
-                new_customer(planned.fields.clone(), Creation { id: shared::ids::new_id("c", ctx.now, entropy()), owner: owner.clone(), created_by: &ctx.caller.user, now: ctx.now }, &settings);
+            let owner = planned.owner.clone().or_else(|| default_owner.clone());
+            let customer = new_customer(planned.fields.clone(), Creation { id: shared::ids::new_id("c", ctx.now, entropy()), owner, created_by: &ctx.caller.user, now: ctx.now }, &settings);
             ids_by_line.push((planned.line, customer.id.clone()));
             let mut record = Record::new(&ctx.caller.tenant, &customer, shared::pipeline::reached_stage(&settings.stages, None, &customer.stage));
             record.import_key = planned.import_key.clone();
@@ -121,9 +132,19 @@ pub async fn import(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
         }
         let select: Vec<String> = (0..store::insert_column_count()).map(|i| format!("json_extract(value, '$[{i}]')")).collect();
         let rows_json = Value::Array(rows).to_string();
-        statements.push(db::stmt(&ctx.db, &format!("INSERT OR IGNORE INTO customers ({}) SELECT {} FROM json_each(?1)", store::insert_columns(), select.join(", ")), &[Arg::Text(rows_json.clone())])?);
-        // ?1 tenant, ?2 caller, ?3 now, ?4 the chunk's rows (ids at `$[1]`).
-        statements.push(Event::new(AuditAction::Import, "c.id", "?2", "?3").to("c.owner_id").reason_text(Reason::IMPORTED).statement(
+        // ?1 tenant, ?2 caller, ?3 the chunk's rows.
+        statements.push(db::stmt(
+            &ctx.db,
+            &format!(
+                "INSERT OR IGNORE INTO customers ({}) SELECT {} FROM json_each(?3) WHERE json_extract(value, '$[{owner_at}]') IS NULL OR json_extract(value, '$[{owner_at}]') = ?2 OR ({named_owner_allowed})",
+                store::insert_columns(),
+                select.join(", ")
+            ),
+            &[Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::Text(rows_json.clone())],
+        )?);
+        // ?1 tenant, ?2 caller, ?3 now, ?4 the chunk's rows (ids at `$[1]`). A row the
+        // owner column gave to someone else is an import assignment: its rule says so.
+        statements.push(Event::new(AuditAction::Import, "c.id", "?2", "?3").to("c.owner_id").reason_text(Reason::IMPORTED).rule(OWNER_COLUMN_RULE).statement(
             &ctx.db,
             Source::Rows("c.tenant_id = ?1 AND c.id IN (SELECT json_extract(value, '$[1]') FROM json_each(?4))"),
             &[Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::Int(ctx.now), Arg::Text(rows_json)],
@@ -131,23 +152,94 @@ pub async fn import(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     }
     let results = db::batch(&ctx.db, statements).await?;
     report.created = results.iter().skip(first_insert).step_by(2).map(db::changes).sum();
+    let named = |row: &PlannedRow| row.owner.as_ref().is_some_and(|o| *o != ctx.caller.user);
+    report.assigned = fresh.iter().filter(|r| named(r)).count();
     let taken = takeover.taken(&results)?;
     mark_taken(&colliding, &taken, &mut report);
     if report.created < fresh.len() {
-        // Someone created some of these customers between our check and the batch: the
-        // unique indexes refused them; report them as duplicates.
+        // Someone created some of these customers between our check and the batch (the
+        // unique indexes refused them: duplicates), or a named owner was deactivated or
+        // left the caller's reach meanwhile (the insert's condition refused them: errors).
         let ids: Vec<&str> = ids_by_line.iter().map(|(_, id)| id.as_str()).collect();
         let inserted: HashSet<String> = inserted_ids(ctx, &ids).await?;
         let again = existing_keys(ctx, &plan.valid, false).await?;
         for (row, (_, id)) in fresh.iter().zip(&ids_by_line) {
-            if !inserted.contains(id) {
-                let field = again.collides(row).unwrap_or(DuplicateField::Company);
-                report.duplicates.push(ImportDuplicate { line: row.line, field, same_as_line: None, taken_over: None });
+            if inserted.contains(id) {
+                continue;
+            }
+            if named(row) {
+                report.assigned -= 1;
+            }
+            match again.collides(row) {
+                None if named(row) => report.errors.push(ImportRowError {
+                    line: row.line,
+                    errors: vec![FieldError::new("owner", "owner_unavailable", "the named owner was deactivated or moved out of your reach during the import")],
+                }),
+                field => report.duplicates.push(ImportDuplicate { line: row.line, field: field.unwrap_or(DuplicateField::Company), same_as_line: None, taken_over: None }),
             }
         }
+        report.errors.sort_by_key(|e| e.line);
     }
     report.duplicates.sort_by_key(|d| d.line);
     Ok(json(200, &report))
+}
+
+/// The audit `rule` of an imported customer whose owner column named someone other than
+/// the importer (an SQL expression over the inserted row `c`; ?2 is the importer).
+const OWNER_COLUMN_RULE: &str = "CASE WHEN c.owner_id IS NOT NULL AND c.owner_id <> ?2 THEN 'import:owner_column' END";
+
+/// The users the file's owner cells could name: by id or by exact name, every user of
+/// that name (so a name two users share is seen as such). Bounded by the file's rows.
+async fn owner_directory(ctx: &Ctx, plan: &shared::import::ImportPlan) -> ApiResult<OwnerDirectory> {
+    let named: HashSet<&str> = plan.valid.iter().filter_map(|r| r.owner.as_deref()).map(str::trim).collect();
+    if named.is_empty() {
+        return Ok(OwnerDirectory::new(Vec::new()));
+    }
+    #[derive(Deserialize)]
+    struct User {
+        id: String,
+        name: String,
+        active: i64,
+        team_id: Option<String>,
+    }
+    let list = Value::Array(named.into_iter().map(|n| Value::String(n.to_string())).collect()).to_string();
+    let users = db::all::<User>(
+        &ctx.db,
+        "SELECT id, name, active, team_id FROM users WHERE tenant_id = ?1 AND (id IN (SELECT value FROM json_each(?2)) OR trim(name) IN (SELECT value FROM json_each(?2)))",
+        &[Arg::from(&ctx.caller.tenant), Arg::Text(list)],
+    )
+    .await?;
+    Ok(OwnerDirectory::new(users.into_iter().map(|u| DirectoryUser { id: u.id, name: u.name, active: u.active != 0, team: u.team_id }).collect()))
+}
+
+/// The team the importer belongs to (a manager leads the team of that id); none for a
+/// user the directory does not list.
+async fn importer_team(ctx: &Ctx) -> ApiResult<Option<String>> {
+    #[derive(Deserialize)]
+    struct Team {
+        team_id: Option<String>,
+    }
+    let row = db::first::<Team>(&ctx.db, "SELECT team_id FROM users WHERE tenant_id = ?1 AND id = ?2", &[Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user)]).await?;
+    Ok(row.and_then(|t| t.team_id))
+}
+
+/// `GET /customers/import/template`: the headers the importer reads and an example row,
+/// as CSV (UTF-8 with a BOM). XLSX is not offered: the worker carries no XLSX writer, and
+/// Excel opens this CSV as it is.
+pub async fn template(ctx: &Ctx, req: &Request) -> ApiResult<Response> {
+    let pairs = query_pairs(req)?;
+    if let Some((unknown, _)) = pairs.iter().find(|(k, _)| k != "format") {
+        return Err(ApiError::BadRequest { code: "invalid", message: format!("unknown query parameter {unknown}") });
+    }
+    match pairs.iter().find(|(k, _)| k == "format").map(|(_, v)| v.as_str()) {
+        None | Some("csv") => {}
+        Some(other) => return Err(ApiError::BadRequest { code: "unsupported_format", message: format!("format={other}: the template is offered as csv, which Excel opens") }),
+    }
+    let settings = ctx.settings().await?;
+    let response = bytes(200, "text/csv; charset=utf-8", shared::import::template_csv(&settings));
+    let headers = response.headers().clone();
+    let _ = headers.set("content-disposition", "attachment; filename=\"allot-import-template.csv\"");
+    Ok(response.with_headers(headers))
 }
 
 /// A refused file: past a limit → 413 naming it, anything else → 400.

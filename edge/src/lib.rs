@@ -11,6 +11,7 @@
 
 mod allocations;
 mod audit;
+mod audit_feed;
 mod board;
 mod bulk;
 mod collaborators;
@@ -24,6 +25,7 @@ mod documents;
 mod error;
 mod follow_ups;
 mod hand_over;
+mod history;
 mod http;
 mod import;
 mod intake;
@@ -171,6 +173,11 @@ async fn handle(req: &mut Request, env: Env, origin: Option<&str>) -> ApiResult<
         Endpoint::CreateFollowUp => follow_ups::create(&ctx, req, id).await,
         Endpoint::Report(kind) => reports::report(&ctx, req, kind).await,
         Endpoint::Board => board::board(&ctx, req).await,
+        Endpoint::History => history::history(&ctx, req).await,
+        Endpoint::RecentAudit => audit_feed::recent(&ctx, req).await,
+        Endpoint::PreviewRecycle => pool::preview_rules(&ctx, req).await,
+        Endpoint::PreviewSegments => meta::preview_segments(&ctx, req).await,
+        Endpoint::ImportTemplate => import::template(&ctx, req).await,
     };
     Ok(response.unwrap_or_else(ApiError::into_response))
 }

@@ -29,6 +29,17 @@ pub async fn get_settings(ctx: &Ctx) -> ApiResult<Response> {
     Ok(json(200, &ctx.settings().await?))
 }
 
+/// `POST /settings/segments/preview`: how many customers each segment rule of the
+/// settings sent would get now; the body is checked as `PUT /settings` checks it.
+pub async fn preview_segments(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
+    if !ctx.caller.role.is_manager_or_admin() {
+        return Err(ApiError::Forbidden("only managers and admins preview segment rules".into()));
+    }
+    let proposed: TenantSettings = read_json(req).await?;
+    proposed.validate().map_err(ApiError::Invalid)?;
+    Ok(json(200, &crate::resegment::preview(&ctx.db, &ctx.caller.tenant, &proposed.segments).await?))
+}
+
 /// Replaces the settings document. The body names the version it was based on; a stale
 /// version is refused so that two admins do not silently overwrite each other.
 pub async fn put_settings(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {

@@ -42,6 +42,17 @@ pub async fn put_rules(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     Ok(json(200, &crate::documents::replace(ctx.documents(), &current, next).await?))
 }
 
+/// `POST /pool/rules/preview`: what the recycle job would take now under the rules sent.
+pub async fn preview_rules(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
+    if !ctx.caller.role.is_manager_or_admin() {
+        return Err(ApiError::Forbidden("only managers and admins preview pool rules".into()));
+    }
+    let proposed: PoolRules = read_json(req).await?;
+    let settings = ctx.settings().await?;
+    proposed.validate(&settings.stages).map_err(ApiError::Invalid)?;
+    Ok(json(200, &crate::recycle::preview(&ctx.db, &ctx.caller.tenant, &proposed, &settings, ctx.now).await?))
+}
+
 pub async fn claim(ctx: &Ctx, id: &str) -> ApiResult<Response> {
     let settings = ctx.settings().await?;
     let rules = rules(ctx).await?;

@@ -10,10 +10,15 @@
 //! `INSERT OR IGNORE` on a unique key, and each replaces the customer's older warnings
 //! (`GET /reminders` checks them again anyway). Running the job twice, or again after an
 //! interruption, therefore does no work twice.
+//!
+//! [`preview`] counts what a pass would recycle now under proposed rules, in SQL, from
+//! `shared::pool::RecycleTerms` (the same decision as data).
 
 use serde::Serialize;
+use shared::api::{RecycleGroup, RecyclePreview};
 use shared::audit::AuditAction;
-use shared::pool::{due, Due, PoolRules};
+use shared::customer::Tier;
+use shared::pool::{due, Due, PoolRules, RecycleReason, RecycleTerms, Windows};
 use shared::settings::TenantSettings;
 use shared::time::Millis;
 use worker::Env;
@@ -112,4 +117,77 @@ pub async fn page(env: &Env, tenant: &str, after: &str, now: Millis) -> ApiResul
         report.batches += 1;
     }
     Ok((report, (n == PAGE as usize).then_some(last)))
+}
+
+/// How many owned customers `rules` would recycle at `now`, by pool, reason and tier: the
+/// recycle decision as [`RecycleTerms`] states it (held equal to `shared::pool::due` by
+/// shared's property test), rendered as one grouped `COUNT` over the tenant's owned
+/// customers. Writes nothing; its work is one statement and a few groups whatever the
+/// tenant's size.
+pub async fn preview(db: &worker::D1Database, tenant: &str, rules: &PoolRules, settings: &TenantSettings, now: Millis) -> ApiResult<RecyclePreview> {
+    let terms = RecycleTerms::of(rules, &settings.stages);
+    // ?3: per pool, [regions, tiers, exempt stages] — bound as JSON, never spliced in.
+    let lists: Vec<serde_json::Value> = terms.pools.iter().map(|p| serde_json::json!([p.regions, p.tiers.iter().map(|t| t.as_str()).collect::<Vec<_>>(), p.exempt_stages])).collect();
+    #[derive(serde::Deserialize)]
+    struct Group {
+        pool: usize,
+        reason: RecycleReason,
+        tier: Option<String>,
+        n: u64,
+    }
+    let groups = db::all::<Group>(db, &due_count_sql(&terms), &[Arg::from(tenant), Arg::Int(now), Arg::Text(serde_json::Value::Array(lists).to_string())]).await?;
+    let groups: Vec<RecycleGroup> =
+        groups.into_iter().filter_map(|g| Some(RecycleGroup { pool: terms.pools.get(g.pool)?.key.clone(), reason: g.reason, tier: g.tier.as_deref().and_then(Tier::parse), count: g.n })).collect();
+    Ok(RecyclePreview { at: now, total: groups.iter().map(|g| g.count).sum(), groups })
+}
+
+/// The grouped count of [`preview`]: ?1 tenant, ?2 now, ?3 the pools' lists. The pool is
+/// the first that takes the customer; its reason follows [`RecycleTerms::recycles`] step
+/// by step (won or exempt stage, protection, the earlier of the two deadlines, a tie
+/// going to the follow-up). The windows are integers computed here, so they are written
+/// into the statement as numbers.
+fn due_count_sql(terms: &RecycleTerms) -> String {
+    let list = |i: usize, j: usize| format!("(SELECT value FROM json_each(?3, '$[{i}][{j}]'))");
+    let takes: Vec<String> = terms
+        .pools
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let region = if p.regions.is_empty() { "1".to_string() } else { format!("c.region IN {}", list(i, 0)) };
+            let tier = if p.tiers.is_empty() { "1".to_string() } else { format!("c.tier IN {}", list(i, 1)) };
+            format!("WHEN {region} AND {tier} THEN {i}")
+        })
+        .collect();
+    let last_touch = "MAX(COALESCE(lf, os), os)";
+    let reason = |w: Windows| match (w.follow_up_ms, w.deal_ms) {
+        (Some(f), Some(d)) => format!("CASE WHEN {last_touch} + {f} <= os + {d} THEN (CASE WHEN ?2 >= {last_touch} + {f} THEN 'no_follow_up' END) WHEN ?2 >= os + {d} THEN 'no_deal' END"),
+        (Some(f), None) => format!("CASE WHEN ?2 >= {last_touch} + {f} THEN 'no_follow_up' END"),
+        (None, Some(d)) => format!("CASE WHEN ?2 >= os + {d} THEN 'no_deal' END"),
+        (None, None) => "NULL".to_string(),
+    };
+    let reasons: Vec<String> = terms
+        .pools
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            format!(
+                "WHEN {i} THEN (CASE WHEN won OR stage IN {} OR ?2 < os + {} THEN NULL WHEN tier = 'key' THEN ({}) WHEN tier = 'potential' THEN ({}) ELSE ({}) END)",
+                list(i, 2),
+                p.protection_ms,
+                reason(p.by_tier[0]),
+                reason(p.by_tier[1]),
+                reason(p.by_tier[2])
+            )
+        })
+        .collect();
+    format!(
+        "SELECT pool, reason, tier, COUNT(*) AS n FROM (\
+           SELECT pool, tier, CASE pool {} END AS reason FROM (\
+             SELECT c.tier AS tier, c.stage AS stage, c.won_at IS NOT NULL AS won, COALESCE(c.owned_since, c.created_at) AS os, c.last_follow_up_at AS lf, CASE {} END AS pool \
+             FROM customers c WHERE c.tenant_id = ?1 AND c.owner_id IS NOT NULL AND c.deleted_at IS NULL\
+           ) WHERE pool IS NOT NULL\
+         ) WHERE reason IS NOT NULL GROUP BY pool, reason, tier ORDER BY pool, reason, tier",
+        reasons.join(" "),
+        takes.join(" ")
+    )
 }

@@ -11,11 +11,14 @@
 //! version a pass completed. A pass that failed midway leaves it behind, and the Cron
 //! Trigger ([`heal`]) runs the pass again. A pass too big for one request is continued
 //! the same way at once ([`begin`] queues its next page).
+//!
+//! [`preview`] counts what proposed rules would give, writing nothing.
 
 use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
-use shared::segment::segment_key;
+use shared::api::{SegmentCount, SegmentPreview, SEGMENT_PREVIEW_SAMPLE};
+use shared::segment::{segment_key, SegmentRule};
 use shared::settings::TenantSettings;
 
 use worker::{D1Database, Env};
@@ -149,4 +152,36 @@ pub async fn heal(env: &Env, tenant: &str, after: &str, version: Option<i64>) ->
     }
     let (changed, next) = page(&db, tenant, &settings, after).await?;
     Ok((changed, settings.version, next))
+}
+
+/// How many customers each of `rules` would get (ordered, first match wins), by the same
+/// classifier writes use (`shared::segment::segment_of`): the rules read JSON values with
+/// Rust's equality (a number against a custom field's text, a tag list), which SQL would
+/// state only approximately, so the customers' rule fields are read and classified here.
+/// The most recent [`SEGMENT_PREVIEW_SAMPLE`] live customers at most: every customer of a
+/// tenant up to that size (`exact`), a sample of a bigger one. One query, bounded rows.
+pub async fn preview(db: &D1Database, tenant: &str, rules: &[SegmentRule]) -> ApiResult<SegmentPreview> {
+    // Only the columns a rule may read (`shared::segment`'s fields); one row past the
+    // sample tells whether there are more.
+    let rows = db::all::<Row>(
+        db,
+        "SELECT c.industry, c.region, c.source, c.amount, c.stage, c.tier, c.intent, c.tags, c.custom FROM customers c \
+         WHERE c.tenant_id = ?1 AND c.deleted_at IS NULL ORDER BY c.created_at DESC, c.id DESC LIMIT ?2",
+        &[Arg::from(tenant), Arg::Int(SEGMENT_PREVIEW_SAMPLE as i64 + 1)],
+    )
+    .await?;
+    let exact = rows.len() <= SEGMENT_PREVIEW_SAMPLE;
+    let mut counts = vec![0u64; rules.len()];
+    let mut counted = 0u64;
+    let mut unmatched = 0u64;
+    for row in rows.into_iter().take(SEGMENT_PREVIEW_SAMPLE) {
+        let (customer, _) = row.into_customer();
+        counted += 1;
+        match rules.iter().position(|r| r.matches(&customer)) {
+            Some(i) => counts[i] += 1,
+            None => unmatched += 1,
+        }
+    }
+    let segments = rules.iter().zip(counts).map(|(r, count)| SegmentCount { key: r.key.clone(), count }).collect();
+    Ok(SegmentPreview { exact, sampled: (!exact).then_some(counted), counted, segments, unmatched })
 }

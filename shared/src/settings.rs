@@ -86,6 +86,29 @@ pub struct TenantSettings {
     /// Who keeps a customer when a rep enters one another rep owns (撞单).
     #[serde(default)]
     pub ownership_rule: OwnershipRule,
+    /// Words an imported value-tier cell may hold besides the built-in names (大客户 /
+    /// 潜力客户 / 普通客户, key / potential / regular), e.g. A/B/C or 重要/一般 from another
+    /// CRM's export. Compared after trimming, ASCII case ignored.
+    #[serde(default = "default_tier_labels")]
+    pub tier_labels: Vec<TierLabel>,
+}
+
+/// An imported value-tier word and the tier it means.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TierLabel {
+    pub label: String,
+    pub tier: crate::customer::Tier,
+}
+
+/// The labels Chinese CRMs' exports commonly use: A/B/C, 重要/普通/一般, 高/中/低.
+pub fn default_tier_labels() -> Vec<TierLabel> {
+    use crate::customer::Tier::{Key, Potential, Regular};
+    [("A", Key), ("B", Potential), ("C", Regular), ("重要", Key), ("重点", Key), ("普通", Regular), ("一般", Regular), ("高", Key), ("中", Potential), ("低", Regular)]
+        .into_iter()
+        .map(|(label, tier)| TierLabel { label: label.into(), tier })
+        .collect()
 }
 
 /// The tenant's customer ownership rule (客户归属规则): which of two reps keeps a customer
@@ -171,6 +194,7 @@ impl Default for TenantSettings {
             segments: crate::segment::default_rules(),
             allowed_origins: Vec::new(),
             ownership_rule: OwnershipRule::FirstEntry,
+            tier_labels: default_tier_labels(),
         }
     }
 }
@@ -257,6 +281,7 @@ impl TenantSettings {
             ("custom_fields".to_string(), self.custom_fields.len(), limits::CUSTOM_FIELDS),
             ("segments".to_string(), self.segments.len(), SETTINGS_LIST),
             ("allowed_origins".to_string(), self.allowed_origins.len(), SETTINGS_LIST),
+            ("tier_labels".to_string(), self.tier_labels.len(), SETTINGS_LIST),
         ];
         limits::check(bounds.drain(..))?;
         bounds.extend(self.territories.iter().enumerate().map(|(i, t)| (format!("territories[{i}].places"), t.places.len(), limits::PLACES)));
@@ -312,7 +337,42 @@ impl TenantSettings {
                 ));
             }
         }
+        check_tier_labels(&self.tier_labels, &mut errors);
         crate::field_error::finish(errors)
+    }
+
+    /// The tier an imported value-tier cell names: one of the tenant's `tier_labels`, or
+    /// a built-in name (`Tier::parse`).
+    pub fn resolve_tier(&self, text: &str) -> Option<crate::customer::Tier> {
+        let text = text.trim();
+        self.tier_labels.iter().find(|l| l.label.eq_ignore_ascii_case(text)).map(|l| l.tier).or_else(|| crate::customer::Tier::parse(text))
+    }
+
+    /// What a value-tier cell may say, for the message of a row that says something else.
+    pub fn tier_words(&self) -> String {
+        let labels = self.tier_labels.iter().map(|l| l.label.as_str());
+        let builtin = ["大客户", "潜力客户", "普通客户", "key", "potential", "regular"];
+        labels.chain(builtin).collect::<Vec<_>>().join("/")
+    }
+}
+
+/// Longest tier label, in characters.
+const TIER_LABEL_CHARS: usize = 20;
+
+/// Labels are non-empty, short, unique (ASCII case ignored) and never give a built-in
+/// name another tier than its own (an import reading 大客户 as regular would surprise).
+fn check_tier_labels(labels: &[TierLabel], errors: &mut Vec<FieldError>) {
+    let mut seen = std::collections::BTreeSet::new();
+    for (i, l) in labels.iter().enumerate() {
+        let label = l.label.trim();
+        let path = format!("tier_labels[{i}].label");
+        if label.is_empty() || label.chars().count() > TIER_LABEL_CHARS || label != l.label {
+            errors.push(FieldError::new(path, "invalid_label", format!("1 to {TIER_LABEL_CHARS} characters, no spaces around")));
+        } else if !seen.insert(label.to_ascii_lowercase()) {
+            errors.push(FieldError::new(path, "duplicate_label", format!("{label} appears twice")));
+        } else if crate::customer::Tier::parse(label).is_some_and(|t| t != l.tier) {
+            errors.push(FieldError::new(path, "conflicts_with_builtin", format!("{label} already means {}", crate::customer::Tier::parse(label).map_or("", |t| t.as_str()))));
+        }
     }
 }
 
@@ -370,6 +430,40 @@ fn check_keys<'a>(list: &str, keys: impl Iterator<Item = &'a str>, errors: &mut 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tier_labels_resolve_and_validate() {
+        use crate::customer::Tier;
+        let mut settings = TenantSettings::default();
+        for (text, tier) in [
+            ("A", Some(Tier::Key)),
+            (" b ", Some(Tier::Potential)),
+            ("重要", Some(Tier::Key)),
+            ("一般", Some(Tier::Regular)),
+            ("中", Some(Tier::Potential)),
+            ("大客户", Some(Tier::Key)),
+            ("D", None),
+            ("", None),
+        ] {
+            assert_eq!(settings.resolve_tier(text), tier, "{text:?}");
+        }
+        assert_eq!(settings.validate(), Ok(()));
+        settings.tier_labels.push(TierLabel { label: "金牌".into(), tier: Tier::Key });
+        assert_eq!(settings.resolve_tier("金牌"), Some(Tier::Key));
+        let bad = |label: &str, tier: Tier| {
+            let mut s = TenantSettings::default();
+            s.tier_labels = vec![TierLabel { label: "x".into(), tier: Tier::Key }, TierLabel { label: label.into(), tier }];
+            s.validate().unwrap_err().into_iter().map(|e| e.code).collect::<Vec<_>>()
+        };
+        assert_eq!(bad("X", Tier::Regular), vec!["duplicate_label"]);
+        assert_eq!(bad("", Tier::Regular), vec!["invalid_label"]);
+        assert_eq!(bad(" y", Tier::Regular), vec!["invalid_label"]);
+        assert_eq!(bad("大客户", Tier::Regular), vec!["conflicts_with_builtin"]);
+        // A document stored before tier labels existed reads with the defaults.
+        let mut old = serde_json::to_value(TenantSettings::default()).unwrap();
+        old.as_object_mut().unwrap().remove("tier_labels");
+        assert_eq!(serde_json::from_value::<TenantSettings>(old).unwrap().tier_labels, default_tier_labels());
+    }
 
     #[test]
     fn defaults_are_valid() {

@@ -370,7 +370,9 @@ pub fn temp_dir(name: &str) -> PathBuf {
 
 /// Starts a fresh server with the fixture tenants and users (no customers).
 pub fn start_test_server(name: &str) -> Server {
-    start_server_with(name, |now| format!("{}{}{}{}", seed::fixture_sql(now), seed::recycle_fixture_sql(now), seed::race_fixture_sql(now), seed::trust_fixture_sql(now)))
+    start_server_with(name, |now| {
+        format!("{}{}{}{}{}", seed::fixture_sql(now), seed::recycle_fixture_sql(now), seed::race_fixture_sql(now), seed::trust_fixture_sql(now), seed::history_fixture_sql(now))
+    })
 }
 
 /// A server holding the demo data (`cargo xtask dev`'s seed): 300 customers with their

@@ -144,6 +144,13 @@ pub fn recycle_fixture_sql(now: i64) -> String {
     sql
 }
 
+/// Tenant `history` for the document-history test that writes a document a hundred
+/// times: a tenant of its own, so no other case reads those versions. No users: its
+/// admin is known only to the token.
+pub fn history_fixture_sql(now: i64) -> String {
+    format!("INSERT OR IGNORE INTO tenants (id, name, created_at) VALUES ('history', 'History Co.', {now});\n")
+}
+
 /// Tenant `race` for the claim-racing-recycle test: ten customers held by `race-rep`
 /// for ten days without a follow-up: not due under the default rules (30 days and
 /// more), due as soon as the test shortens the recycle period. A tenant of its own, so

@@ -92,6 +92,11 @@ impl Client {
         self.call(method, path, Some(text)).await
     }
 
+    /// A text answer (a CSV file), as the server wrote it.
+    pub async fn get_text(&self, path: &str) -> Result<String, Failure> {
+        Ok(self.exchange("GET", path, None).await?.1)
+    }
+
     /// An answer as JavaScript, read field by field where decoding it in wasm would
     /// cost the bundle more than it is worth (a short directory of names).
     pub async fn get_js(&self, path: &str) -> Result<wasm_bindgen::JsValue, Failure> {
@@ -102,32 +107,39 @@ impl Client {
     /// Like [`Client::get_js`], for a request with a body.
     pub async fn send_js(&self, method: &str, path: &str, body: &impl serde::Serialize) -> Result<wasm_bindgen::JsValue, Failure> {
         let text = serde_json::to_string(body).map_err(|_| Failure::Decode)?;
-        let (_, text) = self.exchange(method, path, Some(text)).await?;
+        let (_, text) = self.exchange(method, path, Some((wasm_bindgen::JsValue::from_str(&text), "application/json"))).await?;
         js_sys::JSON::parse(&text).map_err(|_| Failure::Decode)
     }
 
+    /// `POST`s a file as the body (an import), with its media type.
+    pub async fn upload<T: DeserializeOwned>(&self, path: &str, file: &web_sys::Blob, media_type: &str) -> Result<Answer<T>, Failure> {
+        let (status, text) = self.exchange("POST", path, Some((file.into(), media_type))).await?;
+        let value = shared::wire::from_json(&text).map_err(|_| Failure::Decode)?;
+        Ok(Answer { status, value, text })
+    }
+
     async fn call<T: DeserializeOwned>(&self, method: &str, path: &str, body: Option<String>) -> Result<Answer<T>, Failure> {
-        let (status, text) = self.exchange(method, path, body).await?;
+        let (status, text) = self.exchange(method, path, body.map(|b| (wasm_bindgen::JsValue::from_str(&b), "application/json"))).await?;
         let value = shared::wire::from_json(&text).map_err(|_| Failure::Decode)?;
         Ok(Answer { status, value, text })
     }
 
     /// The request and its answer's text, failures already told apart. Not generic, so
     /// the bundle holds one copy of it however many answer types an element reads.
-    async fn exchange(&self, method: &str, path: &str, body: Option<String>) -> Result<(u16, String), Failure> {
+    async fn exchange(&self, method: &str, path: &str, body: Option<(wasm_bindgen::JsValue, &str)>) -> Result<(u16, String), Failure> {
         let net = |_: wasm_bindgen::JsValue| Failure::Network;
         let init = RequestInit::new();
         init.set_method(method);
-        if let Some(body) = &body {
-            init.set_body(&wasm_bindgen::JsValue::from_str(body));
+        if let Some((body, _)) = &body {
+            init.set_body(body);
         }
         let request = Request::new_with_str_and_init(&format!("{}/api/v1{path}", self.base), &init).map_err(net)?;
         let headers = request.headers();
         if let Some(token) = &self.token {
             headers.set("authorization", &format!("Bearer {token}")).map_err(net)?;
         }
-        if body.is_some() {
-            headers.set("content-type", "application/json").map_err(net)?;
+        if let Some((_, media_type)) = &body {
+            headers.set("content-type", media_type).map_err(net)?;
         }
         if let Some(key) = &self.idempotency {
             headers.set("idempotency-key", key).map_err(net)?;

@@ -95,6 +95,8 @@ fn elements() -> Vec<Spec> {
     list.push(("dashboard", &["api", "token", "lang", "view", "rules-href", "team", "embedder"], |c, attrs| {
         Box::new(leptos::mount::mount_to(c, move || crate::dashboard::Dashboard(crate::dashboard::DashboardProps { attrs })))
     }));
+    #[cfg(feature = "admin")]
+    list.push(("admin", &["api", "token", "lang", "section", "embedder"], |c, attrs| Box::new(leptos::mount::mount_to(c, move || crate::admin::Admin(crate::admin::AdminProps { attrs })))));
     list
 }
 
@@ -171,5 +173,6 @@ mod tests {
         let kinds: Vec<&str> = super::elements().iter().map(|(kind, _, _)| *kind).collect();
         assert_eq!(kinds, crate::kinds::KINDS);
         assert!(!kinds.contains(&crate::kinds::ALL), "the bundle of every kind is not a kind");
+        assert!(crate::kinds::STANDALONE.iter().all(|k| kinds.contains(k)), "a standalone kind has an element");
     }
 }

@@ -8,8 +8,13 @@
 //! equal to it.
 
 /// Every element kind, in the order bundles are built and listed.
-pub const KINDS: [&str; 6] = ["customers", "allocate", "pool", "board", "reminders", "dashboard"];
+pub const KINDS: [&str; 7] = ["customers", "allocate", "pool", "board", "reminders", "dashboard", "admin"];
 
-/// The bundle of every kind (`widget/elements/all`), which `allot.js` loads for a page
-/// with three or more kinds.
+/// Kinds never in the [`ALL`] bundle: `allot.js` always loads their own bundle. A page of
+/// every other element (the portal, ≥ 3 kinds) then never downloads them: the admin
+/// console is a few people's screen, and its code would make everyone else's bundle grow.
+pub const STANDALONE: [&str; 1] = ["admin"];
+
+/// The bundle of every kind but the [`STANDALONE`] ones (`widget/elements/all`), which
+/// `allot.js` loads for a page with three or more of them.
 pub const ALL: &str = "all";

@@ -9,6 +9,8 @@
 // A build with some elements only leaves the others' code unreferenced on purpose.
 #![cfg_attr(not(feature = "every-element"), allow(dead_code, unused_imports))]
 
+#[cfg(feature = "admin")]
+mod admin;
 mod allocate;
 mod api;
 mod attrs;
@@ -16,6 +18,7 @@ mod board;
 mod caller;
 mod customers;
 mod dashboard;
+mod download;
 mod element;
 mod follow_ups;
 mod i18n;

@@ -151,6 +151,41 @@ li.reminder button.open { width: 100%; text-align: left; background: none; borde
 li.reminder form { margin: 0 4px 10px; }
 "#;
 
+/// `<allot-admin>`: a tab per section, tables that scroll sideways on a phone, row editors.
+#[cfg(feature = "admin")]
+pub const ADMIN_CSS: &str = r#"
+nav.sections { display: flex; gap: 4px; overflow-x: auto; border-bottom: 1px solid var(--b); margin-bottom: 12px; }
+nav.sections button { border: 0; border-radius: var(--r) var(--r) 0 0; background: none; white-space: nowrap; }
+nav.sections button[aria-current=page] { background: var(--a); color: #fff; }
+.admin h2 { font-size: 1.1em; margin: 0 0 8px; }
+.admin h3 { font-size: 1em; margin: 16px 0 6px; }
+.admin .rows { overflow-x: auto; }
+.admin table { border-collapse: collapse; width: 100%; font-size: 0.9em; }
+.admin th, .admin td { border-bottom: 1px solid var(--b); padding: 4px 6px; text-align: left; vertical-align: top; }
+.admin td input, .admin td select { min-height: 36px; width: 100%; min-width: 4em; }
+.admin th, .admin td.num, .admin td.held, .admin td.active { white-space: nowrap; }
+.admin td.num, .admin th.num { text-align: right; font-variant-numeric: tabular-nums; }
+.admin tr.bad td { background: #fff1f2; }
+.admin tr.dup td { background: #fffbeb; }
+.admin ul.errors { margin: 4px 0; padding-left: 18px; color: #b91c1c; font-size: 0.9em; }
+.admin .tools { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin: 8px 0; }
+.admin .drop { border: 2px dashed var(--b); border-radius: var(--r); padding: 18px; text-align: center; }
+.admin .drop.over { border-color: var(--a); background: #eff6ff; }
+.admin li.stage { display: grid; grid-template-columns: auto 1fr 5em auto; gap: 6px; align-items: center; padding: 6px 0; border-bottom: 1px solid var(--b); }
+.admin li.stage.dragging { opacity: .4; }
+.admin ol.stages { list-style: none; margin: 0; padding: 0; }
+.admin .grip { cursor: grab; touch-action: none; color: var(--m); padding: 0 4px; }
+.admin .secret { font-family: ui-monospace, monospace; overflow-wrap: anywhere; background: #f8fafc; padding: 6px; border-radius: 4px; }
+.admin img.qr { width: 160px; height: 160px; }
+.admin .count { font-weight: 600; font-variant-numeric: tabular-nums; }
+.admin p.explain { margin: 2px 0 8px; color: var(--m); font-size: 0.85em; }
+.admin fieldset { border: 1px solid var(--b); border-radius: var(--r); margin: 0 0 8px; min-width: 0; }
+.admin label.check { flex-direction: row; align-items: center; gap: 6px; display: inline-flex; margin-right: 10px; }
+.admin label.check input { min-height: 24px; width: auto; }
+.admin .msg ul.errors, .admin .msg p { margin: 0; }
+@media (max-width: 480px) { .admin li.stage { grid-template-columns: auto 1fr 4em; } .admin li.stage .moves { grid-column: 1 / -1; } }
+"#;
+
 /// The stylesheet one kind of element adopts: only the parts it draws, so an element's
 /// own bundle carries no other element's rules.
 pub fn for_kind(kind: &str) -> String {
@@ -167,6 +202,8 @@ pub fn for_kind(kind: &str) -> String {
         "reminders" => &[CSS, BOARD_CSS, REMINDERS_CSS],
         #[cfg(feature = "dashboard")]
         "dashboard" => &[CSS, PANELS_CSS, DASHBOARD_CSS],
+        #[cfg(feature = "admin")]
+        "admin" => &[CSS, PANELS_CSS, ADMIN_CSS],
         _ => &[CSS],
     };
     parts.concat()

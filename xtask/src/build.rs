@@ -63,7 +63,7 @@ pub fn widget(tools: &Tools) -> Result<(), String> {
     widget_with(tools, None)
 }
 
-pub use crate::kinds::{ALL, KINDS};
+pub use crate::kinds::{ALL, KINDS, STANDALONE};
 
 /// The widget with only some elements (`customers,board`: cargo features of the widget
 /// crate) as the full bundle, for a host that embeds just those.
@@ -212,11 +212,15 @@ fn bundle(tools: &Tools, input: &Path, out: &Path) -> Result<(), String> {
 /// The one module a host page imports, naming the current bundle directories.
 fn loader(published: &[(String, String)]) -> String {
     let map: serde_json::Map<String, serde_json::Value> = published.iter().map(|(kind, dir)| (kind.clone(), serde_json::Value::String(format!("v/{dir}/")))).collect();
-    LOADER.replace("__BUNDLES__", &serde_json::Value::Object(map).to_string()).replace("__KINDS__", &serde_json::json!(KINDS).to_string())
+    LOADER
+        .replace("__BUNDLES__", &serde_json::Value::Object(map).to_string())
+        .replace("__KINDS__", &serde_json::json!(KINDS).to_string())
+        .replace("__STANDALONE__", &serde_json::json!(STANDALONE).to_string())
 }
 
 /// The loader. It defines the Allot elements the page uses: a page with one or two
-/// kinds loads only their code, three or more the full bundle; elements added later
+/// kinds loads only their code, three or more the full bundle — except the standalone
+/// kinds (the admin console), which are never in it and always load alone; elements added later
 /// (single-page portals) load when they appear. Each bundle's wasm is fetched alongside
 /// its glue module rather than after it: one round trip less before the first paint.
 const LOADER: &str = r#"// Allot widget: importing this module defines <allot-customers> and friends.
@@ -224,6 +228,8 @@ const LOADER: &str = r#"// Allot widget: importing this module defines <allot-cu
 const base = new URL('./', import.meta.url);
 const BUNDLES = __BUNDLES__;
 const KINDS = __KINDS__;
+// Never in the `all` bundle: loaded alone whatever else the page holds.
+const STANDALONE = __STANDALONE__;
 const started = new Map();
 function load(kind) {
   const dir = BUNDLES[kind];
@@ -242,11 +248,13 @@ const pending = new Set(KINDS);
 const present = (node) => [...pending].filter((k) => node.localName === `allot-${k}` || node.querySelector?.(`allot-${k}`));
 function define(kinds) {
   if (!kinds.length) return;
-  if (started.has(BUNDLES.all) || kinds.length >= 3) {
-    pending.clear();
-    return load('all');
-  }
   for (const k of kinds) pending.delete(k);
+  const alone = kinds.filter((k) => STANDALONE.includes(k));
+  const bundled = kinds.filter((k) => !STANDALONE.includes(k));
+  if (started.has(BUNDLES.all) || bundled.length >= 3) {
+    for (const k of KINDS) if (!STANDALONE.includes(k)) pending.delete(k);
+    return Promise.all([load('all'), ...alone.map((k) => load(k))]);
+  }
   return Promise.all(kinds.map((k) => load(k)));
 }
 await define(present(document.documentElement));
@@ -299,10 +307,12 @@ pub fn portal(published: &[(String, String)]) -> Result<(), String> {
     std::fs::create_dir_all(&dist).map_err(|e| e.to_string())?;
     std::fs::copy(root.join("index.html"), dist.join("index.html")).map_err(|e| format!("index.html: {e}"))?;
     std::fs::write(dist.join("_headers"), HEADERS).map_err(|e| format!("_headers: {e}"))?;
-    for asset in ["portal.css", "portal.js", "board.js"] {
+    for asset in ["portal.css", "portal.js", "board.js", "admin.js"] {
         std::fs::copy(root.join("portal").join(asset), dist.join(asset)).map_err(|e| format!("portal/{asset}: {e}"))?;
     }
-    preloads.copy_page(&root.join("portal/board.html"), &dist.join("board.html"))?;
+    for page in ["board.html", "admin.html"] {
+        preloads.copy_page(&root.join("portal").join(page), &dist.join(page))?;
+    }
     crate::pages::embed(&root, &dist, &KINDS, &preloads)?;
     crate::pages::mobile(&root, &dist, &preloads)
 }
@@ -318,7 +328,7 @@ pub fn write_demo_config(tokens: &[(&str, &str, String)]) -> Result<(), String> 
 mod tests {
     //! What cargo reads cannot be generated from `KINDS`: these tests hold it equal.
 
-    use super::{ALL, KINDS};
+    use super::{ALL, KINDS, STANDALONE};
     use allot_tests::root;
 
     fn read(path: &str) -> String {
@@ -337,8 +347,12 @@ mod tests {
         let features = manifest.split("[features]").nth(1).expect("a [features] table").split("\n[").next().unwrap_or_default();
         let declared: Vec<&str> = features.lines().filter_map(|l| l.split_once('=')).map(|(k, _)| k.trim()).filter(|k| !["default", "every-element"].contains(k)).collect();
         assert_eq!(declared, KINDS, "one feature per kind, in order");
-        assert_eq!(list(features, "every-element"), KINDS);
-        assert_eq!(list(features, "default"), ["every-element"]);
+        // The `all` bundle: every kind but the standalone ones, which only the default
+        // build (the widget's tests) adds.
+        let bundled: Vec<&str> = KINDS.iter().copied().filter(|k| !STANDALONE.contains(k)).collect();
+        assert_eq!(list(features, "every-element"), bundled);
+        let default: Vec<&str> = ["every-element"].into_iter().chain(STANDALONE).collect();
+        assert_eq!(list(features, "default"), default);
     }
 
     #[test]
@@ -369,5 +383,7 @@ mod tests {
     fn the_loader_knows_every_kind() {
         let js = super::loader(&[("all".into(), "all-0".into())]);
         assert!(js.contains(&format!("const KINDS = {};", serde_json::json!(KINDS))));
+        assert!(js.contains(&format!("const STANDALONE = {};", serde_json::json!(STANDALONE))));
+        assert!(STANDALONE.iter().all(|k| KINDS.contains(k)), "a standalone kind is a kind");
     }
 }

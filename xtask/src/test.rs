@@ -247,6 +247,8 @@ fn browser_suite(tools: &Tools, tally: &mut Tally) -> Result<(), String> {
         .arg(root().join("tests/browser/a11y.test.mjs"))
         .arg(root().join("tests/browser/embed.test.mjs"))
         .arg(root().join("tests/browser/mobile.test.mjs"))
+        // Last: it changes the demo tenant's rules, reps and customers.
+        .arg(root().join("tests/browser/admin.test.mjs"))
         .env("ALLOT_URL", &server.base)
         .env("ALLOT_KINDS", build::KINDS.join(","))
         .env("ALLOT_REP_TOKEN", rep_token)

@@ -189,6 +189,11 @@ pub fn insert_column_count() -> usize {
     inserted().count()
 }
 
+/// Where column `name` stands among [`insert_columns`] (and [`insert_values`]).
+pub fn insert_position(name: &str) -> Option<usize> {
+    inserted().position(|c| c.name == name)
+}
+
 /// The values of [`insert_columns`].
 pub fn insert_values(record: &Record<'_>) -> Vec<Arg> {
     inserted().filter_map(|c| c.write).map(|write| write(record)).collect()

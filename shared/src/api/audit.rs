@@ -34,3 +34,19 @@ pub struct AuditEvent {
 pub struct AuditList {
     pub items: Vec<AuditEvent>,
 }
+
+/// Most events one page of `GET /audit/recent` may ask for.
+pub const RECENT_AUDIT_MAX: usize = 200;
+/// Events in a page of `GET /audit/recent` unless `limit` says otherwise.
+pub const RECENT_AUDIT_DEFAULT: usize = 50;
+
+/// `GET /audit/recent`: the newest ownership changes across the customers the caller
+/// oversees, a page at a time.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct AuditPage {
+    pub items: Vec<AuditEvent>,
+    /// Pass as `before` for the next (older) page; absent on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_before: Option<String>,
+}

@@ -23,11 +23,27 @@ pub struct ImportReport {
     /// rule (each also listed in `duplicates` with `taken_over`).
     #[serde(default)]
     pub taken_over: usize,
+    /// Customers created owned by the rep the owner column (负责人) named (0 on a dry run).
+    #[serde(default)]
+    pub assigned: usize,
     /// Rows refused by validation, by line number (the header is line 1).
     pub errors: Vec<ImportRowError>,
     /// Headers that match no field and were ignored.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ignored_columns: Vec<String>,
+    /// The file's headers that were read, each with the field path it fills: a row
+    /// error's `path` names the field, this names the column it came from (an error file
+    /// built from the report shows the header the user wrote).
+    #[serde(default)]
+    pub columns: Vec<ImportColumn>,
+}
+
+/// A header of the imported file and the field it fills (`owner` for the owner column).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ImportColumn {
+    pub header: String,
+    pub field: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

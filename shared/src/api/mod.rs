@@ -11,10 +11,12 @@ mod customer_query;
 mod customers;
 mod errors;
 mod follow_ups;
+mod history;
 mod import;
 mod meta;
 mod pipeline;
 mod pool;
+mod previews;
 mod reminders;
 mod reps;
 
@@ -26,10 +28,12 @@ pub use customer_query::*;
 pub use customers::*;
 pub use errors::*;
 pub use follow_ups::*;
+pub use history::*;
 pub use import::*;
 pub use meta::*;
 pub use pipeline::*;
 pub use pool::*;
+pub use previews::*;
 pub use reminders::*;
 pub use reps::*;
 

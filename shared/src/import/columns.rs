@@ -19,6 +19,9 @@ pub enum Column {
     Intent,
     Tags,
     NextFollowUp,
+    /// The owner (负责人): a user named by id or by name, resolved by
+    /// [`super::owners`] against the tenant's users.
+    Owner,
     /// A tenant-defined field, by key.
     Custom(String),
 }
@@ -42,6 +45,7 @@ impl Column {
             Column::Intent => "intent".into(),
             Column::Tags => "tags".into(),
             Column::NextFollowUp => "next_follow_up_at".into(),
+            Column::Owner => "owner".into(),
             Column::Custom(key) => format!("custom.{key}"),
         }
     }
@@ -64,6 +68,7 @@ const ALIASES: &[(&str, &[&str])] = &[
     ("intent", &["intent", "意向", "成交意向", "成交概率"]),
     ("tags", &["tags", "tag", "标签"]),
     ("next_follow_up_at", &["nextfollowup", "nextfollowupat", "下次跟进", "下次跟进日期", "下次跟进时间"]),
+    ("owner", &["owner", "负责人", "所属销售", "销售", "跟进人", "归属人", "rep", "assignee", "客户负责人", "销售负责人"]),
 ];
 
 fn fold(header: &str) -> String {
@@ -94,6 +99,7 @@ pub fn map_headers(headers: &[String], settings: &TenantSettings) -> (Vec<Option
                 "tier" => Column::Tier,
                 "intent" => Column::Intent,
                 "tags" => Column::Tags,
+                "owner" => Column::Owner,
                 _ => Column::NextFollowUp,
             });
             let column = builtin.or_else(|| settings.custom_fields.iter().find(|f| fold(&f.key) == folded || fold(&f.label) == folded).map(|f| Column::Custom(f.key.clone())));

@@ -15,18 +15,22 @@
 
 mod columns;
 mod decode;
+mod owners;
 mod permit;
+mod template;
 mod xlsx;
 
 use std::collections::HashMap;
 
 pub use columns::{map_headers, Column};
 pub use decode::{decode_text, read_rows};
+pub use owners::{assign_owners, DirectoryUser, Importer, OwnerDirectory};
 pub use permit::{permit, ImportPermit, ImportRefusal};
+pub use template::template_csv;
 pub use xlsx::{column_name, inspect as inspect_xlsx, Declared};
 
 use crate::api::{CustomerInput, ImportDuplicate, ImportRowError};
-use crate::customer::{DuplicateField, DuplicateKeys, Intent, Tier};
+use crate::customer::{DuplicateField, DuplicateKeys, Intent};
 use crate::field_error::FieldError;
 use crate::settings::TenantSettings;
 use crate::validate::{check_customer, CustomerFields};
@@ -139,6 +143,9 @@ pub struct PlannedRow {
     pub keys: DuplicateKeys,
     /// Identifies a row that has no duplicate key at all, so a re-import finds it.
     pub import_key: Option<String>,
+    /// What the owner column (负责人) says; once [`assign_owners`] has run, the id of the
+    /// user it names.
+    pub owner: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -149,6 +156,10 @@ pub struct ImportPlan {
     /// Valid rows that repeat an earlier row of the same file.
     pub in_file_duplicates: Vec<ImportDuplicate>,
     pub ignored_columns: Vec<String>,
+    /// The headers read, with the field each fills (`ImportReport::columns`).
+    pub columns: Vec<crate::api::ImportColumn>,
+    /// Whether the file has an owner column.
+    pub has_owner_column: bool,
 }
 
 /// Reads, maps and validates a whole file of at most `max_rows` data rows, one row at a
@@ -188,6 +199,9 @@ impl Planner<'_> {
                 return Err(ImportError::MissingColumn("name"));
             }
             self.plan.ignored_columns = ignored_columns;
+            self.plan.columns =
+                cells.iter().zip(&columns).filter_map(|(h, c)| Some(crate::api::ImportColumn { header: h.trim().trim_start_matches('\u{feff}').to_string(), field: c.as_ref()?.path() })).collect();
+            self.plan.has_owner_column = has(&Column::Owner);
             self.columns = Some(columns);
             return Ok(());
         };
@@ -196,7 +210,7 @@ impl Planner<'_> {
             return Err(ImportError::TooManyRows { limit: self.max_rows, what: format!("more than {} data rows (line {line} is one too many)", self.max_rows) });
         }
         let plan = &mut self.plan;
-        let (input, mut problems) = row_input(cells, columns);
+        let (input, mut problems, owner) = row_input(cells, columns, self.settings);
         let fields = match check_customer(&input, self.settings) {
             Ok(f) if problems.is_empty() => f,
             Ok(_) => {
@@ -236,15 +250,17 @@ impl Planner<'_> {
         if let Some(name) = &import_key {
             self.names_seen.insert(name.clone(), line);
         }
-        plan.valid.push(PlannedRow { line, fields, keys, import_key });
+        plan.valid.push(PlannedRow { line, fields, keys, import_key, owner });
         Ok(())
     }
 }
 
 /// Turns one row's cells into create input; problems that validation cannot see (an
-/// unparseable amount or date, a cell past [`MAX_CELL_BYTES`]) are returned beside it.
-fn row_input(cells: &[String], columns: &[Option<Column>]) -> (CustomerInput, Vec<FieldError>) {
+/// unparseable amount or date, a cell past [`MAX_CELL_BYTES`]) are returned beside it,
+/// and so is the owner cell, which names a user rather than a field.
+fn row_input(cells: &[String], columns: &[Option<Column>], settings: &TenantSettings) -> (CustomerInput, Vec<FieldError>, Option<String>) {
     let mut input = CustomerInput::default();
+    let mut owner = None;
     let mut problems = Vec::new();
     let mut company_as_name = None;
     for (cell, column) in cells.iter().zip(columns) {
@@ -277,9 +293,9 @@ fn row_input(cells: &[String], columns: &[Option<Column>]) -> (CustomerInput, Ve
                 Some(a) => input.amount = Some(a),
                 None => problems.push(FieldError::new("amount", "wrong_type", format!("{value} is not an amount"))),
             },
-            Column::Tier => match Tier::parse(value) {
+            Column::Tier => match settings.resolve_tier(value) {
                 Some(t) => input.tier = Some(t),
-                None => problems.push(FieldError::new("tier", "not_in_list", "大客户/潜力客户/普通客户 or key/potential/regular")),
+                None => problems.push(FieldError::new("tier", "not_in_list", format!("{value} is not a value tier: one of {}", settings.tier_words()))),
             },
             Column::Intent => match Intent::parse(value) {
                 Some(i) => input.intent = Some(i),
@@ -293,6 +309,7 @@ fn row_input(cells: &[String], columns: &[Option<Column>]) -> (CustomerInput, Ve
             Column::Custom(key) => {
                 input.custom.insert(key.clone(), serde_json::Value::String(value.to_string()));
             }
+            Column::Owner => owner = text(),
         }
     }
     if input.name.trim().is_empty() {
@@ -300,7 +317,7 @@ fn row_input(cells: &[String], columns: &[Option<Column>]) -> (CustomerInput, Ve
             input.name = company;
         }
     }
-    (input, problems)
+    (input, problems, owner)
 }
 
 /// "¥1,200,000.50", "12万", "3.5 万元" → a number.

@@ -20,6 +20,8 @@ pub fn cases(suite: Suite<World>) -> Suite<World> {
         .case("export_round_trip", export_round_trip)
         .restarting("import_takeovers_and_inserts_are_one_batch", one_batch)
         .case("a_reps_dry_run_never_probes_stored_contacts", a_reps_dry_run_never_probes_stored_contacts)
+        .case("import_owner_column_within_the_importers_reach", owner_column)
+        .case("import_tier_labels_and_the_template", tier_labels_and_template)
 }
 
 const BAD_ROWS_CSV: &str = "客户名称,电话,公司,行业,地区,预计金额,客户价值\n\
@@ -105,8 +107,13 @@ pub fn export_round_trip(w: &mut World) {
     assert_eq!(back.status, 200, "{}", back.text);
     assert_eq!((back.body["rows"].as_u64(), back.body["errors"].as_array().map(Vec::len)), (Some(lines as u64), Some(0)), "{}", back.text);
     assert_eq!(back.body["duplicates"].as_array().map(Vec::len), Some(lines));
-    // Into another tenant, the same file creates every row, with the same values.
-    let fresh = w.acme.send("POST", "/api/v1/customers/import", "text/csv", answer.text.as_bytes());
+    // Into another tenant, the owner column (负责人) names nobody there: every row says so.
+    let strangers = w.acme.send("POST", "/api/v1/customers/import?dry_run=true", "text/csv", answer.text.as_bytes());
+    let codes: Vec<&str> = strangers.body["errors"].as_array().unwrap().iter().filter_map(|e| e["errors"][0]["code"].as_str()).collect();
+    assert_eq!(codes, vec!["unknown_owner"; lines], "{}", strangers.text);
+    // Without that column, the same file creates every row, with the same values.
+    let unowned = answer.text.replacen("负责人", "原负责人", 1);
+    let fresh = w.acme.send("POST", "/api/v1/customers/import", "text/csv", unowned.as_bytes());
     assert_eq!(fresh.body["created"].as_u64(), Some(lines as u64), "{}", fresh.text);
     let copy = w.acme.get("/api/v1/customers?q=导入甲").body;
     assert_eq!((copy["items"][0]["industry"].as_str(), copy["items"][0]["region"].as_str(), copy["items"][0]["amount"].as_f64()), (Some("manufacturing"), Some("east"), Some(100_000.0)));
@@ -309,4 +316,82 @@ pub fn a_reps_dry_run_never_probes_stored_contacts(w: &mut World) {
     assert_eq!(mine.body["duplicates"], json!([{"line": 2, "field": "phone"}]), "their own customers still are: {}", mine.text);
     let manager = w.manager.send("POST", "/api/v1/customers/import?dry_run=true", "text/csv", file.as_bytes());
     assert_eq!(manager.body["duplicates"], json!([{"line": 3, "field": "phone"}]), "{}", manager.text);
+}
+
+fn error_codes(report: &Value) -> Vec<(u64, String, String)> {
+    report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|e| e["errors"].as_array().unwrap().iter().map(move |f| (e["line"].as_u64().unwrap(), f["path"].as_str().unwrap().to_string(), f["code"].as_str().unwrap().to_string())))
+        .collect()
+}
+
+/// The owner column (负责人) gives each row to the user it names, within the importer's
+/// reach: a manager names their team (李娜 leads sales1), a rep only themselves; anyone
+/// else, an unknown or ambiguous name is a row error, in the dry run as in the import.
+pub fn owner_column(w: &mut World) {
+    let csv = "客户名称,电话,负责人\n\
+               带负责人甲,13777000001,王芳\n\
+               带负责人乙,13777000002,Emily Chen\n\
+               带负责人丙,13777000003,查无此人\n\
+               带负责人丁,13777000004,rep-liu\n\
+               带负责人戊,13777000005,\n";
+    let dry = w.manager.send("POST", "/api/v1/customers/import?dry_run=true", "text/csv", csv.as_bytes());
+    assert_eq!(dry.status, 200, "{}", dry.text);
+    let expected = vec![(3, "owner".to_string(), "owner_out_of_scope".to_string()), (4, "owner".to_string(), "unknown_owner".to_string())];
+    assert_eq!(error_codes(&dry.body), expected, "{}", dry.text);
+    assert_eq!(dry.body["valid"], json!(3));
+    assert!(dry.body["columns"].as_array().unwrap().contains(&json!({"header": "负责人", "field": "owner"})), "the report maps headers to fields: {}", dry.body["columns"]);
+    let real = w.manager.send("POST", "/api/v1/customers/import", "text/csv", csv.as_bytes());
+    assert_eq!((real.status, real.body["created"].as_u64(), real.body["assigned"].as_u64()), (200, Some(3), Some(2)), "{}", real.text);
+    assert_eq!(error_codes(&real.body), expected, "the import refuses the same rows");
+    let owner_of = |name: &str| w.admin.get(&format!("/api/v1/customers?q={name}")).body["items"][0]["owner"].clone();
+    assert_eq!((owner_of("带负责人甲"), owner_of("带负责人丁"), owner_of("带负责人戊")), (json!("rep-wang"), json!("rep-liu"), json!("mgr-li")));
+    assert_eq!(w.admin.get("/api/v1/customers?q=带负责人乙").body["items"], json!([]), "a refused row is not imported under anyone");
+    let id = w.admin.get("/api/v1/customers?q=带负责人甲").body["items"][0]["id"].as_str().unwrap().to_string();
+    let trail = w.admin.get(&format!("/api/v1/audit?customer={id}")).body;
+    assert_eq!(
+        (trail["items"][0]["action"].as_str(), trail["items"][0]["to"].as_str(), trail["items"][0]["rule"].as_str()),
+        (Some("import"), Some("rep-wang"), Some("import:owner_column")),
+        "{trail}"
+    );
+    // An admin names anyone active, in any team.
+    let admins = w.admin.send("POST", "/api/v1/customers/import?dry_run=true", "text/csv", csv.as_bytes());
+    assert_eq!(error_codes(&admins.body), vec![(4, "owner".to_string(), "unknown_owner".to_string())], "{}", admins.text);
+    // A rep names only themselves.
+    let reps = "客户名称,电话,所属销售\n销售自己的,13777000011,王芳\n销售别人的,13777000012,陈静\n";
+    let rep = w.wang.send("POST", "/api/v1/customers/import?dry_run=true", "text/csv", reps.as_bytes());
+    assert_eq!(error_codes(&rep.body), vec![(3, "owner".to_string(), "owner_out_of_scope".to_string())], "{}", rep.text);
+    // A deactivated rep is named in vain.
+    let gone = w.admin.post("/api/v1/reps", &json!({"id": "rep-import-gone", "name": "已离职销售", "team": "sales1", "level": "junior", "capacity": 10}));
+    assert_eq!(gone.status, 201, "{}", gone.text);
+    assert_eq!(w.admin.patch("/api/v1/reps/rep-import-gone", &json!({"active": false})).status, 200);
+    let inactive = w.admin.send("POST", "/api/v1/customers/import?dry_run=true", "text/csv", "客户名称,负责人\n离职者的客户,已离职销售\n".as_bytes());
+    assert_eq!(error_codes(&inactive.body), vec![(2, "owner".to_string(), "inactive_owner".to_string())], "{}", inactive.text);
+}
+
+/// Value tiers read through the settings' `tier_labels` (A/B/C, 重要/一般, 高/中/低 by
+/// default); an unknown label is a row error naming the accepted ones. The template
+/// imports as it is.
+pub fn tier_labels_and_template(w: &mut World) {
+    let csv = "客户名称,电话,客户价值\n分级甲,13777000021,A\n分级乙,13777000022,重要\n分级丙,13777000023,中\n分级丁,13777000024,钻石\n";
+    let dry = w.admin.send("POST", "/api/v1/customers/import?dry_run=true", "text/csv", csv.as_bytes());
+    assert_eq!(error_codes(&dry.body), vec![(5, "tier".to_string(), "not_in_list".to_string())], "{}", dry.text);
+    let message = dry.body["errors"][0]["errors"][0]["message"].as_str().unwrap();
+    assert!(message.contains("钻石") && message.contains("A/B/C") && message.contains("重要"), "{message}");
+    let real = w.admin.send("POST", "/api/v1/customers/import", "text/csv", csv.as_bytes());
+    assert_eq!(real.body["created"], json!(3), "{}", real.text);
+    let tier_of = |name: &str| w.admin.get(&format!("/api/v1/customers?q={name}")).body["items"][0]["tier"].clone();
+    assert_eq!((tier_of("分级甲"), tier_of("分级乙"), tier_of("分级丙")), (json!("key"), json!("key"), json!("potential")));
+
+    let template = w.manager.get("/api/v1/customers/import/template");
+    assert_eq!(template.status, 200, "{}", template.text);
+    assert!(template.content_type.starts_with("text/csv") && template.text.starts_with('\u{feff}'), "{}", template.content_type);
+    assert_eq!(template.text.lines().count(), 2, "headers and one example row");
+    assert!(template.text.lines().next().unwrap().contains("负责人"));
+    let tried = w.manager.send("POST", "/api/v1/customers/import?dry_run=true", "text/csv", template.text.as_bytes());
+    assert_eq!((tried.body["rows"].as_u64(), tried.body["errors"].as_array().map(Vec::len), tried.body.get("ignored_columns")), (Some(1), Some(0), None), "{}", tried.text);
+    let xlsx = w.manager.get("/api/v1/customers/import/template?format=xlsx");
+    assert_eq!((xlsx.status, xlsx.code()), (400, "unsupported_format"), "{}", xlsx.text);
 }

@@ -14,12 +14,14 @@ mod board;
 mod bulk;
 mod collaborators;
 mod customers;
+mod history;
 mod imports;
 mod intake;
 mod links;
 mod maintenance;
 mod origins;
 mod pool;
+mod previews;
 mod rates;
 mod reps;
 mod restart;
@@ -101,7 +103,7 @@ fn main() {
     let server = start_test_server("api");
     let mut world = World::new(server);
     // One line per file; each file registers its own cases (and their phases).
-    let modules: [fn(Suite<World>) -> Suite<World>; 18] = [
+    let modules: [fn(Suite<World>) -> Suite<World>; 20] = [
         access::cases,
         customers::cases,
         imports::cases,
@@ -120,6 +122,8 @@ fn main() {
         links::cases,
         bulk::cases,
         restart::cases,
+        history::cases,
+        previews::cases,
     ];
     let ok = modules.into_iter().fold(Suite::default(), |suite, cases| cases(suite)).run(&mut world);
     drop(world);

@@ -145,7 +145,8 @@ pub fn export_guards_formulas_and_imports_them_back(w: &mut World) {
     }
     assert_eq!(&rows[0][0], format!("'{formula}"));
     // Round trip: into another tenant, the same values come back.
-    let imported = w.acme.send("POST", "/api/v1/customers/import", "text/csv", export.text.as_bytes());
+    // (Its owner column names a user acme does not have: left out, as `imports` shows.)
+    let imported = w.acme.send("POST", "/api/v1/customers/import", "text/csv", export.text.replacen("负责人", "原负责人", 1).as_bytes());
     assert_eq!((imported.status, imported.body["created"].as_u64()), (200, Some(1)), "{}", imported.text);
     let copy = w.acme.get("/api/v1/customers?q=信任测试公式公司").body;
     let c = &copy["items"][0];

@@ -3,25 +3,8 @@
 
 use leptos::prelude::*;
 use shared::reports::Table;
-use wasm_bindgen::JsCast;
 
 use crate::i18n::Lang;
-
-/// Saves `csv` as a file through a temporary object URL: the widget already holds the
-/// table, so no second request (and no token in a link) is needed.
-fn download(name: &str, csv: &str) {
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(csv));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/csv;charset=utf-8");
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else { return };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
-    if let Some(a) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.create_element("a").ok()).and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok()) {
-        a.set_href(&url);
-        a.set_download(name);
-        a.click();
-    }
-    let _ = web_sys::Url::revoke_object_url(&url);
-}
 
 #[component]
 pub fn Figure(name: &'static str, title: String, lang: Lang, table: Table, file: String, children: Children) -> impl IntoView {
@@ -37,7 +20,7 @@ pub fn Figure(name: &'static str, title: String, lang: Lang, table: Table, file:
                     <button type="button" class="toggle" aria-pressed=move || tabular.get().to_string() on:click=move |_| tabular.update(|t| *t = !*t)>
                         {move || if tabular.get() { lang.pick("图表", "Chart") } else { lang.pick("表格", "Table") }}
                     </button>
-                    <button type="button" class="csv" on:click=move |_| download(&file, &csv)>"CSV"</button>
+                    <button type="button" class="csv" on:click=move |_| crate::download::csv(&file, &csv)>"CSV"</button>
                 </span>
             </figcaption>
             <div class="plot" hidden=move || tabular.get()>{children()}</div>

@@ -1,0 +1,94 @@
+//! `GET /audit/recent`: the newest ownership changes across the customers the caller
+//! oversees (an admin: the tenant; a manager: the customers `GET /customers` shows them),
+//! newest first, a page at a time — the console's "what changed lately", where
+//! `GET /audit` is one customer's timeline. Reps get 403: their own customers' timelines
+//! are one `GET /audit` each.
+//!
+//! Read through the `(tenant_id, at)` index, newest first; the cursor is the last
+//! event's `at` and `seq`, so a page never repeats or skips an event.
+
+use serde::Deserialize;
+use shared::api::{AuditEvent, AuditPage, RECENT_AUDIT_DEFAULT, RECENT_AUDIT_MAX};
+use shared::field_error::FieldError;
+use worker::{Request, Response};
+
+use crate::context::Ctx;
+use crate::db::{self, Arg};
+use crate::error::{ApiError, ApiResult};
+use crate::http::{json, query_pairs};
+
+/// `limit` and the `before` cursor (`<at>-<seq>` of the previous page's last event).
+fn parse_query(pairs: &[(String, String)]) -> Result<(usize, Option<(i64, i64)>), Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let (mut limit, mut before) = (RECENT_AUDIT_DEFAULT, None);
+    for (key, value) in pairs {
+        match key.as_str() {
+            "limit" => match value.parse::<usize>() {
+                Ok(n) if (1..=RECENT_AUDIT_MAX).contains(&n) => limit = n,
+                _ => errors.push(FieldError::new("limit", "out_of_range", format!("1 to {RECENT_AUDIT_MAX}"))),
+            },
+            "before" => match value.split_once('-').and_then(|(at, seq)| Some((at.parse::<i64>().ok()?, seq.parse::<i64>().ok()?))) {
+                Some(cursor) => before = Some(cursor),
+                None => errors.push(FieldError::new("before", "invalid", "the previous page's next_before")),
+            },
+            other => errors.push(FieldError::new(other, "invalid", "unknown query parameter")),
+        }
+    }
+    if errors.is_empty() {
+        Ok((limit, before))
+    } else {
+        Err(errors)
+    }
+}
+
+pub async fn recent(ctx: &Ctx, req: &Request) -> ApiResult<Response> {
+    if !ctx.caller.role.is_manager_or_admin() {
+        return Err(ApiError::Forbidden("only managers and admins read the tenant's recent changes; a customer's own timeline is GET /audit?customer=ID".into()));
+    }
+    let (limit, before) = parse_query(&query_pairs(req)?).map_err(ApiError::Invalid)?;
+    #[derive(Deserialize)]
+    struct Row {
+        seq: i64,
+        customer_id: String,
+        actor_id: String,
+        action: String,
+        from_owner: Option<String>,
+        to_owner: Option<String>,
+        reason: Option<String>,
+        rule: Option<String>,
+        at: i64,
+        subject: Option<String>,
+    }
+    // ?1 tenant, ?2 caller (the scope's), ?3/?4 the cursor, ?5 one more than the page.
+    let rows = db::all::<Row>(
+        &ctx.db,
+        &format!(
+            "SELECT a.seq, a.customer_id, a.actor_id, a.action, a.from_owner, a.to_owner, a.reason, a.rule, a.at, a.subject FROM audit_events a \
+             JOIN customers c ON c.tenant_id = a.tenant_id AND c.id = a.customer_id \
+             WHERE a.tenant_id = ?1 AND {} AND (?3 IS NULL OR a.at < ?3 OR (a.at = ?3 AND a.seq < ?4)) \
+             ORDER BY a.at DESC, a.seq DESC LIMIT ?5",
+            crate::store::scope::visible(&ctx.caller)
+        ),
+        &[Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::from(before.map(|b| b.0)), Arg::Int(before.map_or(0, |b| b.1)), Arg::Int(limit as i64 + 1)],
+    )
+    .await?;
+    let more = rows.len() > limit;
+    let items: Vec<AuditEvent> = rows
+        .into_iter()
+        .take(limit)
+        .map(|r| AuditEvent {
+            seq: r.seq,
+            customer: r.customer_id,
+            actor: r.actor_id,
+            action: r.action,
+            from: r.from_owner,
+            to: r.to_owner,
+            subject: r.subject,
+            reason: r.reason,
+            rule: r.rule,
+            at: r.at,
+        })
+        .collect();
+    let next_before = if more { items.last().map(|e| format!("{}-{}", e.at, e.seq)) } else { None };
+    Ok(json(200, &AuditPage { items, next_before }))
+}
