@@ -37,7 +37,7 @@ pub async fn preview_segments(ctx: &Ctx, req: &mut Request) -> ApiResult<Respons
     }
     let proposed: TenantSettings = read_json(req).await?;
     proposed.validate().map_err(ApiError::Invalid)?;
-    Ok(json(200, &crate::resegment::preview(&ctx.db, &ctx.caller.tenant, &proposed.segments).await?))
+    Ok(json(200, &crate::resegment::preview(&ctx.db, &ctx.caller, &proposed.segments).await?))
 }
 
 /// Replaces the settings document. The body names the version it was based on; a stale

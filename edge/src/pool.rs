@@ -50,7 +50,7 @@ pub async fn preview_rules(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> 
     let proposed: PoolRules = read_json(req).await?;
     let settings = ctx.settings().await?;
     proposed.validate(&settings.stages).map_err(ApiError::Invalid)?;
-    Ok(json(200, &crate::recycle::preview(&ctx.db, &ctx.caller.tenant, &proposed, &settings, ctx.now).await?))
+    Ok(json(200, &crate::recycle::preview(&ctx.db, &ctx.caller, &proposed, &settings, ctx.now).await?))
 }
 
 pub async fn claim(ctx: &Ctx, id: &str) -> ApiResult<Response> {

@@ -24,9 +24,11 @@ use shared::time::Millis;
 use worker::Env;
 
 use crate::audit::{Event, Source};
+use crate::context::Caller;
 use crate::db::{self, Arg};
 use crate::error::ApiResult;
 use crate::store::customers::{select, Row};
+use crate::store::scope::owner_in_reach;
 
 const PAGE: u32 = 500;
 
@@ -124,7 +126,7 @@ pub async fn page(env: &Env, tenant: &str, after: &str, now: Millis) -> ApiResul
 /// shared's property test), rendered as one grouped `COUNT` over the tenant's owned
 /// customers. Writes nothing; its work is one statement and a few groups whatever the
 /// tenant's size.
-pub async fn preview(db: &worker::D1Database, tenant: &str, rules: &PoolRules, settings: &TenantSettings, now: Millis) -> ApiResult<RecyclePreview> {
+pub async fn preview(db: &worker::D1Database, caller: &Caller, rules: &PoolRules, settings: &TenantSettings, now: Millis) -> ApiResult<RecyclePreview> {
     let terms = RecycleTerms::of(rules, &settings.stages);
     // ?3: per pool, [regions, tiers, exempt stages] — bound as JSON, never spliced in.
     let lists: Vec<serde_json::Value> = terms.pools.iter().map(|p| serde_json::json!([p.regions, p.tiers.iter().map(|t| t.as_str()).collect::<Vec<_>>(), p.exempt_stages])).collect();
@@ -135,18 +137,21 @@ pub async fn preview(db: &worker::D1Database, tenant: &str, rules: &PoolRules, s
         tier: Option<String>,
         n: u64,
     }
-    let groups = db::all::<Group>(db, &due_count_sql(&terms), &[Arg::from(tenant), Arg::Int(now), Arg::Text(serde_json::Value::Array(lists).to_string())]).await?;
+    let sql = due_count_sql(&terms, &owner_in_reach(caller, "?4"));
+    let groups = db::all::<Group>(db, &sql, &[Arg::from(&caller.tenant), Arg::Int(now), Arg::Text(serde_json::Value::Array(lists).to_string()), Arg::from(&caller.user)]).await?;
     let groups: Vec<RecycleGroup> =
         groups.into_iter().filter_map(|g| Some(RecycleGroup { pool: terms.pools.get(g.pool)?.key.clone(), reason: g.reason, tier: g.tier.as_deref().and_then(Tier::parse), count: g.n })).collect();
     Ok(RecyclePreview { at: now, total: groups.iter().map(|g| g.count).sum(), groups })
 }
 
-/// The grouped count of [`preview`]: ?1 tenant, ?2 now, ?3 the pools' lists. The pool is
+/// The grouped count of [`preview`]: ?1 tenant, ?2 now, ?3 the pools' lists, ?4 the
+/// caller, whose reach (`reach`: a manager counts only their team's customers) bounds the
+/// customers counted. The pool is
 /// the first that takes the customer; its reason follows [`RecycleTerms::recycles`] step
 /// by step (won or exempt stage, protection, the earlier of the two deadlines, a tie
 /// going to the follow-up). The windows are integers computed here, so they are written
 /// into the statement as numbers.
-fn due_count_sql(terms: &RecycleTerms) -> String {
+fn due_count_sql(terms: &RecycleTerms, reach: &str) -> String {
     let list = |i: usize, j: usize| format!("(SELECT value FROM json_each(?3, '$[{i}][{j}]'))");
     let takes: Vec<String> = terms
         .pools
@@ -184,10 +189,11 @@ fn due_count_sql(terms: &RecycleTerms) -> String {
         "SELECT pool, reason, tier, COUNT(*) AS n FROM (\
            SELECT pool, tier, CASE pool {} END AS reason FROM (\
              SELECT c.tier AS tier, c.stage AS stage, c.won_at IS NOT NULL AS won, COALESCE(c.owned_since, c.created_at) AS os, c.last_follow_up_at AS lf, CASE {} END AS pool \
-             FROM customers c WHERE c.tenant_id = ?1 AND c.owner_id IS NOT NULL AND c.deleted_at IS NULL\
+             FROM customers c WHERE c.tenant_id = ?1 AND c.owner_id IS NOT NULL AND c.deleted_at IS NULL AND {}\
            ) WHERE pool IS NOT NULL\
          ) WHERE reason IS NOT NULL GROUP BY pool, reason, tier ORDER BY pool, reason, tier",
         reasons.join(" "),
-        takes.join(" ")
+        takes.join(" "),
+        reach
     )
 }

@@ -23,9 +23,14 @@ use shared::settings::TenantSettings;
 
 use worker::{D1Database, Env};
 
+use crate::context::Caller;
 use crate::db::{self, Arg};
 use crate::error::ApiResult;
 use crate::store::customers::{select, Row};
+use crate::store::scope::owner_in_reach;
+
+/// Customers a segment what-if reads per statement.
+const SEGMENT_PREVIEW_PAGE: usize = 1_000;
 
 /// Customers read per page.
 const PAGE: usize = 500;
@@ -159,29 +164,46 @@ pub async fn heal(env: &Env, tenant: &str, after: &str, version: Option<i64>) ->
 /// Rust's equality (a number against a custom field's text, a tag list), which SQL would
 /// state only approximately, so the customers' rule fields are read and classified here.
 /// The most recent [`SEGMENT_PREVIEW_SAMPLE`] live customers at most: every customer of a
-/// tenant up to that size (`exact`), a sample of a bigger one. One query, bounded rows.
-pub async fn preview(db: &D1Database, tenant: &str, rules: &[SegmentRule]) -> ApiResult<SegmentPreview> {
-    // Only the columns a rule may read (`shared::segment`'s fields); one row past the
+/// tenant up to that size (`exact`), a sample of a bigger one, read in pages of
+/// [`SEGMENT_PREVIEW_PAGE`].
+pub async fn preview(db: &D1Database, caller: &Caller, rules: &[SegmentRule]) -> ApiResult<SegmentPreview> {
+    // Only the columns a rule may read (`shared::segment`'s fields), a page at a time (a
+    // row's custom fields may be tens of KB: a page bounds what is held at once), of the
+    // customers the caller sees (a manager: the pool and their team's); one row past the
     // sample tells whether there are more.
-    let rows = db::all::<Row>(
-        db,
+    let sql = format!(
         "SELECT c.industry, c.region, c.source, c.amount, c.stage, c.tier, c.intent, c.tags, c.custom FROM customers c \
-         WHERE c.tenant_id = ?1 AND c.deleted_at IS NULL ORDER BY c.created_at DESC, c.id DESC LIMIT ?2",
-        &[Arg::from(tenant), Arg::Int(SEGMENT_PREVIEW_SAMPLE as i64 + 1)],
-    )
-    .await?;
-    let exact = rows.len() <= SEGMENT_PREVIEW_SAMPLE;
+         WHERE c.tenant_id = ?1 AND c.deleted_at IS NULL AND (c.owner_id IS NULL OR {}) ORDER BY c.created_at DESC, c.id DESC LIMIT ?2 OFFSET ?3",
+        owner_in_reach(caller, "?4")
+    );
     let mut counts = vec![0u64; rules.len()];
     let mut counted = 0u64;
     let mut unmatched = 0u64;
-    for row in rows.into_iter().take(SEGMENT_PREVIEW_SAMPLE) {
-        let (customer, _) = row.into_customer();
-        counted += 1;
-        match rules.iter().position(|r| r.matches(&customer)) {
-            Some(i) => counts[i] += 1,
-            None => unmatched += 1,
+    let mut more = false;
+    let mut offset = 0usize;
+    // Pages up to the sample and one row past it.
+    while offset <= SEGMENT_PREVIEW_SAMPLE {
+        let take = SEGMENT_PREVIEW_PAGE.min(SEGMENT_PREVIEW_SAMPLE + 1 - offset);
+        let page = db::all::<Row>(db, &sql, &[Arg::from(&caller.tenant), Arg::Int(take as i64), Arg::Int(offset as i64), Arg::from(&caller.user)]).await?;
+        let full = page.len() == take;
+        offset += page.len();
+        for row in page {
+            if counted as usize == SEGMENT_PREVIEW_SAMPLE {
+                more = true;
+                break;
+            }
+            let (customer, _) = row.into_customer();
+            counted += 1;
+            match rules.iter().position(|r| r.matches(&customer)) {
+                Some(i) => counts[i] += 1,
+                None => unmatched += 1,
+            }
+        }
+        if !full {
+            break;
         }
     }
+    let exact = !more;
     let segments = rules.iter().zip(counts).map(|(r, count)| SegmentCount { key: r.key.clone(), count }).collect();
     Ok(SegmentPreview { exact, sampled: (!exact).then_some(counted), counted, segments, unmatched })
 }

@@ -22,8 +22,9 @@ pub enum RateClass {
     /// Exporting customers as CSV: each reads every row the filters select.
     Export,
     /// Work over many customers at once: a bulk action (up to 5,000 customers, an audit
-    /// row each) or a what-if count over the tenant's customers. A person does a few a
-    /// minute; a script looping them would write millions of rows or scan the tenant.
+    /// row each) or a what-if over the tenant's customers (allocation, pool rules,
+    /// segments). A person does a few a minute, the admin console's live previews a few
+    /// more; a script looping them would write millions of rows or scan the tenant.
     Heavy,
     /// Any request refused as unauthenticated, per client address.
     Unauthenticated,
@@ -40,14 +41,14 @@ impl RateClass {
         [RateClass::Read, RateClass::Write, RateClass::Claim, RateClass::Import, RateClass::Export, RateClass::Heavy, RateClass::Unauthenticated, RateClass::IntakeKey, RateClass::IntakeAddress];
 
     /// The class of an authenticated request: by its method, with claims, imports,
-    /// exports and bulk actions apart (`claim`, `import`, `export` and `bulk` name those
-    /// routes' last path segment).
+    /// exports, bulk actions and what-ifs apart (`claim`, `import`, `export`, `bulk` and
+    /// `preview` name those routes' last path segment).
     pub fn of(method: &str, last_segment: &str) -> RateClass {
         match (method, last_segment) {
             ("POST", "claim") => RateClass::Claim,
             ("POST", "import") => RateClass::Import,
             ("GET", "export") => RateClass::Export,
-            ("POST", "bulk") => RateClass::Heavy,
+            ("POST", "bulk" | "preview") => RateClass::Heavy,
             ("GET" | "HEAD", _) => RateClass::Read,
             _ => RateClass::Write,
         }
@@ -61,7 +62,7 @@ impl RateClass {
             RateClass::Claim => 60,
             RateClass::Import => 60,
             RateClass::Export => 20,
-            RateClass::Heavy => 30,
+            RateClass::Heavy => 60,
             RateClass::Unauthenticated => 120,
             RateClass::IntakeKey => 300,
             RateClass::IntakeAddress => 20,
@@ -119,6 +120,7 @@ mod tests {
             ("POST", "claim", RateClass::Claim),
             ("POST", "import", RateClass::Import),
             ("POST", "bulk", RateClass::Heavy),
+            ("POST", "preview", RateClass::Heavy),
             ("GET", "claim", RateClass::Read),
         ] {
             assert_eq!(RateClass::of(method, last), class, "{method} …/{last}");

@@ -20,6 +20,21 @@ pub const TEAM_MEMBERS: &str = "SELECT t.id FROM users t JOIN users m ON m.tenan
      WHERE m.tenant_id = ?1 AND m.id = ?2";
 pub const LEADS_NO_TEAM: &str = "NOT EXISTS (SELECT 1 FROM users m WHERE m.tenant_id = ?1 AND m.id = ?2 AND m.team_id IS NOT NULL)";
 
+/// A manager's reach over owned customers for a statement that binds the caller as
+/// `user` (not `?2`, where the statement's own parameters come first): the owner is in
+/// their team, or anyone's when they lead none ([`LEADS_NO_TEAM`], [`TEAM_MEMBERS`] with
+/// another parameter); an admin's reaches everyone, a rep's only their own.
+pub fn owner_in_reach(caller: &Caller, user: &str) -> String {
+    match Scope::of(caller.role) {
+        Scope::Tenant => format!("{user} IS NOT NULL"),
+        Scope::Team => format!(
+            "(NOT EXISTS (SELECT 1 FROM users m WHERE m.tenant_id = ?1 AND m.id = {user} AND m.team_id IS NOT NULL) \
+             OR c.owner_id IN (SELECT t.id FROM users t JOIN users m ON m.tenant_id = t.tenant_id AND m.team_id = t.team_id WHERE m.tenant_id = ?1 AND m.id = {user}))"
+        ),
+        Scope::Own => format!("c.owner_id = {user}"),
+    }
+}
+
 /// D1 refuses a statement that binds a parameter it never uses, so every condition
 /// mentions the caller parameters even where the scope does not need them.
 pub const USES_CALLER: &str = "?1 IS NOT NULL AND ?2 IS NOT NULL";
