@@ -17,8 +17,11 @@ use crate::db::{self, Arg};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, query_pairs};
 
+/// A page's size and where it starts: before the event at (`at`, `seq`), or the newest.
+type Page = (usize, Option<(i64, i64)>);
+
 /// `limit` and the `before` cursor (`<at>-<seq>` of the previous page's last event).
-fn parse_query(pairs: &[(String, String)]) -> Result<(usize, Option<(i64, i64)>), Vec<FieldError>> {
+fn parse_query(pairs: &[(String, String)]) -> Result<Page, Vec<FieldError>> {
     let mut errors = Vec::new();
     let (mut limit, mut before) = (RECENT_AUDIT_DEFAULT, None);
     for (key, value) in pairs {

@@ -451,8 +451,7 @@ mod tests {
         settings.tier_labels.push(TierLabel { label: "金牌".into(), tier: Tier::Key });
         assert_eq!(settings.resolve_tier("金牌"), Some(Tier::Key));
         let bad = |label: &str, tier: Tier| {
-            let mut s = TenantSettings::default();
-            s.tier_labels = vec![TierLabel { label: "x".into(), tier: Tier::Key }, TierLabel { label: label.into(), tier }];
+            let s = TenantSettings { tier_labels: vec![TierLabel { label: "x".into(), tier: Tier::Key }, TierLabel { label: label.into(), tier }], ..TenantSettings::default() };
             s.validate().unwrap_err().into_iter().map(|e| e.code).collect::<Vec<_>>()
         };
         assert_eq!(bad("X", Tier::Regular), vec!["duplicate_label"]);

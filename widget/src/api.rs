@@ -93,6 +93,7 @@ impl Client {
     }
 
     /// A text answer (a CSV file), as the server wrote it.
+    #[cfg(feature = "admin")]
     pub async fn get_text(&self, path: &str) -> Result<String, Failure> {
         Ok(self.exchange("GET", path, None).await?.1)
     }
@@ -112,6 +113,7 @@ impl Client {
     }
 
     /// `POST`s a file as the body (an import), with its media type.
+    #[cfg(feature = "admin")]
     pub async fn upload<T: DeserializeOwned>(&self, path: &str, file: &web_sys::Blob, media_type: &str) -> Result<Answer<T>, Failure> {
         let (status, text) = self.exchange("POST", path, Some((file.into(), media_type))).await?;
         let value = shared::wire::from_json(&text).map_err(|_| Failure::Decode)?;

@@ -56,7 +56,7 @@ impl OwnerDirectory {
 
     /// The id of the user `text` names, if the importer may give them customers; else
     /// the row's error, under the path `owner`.
-    pub fn resolve(&self, text: &str, importer: &Importer) -> Result<String, FieldError> {
+    pub fn resolve(&self, text: &str, importer: &Importer<'_>) -> Result<String, FieldError> {
         let text = text.trim();
         let error = |code: &str, message: String| Err(FieldError::new("owner", code, message));
         let user = match self.by_id.get(text) {
@@ -85,7 +85,7 @@ impl OwnerDirectory {
 
 /// Resolves every valid row's owner cell: resolved rows keep the user's id, the others
 /// leave `valid` for `errors` (kept in line order).
-pub fn assign_owners(plan: &mut ImportPlan, directory: &OwnerDirectory, importer: &Importer) {
+pub fn assign_owners(plan: &mut ImportPlan, directory: &OwnerDirectory, importer: &Importer<'_>) {
     let mut refused = Vec::new();
     plan.valid.retain_mut(|row| {
         let Some(text) = &row.owner else { return true };

@@ -83,7 +83,7 @@ impl RecycleTerms {
 
     /// The pool and the reason an owned customer would be recycled for at `now`, if it
     /// would be: the reading the edge's SQL restates, equal to `due`'s `Recycle`.
-    pub fn recycles(&self, c: &RecycleFacts, now: Millis) -> Option<(usize, RecycleReason)> {
+    pub fn recycles(&self, c: &RecycleFacts<'_>, now: Millis) -> Option<(usize, RecycleReason)> {
         let (index, pool) = self.pools.iter().enumerate().find(|(_, p)| p.takes(c.region, c.tier))?;
         if c.won || pool.exempt_stages.iter().any(|s| s == c.stage) || now < c.owned_since + pool.protection_ms {
             return None;

@@ -155,6 +155,9 @@ pub fn Customers(attrs: Attrs) -> impl IntoView {
     };
 
     // The bulk bar: one listener for its taps and choices (`bulk::Bulk` decides).
+    // Not collapsed into match guards: a guard would hide a state change (toggling the
+    // page's selection) inside a pattern.
+    #[allow(clippy::collapsible_match)]
     let on_bulk = move |ev: &web_sys::Event| {
         let Some(target) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
         let Some(what) = target.get_attribute("data-bulk") else { return };
