@@ -7,7 +7,6 @@
 //! Read through the `(tenant_id, at)` index, newest first; the cursor is the last
 //! event's `at` and `seq`, so a page never repeats or skips an event.
 
-use serde::Deserialize;
 use shared::api::{AuditEvent, AuditPage, RECENT_AUDIT_DEFAULT, RECENT_AUDIT_MAX};
 use shared::field_error::FieldError;
 use worker::{Request, Response};
@@ -16,6 +15,7 @@ use crate::context::Ctx;
 use crate::db::{self, Arg};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, query_pairs};
+use crate::store::audit_trail::{TrailRow, TRAIL_COLUMNS};
 
 /// A page's size and where it starts: before the event at (`at`, `seq`), or the newest.
 type Page = (usize, Option<(i64, i64)>);
@@ -49,24 +49,11 @@ pub async fn recent(ctx: &Ctx, req: &Request) -> ApiResult<Response> {
         return Err(ApiError::Forbidden("only managers and admins read the tenant's recent changes; a customer's own timeline is GET /audit?customer=ID".into()));
     }
     let (limit, before) = parse_query(&query_pairs(req)?).map_err(ApiError::Invalid)?;
-    #[derive(Deserialize)]
-    struct Row {
-        seq: i64,
-        customer_id: String,
-        actor_id: String,
-        action: String,
-        from_owner: Option<String>,
-        to_owner: Option<String>,
-        reason: Option<String>,
-        rule: Option<String>,
-        at: i64,
-        subject: Option<String>,
-    }
     // ?1 tenant, ?2 caller (the scope's), ?3/?4 the cursor, ?5 one more than the page.
-    let rows = db::all::<Row>(
+    let rows = db::all::<TrailRow>(
         &ctx.db,
         &format!(
-            "SELECT a.seq, a.customer_id, a.actor_id, a.action, a.from_owner, a.to_owner, a.reason, a.rule, a.at, a.subject FROM audit_events a \
+            "SELECT {TRAIL_COLUMNS}, c.owner_id FROM audit_events a \
              JOIN customers c ON c.tenant_id = a.tenant_id AND c.id = a.customer_id \
              WHERE a.tenant_id = ?1 AND {} AND (?3 IS NULL OR a.at < ?3 OR (a.at = ?3 AND a.seq < ?4)) \
              ORDER BY a.at DESC, a.seq DESC LIMIT ?5",
@@ -79,17 +66,9 @@ pub async fn recent(ctx: &Ctx, req: &Request) -> ApiResult<Response> {
     let items: Vec<AuditEvent> = rows
         .into_iter()
         .take(limit)
-        .map(|r| AuditEvent {
-            seq: r.seq,
-            customer: r.customer_id,
-            actor: r.actor_id,
-            action: r.action,
-            from: r.from_owner,
-            to: r.to_owner,
-            subject: r.subject,
-            reason: r.reason,
-            rule: r.rule,
-            at: r.at,
+        .map(|mut r| {
+            let owner = r.owner_id.take();
+            r.into_event(ctx.caller.role, owner.as_deref())
         })
         .collect();
     let next_before = if more { items.last().map(|e| format!("{}-{}", e.at, e.seq)) } else { None };

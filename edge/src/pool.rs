@@ -7,7 +7,7 @@
 //! explained by `shared::pool::claim_refusal` from a second read.
 
 use serde::Deserialize;
-use shared::api::{AuditEvent, AuditList, ReleaseInput};
+use shared::api::{AuditList, ReleaseInput};
 use shared::audit::{AuditAction, Reason};
 use shared::pipeline::DueBefore;
 use shared::pool::{lost_claim, ClaimCondition, ClaimState, PoolRules, CLAIM_CONDITIONS, LOSING_ACTIONS};
@@ -19,6 +19,7 @@ use crate::context::Ctx;
 use crate::db::{self, Arg};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{json, query_pairs, read_json};
+use crate::store::audit_trail::{TrailRow, TRAIL_COLUMNS};
 use crate::store::customers::{fetch_in_tenant, fetch_visible, query_rows, returning, select, Row};
 use crate::store::ownership::{release_statements, transfer_statements};
 use crate::store::scope as sql;
@@ -162,43 +163,13 @@ pub async fn audit(ctx: &Ctx, req: &Request) -> ApiResult<Response> {
     .await?
     .filter(|s| s.deleted == 0.0 || ctx.caller.role.is_manager_or_admin())
     .ok_or_else(|| ApiError::NotFound(format!("no customer {customer}")))?;
-    let hidden = shared::ownership::masks_contacts(ctx.caller.role, seen.owner_id.as_deref());
-    #[derive(Deserialize)]
-    struct Row {
-        seq: f64,
-        customer_id: String,
-        actor_id: String,
-        action: String,
-        from_owner: Option<String>,
-        to_owner: Option<String>,
-        reason: Option<String>,
-        rule: Option<String>,
-        at: f64,
-        subject: Option<String>,
-    }
-    let rows = db::all::<Row>(
+    let rows = db::all::<TrailRow>(
         &ctx.db,
-        "SELECT seq, customer_id, actor_id, action, from_owner, to_owner, reason, rule, at, subject FROM audit_events \
-         WHERE tenant_id = ?1 AND customer_id = ?2 ORDER BY seq",
+        &format!("SELECT {TRAIL_COLUMNS} FROM audit_events a WHERE a.tenant_id = ?1 AND a.customer_id = ?2 ORDER BY a.seq"),
         &[Arg::from(&ctx.caller.tenant), Arg::from(&customer)],
     )
     .await?;
-    let items = rows
-        .into_iter()
-        .map(|r| AuditEvent {
-            seq: r.seq as i64,
-            customer: r.customer_id,
-            // Notes typed into releases and transfers are hidden with the contacts.
-            reason: if hidden { shared::mask::reason(&r.action, r.reason.as_deref()) } else { r.reason },
-            actor: r.actor_id,
-            action: r.action,
-            from: r.from_owner,
-            to: r.to_owner,
-            subject: r.subject,
-            rule: r.rule,
-            at: r.at as i64,
-        })
-        .collect();
+    let items = rows.into_iter().map(|r| r.into_event(ctx.caller.role, seen.owner_id.as_deref())).collect();
     Ok(json(200, &AuditList { items }))
 }
 

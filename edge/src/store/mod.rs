@@ -8,9 +8,11 @@
 //! customers between owners and the pool; `hand_over` a hand-over's pages; `reps` the rep directory's query; `allocation`
 //! what an allocation run reads (rules, reps, cursor), the engine call and a run written
 //! set-based; `bulk` what a bulk action reads (a filter's selection, its count, what the
-//! caller sees of each selected customer).
+//! caller sees of each selected customer); `audit_trail` audit events read back, masked as
+//! their reader may see them.
 
 pub mod allocation;
+pub mod audit_trail;
 pub mod bulk;
 pub mod customers;
 pub mod hand_over;
