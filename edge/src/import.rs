@@ -33,8 +33,7 @@ use crate::store::customers::{self as store, entropy, query_rows, Record};
 /// Rows per insert statement: one JSON parameter each, well under D1's size limits.
 const ROWS_PER_STATEMENT: usize = 400;
 
-const ACCEPTED_TYPES: &[&str] =
-    &["text/csv", "text/plain", "application/csv", "application/vnd.ms-excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/octet-stream"];
+const ACCEPTED_TYPES: &[&str] = &["text/csv", "text/plain", "application/csv", "application/vnd.ms-excel", XLSX_TYPE, "application/octet-stream"];
 
 pub async fn import(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     let pairs = query_pairs(req)?;
@@ -223,24 +222,32 @@ async fn importer_team(ctx: &Ctx) -> ApiResult<Option<String>> {
     Ok(row.and_then(|t| t.team_id))
 }
 
-/// `GET /customers/import/template`: the headers the importer reads and an example row,
-/// as CSV (UTF-8 with a BOM). XLSX is not offered: the worker carries no XLSX writer, and
-/// Excel opens this CSV as it is.
+/// `GET /customers/import/template`: the headers the importer reads and an example row in
+/// the tenant's words, as XLSX (drop-downs for the closed lists, contact columns kept as
+/// text) or CSV (UTF-8 with a BOM, the default).
 pub async fn template(ctx: &Ctx, req: &Request) -> ApiResult<Response> {
     let pairs = query_pairs(req)?;
     if let Some((unknown, _)) = pairs.iter().find(|(k, _)| k != "format") {
         return Err(ApiError::BadRequest { code: "invalid", message: format!("unknown query parameter {unknown}") });
     }
-    match pairs.iter().find(|(k, _)| k == "format").map(|(_, v)| v.as_str()) {
-        None | Some("csv") => {}
-        Some(other) => return Err(ApiError::BadRequest { code: "unsupported_format", message: format!("format={other}: the template is offered as csv, which Excel opens") }),
-    }
+    let xlsx = match pairs.iter().find(|(k, _)| k == "format").map(|(_, v)| v.as_str()) {
+        None | Some("csv") => false,
+        Some("xlsx") => true,
+        Some(other) => return Err(ApiError::BadRequest { code: "unsupported_format", message: format!("format={other}: the template is offered as xlsx or csv") }),
+    };
     let settings = ctx.settings().await?;
-    let response = bytes(200, "text/csv; charset=utf-8", shared::import::template_csv(&settings));
+    let (response, name) = if xlsx {
+        (bytes(200, XLSX_TYPE, shared::import::template_xlsx(&settings)), "allot-import-template.xlsx")
+    } else {
+        (bytes(200, "text/csv; charset=utf-8", shared::import::template_csv(&settings)), "allot-import-template.csv")
+    };
     let headers = response.headers().clone();
-    let _ = headers.set("content-disposition", "attachment; filename=\"allot-import-template.csv\"");
+    let _ = headers.set("content-disposition", &format!("attachment; filename=\"{name}\""));
     Ok(response.with_headers(headers))
 }
+
+/// The media type of an XLSX workbook.
+pub const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// A refused file: past a limit → 413 naming it, anything else → 400.
 fn refused(e: ImportError) -> ApiError {

@@ -75,7 +75,7 @@ fn query_schema(path: &str, name: &str, generator: &mut schemars::generate::Sche
         // The board's owner is a scope; the customer list's may also be a user id.
         "owner" if path.ends_with("/board") => json!({"type": "string", "enum": ["me", "mine", "team", "all", "any"]}),
         "scope" => json!({"type": "string", "enum": ["me", "team"]}),
-        "format" if path.ends_with("/template") => json!({"type": "string", "enum": ["csv"]}),
+        "format" if path.ends_with("/template") => json!({"type": "string", "enum": ["csv", "xlsx"]}),
         "format" => json!({"type": "string", "enum": ["json", "csv"]}),
         "document" => generator.subschema_for::<shared::api::DocumentKind>().to_value(),
         "limit" if path.ends_with("/history") => json!({"type": "integer", "minimum": 1, "maximum": shared::api::HISTORY_PAGE_MAX}),

@@ -223,6 +223,8 @@ pub struct Answer {
     pub status: u16,
     pub body: Value,
     pub text: String,
+    /// The body as sent (a file that is not text: an XLSX).
+    pub bytes: Vec<u8>,
     pub content_type: String,
     /// The `Access-Control-Allow-Origin` header: which page may read this answer.
     pub allow_origin: Option<String>,
@@ -280,9 +282,9 @@ impl Api {
                 let bytes = r.body_mut().with_config().limit(200 << 20).read_to_vec().unwrap_or_default();
                 let text = String::from_utf8_lossy(&bytes).into_owned();
                 let body = serde_json::from_slice(&bytes).unwrap_or(Value::String(text.clone()));
-                Answer { status, body, text, content_type, allow_origin, retry_after, headers }
+                Answer { status, body, text, bytes, content_type, allow_origin, retry_after, headers }
             }
-            Err(e) => Answer { status: 0, body: Value::Null, text: e.to_string(), content_type: String::new(), allow_origin: None, retry_after: None, headers: Vec::new() },
+            Err(e) => Answer { status: 0, body: Value::Null, text: e.to_string(), bytes: Vec::new(), content_type: String::new(), allow_origin: None, retry_after: None, headers: Vec::new() },
         }
     }
 

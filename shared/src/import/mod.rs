@@ -18,6 +18,7 @@ mod decode;
 mod owners;
 mod permit;
 mod template;
+mod workbook;
 mod xlsx;
 
 use std::collections::HashMap;
@@ -26,7 +27,8 @@ pub use columns::{map_headers, Column};
 pub use decode::{decode_text, read_rows};
 pub use owners::{assign_owners, DirectoryUser, Importer, OwnerDirectory};
 pub use permit::{permit, ImportPermit, ImportRefusal};
-pub use template::template_csv;
+pub use template::{template_columns, template_csv, template_xlsx};
+pub use workbook::SheetColumn;
 pub use xlsx::{column_name, inspect as inspect_xlsx, Declared};
 
 use crate::api::{CustomerInput, ImportDuplicate, ImportRowError};
