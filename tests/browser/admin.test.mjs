@@ -178,15 +178,21 @@ test('pool rules show how many customers they would recycle now, as they are edi
 // Two admins edit the same rules: the one who saves second is told by the server's own
 // message that the rules changed meanwhile, and what they typed is still on screen, to
 // compare and save again (the version their form now names is the server's newest).
-for (const { section, path, field, value, save } of [
-  { section: 'pool', path: '/pool/rules', field: 'input[name="no_follow_up.regular"]', value: '9', save: 'button.save-pool' },
-  { section: 'allocation', path: '/allocation/rules', field: 'input[name=load]', value: '7', save: 'button.save-rules' },
+for (const { section, path, field, stored, value, save } of [
+  { section: 'pool', path: '/pool/rules', field: 'input[name="no_follow_up.regular"]', stored: (r) => r.pools[0].recycle_without_follow_up_days.regular, value: '9', save: 'button.save-pool' },
+  // A weight is a slider from 0 to 5 in halves.
+  { section: 'allocation', path: '/allocation/rules', field: 'input[name=load]', stored: (r) => r.weights.load, value: '3.5', save: 'button.save-rules' },
 ]) {
   test(`a stale ${section} rules save shows the server's message and keeps what was typed`, async () => {
     const { page, problems, admin } = await openConsole(DESKTOP);
     await openSection(admin, section);
     const input = admin.locator(field).first();
     await input.waitFor({ timeout: 20000 });
+    // The stored rules are on screen before anything is typed over them.
+    const mine = String(stored(await api('GET', path)));
+    assert.notEqual(mine, value, 'the test types a change');
+    for (let i = 0; i < 200 && (await input.inputValue()) !== mine; i++) await page.waitForTimeout(50);
+    assert.equal(await input.inputValue(), mine);
     await input.fill(value);
     // Meanwhile another admin saves the same rules (the version the form holds is now stale).
     const theirs = await api('GET', path);

@@ -94,10 +94,12 @@ fn Rules(ctx: Ctx) -> impl IntoView {
         });
     };
 
+    // The fields are disabled until the stored rules arrive: a slider shows its midpoint
+    // before then, and a change made to it would be dropped when they land.
     let number = move |label: &'static str, name: &'static str, step: &'static str, get: fn(&AllocationRules) -> f64, set: fn(&mut AllocationRules, f64)| {
         view! {
             <label>{label}
-                <input type="number" name=name step=step min="0" disabled=!ctx.edits
+                <input type="number" name=name step=step min="0" disabled=move || !ctx.edits || rules.with(Option::is_none)
                     prop:value=move || rules.with(|r| r.as_ref().map(|r| shared::number::format(get(r))).unwrap_or_default())
                     on:input=move |ev| { if let Some(v) = shared::number::parse(&event_target_value(&ev)) { rules.update(|r| if let Some(r) = r { set(r, v) }) } } />
             </label>
@@ -106,7 +108,7 @@ fn Rules(ctx: Ctx) -> impl IntoView {
     let weight = move |label: &'static str, name: &'static str, get: fn(&Weights) -> f64, set: fn(&mut Weights, f64)| {
         view! {
             <label>{label}
-                <input type="range" name=name min="0" max="5" step="0.5" disabled=!ctx.edits
+                <input type="range" name=name min="0" max="5" step="0.5" disabled=move || !ctx.edits || rules.with(Option::is_none)
                     prop:value=move || rules.with(|r| r.as_ref().map(|r| shared::number::format(get(&r.weights))).unwrap_or_default())
                     on:input=move |ev| { let v = shared::number::parse(&event_target_value(&ev)).unwrap_or(0.0); rules.update(|r| if let Some(r) = r { set(&mut r.weights, v) }) } />
                 <span class="sub">{move || rules.with(|r| r.as_ref().map(|r| shared::number::fixed(get(&r.weights), 1)).unwrap_or_default())}</span>
@@ -119,7 +121,7 @@ fn Rules(ctx: Ctx) -> impl IntoView {
         {(!ctx.edits).then(|| view! { <p class="explain">{lang.pick("经理可查看与预览，由管理员修改。", "Managers see and preview these; an admin changes them.")}</p> })}
         <form class="card rules" on:submit=move |ev| { ev.prevent_default(); save(); }>
             <label>{lang.pick("分配策略", "Strategy")}
-                <select name="strategy" disabled=!ctx.edits on:change=move |ev| {
+                <select name="strategy" disabled=move || !ctx.edits || rules.with(Option::is_none) on:change=move |ev| {
                     let key = event_target_value(&ev);
                     if let Some(s) = Strategy::ALL.into_iter().find(|s| strategy_key(*s) == key) { rules.update(|r| if let Some(r) = r { r.strategy = s }) }
                 }>
