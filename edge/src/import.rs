@@ -189,6 +189,9 @@ const OWNER_COLUMN_RULE: &str = "CASE WHEN c.owner_id IS NOT NULL AND c.owner_id
 
 /// The users the file's owner cells could name: by id or by exact name, every user of
 /// that name (so a name two users share is seen as such). Bounded by the file's rows.
+/// Names are compared as stored: `shared::reps` trims them when they are written, with
+/// the same (Unicode) trim the directory applies to a cell — SQL's `trim()` would know
+/// only the ASCII space, and a name ending in a full-width space would be missed.
 async fn owner_directory(ctx: &Ctx, plan: &shared::import::ImportPlan) -> ApiResult<OwnerDirectory> {
     let named: HashSet<&str> = plan.valid.iter().filter_map(|r| r.owner.as_deref()).map(str::trim).collect();
     if named.is_empty() {
@@ -204,7 +207,7 @@ async fn owner_directory(ctx: &Ctx, plan: &shared::import::ImportPlan) -> ApiRes
     let list = Value::Array(named.into_iter().map(|n| Value::String(n.to_string())).collect()).to_string();
     let users = db::all::<User>(
         &ctx.db,
-        "SELECT id, name, active, team_id FROM users WHERE tenant_id = ?1 AND (id IN (SELECT value FROM json_each(?2)) OR trim(name) IN (SELECT value FROM json_each(?2)))",
+        "SELECT id, name, active, team_id FROM users WHERE tenant_id = ?1 AND (id IN (SELECT value FROM json_each(?2)) OR name IN (SELECT value FROM json_each(?2)))",
         &[Arg::from(&ctx.caller.tenant), Arg::Text(list)],
     )
     .await?;

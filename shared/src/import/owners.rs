@@ -59,12 +59,15 @@ impl OwnerDirectory {
     pub fn resolve(&self, text: &str, importer: &Importer<'_>) -> Result<String, FieldError> {
         let text = text.trim();
         let error = |code: &str, message: String| Err(FieldError::new("owner", code, message));
+        let named = self.by_name.get(text).map(Vec::as_slice).unwrap_or_default();
         let user = match self.by_id.get(text) {
+            // One user's id and another's name: which was meant cannot be told.
+            Some(&i) if named.iter().any(|&n| n != i) => return error("ambiguous_owner", format!("{text} is one user's id and another user's name; write the other user's id instead")),
             Some(&i) => &self.users[i],
-            None => match self.by_name.get(text).map(Vec::as_slice) {
-                Some([i]) => &self.users[*i],
-                Some([_, _, ..]) => return error("ambiguous_owner", format!("{text}: several users have this name; write the user's id instead")),
-                _ => return error("unknown_owner", format!("{text} is no user's name or id")),
+            None => match named {
+                [i] => &self.users[*i],
+                [_, _, ..] => return error("ambiguous_owner", format!("{text}: several users have this name; write the user's id instead")),
+                [] => return error("unknown_owner", format!("{text} is no user's name or id")),
             },
         };
         if !user.active {
@@ -120,6 +123,9 @@ mod tests {
             user("r-4", "王芳", true, Some("east")),
             user("r-5", "刘洋", true, Some("east")),
             user("r-6", "刘洋", true, Some("west")),
+            user("alice", "Alice", true, Some("west")),
+            user("r-7", "alice", true, Some("west")),
+            user("bob", "bob", true, Some("west")),
         ])
     }
 
@@ -137,6 +143,9 @@ mod tests {
         assert_eq!(admin("刘洋"), Err("ambiguous_owner".into()));
         assert_eq!(admin("r-6"), Ok("r-6".into()), "the id settles it");
         assert_eq!(admin("Nobody"), Err("unknown_owner".into()));
+        assert_eq!(admin("alice"), Err("ambiguous_owner".into()), "one user's id, another's name");
+        assert_eq!(admin("Alice"), Ok("alice".into()), "names are exact: only alice's own name");
+        assert_eq!(admin("bob"), Ok("bob".into()), "a user whose id is their name is one user");
         let manager = |t: &str| check(Role::Manager, "m-east", Some("east"), t);
         assert_eq!(manager("张伟"), Ok("r-1".into()));
         assert_eq!(manager("李娜"), Err("owner_out_of_scope".into()));
