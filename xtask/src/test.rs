@@ -156,6 +156,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
             }
         }
         tally.suite("test harness and seed", cargo().args(["test", "-p", "allot-tests", "--lib"]));
+        // The worker's own unit tests, natively: where its SQL states a rule of `shared`
+        // (the claim's conditions, the customers' columns against the migrated table, the
+        // search fields), they hold the two equal. Nothing in them touches a Worker API.
+        tally.suite("edge (native: its SQL against shared's rules)", cargo().args(["test", "-p", "allot-edge", "--lib"]));
         // The widget's logic (board and pool state, the element table) natively; and
         // xtask's own tests: no import circles among the modules of the crates
         // `xtask::graph::ENFORCED` names, and what cargo reads equals `widget/src/kinds.rs`.
