@@ -49,6 +49,14 @@ impl Tier {
             Tier::Regular => "regular",
         }
     }
+    /// The Chinese name the article gives the tier.
+    pub fn zh(self) -> &'static str {
+        match self {
+            Tier::Key => "大客户",
+            Tier::Potential => "潜力客户",
+            Tier::Regular => "普通客户",
+        }
+    }
     /// Accepts the key, the Chinese label and common English words (for imports).
     pub fn parse(text: &str) -> Option<Tier> {
         match text.trim().to_lowercase().as_str() {
@@ -67,6 +75,13 @@ impl Intent {
             Intent::High => "high",
             Intent::Medium => "medium",
             Intent::Low => "low",
+        }
+    }
+    pub fn zh(self) -> &'static str {
+        match self {
+            Intent::High => "高",
+            Intent::Medium => "中",
+            Intent::Low => "低",
         }
     }
     pub fn parse(text: &str) -> Option<Intent> {

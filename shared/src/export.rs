@@ -53,16 +53,8 @@ impl Exporter {
         let industries: Vec<_> = settings.industries.iter().map(|c| (c.key.clone(), c.zh.clone(), c.en.clone())).collect();
         let territories: Vec<_> = settings.territories.iter().map(|c| (c.key.clone(), c.zh.clone(), c.en.clone())).collect();
         let stages: Vec<_> = settings.stages.iter().map(|c| (c.key.clone(), c.zh.clone(), c.en.clone())).collect();
-        let tier = c.tier.map(|t| match t {
-            crate::customer::Tier::Key => pick("大客户", "key"),
-            crate::customer::Tier::Potential => pick("潜力客户", "potential"),
-            crate::customer::Tier::Regular => pick("普通客户", "regular"),
-        });
-        let intent = c.intent.map(|i| match i {
-            crate::customer::Intent::High => pick("高", "high"),
-            crate::customer::Intent::Medium => pick("中", "medium"),
-            crate::customer::Intent::Low => pick("低", "low"),
-        });
+        let tier = c.tier.map(|t| pick(t.zh(), t.as_str()));
+        let intent = c.intent.map(|i| pick(i.zh(), i.as_str()));
         let date = |at: Option<i64>| at.map(crate::time::format_date).unwrap_or_default();
         let text = |t: &Option<String>| t.clone().unwrap_or_default();
         let record = [

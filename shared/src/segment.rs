@@ -46,28 +46,103 @@ pub enum Op {
     Has,
 }
 
-const BUILT_IN_FIELDS: &[&str] = &["tier", "intent", "industry", "region", "stage", "source", "amount", "tags"];
-
 impl SegmentRule {
     pub fn matches(&self, customer: &Customer) -> bool {
         self.when.iter().all(|c| c.holds(customer))
     }
 
-    pub fn validate(&self, path: &str, errors: &mut Vec<FieldError>) {
+    /// Checks the rule against the fields a condition may name (`fields`, from
+    /// `TenantSettings::condition_fields`): each condition's field is one of them, its
+    /// comparison one the field's values allow, its value of the field's kind and, for a
+    /// closed list, on it (a rule naming a removed industry would silently match nothing).
+    /// `null` with `eq` / `ne` asks whether the field is empty.
+    pub fn validate(&self, path: &str, fields: &[ConditionField], errors: &mut Vec<FieldError>) {
         if self.cadence_days == 0 || self.cadence_days > 365 {
             errors.push(FieldError::new(format!("{path}.cadence_days"), "out_of_range", "1 to 365 days"));
         }
         for (i, c) in self.when.iter().enumerate() {
-            let known = BUILT_IN_FIELDS.contains(&c.field.as_str()) || c.field.strip_prefix("custom.").is_some_and(|k| !k.is_empty());
-            if !known {
+            let Some(field) = fields.iter().find(|f| f.field == c.field) else {
                 errors.push(FieldError::new(format!("{path}.when[{i}].field"), "unknown_field", format!("{} is not a field", c.field)));
+                continue;
+            };
+            if !field.values.ops().contains(&c.op) {
+                let allowed: Vec<&str> = field.values.ops().iter().map(|o| o.as_str()).collect();
+                errors.push(FieldError::new(format!("{path}.when[{i}].op"), "not_in_list", format!("{} takes {}", c.field, allowed.join(", "))));
+                continue;
             }
-            if c.op == Op::In && !c.value.is_array() {
-                errors.push(FieldError::new(format!("{path}.when[{i}].value"), "wrong_type", "`in` takes an array"));
+            if let Err((code, message)) = field.values.check(c.op, &c.value) {
+                errors.push(FieldError::new(format!("{path}.when[{i}].value"), code, message));
             }
-            if matches!(c.op, Op::Gte | Op::Lte) && !c.value.is_number() {
-                errors.push(FieldError::new(format!("{path}.when[{i}].value"), "wrong_type", "a number"));
+        }
+    }
+}
+
+/// A field a condition may name, with what its values are.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConditionField {
+    /// `tier`, …, or `custom.<key>`.
+    pub field: String,
+    pub zh: String,
+    pub en: String,
+    pub values: Values,
+}
+
+/// What a field holds, which says the comparisons a condition may make on it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Values {
+    /// One of a closed list: (key, 中文, English).
+    Choice(Vec<(String, String, String)>),
+    Number,
+    /// A date, compared as milliseconds since the epoch.
+    Date,
+    Text,
+    /// Several values (tags, a multi-select): a condition asks whether one is among them.
+    List,
+}
+
+impl Values {
+    pub fn ops(&self) -> &'static [Op] {
+        match self {
+            Values::Choice(_) | Values::Text => &[Op::Eq, Op::Ne, Op::In],
+            Values::Number | Values::Date => &[Op::Gte, Op::Lte, Op::Eq, Op::Ne],
+            Values::List => &[Op::Has],
+        }
+    }
+
+    /// Whether `value` fits a condition `op` on such a field (`op` being one of [`Values::ops`]).
+    fn check(&self, op: Op, value: &Value) -> Result<(), (&'static str, String)> {
+        let one = |v: &Value| -> Result<(), (&'static str, String)> {
+            match (self, v) {
+                (Values::Choice(list), Value::String(s)) if list.iter().any(|(k, _, _)| k == s) => Ok(()),
+                (Values::Choice(list), _) => {
+                    let keys: Vec<&str> = list.iter().map(|(k, _, _)| k.as_str()).take(20).collect();
+                    Err(("not_in_list", format!("{v} is not one of {}", keys.join(", "))))
+                }
+                (Values::Number | Values::Date, Value::Number(_)) | (Values::Text | Values::List, Value::String(_)) => Ok(()),
+                (Values::Number, _) => Err(("wrong_type", "a number".into())),
+                (Values::Date, _) => Err(("wrong_type", "a date as milliseconds since the epoch".into())),
+                (Values::Text | Values::List, _) => Err(("wrong_type", "a text".into())),
             }
+        };
+        match (op, value) {
+            (Op::Eq | Op::Ne, Value::Null) => Ok(()),
+            (Op::In, Value::Array(items)) if !items.is_empty() => items.iter().try_for_each(one),
+            (Op::In, _) => Err(("wrong_type", "`in` takes a list of one or more values".into())),
+            _ => one(value),
+        }
+    }
+}
+
+impl Op {
+    pub const ALL: [Op; 6] = [Op::Eq, Op::Ne, Op::In, Op::Gte, Op::Lte, Op::Has];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Op::Eq => "eq",
+            Op::Ne => "ne",
+            Op::In => "in",
+            Op::Gte => "gte",
+            Op::Lte => "lte",
+            Op::Has => "has",
         }
     }
 }
@@ -190,8 +265,46 @@ mod tests {
             cadence_days: 0,
             when: vec![Condition { field: "colour".into(), op: Op::Eq, value: json!(1) }, Condition { field: "region".into(), op: Op::In, value: json!("east") }],
         };
-        rule.validate("segments[0]", &mut errors);
+        rule.validate("segments[0]", &fields(), &mut errors);
         let paths: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
         assert_eq!(paths, vec!["segments[0].cadence_days", "segments[0].when[0].field", "segments[0].when[1].value"]);
+    }
+
+    fn fields() -> Vec<ConditionField> {
+        let field = |f: &str, values: Values| ConditionField { field: f.into(), zh: f.into(), en: f.into(), values };
+        let choice = |keys: &[&str]| Values::Choice(keys.iter().map(|k| (k.to_string(), k.to_string(), k.to_string())).collect());
+        vec![
+            field("tier", choice(&["key", "potential", "regular"])),
+            field("region", choice(&["east", "west"])),
+            field("amount", Values::Number),
+            field("source", Values::Text),
+            field("tags", Values::List),
+            field("custom.signed", Values::Date),
+        ]
+    }
+
+    #[test]
+    fn a_condition_says_only_what_its_field_can_hold() {
+        let check = |field: &str, op: Op, value: Value| {
+            let rule = SegmentRule { key: "x".into(), zh: "x".into(), en: "x".into(), cadence_days: 7, when: vec![Condition { field: field.into(), op, value }] };
+            let mut errors = Vec::new();
+            rule.validate("s", &fields(), &mut errors);
+            errors.into_iter().map(|e| format!("{} {}", e.path, e.code)).collect::<Vec<_>>()
+        };
+        let ok: Vec<String> = Vec::new();
+        assert_eq!(check("tier", Op::Eq, json!("key")), ok);
+        assert_eq!(check("tier", Op::Eq, json!(null)), ok, "is empty");
+        assert_eq!(check("region", Op::In, json!(["east", "west"])), ok);
+        assert_eq!(check("amount", Op::Gte, json!(100_000)), ok);
+        assert_eq!(check("custom.signed", Op::Lte, json!(1_767_225_600_000_i64)), ok);
+        assert_eq!(check("source", Op::In, json!(["展会", "官网"])), ok);
+        assert_eq!(check("tags", Op::Has, json!("vip")), ok);
+        assert_eq!(check("tier", Op::Eq, json!("gold")), vec!["s.when[0].value not_in_list"], "a value the list does not hold");
+        assert_eq!(check("region", Op::In, json!(["east", "north"])), vec!["s.when[0].value not_in_list"]);
+        assert_eq!(check("region", Op::In, json!([])), vec!["s.when[0].value wrong_type"]);
+        assert_eq!(check("tier", Op::Gte, json!(1)), vec!["s.when[0].op not_in_list"], "a list has no order");
+        assert_eq!(check("amount", Op::Gte, json!("10万")), vec!["s.when[0].value wrong_type"]);
+        assert_eq!(check("tags", Op::Eq, json!("vip")), vec!["s.when[0].op not_in_list"]);
+        assert_eq!(check("custom.gone", Op::Eq, json!("x")), vec!["s.when[0].field unknown_field"]);
     }
 }

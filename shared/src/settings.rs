@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::field_error::FieldError;
 use crate::fields::{FieldDef, FieldKind};
 use crate::lifecycle::LifecycleThresholds;
-use crate::segment::SegmentRule;
+use crate::segment::{ConditionField, SegmentRule, Values};
 
 /// A labelled choice, e.g. an industry: the key is stored, the labels are shown.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -325,8 +325,9 @@ impl TenantSettings {
             }
         }
         self.lifecycle.validate(&mut errors);
+        let fields = self.condition_fields();
         for (i, rule) in self.segments.iter().enumerate() {
-            rule.validate(&format!("segments[{i}]"), &mut errors);
+            rule.validate(&format!("segments[{i}]"), &fields, &mut errors);
         }
         for (i, origin) in self.allowed_origins.iter().enumerate() {
             if !is_origin(origin) {
@@ -373,6 +374,39 @@ fn check_tier_labels(labels: &[TierLabel], errors: &mut Vec<FieldError>) {
         } else if crate::customer::Tier::parse(label).is_some_and(|t| t != l.tier) {
             errors.push(FieldError::new(path, "conflicts_with_builtin", format!("{label} already means {}", crate::customer::Tier::parse(label).map_or("", |t| t.as_str()))));
         }
+    }
+}
+
+impl TenantSettings {
+    /// The fields a segment condition may name, in the tenant's words: the built-in ones
+    /// (value tier, intent, industry, region, stage with their closed lists; source;
+    /// amount; tags) and every custom field by its kind. What the admin console offers
+    /// and what `SegmentRule::validate` accepts.
+    pub fn condition_fields(&self) -> Vec<ConditionField> {
+        use crate::customer::{Intent, Tier};
+        let field = |field: &str, zh: &str, en: &str, values: Values| ConditionField { field: field.into(), zh: zh.into(), en: en.into(), values };
+        let choices = |list: &[Choice]| Values::Choice(list.iter().map(|c| (c.key.clone(), c.zh.clone(), c.en.clone())).collect());
+        let mut fields = vec![
+            field("tier", "客户价值", "Value tier", Values::Choice(Tier::ALL.iter().map(|t| (t.as_str().into(), t.zh().into(), t.as_str().into())).collect())),
+            field("intent", "成交意向", "Intent", Values::Choice(Intent::ALL.iter().map(|i| (i.as_str().into(), i.zh().into(), i.as_str().into())).collect())),
+            field("industry", "行业", "Industry", choices(&self.industries)),
+            field("region", "区域", "Region", Values::Choice(self.territories.iter().map(|t| (t.key.clone(), t.zh.clone(), t.en.clone())).collect())),
+            field("stage", "阶段", "Stage", Values::Choice(self.stages.iter().map(|s| (s.key.clone(), s.zh.clone(), s.en.clone())).collect())),
+            field("source", "来源", "Source", Values::Text),
+            field("amount", "预计金额", "Amount", Values::Number),
+            field("tags", "标签", "Tags", Values::List),
+        ];
+        fields.extend(self.custom_fields.iter().map(|f| {
+            let values = match f.kind {
+                FieldKind::Text => Values::Text,
+                FieldKind::Number => Values::Number,
+                FieldKind::Date => Values::Date,
+                FieldKind::Select => Values::Choice(f.options.iter().map(|o| (o.clone(), o.clone(), o.clone())).collect()),
+                FieldKind::MultiSelect => Values::List,
+            };
+            field(&format!("custom.{}", f.key), &f.label, &f.label, values)
+        }));
+        fields
     }
 }
 

@@ -283,6 +283,50 @@ test('a rep leaves: every customer handed to the pool and the rep deactivated in
   await page.close();
 });
 
+test('segment rules are edited as forms: a new rule, its conditions from each field\'s own values, saved and counted', async () => {
+  const { page, problems, admin } = await openConsole(DESKTOP);
+  await openSection(admin, 'model');
+  const before = (await api('GET', '/settings')).segments;
+  await admin.locator('button.add-segment').click();
+  const rule = admin.locator('li.segment').nth(before.length);
+  await rule.waitFor();
+  const key = await rule.getAttribute('data-segment');
+  const change = async (locator, value) => { await locator.fill(value); await locator.dispatchEvent('change'); };
+  await change(rule.locator('input[name=segment_name]'), '大单客户');
+  await change(rule.locator('input[name=cadence_days]'), '5');
+  // First condition: the amount, at least 100,000 (the comparisons offered are a number's).
+  await rule.locator('button.add-condition').click();
+  const first = rule.locator('li.condition').nth(0);
+  await first.locator('select[name=field]').selectOption('amount');
+  assert.deepEqual(await first.locator('select[name=op] option').evaluateAll((os) => os.map((o) => o.value)), ['gte', 'lte', 'eq', 'ne']);
+  await first.locator('select[name=op]').selectOption('gte');
+  await change(first.locator('input[name=value]'), '100000');
+  // Second: the value tier is one of two, ticked from the tier's own list.
+  await rule.locator('button.add-condition').click();
+  const second = rule.locator('li.condition').nth(1);
+  await second.locator('select[name=field]').selectOption('tier');
+  await second.locator('select[name=op]').selectOption('in');
+  await second.locator('input[name=value][value=potential]').check();
+  await second.locator('input[name=value][value=key]').waitFor();
+  await page.screenshot({ path: join(SHOTS, 'admin-segments-1280.png'), fullPage: true });
+  await admin.locator('button.save-settings').click();
+  await status(admin).filter({ hasText: /v\d+/ }).first().waitFor({ timeout: 15000 });
+  const saved = (await api('GET', '/settings')).segments.find((s) => s.key === key);
+  assert.deepEqual(saved, { key, zh: '大单客户', en: '大单客户', cadence_days: 5, when: [{ field: 'amount', op: 'gte', value: 100000 }, { field: 'tier', op: 'in', value: ['key', 'potential'] }] });
+  // How many customers each rule gets now: the server's count, drawn beside the rule.
+  await admin.locator('button.count-segments').click();
+  const count = admin.locator(`span.count[data-segment="${key}"]`);
+  for (let i = 0; i < 200 && !/^\d+$/.test((await count.textContent()) ?? ''); i++) await page.waitForTimeout(50);
+  const expected = (await api('POST', '/settings/segments/preview', await api('GET', '/settings'))).segments.find((s) => s.key === key).count;
+  assert.equal(Number(await count.textContent()), expected);
+  // A rule is removed as easily (and nothing is saved until the reader saves).
+  await rule.locator('button.remove-segment').click();
+  await admin.locator(`li.segment[data-segment="${key}"]`).waitFor({ state: 'detached' });
+  assert.ok((await api('GET', '/settings')).segments.some((s) => s.key === key));
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('a manager sees the team and reads the rules without changing them', async () => {
   const { page, problems, admin } = await openConsole(PHONE, 1);
   const tabs = await admin.locator('nav.sections button').evaluateAll((b) => b.map((x) => x.dataset.section));

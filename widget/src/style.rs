@@ -183,6 +183,16 @@ nav.sections button[aria-current=page] { background: var(--a); color: #fff; }
 .admin label.check { flex-direction: row; align-items: center; gap: 6px; display: inline-flex; margin-right: 10px; }
 .admin label.check input { min-height: 24px; width: auto; }
 .admin .msg ul.errors, .admin .msg p { margin: 0; }
+.admin li.segment > span:nth-child(2) { display: grid; gap: 4px; min-width: 0; }
+.admin li.segment .line { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; }
+.admin li.segment .line label { flex-direction: row; align-items: center; gap: 4px; display: inline-flex; }
+.admin input.days { width: 5em; }
+.admin ul.conditions { list-style: none; margin: 0; padding: 0; display: grid; gap: 4px; }
+.admin li.condition { display: flex; flex-wrap: wrap; gap: 4px; align-items: center; }
+.admin li.condition select, .admin li.condition input { min-height: 36px; max-width: 100%; }
+.admin li.condition fieldset.choices { margin: 0; padding: 2px 6px; }
+.admin li.segment button.add-condition { justify-self: start; }
+.admin fieldset.choices legend { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 @media (max-width: 480px) { .admin li.stage { grid-template-columns: auto 1fr 4em; } .admin li.stage .moves { grid-column: 1 / -1; } }
 "#;
 

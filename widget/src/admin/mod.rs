@@ -15,6 +15,7 @@ mod links;
 mod model;
 mod pool_rules;
 mod section;
+mod segments;
 mod state;
 mod team;
 

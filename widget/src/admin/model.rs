@@ -42,7 +42,7 @@ fn ownership_rules(lang: Lang) -> [(OwnershipRule, &'static str, &'static str); 
     ]
 }
 
-fn list(text: &str) -> Vec<String> {
+pub(super) fn list(text: &str) -> Vec<String> {
     text.split([',', '，', '、']).map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect()
 }
 
@@ -144,6 +144,7 @@ fn Model(ctx: Ctx) -> impl IntoView {
             }
         })
     };
+    let edit_rules = Callback::new(move |f: Box<dyn Fn(&mut TenantSettings) + Send + Sync>| edit(&*f));
     let text_input = move |label: String, value: String, on: Box<dyn Fn(String)>| view! { <input aria-label=label prop:value=value on:change=move |ev| on(event_target_value(&ev)) /> };
 
     view! {
@@ -152,7 +153,6 @@ fn Model(ctx: Ctx) -> impl IntoView {
             let industries = s.industries.clone();
             let territories = s.territories.clone();
             let stages = s.stages.clone();
-            let segments = s.segments.clone();
             let fields = s.custom_fields.clone();
             let stage_keys: Vec<(String, String)> = stages.iter().map(|st| (st.key.clone(), lang.pick(&st.zh, &st.en).to_string())).collect();
             let removed: Vec<StageDef> = saved_stages.get().into_iter().filter(|old| !stages.iter().any(|st| st.key == old.key)).collect();
@@ -191,25 +191,7 @@ fn Model(ctx: Ctx) -> impl IntoView {
 
                 <h3>{lang.pick("分群规则（按顺序，先匹配先得）", "Segment rules (in order, first match wins)")}</h3>
                 <button type="button" class="count-segments" on:click=move |_| count_segments()>{lang.pick("统计每条规则现在匹配的客户数", "Count the customers each rule matches now")}</button>
-                <ol class="stages segments">
-                    {segments.into_iter().enumerate().map(|(i, rule)| {
-                        let key = rule.key.clone();
-                        let conditions = serde_json::to_string(&rule.when).unwrap_or_default();
-                        view! { <li class="stage">
-                            <span class="grip" aria-hidden="true">{i + 1}</span>
-                            <span>
-                                {text_input(format!("{} {}", lang.pick("分群名称", "Segment"), i + 1), rule.zh.clone(), Box::new(move |v| edit(&|s| s.segments[i].zh = v.clone())))}
-                                {text_input(format!("{} {}", lang.pick("条件（JSON）", "Conditions (JSON)"), i + 1), conditions, Box::new(move |v| if let Ok(when) = serde_json::from_str::<Vec<shared::segment::Condition>>(&v) { edit(&|s| s.segments[i].when = when.clone()) }))}
-                                <span class="sub">{format!("{} {} {}", lang.pick("每", "every"), rule.cadence_days, lang.pick("天跟进", "days"))}</span>
-                            </span>
-                            <span class="count" data-segment=rule.key.clone()>{move || counts.with(|c| c.as_ref().and_then(|c| c.segments.iter().find(|x| x.key == key).map(|x| x.count.to_string()))).unwrap_or_default()}</span>
-                            <span class="moves">
-                                <button type="button" aria-label=format!("{} {}", lang.pick("上移", "Move up"), i + 1) disabled=i == 0 on:click=move |_| edit(&|s| s.segments = state::moved(&s.segments, i, i.saturating_sub(1)))>"↑"</button>
-                                <button type="button" aria-label=format!("{} {}", lang.pick("下移", "Move down"), i + 1) on:click=move |_| edit(&|s| s.segments = state::moved(&s.segments, i, i + 1))>"↓"</button>
-                            </span>
-                        </li> }
-                    }).collect_view()}
-                </ol>
+                {super::segments::editor(lang, &s, counts, edit_rules)}
 
                 <h3>{lang.pick("自定义字段", "Custom fields")}</h3>
                 <div class="rows" tabindex="0"><table class="fields"><thead><tr><th scope="col">"key"</th><th scope="col">{lang.pick("名称", "Label")}</th><th scope="col">{lang.pick("类型", "Type")}</th><th scope="col">{lang.pick("选项（逗号分隔）", "Options (comma-separated)")}</th><th scope="col">{lang.pick("必填", "Required")}</th><th scope="col"><span class="sub">{lang.pick("操作", "Actions")}</span></th></tr></thead><tbody>
