@@ -15,7 +15,7 @@ use shared::settings::{Choice, OwnershipRule, StageDef, TenantSettings, Territor
 
 use super::feedback::{self, Status};
 use super::section::{Access, Ctx, Section};
-use super::state;
+use super::state::{self, list};
 use crate::api::Client;
 use crate::i18n::Lang;
 
@@ -40,10 +40,6 @@ fn ownership_rules(lang: Lang) -> [(OwnershipRule, &'static str, &'static str); 
             lang.pick("负责客户所在区域的销售可从不负责该区域的销售处接手。", "A rep covering the customer's region takes it over from one who does not."),
         ),
     ]
-}
-
-pub(super) fn list(text: &str) -> Vec<String> {
-    text.split([',', '，', '、']).map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect()
 }
 
 #[component]

@@ -178,7 +178,7 @@ fn value_input(lang: Lang, c: &Condition, field: Option<&ConditionField>, label:
             let several = c.op == Op::In;
             view! { <input name="value" aria-label=label prop:value=text on:change=move |ev| {
                 let v = event_target_value(&ev);
-                set(with(if several { Value::Array(super::model::list(&v).into_iter().map(Value::String).collect()) } else { Value::String(v.trim().to_string()) }))
+                set(with(if several { Value::Array(state::list(&v).into_iter().map(Value::String).collect()) } else { Value::String(v.trim().to_string()) }))
             } /> }
             .into_any()
         }

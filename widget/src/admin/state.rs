@@ -6,6 +6,11 @@ use shared::api::{ImportReport, RepInput, RepPatch, RepView};
 use shared::field_error::FieldError;
 use shared::ids::Role;
 
+/// A list typed in one field: separated by commas (either width) or 、, blanks dropped.
+pub fn list(text: &str) -> Vec<String> {
+    text.split([',', '，', '、']).map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect()
+}
+
 /// What the rep form holds while someone types: strings as typed, lists as chosen.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RepDraft {
