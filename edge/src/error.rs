@@ -44,6 +44,9 @@ pub enum ApiError {
     /// 429 `contact_budget_spent`: a rep set today's last new phone or e-mail
     /// (`shared::contact_budget`); `retry_after` seconds until the next day's budget.
     ContactBudgetSpent { retry_after: u64 },
+    /// 429: an intake key took its submissions for the last 24 hours; `retry_after`
+    /// seconds until the oldest of them leaves the window.
+    IntakeDailyLimit { limit: u32, retry_after: u64 },
     /// 500: details go to the log, never to the client.
     Internal(String),
 }
@@ -62,7 +65,7 @@ impl ApiError {
             ApiError::TooLarge(_) | ApiError::LimitExceeded { .. } => 413,
             ApiError::Unprocessable { .. } => 422,
             ApiError::UnsupportedMedia(_) => 415,
-            ApiError::RateLimited(_) | ApiError::ContactBudgetSpent { .. } => 429,
+            ApiError::RateLimited(_) | ApiError::ContactBudgetSpent { .. } | ApiError::IntakeDailyLimit { .. } => 429,
             ApiError::Internal(_) => 500,
         }
     }
@@ -107,6 +110,11 @@ impl ApiError {
                 ),
                 Some(serde_json::json!({ "per_day": shared::contact_budget::CONTACT_KEYS_PER_DAY, "retry_after_seconds": retry_after })),
             ),
+            ApiError::IntakeDailyLimit { limit, retry_after } => (
+                "intake_daily_limit",
+                format!("this form took its {limit} submissions for today; please try again tomorrow or contact us directly"),
+                Some(serde_json::json!({ "per_day": limit, "retry_after_seconds": retry_after })),
+            ),
             ApiError::Internal(_) => ("internal", "an internal error occurred; it has been logged".into(), None),
         };
         ErrorBody { error: ErrorDetail { code: code.into(), message, details } }
@@ -121,7 +129,7 @@ impl ApiError {
         let retry_after = match self {
             // The binding counts whole minutes: a minute always frees the budget.
             ApiError::RateLimited(_) => Some(60),
-            ApiError::ContactBudgetSpent { retry_after } => Some(retry_after),
+            ApiError::ContactBudgetSpent { retry_after } | ApiError::IntakeDailyLimit { retry_after, .. } => Some(retry_after),
             _ => None,
         };
         if let Some(seconds) = retry_after {

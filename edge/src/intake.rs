@@ -343,10 +343,8 @@ async fn place(ctx: &Ctx, key: &KeyRow, settings: &IntakeKeyInput, lead: Lead, i
         let stored = db::first::<Stored>(&ctx.db, "SELECT contact FROM intake_submissions WHERE key_id = ?1 AND idempotency_key = ?2", &[Arg::from(&key.id), Arg::from(idempotency)]).await?;
         return match stored {
             Some(stored) => Ok(IntakeReceipt { received: true, contact: stored.contact }),
-            None => Err(ApiError::Conflict {
-                code: "intake_daily_limit",
-                message: format!("this form took its {} submissions for today; please try again tomorrow or contact us directly", settings.daily_limit()),
-            }),
+            // The count starts again at midnight UTC.
+            None => Err(ApiError::IntakeDailyLimit { limit: settings.daily_limit(), retry_after: ((day_start + 86_400_000 - ctx.now) / 1000 + 1) as u64 }),
         };
     }
     if !created && owner.is_some() && !is_known(ctx, &customer).await? {

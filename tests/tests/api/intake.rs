@@ -129,14 +129,20 @@ pub fn keys_keep_to_their_origins_and_budgets(w: &mut World) {
     assert_eq!(pooled.first().map(|c| c["owner"].clone()), Some(Value::Null), "a pool key places into the pool: {pooled:?}");
     assert!(customers_with_phone(w, "13766660001").is_empty() && customers_with_phone(w, "13766660002").is_empty());
 
-    // A key's daily limit, counted in D1: past it, 409 `intake_daily_limit`; a retry of
+    // A key's daily limit, counted in D1: past it, 429 `intake_daily_limit` with
+    // Retry-After at the next midnight UTC, when the count starts again; a retry of
     // a submission already taken still gets its receipt.
     let small = w.admin.post("/api/v1/intake-keys", &json!({"label": "限量", "placement": "pool", "daily_limit": 2}));
     let small = small.body["secret"].as_str().unwrap_or_default().to_string();
     let send = |n: u32| submit(w, &small, &format!("d-{n}"), &json!({"name": "限量访客", "phone": format!("1375555{n:04}"), "elapsed_ms": 5000}));
     assert_eq!((send(1).status, send(2).status), (200, 200));
     let third = send(3);
-    assert_eq!((third.status, third.code()), (409, "intake_daily_limit"), "{}", third.text);
+    assert_eq!((third.status, third.code()), (429, "intake_daily_limit"), "{}", third.text);
+    let now_s = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default();
+    let until_midnight = 86_400 - now_s % 86_400;
+    let retry: u64 = third.retry_after.as_deref().and_then(|r| r.parse().ok()).unwrap_or_default();
+    assert!(retry.abs_diff(until_midnight) <= 5, "Retry-After {retry} s, midnight UTC in {until_midnight} s");
+    assert_eq!(third.body["error"]["details"]["per_day"], json!(2), "{}", third.text);
     assert_eq!(send(2).status, 200, "a retry of one already taken");
     assert!(customers_with_phone(w, "13755550003").is_empty());
 
