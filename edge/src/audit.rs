@@ -36,6 +36,10 @@ pub enum Source<'a> {
     AfterChange,
     /// One event per customer `c` matching the condition (placed before the change).
     Rows(&'a str),
+    /// One event per customer `c` joined to the rows of `join` (`JOIN … ON … c.id`: a
+    /// plan of customer → value read once, not looked up per customer) and matching the
+    /// condition.
+    Joined { join: &'a str, condition: &'a str },
 }
 
 impl<'a> Event<'a> {
@@ -82,6 +86,7 @@ impl<'a> Event<'a> {
         let source = match source {
             Source::AfterChange => "WHERE changes() = 1".to_string(),
             Source::Rows(condition) => format!("FROM customers c WHERE {condition}"),
+            Source::Joined { join, condition } => format!("FROM customers c {join} WHERE {condition}"),
         };
         format!("INSERT INTO audit_events (tenant_id, customer_id, actor_id, action, from_owner, to_owner, reason, rule, at, subject) SELECT {values} {source}")
     }
