@@ -44,8 +44,8 @@ pub enum ApiError {
     /// 429 `contact_budget_spent`: a rep set today's last new phone or e-mail
     /// (`shared::contact_budget`); `retry_after` seconds until the next day's budget.
     ContactBudgetSpent { retry_after: u64 },
-    /// 429: an intake key took its submissions for the last 24 hours; `retry_after`
-    /// seconds until the oldest of them leaves the window.
+    /// 429: an intake key took its submissions for the day (counted from midnight UTC);
+    /// `retry_after` seconds until the next midnight, when the count starts again.
     IntakeDailyLimit { limit: u32, retry_after: u64 },
     /// 500: details go to the log, never to the client.
     Internal(String),

@@ -240,7 +240,7 @@ pub async fn template(ctx: &Ctx, req: &Request) -> ApiResult<Response> {
     };
     let settings = ctx.settings().await?;
     let (response, name) = if xlsx {
-        (bytes(200, XLSX_TYPE, shared::import::template_xlsx(&settings)), "allot-import-template.xlsx")
+        (bytes(200, XLSX_TYPE, shared::import::template_xlsx(&settings).map_err(|e| ApiError::Internal(format!("import template: {e}")))?), "allot-import-template.xlsx")
     } else {
         (bytes(200, "text/csv; charset=utf-8", shared::import::template_csv(&settings)), "allot-import-template.csv")
     };

@@ -118,7 +118,10 @@ impl Values {
                     let keys: Vec<&str> = list.iter().map(|(k, _, _)| k.as_str()).take(20).collect();
                     Err(("not_in_list", format!("{v} is not one of {}", keys.join(", "))))
                 }
-                (Values::Number | Values::Date, Value::Number(_)) | (Values::Text | Values::List, Value::String(_)) => Ok(()),
+                (Values::Number | Values::Date, Value::Number(_)) => Ok(()),
+                // An empty text never matches (an empty field is `null`).
+                (Values::Text | Values::List, Value::String(s)) if s.trim().is_empty() => Err(("required", "a value to compare with".into())),
+                (Values::Text | Values::List, Value::String(_)) => Ok(()),
                 (Values::Number, _) => Err(("wrong_type", "a number".into())),
                 (Values::Date, _) => Err(("wrong_type", "a date as milliseconds since the epoch".into())),
                 (Values::Text | Values::List, _) => Err(("wrong_type", "a text".into())),
@@ -151,13 +154,22 @@ impl Condition {
     fn holds(&self, customer: &Customer) -> bool {
         let actual = field_value(customer, &self.field);
         match self.op {
-            Op::Eq => actual == self.value,
-            Op::Ne => actual != self.value,
-            Op::In => self.value.as_array().is_some_and(|options| options.contains(&actual)),
+            Op::Eq => same(&actual, &self.value),
+            Op::Ne => !same(&actual, &self.value),
+            Op::In => self.value.as_array().is_some_and(|options| options.iter().any(|o| same(&actual, o))),
             Op::Gte => compare(&actual, &self.value).is_some_and(|o| o.is_ge()),
             Op::Lte => compare(&actual, &self.value).is_some_and(|o| o.is_le()),
             Op::Has => actual.as_array().is_some_and(|items| items.contains(&self.value)),
         }
+    }
+}
+
+/// Equal values; numbers by their value, as JSON writes 300 and 300.0 differently (an
+/// amount is stored as a float, a custom number as typed: through the API or an import).
+fn same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(_), Value::Number(_)) => compare(a, b) == Some(std::cmp::Ordering::Equal),
+        _ => a == b,
     }
 }
 
@@ -250,6 +262,10 @@ mod tests {
             ("region", Op::In, json!(["east", "south"]), true),
             ("region", Op::Ne, json!("east"), false),
             ("stage", Op::Eq, json!("lead"), true),
+            ("amount", Op::Eq, json!(500_000), true),
+            ("amount", Op::Ne, json!(500_000), false),
+            ("amount", Op::In, json!([1, 500_000]), true),
+            ("custom.employees", Op::Eq, json!(300.0), true),
         ] {
             assert_eq!(rule(field, op, value.clone()).matches(&c), expect, "{field} {op:?} {value}");
         }
@@ -306,5 +322,6 @@ mod tests {
         assert_eq!(check("amount", Op::Gte, json!("10万")), vec!["s.when[0].value wrong_type"]);
         assert_eq!(check("tags", Op::Eq, json!("vip")), vec!["s.when[0].op not_in_list"]);
         assert_eq!(check("custom.gone", Op::Eq, json!("x")), vec!["s.when[0].field unknown_field"]);
+        assert_eq!(check("source", Op::Eq, json!(" ")), vec!["s.when[0].value required"], "an empty text never matches");
     }
 }

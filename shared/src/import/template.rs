@@ -48,8 +48,7 @@ pub fn template_columns(settings: &TenantSettings) -> Vec<SheetColumn> {
             "成交意向" => ["高", "中", "低"].map(String::from).to_vec(),
             _ => Vec::new(),
         };
-        let mut seen = std::collections::HashSet::new();
-        list.retain(|v| !v.is_empty() && seen.insert(v.clone()));
+        distinct(&mut list);
         list
     };
     let example = |header: &str| -> String {
@@ -73,11 +72,18 @@ pub fn template_columns(settings: &TenantSettings) -> Vec<SheetColumn> {
         .collect();
     for field in &settings.custom_fields {
         // A multi-select cell holds several options, which a drop-down cannot pick.
-        let choices = if field.kind == FieldKind::Select { field.options.clone() } else { Vec::new() };
+        let mut choices = if field.kind == FieldKind::Select { field.options.clone() } else { Vec::new() };
+        distinct(&mut choices);
         let text = field.kind == FieldKind::Date;
         columns.push(SheetColumn { header: field.label.clone(), example: field.options.first().cloned().unwrap_or_default(), choices, text, width: 12 });
     }
     columns
+}
+
+/// A list without blanks or repeats, in its order: what a drop-down offers.
+fn distinct(list: &mut Vec<String>) {
+    let mut seen = std::collections::HashSet::new();
+    list.retain(|v| !v.trim().is_empty() && seen.insert(v.clone()));
 }
 
 /// The template as CSV: UTF-8 with a BOM (Excel reads it as such), the header row and one
@@ -94,7 +100,7 @@ pub fn template_csv(settings: &TenantSettings) -> Vec<u8> {
 
 /// The template as XLSX: the same two rows on the sheet 客户, with drop-downs for the
 /// closed lists (on the sheet 可选值) and the contact columns kept as text.
-pub fn template_xlsx(settings: &TenantSettings) -> Vec<u8> {
+pub fn template_xlsx(settings: &TenantSettings) -> Result<Vec<u8>, String> {
     super::workbook::write("客户", "可选值", &template_columns(settings))
 }
 
@@ -122,7 +128,7 @@ mod tests {
     fn the_xlsx_template_imports_as_the_csv_one_does() {
         let mut settings = TenantSettings::default();
         settings.custom_fields.push(FieldDef { key: "size".into(), label: "规模".into(), kind: FieldKind::Select, options: vec!["大".into(), "小".into()], required: false });
-        let bytes = template_xlsx(&settings);
+        let bytes = template_xlsx(&settings).unwrap();
         let (xlsx, csv) = (super::super::plan(&bytes, &settings, 10).unwrap(), super::super::plan(&template_csv(&settings), &settings, 10).unwrap());
         assert_eq!((xlsx.rows, xlsx.errors.len(), xlsx.ignored_columns.len()), (1, 0, 0), "{:?}", xlsx.errors);
         assert_eq!(xlsx.valid[0].fields, csv.valid[0].fields);

@@ -33,9 +33,19 @@ pub struct SheetColumn {
 /// import takes (`MAX_ROWS`), so the whole sheet a user can fill is covered.
 const FORMATTED_ROWS: u32 = super::MAX_ROWS as u32 + 1;
 
+/// Most values a drop-down offers: past that a list is no help to pick from (a tenant's
+/// every place), and the column is left to be typed. Bounds the list sheet.
+pub const MAX_CHOICES: usize = 1_000;
+
+/// Most characters a cell holds in Excel: a longer text would open in repair mode.
+const MAX_CELL_CHARS: usize = 32_767;
+
 /// The workbook: the sheet `name` with the header row, the example row and the columns'
-/// formats; the drop-downs' values on the sheet `lists_name`, a column each.
-pub fn write(name: &str, lists_name: &str, columns: &[SheetColumn]) -> Vec<u8> {
+/// formats; the drop-downs' values on the sheet `lists_name`, a column each. An error only
+/// if the zip cannot be written (never, for these few parts in memory).
+pub fn write(name: &str, lists_name: &str, columns: &[SheetColumn]) -> Result<Vec<u8>, String> {
+    let columns: Vec<SheetColumn> = columns.iter().map(|c| SheetColumn { choices: if c.choices.len() > MAX_CHOICES { Vec::new() } else { c.choices.clone() }, ..c.clone() }).collect();
+    let columns = columns.as_slice();
     let listed: Vec<&SheetColumn> = columns.iter().filter(|c| !c.choices.is_empty()).collect();
     let mut parts: Vec<(&str, String)> = vec![
         ("[Content_Types].xml", content_types(!listed.is_empty())),
@@ -51,19 +61,16 @@ pub fn write(name: &str, lists_name: &str, columns: &[SheetColumn]) -> Vec<u8> {
     zipped(&parts)
 }
 
-fn zipped(parts: &[(&str, String)]) -> Vec<u8> {
+fn zipped(parts: &[(&str, String)]) -> Result<Vec<u8>, String> {
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    // Stored, not deflated: a template is a few KB, and no clock is read (the entries
-    // carry the zip format's earliest date).
-    let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    // Deflated (the list sheet of a tenant with many places is mostly repeated markup);
+    // no clock is read: the entries carry the zip format's earliest date.
+    let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
     for (path, body) in parts {
-        // Writing into memory fails only on a path or size the zip format cannot hold,
-        // which these few fixed parts never are.
-        if zip.start_file(*path, options).is_err() || zip.write_all(body.as_bytes()).is_err() {
-            return Vec::new();
-        }
+        zip.start_file(*path, options).map_err(|e| format!("{path}: {e}"))?;
+        zip.write_all(body.as_bytes()).map_err(|e| format!("{path}: {e}"))?;
     }
-    zip.finish().map(Cursor::into_inner).unwrap_or_default()
+    zip.finish().map(Cursor::into_inner).map_err(|e| e.to_string())
 }
 
 const ROOT_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -159,7 +166,8 @@ fn row<'a>(number: u32, cells: impl Iterator<Item = (&'a str, Option<u8>)>) -> S
             }
             continue;
         }
-        xml.push_str(&format!(r#"<c r="{at}"{style} t="inlineStr"><is><t xml:space="preserve">{}</t></is></c>"#, escape(value)));
+        let value: String = value.chars().take(MAX_CELL_CHARS).collect();
+        xml.push_str(&format!(r#"<c r="{at}"{style} t="inlineStr"><is><t xml:space="preserve">{}</t></is></c>"#, escape(&value)));
     }
     xml.push_str("</row>");
     xml
@@ -204,7 +212,7 @@ mod tests {
     #[test]
     fn the_first_sheet_reads_back_as_written_and_the_lists_never_become_rows() {
         let columns = [column("客户名称", "A&B <星辰>", &[]), column("行业", "制造业", &["制造业", "零售", "\"引号\""]), column("备注", "", &[])];
-        let bytes = write("客户", "可选值", &columns);
+        let bytes = write("客户", "可选值", &columns).unwrap();
         assert_eq!(rows(&bytes), vec![vec!["客户名称".to_string(), "行业".into(), "备注".into()], vec!["A&B <星辰>".into(), "制造业".into()]]);
         let declared = super::super::xlsx::inspect(&bytes).unwrap();
         assert_eq!(declared.entries, 7, "content types, two rels, workbook, styles, two sheets");
@@ -222,9 +230,17 @@ mod tests {
 
     #[test]
     fn without_closed_lists_there_is_one_sheet() {
-        let bytes = write("客户", "可选值", &[column("客户名称", "x", &[])]);
+        let bytes = write("客户", "可选值", &[column("客户名称", "x", &[])]).unwrap();
         assert_eq!(super::super::xlsx::inspect(&bytes).unwrap().entries, 6);
         assert_eq!(rows(&bytes).len(), 2);
+    }
+
+    #[test]
+    fn a_list_too_long_to_pick_from_is_left_to_be_typed() {
+        let many: Vec<String> = (0..=MAX_CHOICES).map(|i| format!("地{i}")).collect();
+        let long = SheetColumn { header: "地区".into(), example: "地0".into(), choices: many, text: false, width: 10 };
+        let bytes = write("客户", "可选值", &[column("客户名称", "x", &[]), long]).unwrap();
+        assert_eq!(super::super::xlsx::inspect(&bytes).unwrap().entries, 6, "no list sheet, no drop-down");
     }
 
     #[test]
