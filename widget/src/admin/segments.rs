@@ -143,6 +143,7 @@ fn value_input(lang: Lang, c: &Condition, field: Option<&ConditionField>, label:
     match (field.map(|f| &f.values), c.op) {
         (Some(Values::Choice(list)), Op::In) => {
             let chosen = c.value.clone();
+            let list = with_removed(lang, list, c.value.as_array().map(Vec::as_slice).unwrap_or_default());
             view! { <fieldset class="choices"><legend class="sub">{label}</legend>
                 {list.iter().map(|(key, zh, en)| {
                     let (k, with, chosen) = (key.clone(), with.clone(), chosen.clone());
@@ -154,6 +155,7 @@ fn value_input(lang: Lang, c: &Condition, field: Option<&ConditionField>, label:
         }
         (Some(Values::Choice(list)), _) => {
             let current = c.value.as_str().map(String::from);
+            let list = with_removed(lang, list, std::slice::from_ref(&c.value));
             view! { <select name="value" aria-label=label on:change=move |ev| { let v = event_target_value(&ev); set(with(if v.is_empty() { Value::Null } else { Value::String(v) })) }>
                 <option value="" selected=current.is_none()>{lang.pick("（空）", "(empty)")}</option>
                 {list.iter().map(|(key, zh, en)| view! { <option value=key.clone() selected=current.as_deref() == Some(key.as_str())>{lang.pick(zh, en).to_string()}</option> }).collect_view()}
@@ -185,6 +187,20 @@ fn value_input(lang: Lang, c: &Condition, field: Option<&ConditionField>, label:
     }
 }
 
+/// The field's values, then any the condition holds that the field no longer has (an
+/// industry since removed), marked: shown so they can be unticked or replaced, which
+/// saving asks for.
+fn with_removed(lang: Lang, list: &[(String, String, String)], held: &[Value]) -> Vec<(String, String, String)> {
+    let mut all = list.to_vec();
+    for key in held.iter().filter_map(Value::as_str) {
+        if !all.iter().any(|(k, _, _)| k == key) {
+            let label = format!("{key} {}", lang.pick("（已删除）", "(removed)"));
+            all.push((key.to_string(), label.clone(), label));
+        }
+    }
+    all
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,8 +213,10 @@ mod tests {
             let rule = SegmentRule { key: "x".into(), zh: "x".into(), en: "x".into(), cadence_days: 7, when: vec![condition_for(&field)] };
             let mut errors = Vec::new();
             rule.validate("s", &settings.condition_fields(), &mut errors);
-            // Text and list values start empty, for the reader to type.
-            assert!(errors.is_empty(), "{}: {errors:?}", field.field);
+            // Text and list values start empty, for the reader to type: saving asks for one.
+            let codes: Vec<&str> = errors.iter().map(|e| e.code.as_str()).collect();
+            let expected: &[&str] = if matches!(field.values, Values::Text | Values::List) { &["required"] } else { &[] };
+            assert_eq!(codes, expected, "{}", field.field);
         }
     }
 
@@ -210,6 +228,13 @@ mod tests {
         assert_eq!(with_op(&many, Op::Ne).value, json!("east"));
         assert_eq!(with_op(&Condition { value: json!(null), ..c.clone() }, Op::In).value, json!([]));
         assert_eq!(with_op(&Condition { value: json!([]), ..c }, Op::Eq).value, json!(null));
+    }
+
+    #[test]
+    fn a_value_the_field_no_longer_has_is_shown_to_be_replaced() {
+        let list = vec![("east".to_string(), "华东".to_string(), "East".to_string())];
+        let shown = with_removed(Lang::Zh, &list, &[json!("east"), json!("north")]);
+        assert_eq!(shown.iter().map(|(k, zh, _)| format!("{k}={zh}")).collect::<Vec<_>>(), vec!["east=华东", "north=north （已删除）"]);
     }
 
     #[test]
