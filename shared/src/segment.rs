@@ -116,7 +116,7 @@ impl Values {
                 (Values::Choice(list), Value::String(s)) if list.iter().any(|(k, _, _)| k == s) => Ok(()),
                 (Values::Choice(list), _) => {
                     let keys: Vec<&str> = list.iter().map(|(k, _, _)| k.as_str()).take(20).collect();
-                    Err(("not_in_list", format!("{v} is not one of {}", keys.join(", "))))
+                    Err(("not_in_list", format!("{v} is not (or no longer) one of this field's values, {}: change or remove this condition", keys.join(", "))))
                 }
                 (Values::Number | Values::Date, Value::Number(_)) => Ok(()),
                 // An empty text never matches (an empty field is `null`).
