@@ -9,7 +9,10 @@
 //! size (every id travels as one JSON parameter): what the caller sees of every selected
 //! customer, then the audit rows, then the change `RETURNING` the ids it changed. So
 //! the audit and the change happen together or not at all, and every customer not
-//! changed is explained (`shared::api::skip_reason`) by the state the change met.
+//! changed is explained (`shared::api::skip_reason`) by the state the change met. A tag
+//! reads the customers it would change first: the segment the tag gives each is computed
+//! by `shared::segment` and written with the tag, in the same statement, to customers
+//! still at the version read (one changed meanwhile is skipped as stale).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
