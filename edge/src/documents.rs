@@ -135,15 +135,17 @@ async fn claim<T: Versioned>(to: &Target<'_>, version: i64, body: &str) -> ApiRe
 }
 
 /// Marks this write's claim and history row committed once its KV write completed: from
-/// then on no writer can claim the version again. The claim is this write's if it still
-/// bears its `claimed_at`; `false` if another write took it over meanwhile (this one's KV
-/// write took longer than [`CLAIM_MS`]).
+/// then on no writer can claim the version again. The version is still this write's if
+/// its history row still bears this write's time (a takeover replaces the row); `false`
+/// if another write took it over meanwhile (this one's KV write took longer than
+/// [`CLAIM_MS`]). The claim itself may have moved on already: a write that read this
+/// version from KV claims the next one, and a later version implies this one stands.
 async fn commit<T: Versioned>(to: &Target<'_>, version: i64) -> ApiResult<bool> {
     let args = [Arg::from(to.tenant), Arg::from(T::NAME), Arg::Int(version), Arg::Int(to.now)];
     let versions = db::stmt(to.db, "UPDATE document_versions SET committed = 1 WHERE tenant_id = ?1 AND name = ?2 AND version = ?3 AND claimed_at = ?4", &args)?;
-    let history = db::stmt(to.db, "UPDATE document_history SET committed = 1 WHERE tenant_id = ?1 AND name = ?2 AND version = ?3 AND changed_at = ?4 AND changes() = 1", &args)?;
+    let history = db::stmt(to.db, "UPDATE document_history SET committed = 1 WHERE tenant_id = ?1 AND name = ?2 AND version = ?3 AND changed_at = ?4", &args)?;
     let results = db::batch(to.db, vec![versions, history]).await?;
-    Ok(results.first().map(db::changes) == Some(1))
+    Ok(results.get(1).map(db::changes) == Some(1))
 }
 
 /// Stores `next` if it names the current version, bumping it; 409 `stale` otherwise,
