@@ -9,7 +9,10 @@
 //! size (every id travels as one JSON parameter): what the caller sees of every selected
 //! customer, then the audit rows, then the change `RETURNING` the ids it changed. So
 //! the audit and the change happen together or not at all, and every customer not
-//! changed is explained (`shared::api::skip_reason`) by the state the change met.
+//! changed is explained (`shared::api::skip_reason`) by the state the change met. A tag
+//! reads the customers it would change first: the segment the tag gives each is computed
+//! by `shared::segment` and written with the tag, in the same statement, to customers
+//! still at the version read (one changed meanwhile is skipped as stale).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -82,7 +85,11 @@ pub async fn bulk(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
             crate::store::ownership::transfer_statements(ctx, &which, &ids_json, request.to.as_deref().unwrap_or_default(), reason, " RETURNING id")?.into()
         }
         BulkAction::Delete => crate::store::customers::delete_statements(ctx, SELECTED, &ids_json, " RETURNING id")?.into(),
-        BulkAction::Tag => vec![crate::store::customers::tag_statement(ctx, SELECTED, &ids_json, tag.as_deref().unwrap_or_default())?],
+        BulkAction::Tag => {
+            let tag = tag.as_deref().unwrap_or_default();
+            let plan = tag_plan(&settings, tag, crate::store::customers::tag_candidates(ctx, SELECTED, &ids_json, tag).await?)?;
+            vec![crate::store::customers::tag_statement(ctx, &plan, tag, settings.version)?]
+        }
         BulkAction::Distribute => Vec::new(),
     };
     let changed_at = writes.len();
@@ -90,17 +97,12 @@ pub async fn bulk(ctx: &Ctx, req: &mut Request) -> ApiResult<Response> {
     statements.extend(writes);
     let results = db::batch(&ctx.db, statements).await?;
     let seen: Vec<SeenRow> = results.first().map(db::returned).transpose()?.unwrap_or_default();
-    let done: Vec<String> = if action == BulkAction::Tag {
-        let rows: Vec<Row> = results.get(changed_at).map(db::returned).transpose()?.unwrap_or_default();
-        classify(ctx, &settings, rows).await?
-    } else {
-        #[derive(serde::Deserialize)]
-        struct Id {
-            id: String,
-        }
-        let rows: Vec<Id> = results.get(changed_at).map(db::returned).transpose()?.unwrap_or_default();
-        rows.into_iter().map(|r| r.id).collect()
-    };
+    #[derive(serde::Deserialize)]
+    struct Id {
+        id: String,
+    }
+    let rows: Vec<Id> = results.get(changed_at).map(db::returned).transpose()?.unwrap_or_default();
+    let done: Vec<String> = rows.into_iter().map(|r| r.id).collect();
     let result = answer(ctx, &request, action, selected, done, seen);
     Ok(json(200, &result))
 }
@@ -122,25 +124,20 @@ fn answer(ctx: &Ctx, request: &BulkRequest, action: BulkAction, selected: u32, d
     BulkResult { action, selected, done: in_order, skipped, applied: true, distribution: Vec::new(), rule: None }
 }
 
-/// Tagged customers classified again: a segment rule may read the tags, and a write
-/// classifies what it changes (each segment written only while the customer is at the
-/// version the tag left). Answers the tagged ids.
-async fn classify(ctx: &Ctx, settings: &shared::settings::TenantSettings, rows: Vec<Row>) -> ApiResult<Vec<String>> {
-    let mut ids = Vec::with_capacity(rows.len());
-    let mut by_segment: BTreeMap<Option<String>, Vec<Value>> = BTreeMap::new();
-    for row in rows {
-        let (customer, _) = row.into_customer();
-        let segment = shared::segment::segment_key(&settings.segments, &customer);
-        if segment != customer.segment {
-            by_segment.entry(segment).or_default().push(json!([customer.id, customer.version]));
-        }
-        ids.push(customer.id);
-    }
-    if !by_segment.is_empty() {
-        let writes = crate::resegment::segment_writes(&ctx.db, &ctx.caller.tenant, settings.version, by_segment)?;
-        db::batch(&ctx.db, writes).await?;
-    }
-    Ok(ids)
+/// The customers to tag, each with the version read and the segment the tag gives it (a
+/// segment rule may read the tags, and a write classifies what it changes), as the JSON
+/// plan `store::customers::tag_statement` writes in the batch of the tag itself: tags
+/// and segments change together or not at all.
+fn tag_plan(settings: &shared::settings::TenantSettings, tag: &str, rows: Vec<Row>) -> ApiResult<String> {
+    let plan: Vec<Value> = rows
+        .into_iter()
+        .map(|row| {
+            let (mut customer, _) = row.into_customer();
+            customer.tags.push(tag.to_string());
+            json!([customer.id, customer.version, shared::segment::segment_key(&settings.segments, &customer)])
+        })
+        .collect();
+    Ok(serde_json::to_string(&plan)?)
 }
 
 /// Pool customers of the selection handed out by the allocation engine: a preview writes

@@ -5,9 +5,16 @@
 //! copy, exactly one claim succeeds and the other answers 409 `stale`. These documents
 //! change rarely and by admins only, which is why they live in KV and ownership never does.
 //!
+//! D1 is the truth about versions, KV a copy that may be a minute old: a write names the
+//! version it read, and the claim holds only for the version after D1's newest. Once the
+//! KV write completed the claim is marked `committed` and its version can never be
+//! claimed again; only a claim whose KV write never completed (uncommitted) may be taken
+//! over, after [`CLAIM_MS`], so a failed write does not block the document for good.
+//!
 //! The claim also records the version's body, author and time in `document_history`, in
 //! the same batch and only if the claim held (`GET /history`), keeping the newest
-//! [`HISTORY_KEPT`] versions of each document.
+//! [`HISTORY_KEPT`] versions of each document. A committed version's row is never
+//! replaced.
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -77,30 +84,45 @@ pub fn next_version<T: Versioned>(current: &T, next: &T) -> ApiResult<i64> {
     Ok(current.version() + 1)
 }
 
-/// How long a claimed version waits for its KV write before another writer may claim
-/// it: a write that failed after its claim must not block the document for good.
-const CLAIM_MS: i64 = 30_000;
+/// How long an uncommitted claim waits for its KV write before another writer may take
+/// its version over: a write that failed after its claim must not block the document for
+/// good. Longer than KV's propagation (up to 60 s between locations) plus an isolate's
+/// settings cache (10 s, `context.rs`): a write whose KV put landed but whose commit
+/// never reached D1 is visible to every reader before its claim can be taken over, so a
+/// reader sees that version and names it rather than taking it over.
+const CLAIM_MS: i64 = 90_000;
 
-/// Claims `version` of the document for this write: only if no writer has claimed it (or
-/// a later one) already, unless that claim is older than [`CLAIM_MS`]. In the same batch,
-/// and only if the claim held, `body` becomes the version's history row (replacing one a
-/// failed write of the same version left) and versions older than the newest
-/// [`HISTORY_KEPT`] go.
+/// The claim's condition over the stored row (`document_versions`) and the one offered
+/// (`excluded`): a version after the newest claimed one — the version a write names is
+/// checked here against D1, not only against a KV copy that may be stale —, or the same
+/// version when its claim is uncommitted (its KV write never completed) and older than
+/// [`CLAIM_MS`]. A committed version is never claimed again, whatever its age.
+const CLAIMABLE: &str = "document_versions.version < excluded.version \
+     OR (document_versions.version = excluded.version AND document_versions.committed = 0 AND document_versions.claimed_at <= excluded.claimed_at - ?5)";
+
+/// Claims `version` of the document for this write (see [`CLAIMABLE`]), uncommitted. In
+/// the same batch, and only if the claim held, `body` becomes the version's history row —
+/// replacing only an uncommitted row, the leftover of a failed write of the same
+/// version: history is append-only for committed versions — and versions older than the
+/// newest [`HISTORY_KEPT`] go.
 async fn claim<T: Versioned>(to: &Target<'_>, version: i64, body: &str) -> ApiResult<()> {
     // D1 refuses a value bound to no `?N`, so each statement binds its own list, all
     // starting ?1 tenant, ?2 name, ?3 version.
     let (tenant, name) = (Arg::from(to.tenant), Arg::from(T::NAME));
     let claim = db::stmt(
         to.db,
-        "INSERT INTO document_versions (tenant_id, name, version, claimed_at) VALUES (?1, ?2, ?3, ?4) \
-         ON CONFLICT (tenant_id, name) DO UPDATE SET version = excluded.version, claimed_at = excluded.claimed_at \
-         WHERE document_versions.version < excluded.version OR document_versions.claimed_at <= excluded.claimed_at - ?5",
+        &format!(
+            "INSERT INTO document_versions (tenant_id, name, version, claimed_at, committed) VALUES (?1, ?2, ?3, ?4, 0) \
+             ON CONFLICT (tenant_id, name) DO UPDATE SET version = excluded.version, claimed_at = excluded.claimed_at, committed = 0 WHERE {CLAIMABLE}"
+        ),
         &[tenant.clone(), name.clone(), Arg::Int(version), Arg::Int(to.now), Arg::Int(CLAIM_MS)],
     )?;
     // `changes()` is the claim's: 1 if it took the version, 0 if another writer holds it.
     let record = db::stmt(
         to.db,
-        "INSERT OR REPLACE INTO document_history (tenant_id, name, version, body, changed_by, changed_at) SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE changes() = 1",
+        "INSERT INTO document_history (tenant_id, name, version, body, changed_by, changed_at, committed) SELECT ?1, ?2, ?3, ?4, ?5, ?6, 0 WHERE changes() = 1 \
+         ON CONFLICT (tenant_id, name, version) DO UPDATE SET body = excluded.body, changed_by = excluded.changed_by, changed_at = excluded.changed_at \
+         WHERE document_history.committed = 0",
         &[tenant.clone(), name.clone(), Arg::Int(version), Arg::from(body), Arg::from(to.by), Arg::Int(to.now)],
     )?;
     let prune = db::stmt(to.db, "DELETE FROM document_history WHERE tenant_id = ?1 AND name = ?2 AND version <= ?3 - ?4", &[tenant, name, Arg::Int(version), Arg::Int(HISTORY_KEPT)])?;
@@ -108,17 +130,43 @@ async fn claim<T: Versioned>(to: &Target<'_>, version: i64, body: &str) -> ApiRe
     if results.first().map(db::changes) == Some(1) {
         Ok(())
     } else {
-        Err(ApiError::Conflict { code: "stale", message: format!("{} version {version} was written by another change meanwhile: reload and retry", T::NAME) })
+        Err(ApiError::Conflict { code: "stale", message: format!("{} version {version} was written by another change meanwhile (or one is being written): reload and retry", T::NAME) })
     }
 }
 
+/// Marks this write's claim and history row committed once its KV write completed: from
+/// then on no writer can claim the version again. The version is still this write's if
+/// its history row still bears this write's time (a takeover replaces the row); `false`
+/// if another write took it over meanwhile (this one's KV write took longer than
+/// [`CLAIM_MS`]). The claim itself may have moved on already: a write that read this
+/// version from KV claims the next one, and a later version implies this one stands.
+async fn commit<T: Versioned>(to: &Target<'_>, version: i64) -> ApiResult<bool> {
+    let args = [Arg::from(to.tenant), Arg::from(T::NAME), Arg::Int(version), Arg::Int(to.now)];
+    let versions = db::stmt(to.db, "UPDATE document_versions SET committed = 1 WHERE tenant_id = ?1 AND name = ?2 AND version = ?3 AND claimed_at = ?4", &args)?;
+    let history = db::stmt(to.db, "UPDATE document_history SET committed = 1 WHERE tenant_id = ?1 AND name = ?2 AND version = ?3 AND changed_at = ?4", &args)?;
+    let results = db::batch(to.db, vec![versions, history]).await?;
+    Ok(results.get(1).map(db::changes) == Some(1))
+}
+
 /// Stores `next` if it names the current version, bumping it; 409 `stale` otherwise,
-/// also when another write claimed that version first.
+/// also when another write claimed that version first or D1 holds a newer version than
+/// the (possibly stale) KV copy read.
 pub async fn replace<T: Versioned>(to: Target<'_>, current: &T, mut next: T) -> ApiResult<T> {
     let version = next_version(current, &next)?;
     next.set_version(version);
     let body = serde_json::to_string(&next)?;
     claim::<T>(&to, version, &body).await?;
     to.env.kv("SETTINGS")?.put(&key::<T>(to.tenant), body)?.execute().await?;
-    Ok(next)
+    match commit::<T>(&to, version).await {
+        Ok(true) => Ok(next),
+        Ok(false) => {
+            Err(ApiError::Conflict { code: "stale", message: format!("{} version {version} took too long to store and another change took it over: reload to see which one stands", T::NAME) })
+        }
+        // The document is stored: KV holds it, and the next write's claim (a later
+        // version) holds whether or not this one was marked.
+        Err(e) => {
+            worker::console_error!("commit of {} version {version} of {}: {e:?}", T::NAME, to.tenant);
+            Ok(next)
+        }
+    }
 }

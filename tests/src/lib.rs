@@ -373,7 +373,17 @@ pub fn temp_dir(name: &str) -> PathBuf {
 /// Starts a fresh server with the fixture tenants and users (no customers).
 pub fn start_test_server(name: &str) -> Server {
     start_server_with(name, |now| {
-        format!("{}{}{}{}{}", seed::fixture_sql(now), seed::recycle_fixture_sql(now), seed::race_fixture_sql(now), seed::trust_fixture_sql(now), seed::history_fixture_sql(now))
+        format!(
+            "{}{}{}{}{}{}{}{}",
+            seed::fixture_sql(now),
+            seed::recycle_fixture_sql(now),
+            seed::race_fixture_sql(now),
+            seed::trust_fixture_sql(now),
+            seed::history_fixture_sql(now),
+            seed::versions_fixture_sql(now),
+            seed::tag_segments_fixture_sql(now),
+            seed::feed_fixture_sql(now, shared::api::RECENT_AUDIT_SCAN + 10)
+        )
     })
 }
 

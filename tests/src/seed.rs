@@ -151,6 +151,45 @@ pub fn history_fixture_sql(now: i64) -> String {
     format!("INSERT OR IGNORE INTO tenants (id, name, created_at) VALUES ('history', 'History Co.', {now});\n")
 }
 
+/// Tenant `versions` for the test that serves stale copies of its documents from KV and
+/// ages their claims in D1: a tenant of its own, so no other case reads those documents.
+/// No users: its admins are known only to their tokens.
+pub fn versions_fixture_sql(now: i64) -> String {
+    format!("INSERT OR IGNORE INTO tenants (id, name, created_at) VALUES ('versions', 'Versions Co.', {now});\n")
+}
+
+/// Tenant `tagseg` for the bulk tag whose segment rule reads the tags: its segment rules
+/// are the test's own. No users: its admin is known only to the token.
+pub fn tag_segments_fixture_sql(now: i64) -> String {
+    format!("INSERT OR IGNORE INTO tenants (id, name, created_at) VALUES ('tagseg', 'Tag Segments Co.', {now});\n")
+}
+
+/// Tenant `feed` for the recent-changes feed of a manager of a small team in a big
+/// tenant: `feed-mgr` leads team `small`, whose one rep `feed-rep` owns one customer
+/// created a day ago; `feed-out`, of another team, owns `outside` customers each created
+/// since, every one with its audit event: newer than anything the manager oversees.
+pub fn feed_fixture_sql(now: i64, outside: usize) -> String {
+    let day_ago = now - 86_400_000;
+    format!(
+        "INSERT OR IGNORE INTO tenants (id, name, created_at) VALUES ('feed', 'Feed Co.', {now});\n\
+         INSERT OR IGNORE INTO users (tenant_id, id, name, role, team_id, level, industries, regions, capacity, active, created_at) VALUES \
+         ('feed', 'feed-admin', 'Feed Admin', 'admin', NULL, 'senior', '[]', '[]', 0, 1, {now}), \
+         ('feed', 'feed-mgr', 'Feed Manager', 'manager', 'small', 'senior', '[]', '[]', 0, 1, {now}), \
+         ('feed', 'feed-rep', 'Feed Rep', 'rep', 'small', 'senior', '[]', '[]', 100000, 1, {now}), \
+         ('feed', 'feed-out', 'Feed Outsider', 'rep', 'big', 'senior', '[]', '[]', 100000, 1, {now});\n\
+         INSERT OR IGNORE INTO customers (tenant_id, id, name, phone, stage, tier, owner_id, created_by, created_at, updated_at, owned_since, version, phone_key) \
+         VALUES ('feed', 'c_feed_team', 'Team Customer', '13700000000', 'lead', 'regular', 'feed-rep', 'feed-rep', {day_ago}, {day_ago}, {day_ago}, 1, '13700000000');\n\
+         INSERT INTO audit_events (tenant_id, customer_id, actor_id, action, to_owner, at) \
+         SELECT 'feed', 'c_feed_team', 'feed-rep', 'create', 'feed-rep', {day_ago} WHERE NOT EXISTS (SELECT 1 FROM audit_events WHERE tenant_id = 'feed');\n\
+         INSERT OR IGNORE INTO customers (tenant_id, id, name, phone, stage, tier, owner_id, created_by, created_at, updated_at, owned_since, version, phone_key) \
+         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {outside}) \
+         SELECT 'feed', printf('c_feed_out_%06d', i), printf('Outside %d', i), printf('137%08d', i), 'lead', 'regular', 'feed-out', 'feed-out', {now} - i, {now} - i, {now} - i, 1, printf('137%08d', i) FROM n;\n\
+         INSERT INTO audit_events (tenant_id, customer_id, actor_id, action, to_owner, at) \
+         SELECT 'feed', id, 'feed-out', 'create', 'feed-out', created_at FROM customers WHERE tenant_id = 'feed' AND owner_id = 'feed-out' \
+         AND NOT EXISTS (SELECT 1 FROM audit_events WHERE tenant_id = 'feed' AND actor_id = 'feed-out') ORDER BY created_at;\n"
+    )
+}
+
 /// Tenant `race` for the claim-racing-recycle test: ten customers held by `race-rep`
 /// for ten days without a follow-up: not due under the default rules (30 days and
 /// more), due as soon as the test shortens the recycle period. A tenant of its own, so

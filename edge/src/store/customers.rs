@@ -408,21 +408,41 @@ pub fn delete_statements(ctx: &Ctx, which: &str, subject: &str, returning: &str)
     Ok([audit, update])
 }
 
-/// The update that adds tag `tag` to the customers matching `which` (over ?3 =
-/// `subject`) the caller may edit, those that lack it and have room for one more
-/// (`shared::limits::TAGS`), answering each changed row as the write left it. A tag is
-/// not an ownership change: no audit row, as for a `PATCH` of the tags.
-pub fn tag_statement(ctx: &Ctx, which: &str, subject: &str, tag: &str) -> ApiResult<D1PreparedStatement> {
-    // ?1 tenant, ?2 caller, ?3 subject, ?4 tag, ?5 now.
+/// The condition under which customer `c` takes tag ?4 from the caller: one they may
+/// edit that lacks it and has room for one more (`shared::limits::TAGS`).
+fn taggable(ctx: &Ctx) -> String {
+    format!("c.deleted_at IS NULL AND {} AND json_array_length(c.tags) < {} AND NOT EXISTS (SELECT 1 FROM json_each(c.tags) WHERE value = ?4)", scope::editable(&ctx.caller), shared::limits::TAGS)
+}
+
+/// The customers matching `which` (over ?3 = `subject`) that would take tag `tag`, as
+/// they are now: what [`tag_statement`]'s plan is computed from.
+pub async fn tag_candidates(ctx: &Ctx, which: &str, subject: &str, tag: &str) -> ApiResult<Vec<Row>> {
+    // ?1 tenant, ?2 caller, ?3 subject, ?4 tag.
+    let sql = format!("{} WHERE c.tenant_id = ?1 AND {which} AND {}", select(), taggable(ctx));
+    db::all::<Row>(&ctx.db, &sql, &[Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::from(subject), Arg::from(tag)]).await
+}
+
+/// The update that adds tag `tag` and writes the segment the tag gives, in one
+/// statement: `plan` is a JSON array of `[id, version, segment]`, each customer's
+/// segment as `shared::segment` classifies it with the tag added, from the row at that
+/// version. Only customers still at the version planned, still taggable, change (a
+/// customer changed meanwhile is left alone, and `shared::bulk::skip_reason` calls it
+/// stale); the segment only while the tenant's settings are at `settings_version`, the
+/// rules it was computed under (a newer settings version re-classifies everyone anyway).
+/// Answers the ids changed. A tag is not an ownership change: no audit row, as for a
+/// `PATCH` of the tags.
+pub fn tag_statement(ctx: &Ctx, plan: &str, tag: &str, settings_version: i64) -> ApiResult<D1PreparedStatement> {
+    // ?1 tenant, ?2 caller, ?3 plan, ?4 tag, ?5 now, ?6 settings version.
     let sql = format!(
-        "UPDATE customers AS c SET tags = json_insert(c.tags, '$[#]', ?4), updated_at = ?5, version = version + 1 \
-         WHERE c.tenant_id = ?1 AND {which} AND c.deleted_at IS NULL AND {} AND json_array_length(c.tags) < {} \
-         AND NOT EXISTS (SELECT 1 FROM json_each(c.tags) WHERE value = ?4){}",
-        scope::editable(&ctx.caller),
-        shared::limits::TAGS,
-        returning()
+        "UPDATE customers AS c SET tags = json_insert(c.tags, '$[#]', ?4), updated_at = ?5, version = c.version + 1, \
+         segment = CASE WHEN EXISTS (SELECT 1 FROM tenants t WHERE t.id = ?1 AND t.settings_version = ?6) \
+         THEN (SELECT json_extract(p.value, '$[2]') FROM json_each(?3) p WHERE json_extract(p.value, '$[0]') = c.id) ELSE c.segment END \
+         WHERE c.tenant_id = ?1 AND c.id IN (SELECT json_extract(value, '$[0]') FROM json_each(?3)) \
+         AND (c.id || '@' || c.version) IN (SELECT json_extract(value, '$[0]') || '@' || json_extract(value, '$[1]') FROM json_each(?3)) \
+         AND {} RETURNING id",
+        taggable(ctx)
     );
-    db::stmt(&ctx.db, &sql, &[Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::from(subject), Arg::from(tag), Arg::Int(ctx.now)])
+    db::stmt(&ctx.db, &sql, &[Arg::from(&ctx.caller.tenant), Arg::from(&ctx.caller.user), Arg::from(plan), Arg::from(tag), Arg::Int(ctx.now), Arg::Int(settings_version)])
 }
 
 /// Whether user `?3` may be given a customer by the caller, as a statement of a batch:

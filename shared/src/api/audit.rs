@@ -39,6 +39,13 @@ pub struct AuditList {
 pub const RECENT_AUDIT_MAX: usize = 200;
 /// Events in a page of `GET /audit/recent` unless `limit` says otherwise.
 pub const RECENT_AUDIT_DEFAULT: usize = 50;
+/// Most of the tenant's events one page of `GET /audit/recent` reads looking for those in
+/// the caller's reach. A manager of a small team in a big tenant may find none of theirs
+/// among thousands of newer events; without a bound one page would read the tenant's
+/// whole trail. A page that reached the bound carries a cursor even when it is short (or
+/// empty), and the caller pages on. Five pages of the largest size: an admin, who
+/// oversees every event, always fills a page within it.
+pub const RECENT_AUDIT_SCAN: usize = 1_000;
 
 /// `GET /audit/recent`: the newest ownership changes across the customers the caller
 /// oversees, a page at a time.

@@ -12,6 +12,7 @@ pub fn cases(suite: Suite<World>) -> Suite<World> {
         .case("bulk_transfer_of_a_thousand_customers_in_one_call", thousand)
         .case("bulk_release_by_a_rep_skips_what_is_not_theirs", release_mix)
         .case("bulk_tag_and_delete_follow_the_single_routes_rules", tag_and_delete)
+        .case("bulk_tag_writes_the_segment_the_tag_gives", tag_segments)
         .case("bulk_distribute_previews_then_applies", distribute)
         .case("bulk_requests_are_checked_before_any_work", refusals)
 }
@@ -153,6 +154,36 @@ pub fn tag_and_delete(w: &mut World) {
     // Deleted customers are gone for a second delete too.
     let twice = bulk(&w.admin, json!({"action": "delete", "ids": &ids[..1]}));
     assert_eq!(skipped(&twice.body), vec![(ids[0].clone(), "not_in_scope".into())]);
+}
+
+/// Tenant `tagseg`, whose first segment rule reads the tags: a bulk tag leaves each
+/// tagged customer in the segment the tag gives, written with the tag (one batch), and
+/// the customers it skipped where they were.
+pub fn tag_segments(w: &mut World) {
+    let admin = w.server.api(&w.server.token("tagseg", "tagseg-admin", Role::Admin));
+    let mut settings = admin.get("/api/v1/settings").body;
+    settings["segments"] = json!([
+        {"key": "expo", "zh": "展会客户", "en": "Expo", "cadence_days": 7, "when": [{"field": "tags", "op": "has", "value": "展会2026"}]},
+        {"key": "others", "zh": "其他", "en": "Others", "cadence_days": 30, "when": []}
+    ]);
+    let saved = admin.put("/api/v1/settings", &settings);
+    assert_eq!(saved.status, 200, "{}", saved.text);
+    let ids: Vec<String> = (0..3).map(|i| created(&admin, json!({"name": format!("标签分群{i}"), "phone": format!("1366600000{i}")}))["id"].as_str().unwrap_or_default().to_string()).collect();
+    let segment = |id: &str| {
+        let c = admin.get(&format!("/api/v1/customers/{id}")).body;
+        (c["segment"].as_str().map(String::from), c["tags"].clone())
+    };
+    assert_eq!(segment(&ids[0]), (Some("others".into()), json!([])));
+    let tagged = bulk(&admin, json!({"action": "tag", "ids": &ids[..2], "tag": "展会2026"}));
+    assert_eq!((tagged.status, strings(&tagged.body["done"])), (200, ids[..2].to_vec()), "{}", tagged.text);
+    for id in &ids[..2] {
+        assert_eq!(segment(id), (Some("expo".into()), json!(["展会2026"])), "{id}");
+    }
+    assert_eq!(segment(&ids[2]), (Some("others".into()), json!([])), "not selected, not changed");
+    // Tagged again: skipped, and the segment stays.
+    let again = bulk(&admin, json!({"action": "tag", "ids": &ids[..1], "tag": "展会2026"}));
+    assert_eq!(skipped(&again.body), vec![(ids[0].clone(), "already_tagged".into())], "{}", again.text);
+    assert_eq!(segment(&ids[0]).0, Some("expo".into()));
 }
 
 pub fn distribute(w: &mut World) {

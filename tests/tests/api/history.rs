@@ -12,6 +12,8 @@ pub fn cases(suite: Suite<World>) -> Suite<World> {
         .case("history_keeps_the_newest_hundred_versions", keeps_a_hundred)
         .case("history_is_for_managers_and_admins_and_bounded", access_and_bounds)
         .case("recent_ownership_changes_across_the_tenant", recent_audit)
+        .seeded("recent_changes_read_a_bounded_window_and_page_on", recent_audit_bounded)
+        .restarting("a_committed_version_is_never_claimed_again", committed_versions_stand)
 }
 
 fn history(api: &Api, query: &str) -> Value {
@@ -151,5 +153,129 @@ pub fn recent_audit(w: &mut World) {
     for query in ["limit=0", "limit=201", "before=x", "before=1", "colour=red"] {
         let answer = w.admin.get(&format!("/api/v1/audit/recent?{query}"));
         assert_eq!((answer.status, answer.code()), (400, "invalid"), "{query}: {}", answer.text);
+    }
+}
+
+/// Tenant `feed`: a manager whose small team's one event is older than
+/// `RECENT_AUDIT_SCAN` + 10 events of another team. The first page reads no further than
+/// the bound: it comes back empty with a cursor, and the manager pages on to their event;
+/// the page after that has no cursor. An admin fills a page at once.
+pub fn recent_audit_bounded(w: &mut World) {
+    let manager = w.server.api(&w.server.token("feed", "feed-mgr", Role::Manager));
+    let first = manager.get("/api/v1/audit/recent?limit=10");
+    assert_eq!(first.status, 200, "{}", first.text);
+    assert_eq!(first.body["items"], json!([]), "none of the newest {} events is the manager's", shared::api::RECENT_AUDIT_SCAN);
+    let cursor = first.body["next_before"].as_str().expect("a cursor although the page is empty").to_string();
+    let second = manager.get(&format!("/api/v1/audit/recent?limit=10&before={cursor}"));
+    let found: Vec<&str> = second.body["items"].as_array().unwrap().iter().filter_map(|e| e["customer"].as_str()).collect();
+    assert_eq!(found, vec!["c_feed_team"], "{}", second.text);
+    assert!(second.body.get("next_before").is_none_or(Value::is_null), "the window held the oldest event: {}", second.text);
+
+    let admin = w.server.api(&w.server.token("feed", "feed-admin", Role::Admin));
+    let full = admin.get("/api/v1/audit/recent?limit=200").body;
+    assert_eq!((full["items"].as_array().map(Vec::len), full["items"][0]["customer"].as_str()), (Some(200), Some("c_feed_out_000001")), "newest first");
+    assert!(full["next_before"].is_string());
+}
+
+/// One versioned document: where it is read and written, its name (KV key, history), and
+/// a field the test sets to tell writes apart: A's first and second write, then B's.
+struct Document {
+    path: &'static str,
+    name: &'static str,
+    pointer: &'static str,
+    values: [Value; 3],
+}
+
+fn documents() -> [Document; 3] {
+    [
+        Document { path: "/api/v1/settings", name: "settings", pointer: "/allowed_origins", values: [json!(["https://a1.example"]), json!(["https://a2.example"]), json!(["https://b.example"])] },
+        Document { path: "/api/v1/allocation/rules", name: "allocation-rules", pointer: "/performance_window_days", values: [json!(61), json!(62), json!(63)] },
+        Document { path: "/api/v1/pool/rules", name: "pool-rules", pointer: "/pools/0/daily_claim_limit", values: [json!(21), json!(22), json!(23)] },
+    ]
+}
+
+fn with(mut body: Value, pointer: &str, value: &Value) -> Value {
+    let slot = body.pointer_mut(pointer).unwrap_or_else(|| panic!("no {pointer}"));
+    *slot = value.clone();
+    body
+}
+
+fn restart_with(w: &mut World, what: &str, sql: &str, kv: &[(String, String)]) {
+    let persist = w.server.persist.clone();
+    w.server.stop();
+    let file = persist.with_extension(format!("{what}.sql"));
+    std::fs::write(&file, sql).expect("write the simulation");
+    allot_tests::execute_sql_file(&persist, &file).expect(what);
+    for (key, value) in kv {
+        allot_tests::put_kv(&persist, key, value).expect(what);
+    }
+    let server = Server::start(ServerOptions { persist, port: allot_tests::free_port(), secret: TEST_SECRET.into(), inherit_output: false, log_level: "warn" }).expect("restart");
+    *w = World::new(server);
+}
+
+/// KV may serve a copy of a document a minute old. Admin A writes versions 1 and 2 of
+/// each document of tenant `versions`; then (simulated: the server stopped, KV given
+/// version 1 back, each claim aged ten minutes in D1) admin B reads the stale version 1
+/// and writes from it: 409 `stale` for each document, the stored body and A's history
+/// rows untouched, however old A's claim. A write that failed after its claim (its claim
+/// uncommitted and old, its history row left behind) does not block the document: the
+/// next write takes the version over and replaces that row; a write still under way (its
+/// claim uncommitted and fresh) is not taken over.
+pub fn committed_versions_stand(w: &mut World) {
+    let a = w.server.api(&w.server.token("versions", "versions-a", Role::Admin));
+    let mut written = Vec::new();
+    for d in documents() {
+        let mut body = a.get(d.path).body;
+        let mut bodies = Vec::new();
+        for value in &d.values[..2] {
+            let saved = a.put(d.path, &with(body, d.pointer, value));
+            assert_eq!(saved.status, 200, "{}: {}", d.name, saved.text);
+            body = saved.body.clone();
+            bodies.push(saved.body);
+        }
+        written.push(bodies);
+    }
+    let version = |body: &Value| body["version"].as_i64().unwrap_or_default();
+
+    let stale: Vec<(String, String)> = documents().iter().zip(&written).map(|(d, bodies)| (format!("{}:versions", d.name), bodies[0].to_string())).collect();
+    restart_with(w, "stale-copies", "UPDATE document_versions SET claimed_at = claimed_at - 600000 WHERE tenant_id = 'versions';\n", &stale);
+    let b = w.server.api(&w.server.token("versions", "versions-b", Role::Admin));
+    for (d, bodies) in documents().iter().zip(&written) {
+        let read = b.get(d.path).body;
+        assert_eq!(read, bodies[0], "{}: KV serves the stale copy", d.name);
+        let answer = b.put(d.path, &with(read, d.pointer, &d.values[2]));
+        assert_eq!((answer.status, answer.code()), (409, "stale"), "{}: {}", d.name, answer.text);
+        assert_eq!(b.get(d.path).body, bodies[0], "{}: nothing stored", d.name);
+        let kept = history(&b, &format!("document={}&limit=100", d.name));
+        assert_eq!(versions(&kept), vec![version(&bodies[1]), version(&bodies[0])], "{}: no history row added", d.name);
+        assert_eq!((&kept["items"][0]["body"], &kept["items"][0]["changed_by"]["id"]), (&bodies[1], &json!("versions-a")), "{}: A's version stands in the history", d.name);
+    }
+
+    // KV as it should be; pool rules' version 3 claimed by a write whose KV write failed
+    // ten minutes ago, allocation rules' by one under way.
+    let current: Vec<(String, String)> = documents().iter().zip(&written).map(|(d, bodies)| (format!("{}:versions", d.name), bodies[1].to_string())).collect();
+    let (now, long_ago) = (allot_tests::now_ms(), allot_tests::now_ms() - 600_000);
+    let sql = format!(
+        "UPDATE document_versions SET version = version + 1, committed = 0, claimed_at = {long_ago} WHERE tenant_id = 'versions' AND name = 'pool-rules';\n\
+         INSERT INTO document_history (tenant_id, name, version, body, changed_by, changed_at, committed) \
+         SELECT tenant_id, name, version, '{{\"lost\":true}}', 'versions-a', claimed_at, 0 FROM document_versions WHERE tenant_id = 'versions' AND name = 'pool-rules';\n\
+         UPDATE document_versions SET version = version + 1, committed = 0, claimed_at = {now} WHERE tenant_id = 'versions' AND name = 'allocation-rules';\n"
+    );
+    restart_with(w, "failed-writes", &sql, &current);
+    let b = w.server.api(&w.server.token("versions", "versions-b", Role::Admin));
+    for (d, bodies) in documents().iter().zip(&written) {
+        let answer = b.put(d.path, &with(bodies[1].clone(), d.pointer, &d.values[2]));
+        let kept = history(&b, &format!("document={}&limit=100", d.name));
+        if d.name == "allocation-rules" {
+            assert_eq!((answer.status, answer.code()), (409, "stale"), "{}: a write under way keeps its version: {}", d.name, answer.text);
+            assert_eq!(versions(&kept), vec![version(&bodies[1]), version(&bodies[0])], "{}", d.name);
+            continue;
+        }
+        assert_eq!(answer.status, 200, "{}: {}", d.name, answer.text);
+        assert_eq!(version(&answer.body), version(&bodies[1]) + 1, "{}", d.name);
+        assert_eq!(b.get(d.path).body, answer.body, "{}", d.name);
+        assert_eq!(versions(&kept), vec![version(&bodies[1]) + 1, version(&bodies[1]), version(&bodies[0])], "{}", d.name);
+        assert_eq!((&kept["items"][0]["body"], &kept["items"][0]["changed_by"]["id"]), (&answer.body, &json!("versions-b")), "{}: B's body is the version's row", d.name);
+        assert_eq!(kept["items"][1]["body"], bodies[1], "{}: A's row untouched", d.name);
     }
 }
