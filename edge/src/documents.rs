@@ -128,9 +128,24 @@ async fn claim<T: Versioned>(to: &Target<'_>, version: i64, body: &str) -> ApiRe
     let prune = db::stmt(to.db, "DELETE FROM document_history WHERE tenant_id = ?1 AND name = ?2 AND version <= ?3 - ?4", &[tenant, name, Arg::Int(version), Arg::Int(HISTORY_KEPT)])?;
     let results = db::batch(to.db, vec![claim, record, prune]).await?;
     if results.first().map(db::changes) == Some(1) {
-        Ok(())
-    } else {
-        Err(ApiError::Conflict { code: "stale", message: format!("{} version {version} was written by another change meanwhile (or one is being written): reload and retry", T::NAME) })
+        return Ok(());
+    }
+    // Refused: another write stored this version (stale: reload), or is storing it now —
+    // then a retry after its claim's window succeeds if that write failed, and reloading
+    // shows it if it did not.
+    #[derive(serde::Deserialize)]
+    struct Claimed {
+        version: i64,
+        committed: i64,
+        claimed_at: i64,
+    }
+    let held = db::first::<Claimed>(to.db, "SELECT version, committed, claimed_at FROM document_versions WHERE tenant_id = ?1 AND name = ?2", &[Arg::from(to.tenant), Arg::from(T::NAME)]).await?;
+    match held {
+        Some(h) if h.version == version && h.committed == 0 => Err(ApiError::Conflict {
+            code: "document_busy",
+            message: format!("{} version {version} is being written by another change; reload in {} s to see it, or retry then", T::NAME, (h.claimed_at + CLAIM_MS - to.now).max(0) / 1000 + 1),
+        }),
+        _ => Err(ApiError::Conflict { code: "stale", message: format!("{} version {version} was written by another change meanwhile: reload and retry", T::NAME) }),
     }
 }
 
@@ -160,6 +175,19 @@ pub async fn replace<T: Versioned>(to: Target<'_>, current: &T, mut next: T) -> 
     match commit::<T>(&to, version).await {
         Ok(true) => Ok(next),
         Ok(false) => {
+            // This write's KV put may have landed after the one of the write that took the
+            // version over, and KV keeps the last: put back the newest version D1 holds
+            // (D1 is the truth). Narrows the window; a write landing between the read and
+            // the put could still be overwritten until its own commit repeats this.
+            #[derive(serde::Deserialize)]
+            struct Newest {
+                body: String,
+            }
+            let newest =
+                db::first::<Newest>(to.db, "SELECT body FROM document_history WHERE tenant_id = ?1 AND name = ?2 ORDER BY version DESC LIMIT 1", &[Arg::from(to.tenant), Arg::from(T::NAME)]).await?;
+            if let Some(n) = newest {
+                to.env.kv("SETTINGS")?.put(&key::<T>(to.tenant), n.body)?.execute().await?;
+            }
             Err(ApiError::Conflict { code: "stale", message: format!("{} version {version} took too long to store and another change took it over: reload to see which one stands", T::NAME) })
         }
         // The document is stored: KV holds it, and the next write's claim (a later

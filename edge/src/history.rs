@@ -69,12 +69,13 @@ pub async fn history(ctx: &Ctx, req: &Request) -> ApiResult<Response> {
         name: Option<String>,
         changed_at: i64,
     }
-    // One row more than the page tells whether there is a next page.
+    // One row more than the page tells whether there is a next page. Only committed
+    // versions: a write in flight, or one whose KV write failed, is no version anyone read.
     let rows = db::all::<Row>(
         &ctx.db,
         "SELECT h.version, h.body, h.changed_by, u.name, h.changed_at FROM document_history h \
          LEFT JOIN users u ON u.tenant_id = h.tenant_id AND u.id = h.changed_by \
-         WHERE h.tenant_id = ?1 AND h.name = ?2 AND (?3 IS NULL OR h.version < ?3) ORDER BY h.version DESC LIMIT ?4",
+         WHERE h.tenant_id = ?1 AND h.name = ?2 AND h.committed = 1 AND (?3 IS NULL OR h.version < ?3) ORDER BY h.version DESC LIMIT ?4",
         &[Arg::from(&ctx.caller.tenant), Arg::from(query.document.as_str()), Arg::from(query.before), Arg::Int(query.limit as i64 + 1)],
     )
     .await?;
