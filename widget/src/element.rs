@@ -97,6 +97,8 @@ fn elements() -> Vec<Spec> {
     }));
     #[cfg(feature = "admin")]
     list.push(("admin", &["api", "token", "lang", "section", "embedder"], |c, attrs| Box::new(leptos::mount::mount_to(c, move || crate::admin::Admin(crate::admin::AdminProps { attrs })))));
+    #[cfg(feature = "bulk")]
+    list.push(("bulk", &["api", "token", "lang", "embedder", "count", "ids", "filter"], |c, attrs| Box::new(leptos::mount::mount_to(c, move || crate::bulk::Bulk(crate::bulk::BulkProps { attrs })))));
     list
 }
 

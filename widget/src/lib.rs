@@ -15,6 +15,8 @@ mod allocate;
 mod api;
 mod attrs;
 mod board;
+#[cfg(feature = "bulk")]
+mod bulk;
 mod caller;
 mod customers;
 mod dashboard;

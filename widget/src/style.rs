@@ -27,7 +27,8 @@ li.row:hover { background: #f8f9fb; }
 li.row.pickable { grid-template-columns: auto 1fr auto; align-items: center; }
 .pick { width: 22px; height: 22px; margin: 0; }
 .bulk { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; padding: 8px 4px; border-bottom: 1px solid var(--b); }
-.bulk .msg { flex: 1 1 100%; margin: 0; }
+.bulk[hidden] { display: none; }
+.bulk .head, .bulk .acts { display: contents; }
 .bulk label { display: inline-flex; align-items: center; gap: 6px; margin: 0; }
 .bulk .link { border: 0; background: none; color: var(--a); text-decoration: underline; padding: 0; min-height: 0; }
 .title { font-weight: 600; overflow-wrap: anywhere; }
@@ -151,6 +152,14 @@ li.reminder button.open { width: 100%; text-align: left; background: none; borde
 li.reminder form { margin: 0 4px 10px; }
 "#;
 
+/// `<allot-bulk>`: the actions in `<allot-customers>`' bulk bar, on the bar's line.
+#[cfg(feature = "bulk")]
+pub const BULK_CSS: &str = r#"
+:host { flex: 1 1 auto; background: none; }
+.acts { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; }
+.acts .msg { flex: 1 1 100%; margin: 0; }
+"#;
+
 /// `<allot-admin>`: a tab per section, tables that scroll sideways on a phone, row editors.
 #[cfg(feature = "admin")]
 pub const ADMIN_CSS: &str = r#"
@@ -204,6 +213,8 @@ pub fn for_kind(kind: &str) -> String {
         "dashboard" => &[CSS, PANELS_CSS, DASHBOARD_CSS],
         #[cfg(feature = "admin")]
         "admin" => &[CSS, PANELS_CSS, ADMIN_CSS],
+        #[cfg(feature = "bulk")]
+        "bulk" => &[CSS, BULK_CSS],
         _ => &[CSS],
     };
     parts.concat()
