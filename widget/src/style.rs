@@ -24,13 +24,6 @@ button:focus-visible, input:focus-visible, select:focus-visible, [tabindex]:focu
 ul.list { list-style: none; margin: 0; padding: 0; border-top: 1px solid var(--b); }
 li.row { display: grid; grid-template-columns: 1fr auto; gap: 2px 10px; padding: 10px 4px; border-bottom: 1px solid var(--b); cursor: pointer; }
 li.row:hover { background: #f8f9fb; }
-li.row.pickable { grid-template-columns: auto 1fr auto; align-items: center; }
-.pick { width: 22px; height: 22px; margin: 0; }
-.bulk { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; padding: 8px 4px; border-bottom: 1px solid var(--b); }
-.bulk[hidden] { display: none; }
-.bulk .head, .bulk .acts { display: contents; }
-.bulk label { display: inline-flex; align-items: center; gap: 6px; margin: 0; }
-.bulk .link { border: 0; background: none; color: var(--a); text-decoration: underline; padding: 0; min-height: 0; }
 .title { font-weight: 600; overflow-wrap: anywhere; }
 .sub { color: var(--m); font-size: 0.85em; overflow-wrap: anywhere; }
 .tags { display: flex; gap: 4px; flex-wrap: wrap; justify-content: flex-end; align-items: flex-start; align-content: flex-start; max-width: 45vw; }
@@ -152,6 +145,19 @@ li.reminder button.open { width: 100%; text-align: left; background: none; borde
 li.reminder form { margin: 0 4px 10px; }
 "#;
 
+/// `<allot-customers>`: rows with a checkbox, and the bulk bar (its head here; its
+/// actions are `<allot-bulk>`, which sits in it).
+#[cfg(feature = "customers")]
+pub const CUSTOMERS_CSS: &str = r#"
+li.row.pickable { grid-template-columns: auto 1fr auto; align-items: center; }
+.pick { width: 22px; height: 22px; margin: 0; }
+.bulk { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; padding: 8px 4px; border-bottom: 1px solid var(--b); }
+.bulk[hidden] { display: none; }
+.bulk .head, .bulk .acts { display: contents; }
+.bulk label { display: inline-flex; align-items: center; gap: 6px; margin: 0; }
+.bulk .link { border: 0; background: none; color: var(--a); text-decoration: underline; padding: 0; min-height: 0; }
+"#;
+
 /// `<allot-bulk>`: the actions in `<allot-customers>`' bulk bar, on the bar's line.
 #[cfg(feature = "bulk")]
 pub const BULK_CSS: &str = r#"
@@ -200,7 +206,7 @@ nav.sections button[aria-current=page] { background: var(--a); color: #fff; }
 pub fn for_kind(kind: &str) -> String {
     let parts: &[&str] = match kind {
         #[cfg(feature = "customers")]
-        "customers" => &[CSS],
+        "customers" => &[CSS, CUSTOMERS_CSS],
         #[cfg(feature = "allocate")]
         "allocate" => &[CSS, PANELS_CSS],
         #[cfg(feature = "pool")]
