@@ -55,7 +55,7 @@ test('the list alone (/embed/customers) loads without the bulk bar; a first pick
   const token = await page.evaluate(async () => (await import('/demo-config.js')).users[0].token);
   await page.waitForLoadState('networkidle');
   const fetched = bundles(page);
-  await page.goto(`${process.env.ALLOT_URL}/embed/customers#token=${encodeURIComponent(token)}`);
+  await page.goto(`${process.env.ALLOT_URL}/embed/customers#token=${encodeURIComponent(token)}&lang=zh-CN`);
   const el = page.locator('allot-customers');
   await el.locator('li.row').first().waitFor({ timeout: 15000 });
   await page.waitForLoadState('networkidle');
