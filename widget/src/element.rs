@@ -176,5 +176,6 @@ mod tests {
         assert_eq!(kinds, crate::kinds::KINDS);
         assert!(!kinds.contains(&crate::kinds::ALL), "the bundle of every kind is not a kind");
         assert!(crate::kinds::STANDALONE.iter().all(|k| kinds.contains(k)), "a standalone kind has an element");
+        assert!(crate::kinds::NESTED.iter().all(|k| crate::kinds::STANDALONE.contains(k)), "a nested kind is loaded alone, when asked for");
     }
 }
