@@ -1,6 +1,8 @@
 // Bulk work in <allot-customers>: rows picked by their checkboxes (or the page's), one
 // action for all of them, the answer shown as done and skipped with reasons; axe over
-// the element with the bar open, and screenshots at 390×844 and 1280×800.
+// the element with the bar open, and screenshots at 390×844 and 1280×800. The bar's
+// actions are <allot-bulk>, a bundle of their own that the list asks the loader for
+// when a first row is picked: the list's first load never fetches it.
 // Run by `cargo xtask test` (ALLOT_URL).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -38,9 +40,46 @@ async function seed(page, prefix, n) {
 /** An applied action reloads the list: wait until that load is in. */
 const settled = (el) => el.locator('ul.list[aria-busy=false]').waitFor();
 
+/** The widget bundle files the page fetches, as `kind/file` (`customers/allot_core_bg.wasm`). */
+function bundles(page) {
+  const fetched = [];
+  page.on('request', (r) => {
+    const m = r.url().match(/\/widget\/v\/([a-z]+)-[0-9a-f]+\/(.+)$/);
+    if (m) fetched.push(`${m[1]}/${m[2]}`);
+  });
+  return fetched;
+}
+
+test('the list alone (/embed/customers) loads without the bulk bar; a first pick brings its actions', async () => {
+  const { page, problems } = await open(context, '/');
+  const token = await page.evaluate(async () => (await import('/demo-config.js')).users[0].token);
+  await page.waitForLoadState('networkidle');
+  const fetched = bundles(page);
+  await page.goto(`${process.env.ALLOT_URL}/embed/customers#token=${encodeURIComponent(token)}&lang=zh-CN`);
+  const el = page.locator('allot-customers');
+  await el.locator('li.row').first().waitFor({ timeout: 15000 });
+  await page.waitForLoadState('networkidle');
+  assert.ok(fetched.includes('customers/allot_core_bg.wasm'), fetched.join(', '));
+  assert.deepEqual(fetched.filter((f) => !f.startsWith('customers/')), [], 'the first load is the list\'s own bundle alone');
+
+  // The count and the checkbox draw at once; the actions when the bar's bundle is in.
+  await el.locator('li.row').first().locator('input.pick').click();
+  const bar = el.locator('section.bulk');
+  await bar.getByText('已选 1 个').waitFor();
+  assert.equal(await el.locator('li.row input.pick:checked').count(), 1);
+  await bar.locator('select[data-bulk=action]').waitFor({ timeout: 15000 });
+  assert.ok(fetched.includes('bulk/allot_core_bg.wasm'), fetched.join(', '));
+  await el.locator('li.row').nth(1).locator('input.pick').click();
+  await bar.getByText('已选 2 个').waitFor();
+  assert.equal(fetched.filter((f) => f === 'bulk/allot_core_bg.wasm').length, 1, 'fetched once');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 for (const [width, height] of [[390, 844], [1280, 800]]) {
   test(`picked rows are transferred in one action and the answer is shown (${width}×${height})`, async () => {
     const { page, problems } = await open(context, '/');
+    const fetched = bundles(page);
     await page.setViewportSize({ width, height });
     await page.locator('#user').selectOption({ index: 0 });
     await page.reload();
@@ -56,6 +95,8 @@ for (const [width, height] of [[390, 844], [1280, 800]]) {
     assert.equal(await rows.count(), 3);
 
     // Two rows by their checkboxes: the bar counts them; a checkbox does not open the form.
+    // The portal's `all` bundle has no bulk bar either: its bundle comes with the first pick.
+    assert.ok(!fetched.some((f) => f.startsWith('bulk/')), fetched.join(', '));
     await rows.nth(0).locator('input.pick').click();
     await rows.nth(1).locator('input.pick').click();
     const bar = el.locator('section.bulk');

@@ -50,26 +50,26 @@ pub struct Client {
     /// Sent as `X-Allot-Embedder`: the origin of the page framing `/embed/<element>`,
     /// which the server holds to the tenant's allowed origins as it would an `Origin`.
     embedder: Option<String>,
+    /// A file sent as the body instead of JSON, with its media type (the admin console's
+    /// import). Only in the console's build: the others' requests are JSON alone, built by
+    /// the same code as before the console existed (#17: it must not make them grow), and
+    /// what only the console needs is at the end of this file (see there).
+    #[cfg(feature = "admin")]
+    file: Option<(web_sys::Blob, String)>,
 }
 
 impl Client {
     /// The client for an element: its `api` attribute, or the widget's own origin.
     pub fn of(attrs: &Attrs) -> Client {
         let base = attrs.get("api").unwrap_or_else(|| attrs.origin.get_value());
-        Client { base: base.trim_end_matches('/').to_string(), token: attrs.get("token"), idempotency: None, embedder: attrs.get_untracked("embedder") }
-    }
-
-    /// The same client presenting `token` (an intake key) instead of the element's token.
-    pub fn with_token(self, token: Option<String>) -> Client {
-        Client { token, ..self }
-    }
-
-    pub fn with_idempotency(self, key: String) -> Client {
-        Client { idempotency: Some(key), ..self }
-    }
-
-    pub fn has_token(&self) -> bool {
-        self.token.is_some()
+        Client {
+            base: base.trim_end_matches('/').to_string(),
+            token: attrs.get("token"),
+            idempotency: None,
+            embedder: attrs.get_untracked("embedder"),
+            #[cfg(feature = "admin")]
+            file: None,
+        }
     }
 
     pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, Failure> {
@@ -92,12 +92,6 @@ impl Client {
         self.call(method, path, Some(text)).await
     }
 
-    /// A text answer (a CSV file), as the server wrote it.
-    #[cfg(feature = "admin")]
-    pub async fn get_text(&self, path: &str) -> Result<String, Failure> {
-        Ok(self.exchange("GET", path, None).await?.1)
-    }
-
     /// An answer as JavaScript, read field by field where decoding it in wasm would
     /// cost the bundle more than it is worth (a short directory of names).
     pub async fn get_js(&self, path: &str) -> Result<wasm_bindgen::JsValue, Failure> {
@@ -108,40 +102,32 @@ impl Client {
     /// Like [`Client::get_js`], for a request with a body.
     pub async fn send_js(&self, method: &str, path: &str, body: &impl serde::Serialize) -> Result<wasm_bindgen::JsValue, Failure> {
         let text = serde_json::to_string(body).map_err(|_| Failure::Decode)?;
-        let (_, text) = self.exchange(method, path, Some((wasm_bindgen::JsValue::from_str(&text), "application/json"))).await?;
+        let (_, text) = self.exchange(method, path, Some(text)).await?;
         js_sys::JSON::parse(&text).map_err(|_| Failure::Decode)
     }
 
-    /// `POST`s a file as the body (an import), with its media type.
-    #[cfg(feature = "admin")]
-    pub async fn upload<T: DeserializeOwned>(&self, path: &str, file: &web_sys::Blob, media_type: &str) -> Result<Answer<T>, Failure> {
-        let (status, text) = self.exchange("POST", path, Some((file.into(), media_type))).await?;
-        let value = shared::wire::from_json(&text).map_err(|_| Failure::Decode)?;
-        Ok(Answer { status, value, text })
-    }
-
     async fn call<T: DeserializeOwned>(&self, method: &str, path: &str, body: Option<String>) -> Result<Answer<T>, Failure> {
-        let (status, text) = self.exchange(method, path, body.map(|b| (wasm_bindgen::JsValue::from_str(&b), "application/json"))).await?;
+        let (status, text) = self.exchange(method, path, body).await?;
         let value = shared::wire::from_json(&text).map_err(|_| Failure::Decode)?;
         Ok(Answer { status, value, text })
     }
 
     /// The request and its answer's text, failures already told apart. Not generic, so
     /// the bundle holds one copy of it however many answer types an element reads.
-    async fn exchange(&self, method: &str, path: &str, body: Option<(wasm_bindgen::JsValue, &str)>) -> Result<(u16, String), Failure> {
+    async fn exchange(&self, method: &str, path: &str, body: Option<String>) -> Result<(u16, String), Failure> {
         let net = |_: wasm_bindgen::JsValue| Failure::Network;
         let init = RequestInit::new();
         init.set_method(method);
-        if let Some((body, _)) = &body {
-            init.set_body(body);
+        if let Some(body) = &body {
+            init.set_body(&wasm_bindgen::JsValue::from_str(body));
         }
         let request = Request::new_with_str_and_init(&format!("{}/api/v1{path}", self.base), &init).map_err(net)?;
         let headers = request.headers();
         if let Some(token) = &self.token {
             headers.set("authorization", &format!("Bearer {token}")).map_err(net)?;
         }
-        if let Some((_, media_type)) = &body {
-            headers.set("content-type", media_type).map_err(net)?;
+        if body.is_some() {
+            headers.set("content-type", "application/json").map_err(net)?;
         }
         if let Some(key) = &self.idempotency {
             headers.set("idempotency-key", key).map_err(net)?;
@@ -149,6 +135,8 @@ impl Client {
         if let Some(origin) = &self.embedder {
             headers.set("x-allot-embedder", origin).map_err(net)?;
         }
+        #[cfg(feature = "admin")]
+        let request = self.with_file(request)?;
         let window = web_sys::window().ok_or(Failure::Network)?;
         let response: Response = JsFuture::from(window.fetch_with_request(&request)).await.map_err(net)?.dyn_into().map_err(net)?;
         let status = response.status();
@@ -166,9 +154,7 @@ impl Client {
     }
 }
 
-/// Loads the part of the tenant settings a form needs (the lists customers choose from,
-/// custom fields) into `target`, leaving it untouched when nothing changed:
-/// a refetch (token change) must not re-create an open form and lose what was typed.
+/// Loads the settings a form needs into `target`, untouched when nothing changed: a refetch must not re-create an open form and lose what was typed.
 pub async fn load_settings(client: &Client, target: leptos::prelude::RwSignal<Option<shared::settings::CustomerLists>>) -> Result<(), Failure> {
     use leptos::prelude::{Set, WithUntracked};
     let s = client.get::<shared::settings::CustomerLists>("/settings").await?;
@@ -178,4 +164,50 @@ pub async fn load_settings(client: &Client, target: leptos::prelude::RwSignal<Op
         target.try_set(Some(s));
     }
     Ok(())
+}
+
+impl Client {
+    /// The same client presenting `token` (an intake key) instead of the element's token.
+    pub fn with_token(self, token: Option<String>) -> Client {
+        Client { token, ..self }
+    }
+
+    pub fn with_idempotency(self, key: String) -> Client {
+        Client { idempotency: Some(key), ..self }
+    }
+
+    pub fn has_token(&self) -> bool {
+        self.token.is_some()
+    }
+}
+
+/// What only the admin console asks: a text answer, and a file as the body. Kept last:
+/// every bundle holds the line and column of each `async fn` above (the panic of a future
+/// polled after it finished), so code for the console placed above them would change
+/// the other bundles' bytes, not only the console's.
+#[cfg(feature = "admin")]
+impl Client {
+    /// A text answer (a CSV file), as the server wrote it.
+    pub async fn get_text(&self, path: &str) -> Result<String, Failure> {
+        Ok(self.exchange("GET", path, None).await?.1)
+    }
+
+    /// `POST`s a file as the body (an import), with its media type.
+    pub async fn upload<T: DeserializeOwned>(&self, path: &str, file: &web_sys::Blob, media_type: &str) -> Result<Answer<T>, Failure> {
+        let client = Client { file: Some((file.clone(), media_type.to_string())), ..self.clone() };
+        let (status, text) = client.exchange("POST", path, None).await?;
+        let value = shared::wire::from_json(&text).map_err(|_| Failure::Decode)?;
+        Ok(Answer { status, value, text })
+    }
+
+    /// The request of [`Client::exchange`] (its method, URL and headers) again with the
+    /// file as its body and the file's media type; unchanged when there is no file.
+    fn with_file(&self, request: Request) -> Result<Request, Failure> {
+        let Some((file, media_type)) = &self.file else { return Ok(request) };
+        let net = |_: wasm_bindgen::JsValue| Failure::Network;
+        request.headers().set("content-type", media_type).map_err(net)?;
+        let init = RequestInit::new();
+        init.set_body(file);
+        Request::new_with_request_and_init(&request, &init).map_err(net)
+    }
 }

@@ -97,6 +97,8 @@ fn elements() -> Vec<Spec> {
     }));
     #[cfg(feature = "admin")]
     list.push(("admin", &["api", "token", "lang", "section", "embedder"], |c, attrs| Box::new(leptos::mount::mount_to(c, move || crate::admin::Admin(crate::admin::AdminProps { attrs })))));
+    #[cfg(feature = "bulk")]
+    list.push(("bulk", &["api", "token", "lang", "embedder", "count", "ids", "filter"], |c, attrs| Box::new(leptos::mount::mount_to(c, move || crate::bulk::Bulk(crate::bulk::BulkProps { attrs })))));
     list
 }
 
@@ -174,5 +176,6 @@ mod tests {
         assert_eq!(kinds, crate::kinds::KINDS);
         assert!(!kinds.contains(&crate::kinds::ALL), "the bundle of every kind is not a kind");
         assert!(crate::kinds::STANDALONE.iter().all(|k| kinds.contains(k)), "a standalone kind has an element");
+        assert!(crate::kinds::NESTED.iter().all(|k| crate::kinds::STANDALONE.contains(k)), "a nested kind is loaded alone, when asked for");
     }
 }

@@ -8,12 +8,19 @@
 //! equal to it.
 
 /// Every element kind, in the order bundles are built and listed.
-pub const KINDS: [&str; 7] = ["customers", "allocate", "pool", "board", "reminders", "dashboard", "admin"];
+pub const KINDS: [&str; 8] = ["customers", "allocate", "pool", "board", "reminders", "dashboard", "admin", "bulk"];
 
 /// Kinds never in the [`ALL`] bundle: `allot.js` always loads their own bundle. A page of
 /// every other element (the portal, ≥ 3 kinds) then never downloads them: the admin
-/// console is a few people's screen, and its code would make everyone else's bundle grow.
-pub const STANDALONE: [&str; 1] = ["admin"];
+/// console is a few people's screen, and its code would make everyone else's bundle grow;
+/// the bulk bar's actions are fetched only when someone picks a row.
+pub const STANDALONE: [&str; 2] = ["admin", "bulk"];
+
+/// Kinds drawn only inside another element, never placed by a host, so with no
+/// `/embed/<kind>` page: `<allot-bulk>`, the actions of `<allot-customers>`' bulk bar,
+/// which the list puts into its bar and asks the loader for (a composed `allot:use`
+/// event) when a first row is picked. Each is also [`STANDALONE`].
+pub const NESTED: [&str; 1] = ["bulk"];
 
 /// The bundle of every kind but the [`STANDALONE`] ones (`widget/elements/all`), which
 /// `allot.js` loads for a page with three or more of them.

@@ -6,8 +6,11 @@
 //! the page. All business rules (validation, classification labels) come from `shared`,
 //! the same code the edge runs.
 
-// A build with some elements only leaves the others' code unreferenced on purpose.
-#![cfg_attr(not(feature = "every-element"), allow(dead_code, unused_imports))]
+// A build with some elements only leaves the others' code unreferenced on purpose, and so
+// does the `all` bundle (`every-element`), which holds no standalone kind: what only
+// `<allot-bulk>` uses in shared modules (the fetch client's `send_js`, the directory's
+// reps) is unused there. The default build, with every feature, warns as usual.
+#![cfg_attr(not(all(feature = "every-element", feature = "bulk")), allow(dead_code, unused_imports))]
 
 #[cfg(feature = "admin")]
 mod admin;
@@ -15,6 +18,8 @@ mod allocate;
 mod api;
 mod attrs;
 mod board;
+#[cfg(feature = "bulk")]
+mod bulk;
 mod caller;
 mod customers;
 mod dashboard;

@@ -24,12 +24,6 @@ button:focus-visible, input:focus-visible, select:focus-visible, [tabindex]:focu
 ul.list { list-style: none; margin: 0; padding: 0; border-top: 1px solid var(--b); }
 li.row { display: grid; grid-template-columns: 1fr auto; gap: 2px 10px; padding: 10px 4px; border-bottom: 1px solid var(--b); cursor: pointer; }
 li.row:hover { background: #f8f9fb; }
-li.row.pickable { grid-template-columns: auto 1fr auto; align-items: center; }
-.pick { width: 22px; height: 22px; margin: 0; }
-.bulk { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; padding: 8px 4px; border-bottom: 1px solid var(--b); }
-.bulk .msg { flex: 1 1 100%; margin: 0; }
-.bulk label { display: inline-flex; align-items: center; gap: 6px; margin: 0; }
-.bulk .link { border: 0; background: none; color: var(--a); text-decoration: underline; padding: 0; min-height: 0; }
 .title { font-weight: 600; overflow-wrap: anywhere; }
 .sub { color: var(--m); font-size: 0.85em; overflow-wrap: anywhere; }
 .tags { display: flex; gap: 4px; flex-wrap: wrap; justify-content: flex-end; align-items: flex-start; align-content: flex-start; max-width: 45vw; }
@@ -151,6 +145,27 @@ li.reminder button.open { width: 100%; text-align: left; background: none; borde
 li.reminder form { margin: 0 4px 10px; }
 "#;
 
+/// `<allot-customers>`: rows with a checkbox, and the bulk bar (its head here; its
+/// actions are `<allot-bulk>`, which sits in it).
+#[cfg(feature = "customers")]
+pub const CUSTOMERS_CSS: &str = r#"
+li.row.pickable { grid-template-columns: auto 1fr auto; align-items: center; }
+.pick { width: 22px; height: 22px; margin: 0; }
+.bulk { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; padding: 8px 4px; border-bottom: 1px solid var(--b); }
+.bulk[hidden] { display: none; }
+.bulk .head, .bulk .acts { display: contents; }
+.bulk label { display: inline-flex; align-items: center; gap: 6px; margin: 0; }
+.bulk .link { border: 0; background: none; color: var(--a); text-decoration: underline; padding: 0; min-height: 0; }
+"#;
+
+/// `<allot-bulk>`: the actions in `<allot-customers>`' bulk bar, on the bar's line.
+#[cfg(feature = "bulk")]
+pub const BULK_CSS: &str = r#"
+:host { flex: 1 1 auto; background: none; }
+.acts { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; }
+.acts .msg { flex: 1 1 100%; margin: 0; }
+"#;
+
 /// `<allot-admin>`: a tab per section, tables that scroll sideways on a phone, row editors.
 #[cfg(feature = "admin")]
 pub const ADMIN_CSS: &str = r#"
@@ -201,7 +216,7 @@ nav.sections button[aria-current=page] { background: var(--a); color: #fff; }
 pub fn for_kind(kind: &str) -> String {
     let parts: &[&str] = match kind {
         #[cfg(feature = "customers")]
-        "customers" => &[CSS],
+        "customers" => &[CSS, CUSTOMERS_CSS],
         #[cfg(feature = "allocate")]
         "allocate" => &[CSS, PANELS_CSS],
         #[cfg(feature = "pool")]
@@ -214,6 +229,8 @@ pub fn for_kind(kind: &str) -> String {
         "dashboard" => &[CSS, PANELS_CSS, DASHBOARD_CSS],
         #[cfg(feature = "admin")]
         "admin" => &[CSS, PANELS_CSS, ADMIN_CSS],
+        #[cfg(feature = "bulk")]
+        "bulk" => &[CSS, BULK_CSS],
         _ => &[CSS],
     };
     parts.concat()

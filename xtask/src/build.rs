@@ -63,7 +63,7 @@ pub fn widget(tools: &Tools) -> Result<(), String> {
     widget_with(tools, None)
 }
 
-pub use crate::kinds::{ALL, KINDS, STANDALONE};
+pub use crate::kinds::{ALL, KINDS, NESTED, STANDALONE};
 
 /// The widget with only some elements (`customers,board`: cargo features of the widget
 /// crate) as the full bundle, for a host that embeds just those.
@@ -274,6 +274,10 @@ export function use(...kinds) {
   if (unknown.length) throw new Error(`unknown Allot element kinds: ${unknown.join(', ')} (known: ${KINDS.join(', ')})`);
   return define(kinds.filter((k) => pending.has(k))) ?? Promise.resolve();
 }
+// An element that needs another kind's code only later asks for it with a composed
+// `allot:use` event, whose detail is the kind: <allot-customers> its bulk bar
+// (<allot-bulk>, a standalone bundle) when a first row is picked.
+document.addEventListener('allot:use', (e) => { if (KINDS.includes(e.detail)) use(e.detail); });
 "#;
 
 /// Response headers of the static files (Workers static assets read `_headers` at the
@@ -313,7 +317,9 @@ pub fn portal(published: &[(String, String)]) -> Result<(), String> {
     for page in ["board.html", "admin.html"] {
         preloads.copy_page(&root.join("portal").join(page), &dist.join(page))?;
     }
-    crate::pages::embed(&root, &dist, &KINDS, &preloads)?;
+    // A page per kind a host may use: not the ones drawn only inside another element.
+    let pages: Vec<&str> = KINDS.iter().copied().filter(|k| !NESTED.contains(k)).collect();
+    crate::pages::embed(&root, &dist, &pages, &preloads)?;
     crate::pages::mobile(&root, &dist, &preloads)
 }
 
@@ -328,7 +334,7 @@ pub fn write_demo_config(tokens: &[(&str, &str, String)]) -> Result<(), String> 
 mod tests {
     //! What cargo reads cannot be generated from `KINDS`: these tests hold it equal.
 
-    use super::{ALL, KINDS, STANDALONE};
+    use super::{ALL, KINDS, NESTED, STANDALONE};
     use allot_tests::root;
 
     fn read(path: &str) -> String {
@@ -385,5 +391,19 @@ mod tests {
         assert!(js.contains(&format!("const KINDS = {};", serde_json::json!(KINDS))));
         assert!(js.contains(&format!("const STANDALONE = {};", serde_json::json!(STANDALONE))));
         assert!(STANDALONE.iter().all(|k| KINDS.contains(k)), "a standalone kind is a kind");
+    }
+
+    /// `<allot-customers>` asks for its bulk bar with `allot:use` (`customers/mod.rs`): the
+    /// loader hears it on the document and loads that kind, which is a standalone bundle
+    /// (never in `all`, so the list's first load, alone or in `all`, does not carry it) and
+    /// has no page of its own.
+    #[test]
+    fn the_bulk_bar_is_asked_for_and_loaded_alone() {
+        let js = super::loader(&[("all".into(), "all-0".into())]);
+        assert!(js.contains("document.addEventListener('allot:use', (e) => { if (KINDS.includes(e.detail)) use(e.detail); });"));
+        assert!(KINDS.contains(&"bulk") && STANDALONE.contains(&"bulk") && NESTED.contains(&"bulk"));
+        assert!(NESTED.iter().all(|k| STANDALONE.contains(k)), "a nested kind is loaded when asked for, alone");
+        let customers = read("widget/src/customers/mod.rs");
+        assert!(customers.contains(r#"create_element("allot-bulk")"#) && customers.contains(r#"new_with_event_init_dict("allot:use""#));
     }
 }

@@ -64,7 +64,7 @@ pub fn embed(root: &Path, dist: &Path, kinds: &[&str], preloads: &Preloads<'_>) 
         let page = format!(
             "<!doctype html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
              <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
-             <meta name=\"referrer\" content=\"no-referrer\"><title>Allot · {kind}</title>\
+             <meta name=\"referrer\" content=\"no-referrer\"><title>Allot · {kind}</title><link rel=\"icon\" href=\"data:,\">\
              <link rel=\"stylesheet\" href=\"/embed/embed.css\">{preload}\
              <script type=\"module\" src=\"/embed/embed.js\"></script></head>\
              <body><allot-{kind} data-embedded></allot-{kind}><p id=\"status\" role=\"status\" hidden></p></body></html>\n"

@@ -1,9 +1,9 @@
 //! `<allot-customers api token lang>`: a searchable, filterable customer list with an
 //! add/edit form.
 
-mod bulk;
-mod collaborators;
+pub(crate) mod collaborators;
 mod form;
+mod selection;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -40,12 +40,15 @@ pub fn Customers(attrs: Attrs) -> impl IntoView {
     let status = RwSignal::new(String::new());
     let editing = RwSignal::new(Editing::Closed);
     let sharing = RwSignal::new(None::<collaborators::Sharing>);
-    let bulk = RwSignal::new(bulk::Bulk::default());
+    let picks = RwSignal::new(selection::Selection::default());
+    // Where `<allot-bulk>` goes, once a first row is picked.
+    let actions = NodeRef::<leptos::html::Div>::new();
+    let bar_open = RwSignal::new(false);
     // Each list load gets a number; answers to superseded loads are dropped.
     let loads = crate::latest::Latest::new();
 
     // The list's filters as query pairs: a page's query, the count of what matches, and a
-    // bulk action's "every customer matching" selection.
+    // bulk action's "every customer matching" selection (`<allot-bulk>`'s `filter`).
     let filter = move || {
         let mut pairs = vec![("owner".to_string(), owner.get().to_string())];
         let text = q.get();
@@ -95,7 +98,7 @@ pub fn Customers(attrs: Attrs) -> impl IntoView {
                         items.set(page.items);
                     }
                     let shown = items.with_untracked(|v| v.iter().map(|c| c.customer.id.clone()).collect());
-                    bulk.update(|b| b.show(shown, !append));
+                    picks.update(|s| s.show(shown, !append));
                 }
                 Err(f) => error.set(Some(describe(lang, &attrs, &f))),
             }
@@ -154,81 +157,79 @@ pub fn Customers(attrs: Attrs) -> impl IntoView {
         });
     };
 
-    // The bulk bar: one listener for its taps and choices (`bulk::Bulk` decides).
+    // The bulk bar's head: one listener for its taps and choices (`Selection` decides).
     // Not collapsed into match guards: a guard would hide a state change (toggling the
     // page's selection) inside a pattern.
     #[allow(clippy::collapsible_match)]
-    let on_bulk = move |ev: &web_sys::Event| {
+    let on_head = move |ev: &web_sys::Event| {
         let Some(target) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
         let Some(what) = target.get_attribute("data-bulk") else { return };
-        let lang = lang.get_untracked();
-        let c = client();
         match (ev.type_().as_str(), what.as_str()) {
             ("change", "page") => {
-                if bulk.try_update(bulk::Bulk::toggle_page).unwrap_or(false) {
+                if picks.try_update(selection::Selection::toggle_page).unwrap_or(false) {
                     let path = format!("/customers/count?{}", filter_query());
+                    let c = client();
                     spawn_local(async move {
                         if let Ok(answer) = c.get_js(&path).await {
                             let n = js_sys::Reflect::get(&answer, &"count".into()).ok().and_then(|v| v.as_f64());
-                            bulk.update(|b| b.matching = n.map(|n| n as u32));
+                            picks.update(|s| s.matching = n.map(|n| n as u32));
                         }
                     });
                 }
             }
-            ("click", "all") => bulk.update(bulk::Bulk::pick_all),
-            ("click", "clear") => bulk.update(bulk::Bulk::clear),
-            ("change", "action") => {
-                let action = target.dyn_ref::<web_sys::HtmlSelectElement>().map(|s| s.value()).unwrap_or_default();
-                bulk.update(|b| b.choose(&action));
-                if bulk.with_untracked(|b| b.reps.is_empty()) && ["assign", "transfer", "distribute"].contains(&action.as_str()) {
-                    spawn_local(async move {
-                        if let Ok(list) = c.get_js("/users").await {
-                            bulk.update(|b| b.reps = collaborators::reps(&list));
-                        }
-                    });
-                }
-            }
-            ("click", "go" | "apply") => {
-                if what == "go" && !bulk.try_update(bulk::Bulk::go).unwrap_or(false) {
-                    return;
-                }
-                let slot = ev.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
-                let value = |key: &str| -> String {
-                    let Some(field) = slot.as_ref().and_then(|s| s.query_selector(&format!("[data-bulk={key}]")).ok().flatten()) else { return String::new() };
-                    field.dyn_ref::<web_sys::HtmlInputElement>().map(|i| i.value()).or_else(|| field.dyn_ref::<web_sys::HtmlSelectElement>().map(|s| s.value())).unwrap_or_default()
-                };
-                let fields = bulk::Fields { to: value("to"), reason: value("reason"), note: value("note"), tag: value("tag"), strategy: value("strategy") };
-                let request = bulk.with_untracked(|b| b.request(&filter(), &fields, what == "apply"));
-                bulk.update(|b| {
-                    b.busy = true;
-                    b.failure = None;
-                });
-                spawn_local(async move {
-                    match c.send_js("POST", "/customers/bulk", &request).await {
-                        Ok(answer) => {
-                            let read = bulk::read(&answer);
-                            let names = bulk.with_untracked(|b| b.reps.clone());
-                            let name = |id: &str| names.iter().find(|(r, _)| r == id).map_or_else(|| id.to_string(), |(_, n)| n.clone());
-                            let summary = bulk::summary(lang, &read, name);
-                            bulk.update(|b| {
-                                b.busy = false;
-                                b.outcome = Some((summary, !read.applied));
-                            });
-                            if read.applied {
-                                attrs.emit("allot:bulk-applied", &answer);
-                                load(false);
-                            }
-                        }
-                        Err(f) => bulk.update(|b| {
-                            b.busy = false;
-                            b.failure = Some(describe(lang, &attrs, &f));
-                        }),
-                    }
-                });
-            }
+            ("click", "all") => picks.update(selection::Selection::pick_all),
+            ("click", "clear") => picks.update(selection::Selection::clear),
             _ => {}
         }
     };
+
+    let panels = move |ev: &web_sys::Event| {
+        on_head(ev);
+        collaborators::handle(ev, attrs, lang.get_untracked(), sharing, on_shared);
+    };
+
+    // The bar's actions: `<allot-bulk>`, its own bundle. Put into the bar when a first row
+    // is picked, with a composed `allot:use` event that has the loader (`allot.js`) fetch
+    // its bundle; told what is picked (and the element's api, token, lang, embedder) by
+    // its attributes from then on. An applied action (`allot:bulk-applied`, which the
+    // host hears too) shows the list again.
+    Effect::new(move |_| {
+        let (count, target) = picks.with(|s| (s.count(), s.target()));
+        let Some(slot) = actions.get() else { return };
+        let bar = match slot.first_element_child() {
+            Some(bar) => bar,
+            None if count > 0 => {
+                let Some(bar) = slot.owner_document().and_then(|d| d.create_element("allot-bulk").ok()) else { return };
+                let _ = slot.append_child(&bar);
+                let reload = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || load(false));
+                let _ = bar.add_event_listener_with_callback("allot:bulk-applied", reload.as_ref().unchecked_ref());
+                reload.forget();
+                let init = web_sys::CustomEventInit::new();
+                init.set_bubbles(true);
+                init.set_composed(true);
+                init.set_detail(&"bulk".into());
+                if let Ok(ask) = web_sys::CustomEvent::new_with_event_init_dict("allot:use", &init) {
+                    let _ = bar.dispatch_event(&ask);
+                }
+                bar_open.set(true);
+                bar
+            }
+            None => return,
+        };
+        for name in ["api", "token", "lang", "embedder"] {
+            let _ = match attrs.get(name) {
+                Some(value) => bar.set_attribute(name, &value),
+                None => bar.remove_attribute(name),
+            };
+        }
+        let _ = bar.set_attribute("count", &count.to_string());
+        let (set, unset, value) = match target {
+            selection::Target::Ids(ids) => ("ids", "filter", ids),
+            selection::Target::Filter => ("filter", "ids", filter_query()),
+        };
+        let _ = bar.set_attribute(set, &value);
+        let _ = bar.remove_attribute(unset);
+    });
 
     let label = move |key: &'static str| t(lang.get(), key);
     let owner_button = move |key: &'static str| {
@@ -267,11 +268,15 @@ pub fn Customers(attrs: Attrs) -> impl IntoView {
         }}
         // An owned customer's collaborators are changed beside the form, not through it:
         // sharing is not an edit, so what is typed in the form stays.
-        <div inner_html=move || sharing.with(|p| p.as_ref().filter(|_| editing.with(|e| matches!(e, Editing::Existing(_)))).map(|p| p.html(lang.get())).unwrap_or_default())
-            on:click=move |ev| collaborators::handle(&ev, attrs, lang.get_untracked(), sharing, on_shared)
-            on:change=move |ev| collaborators::handle(&ev, attrs, lang.get_untracked(), sharing, on_shared)></div>
-        <div inner_html=move || if items.with(Vec::is_empty) && bulk.with(|b| b.outcome.is_none()) { String::new() } else { bulk.with(|b| b.html(lang.get(), attrs.get("token").and_then(|t| shared::claims::unverified_role(&t)))) }
-            on:click=move |ev| on_bulk(&ev) on:change=move |ev| on_bulk(&ev)></div>
+        // The collaborators panel and the bulk bar's head are markup: one pair of delegated
+        // listeners for both (each reads only its own `data-*` attributes).
+        <div on:click=move |ev| panels(&ev) on:change=move |ev| panels(&ev)>
+            <div inner_html=move || sharing.with(|p| p.as_ref().filter(|_| editing.with(|e| matches!(e, Editing::Existing(_)))).map(|p| p.html(lang.get())).unwrap_or_default())></div>
+            <section class="bulk" aria-label=move || label("bulk") hidden=move || items.with(Vec::is_empty) && !bar_open.get()>
+                <div class="head" inner_html=move || picks.with(|s| s.html(lang.get()))></div>
+                <div class="acts" node_ref=actions></div>
+            </section>
+        </div>
         <ul class="list" aria-busy=move || loading.get().to_string()>
             <For each=move || items.get() key=move |c| (c.customer.id.clone(), c.customer.version, c.masked, c.editable, c.customer.collaborators.clone(), owner.get_untracked() == "shared") children=move |c| {
                 let lang = lang.get_untracked();
@@ -295,8 +300,8 @@ pub fn Customers(attrs: Attrs) -> impl IntoView {
                             editing.set(Editing::Existing(Box::new(open.clone())));
                         }>
                         <input type="checkbox" class="pick" aria-label=format!("{} {}", t(lang, "select"), c.customer.name)
-                            prop:checked=move || bulk.with(|b| b.is_picked(&picked))
-                            on:click=move |ev| { ev.stop_propagation(); bulk.update(|b| b.toggle(&pick)) } />
+                            prop:checked=move || picks.with(|s| s.is_picked(&picked))
+                            on:click=move |ev| { ev.stop_propagation(); picks.update(|s| s.toggle(&pick)) } />
                         <div>
                             <div class="title">{c.customer.name.clone()}</div>
                             <div class="sub">{sub}</div>
