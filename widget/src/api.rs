@@ -200,6 +200,33 @@ impl Client {
         Ok(Answer { status, value, text })
     }
 
+    /// A file answer (the import template as a workbook), its bytes as the server sent
+    /// them: [`Client::exchange`] reads answers as text, which would mangle a binary file.
+    pub async fn get_file(&self, path: &str) -> Result<web_sys::Blob, Failure> {
+        let net = |_: wasm_bindgen::JsValue| Failure::Network;
+        let request = Request::new_with_str(&format!("{}/api/v1{path}", self.base)).map_err(net)?;
+        if let Some(token) = &self.token {
+            request.headers().set("authorization", &format!("Bearer {token}")).map_err(net)?;
+        }
+        if let Some(origin) = &self.embedder {
+            request.headers().set("x-allot-embedder", origin).map_err(net)?;
+        }
+        let window = web_sys::window().ok_or(Failure::Network)?;
+        let response: Response = JsFuture::from(window.fetch_with_request(&request)).await.map_err(net)?.dyn_into().map_err(net)?;
+        if !response.ok() {
+            // A refusal is JSON, told apart as every other answer's (a copy of exchange's
+            // rule: changing exchange would change every other bundle, #17).
+            let status = response.status();
+            let text = JsFuture::from(response.text().map_err(net)?).await.map_err(net)?.as_string().unwrap_or_default();
+            return Err(match shared::wire::from_json::<ErrorBody>(&text) {
+                Ok(e) if status != 401 || e.error.code == "deactivated" => Failure::Api { status, code: e.error.code, message: e.error.message, details: e.error.details },
+                _ if status == 401 => Failure::Unauthorized,
+                _ => Failure::Api { status, code: "http".into(), message: format!("HTTP {status}"), details: None },
+            });
+        }
+        JsFuture::from(response.blob().map_err(net)?).await.map_err(net)?.dyn_into().map_err(net)
+    }
+
     /// The request of [`Client::exchange`] (its method, URL and headers) again with the
     /// file as its body and the file's media type; unchanged when there is no file.
     fn with_file(&self, request: Request) -> Result<Request, Failure> {

@@ -17,3 +17,16 @@ pub fn csv(name: &str, csv: &str) {
     }
     let _ = web_sys::Url::revoke_object_url(&url);
 }
+
+/// Saves a file the API sent (the import template as a workbook). Only the admin console
+/// downloads one: at the end, so the other bundles' code is as it was.
+#[cfg(feature = "admin")]
+pub fn file(name: &str, blob: &web_sys::Blob) {
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(blob) else { return };
+    if let Some(a) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.create_element("a").ok()).and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok()) {
+        a.set_href(&url);
+        a.set_download(name);
+        a.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}

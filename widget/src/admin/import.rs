@@ -139,7 +139,8 @@ fn Import(ctx: Ctx) -> impl IntoView {
             {ctx.role.is_manager_or_admin().then(|| view! {
                 <label class="check"><input type="checkbox" name="to_pool" prop:checked=move || to_pool.get() on:change=move |ev| to_pool.set(event_target_checked(&ev)) />{lang.pick("导入到公海", "Import into the pool")}</label>
             })}
-            <button type="button" class="template" on:click=move |_| template(ctx)>{lang.pick("下载模板", "Download the template")}</button>
+            <button type="button" class="template-xlsx" on:click=move |_| template_xlsx(ctx)>{lang.pick("下载 Excel 模板", "Download the Excel template")}</button>
+            <button type="button" class="template" on:click=move |_| template(ctx)>{lang.pick("下载 CSV 模板", "Download the CSV template")}</button>
         </div>
         {feedback::show(status)}
         {move || status.with(Status::busy).then(|| view! { <progress aria-label=lang.pick("处理中", "Working")></progress> })}
@@ -181,6 +182,18 @@ fn Import(ctx: Ctx) -> impl IntoView {
 /// Tells the host what the import did (`allot:import`).
 fn attrs_emit(ctx: Ctx, detail: &wasm_bindgen::JsValue) {
     ctx.attrs.emit("allot:import", detail);
+}
+
+/// The import template as a workbook: drop-downs for the tenant's lists, contact columns
+/// kept as text (`shared::import::template_xlsx`, written by the server).
+fn template_xlsx(ctx: Ctx) {
+    let c = Client::of(&ctx.attrs);
+    spawn_local(async move {
+        match c.get_file("/customers/import/template?format=xlsx").await {
+            Ok(blob) => crate::download::file("allot-import-template.xlsx", &blob),
+            Err(f) => ctx.attrs.emit("allot:error", &crate::notice::to_js(&crate::notice::describe(ctx.lang, &ctx.attrs, &f))),
+        }
+    });
 }
 
 /// The import template: the headers the importer reads, as a file.
