@@ -96,8 +96,11 @@ pub enum Values {
     /// A date, compared as milliseconds since the epoch.
     Date,
     Text,
-    /// Several values (tags, a multi-select): a condition asks whether one is among them.
+    /// Several free values (tags): a condition asks whether one is among them.
     List,
+    /// Several values from a closed list (a multi-select's options): a condition asks
+    /// whether one of them is among them.
+    Options(Vec<String>),
 }
 
 impl Values {
@@ -105,7 +108,7 @@ impl Values {
         match self {
             Values::Choice(_) | Values::Text => &[Op::Eq, Op::Ne, Op::In],
             Values::Number | Values::Date => &[Op::Gte, Op::Lte, Op::Eq, Op::Ne],
-            Values::List => &[Op::Has],
+            Values::List | Values::Options(_) => &[Op::Has],
         }
     }
 
@@ -120,6 +123,11 @@ impl Values {
                 }
                 (Values::Number | Values::Date, Value::Number(_)) => Ok(()),
                 // An empty text never matches (an empty field is `null`).
+                (Values::Options(options), Value::String(s)) if options.contains(s) => Ok(()),
+                (Values::Options(options), _) => {
+                    let listed: Vec<&str> = options.iter().map(String::as_str).take(20).collect();
+                    Err(("not_in_list", format!("{v} is not (or no longer) one of this field's options, {}: change or remove this condition", listed.join(", "))))
+                }
                 (Values::Text | Values::List, Value::String(s)) if s.trim().is_empty() => Err(("required", "a value to compare with".into())),
                 (Values::Text | Values::List, Value::String(_)) => Ok(()),
                 (Values::Number, _) => Err(("wrong_type", "a number".into())),
@@ -296,6 +304,7 @@ mod tests {
             field("source", Values::Text),
             field("tags", Values::List),
             field("custom.signed", Values::Date),
+            field("custom.needs", Values::Options(vec!["培训".into(), "实施".into()])),
         ]
     }
 
@@ -315,6 +324,8 @@ mod tests {
         assert_eq!(check("custom.signed", Op::Lte, json!(1_767_225_600_000_i64)), ok);
         assert_eq!(check("source", Op::In, json!(["展会", "官网"])), ok);
         assert_eq!(check("tags", Op::Has, json!("vip")), ok);
+        assert_eq!(check("custom.needs", Op::Has, json!("培训")), ok);
+        assert_eq!(check("custom.needs", Op::Has, json!("售后")), vec!["s.when[0].value not_in_list"], "a multi-select's option, not any text");
         assert_eq!(check("tier", Op::Eq, json!("gold")), vec!["s.when[0].value not_in_list"], "a value the list does not hold");
         assert_eq!(check("region", Op::In, json!(["east", "north"])), vec!["s.when[0].value not_in_list"]);
         assert_eq!(check("region", Op::In, json!([])), vec!["s.when[0].value wrong_type"]);

@@ -402,7 +402,7 @@ impl TenantSettings {
                 FieldKind::Number => Values::Number,
                 FieldKind::Date => Values::Date,
                 FieldKind::Select => Values::Choice(f.options.iter().map(|o| (o.clone(), o.clone(), o.clone())).collect()),
-                FieldKind::MultiSelect => Values::List,
+                FieldKind::MultiSelect => Values::Options(f.options.clone()),
             };
             field(&format!("custom.{}", f.key), &f.label, &f.label, values)
         }));

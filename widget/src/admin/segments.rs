@@ -20,6 +20,7 @@ pub fn condition_for(field: &ConditionField) -> Condition {
     let value = match &field.values {
         Values::Choice(list) => list.first().map_or(Value::Null, |(k, _, _)| Value::String(k.clone())),
         Values::Number | Values::Date => Value::from(0),
+        Values::Options(options) => options.first().map_or(Value::Null, |o| Value::String(o.clone())),
         Values::Text | Values::List => Value::String(String::new()),
     };
     Condition { field: field.field.clone(), op, value }
@@ -162,6 +163,15 @@ fn value_input(lang: Lang, c: &Condition, field: Option<&ConditionField>, label:
             </select> }
             .into_any()
         }
+        (Some(Values::Options(options)), _) => {
+            let current = c.value.as_str().map(String::from);
+            let list: Vec<(String, String, String)> = options.iter().map(|o| (o.clone(), o.clone(), o.clone())).collect();
+            let list = with_removed(lang, &list, std::slice::from_ref(&c.value));
+            view! { <select name="value" aria-label=label on:change=move |ev| set(with(Value::String(event_target_value(&ev))))>
+                {list.iter().map(|(key, zh, en)| view! { <option value=key.clone() selected=current.as_deref() == Some(key.as_str())>{lang.pick(zh, en).to_string()}</option> }).collect_view()}
+            </select> }
+            .into_any()
+        }
         (Some(Values::Number), _) => view! { <input type="number" name="value" aria-label=label prop:value=c.value.as_f64().map(shared::number::format).unwrap_or_default()
         on:change=move |ev| set(with(shared::number::parse(&event_target_value(&ev)).and_then(serde_json::Number::from_f64).map_or(Value::Null, Value::Number))) /> }
         .into_any(),
@@ -208,7 +218,9 @@ mod tests {
 
     #[test]
     fn a_new_condition_is_one_its_field_accepts() {
-        let settings = TenantSettings::default();
+        let mut settings = TenantSettings::default();
+        let field = |key: &str, kind| shared::fields::FieldDef { key: key.into(), label: key.into(), kind, options: vec!["培训".into(), "实施".into()], required: false };
+        settings.custom_fields.extend([field("needs", shared::fields::FieldKind::MultiSelect), field("size", shared::fields::FieldKind::Select), field("signed", shared::fields::FieldKind::Date)]);
         for field in settings.condition_fields() {
             let rule = SegmentRule { key: "x".into(), zh: "x".into(), en: "x".into(), cadence_days: 7, when: vec![condition_for(&field)] };
             let mut errors = Vec::new();
