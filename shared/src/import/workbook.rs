@@ -174,7 +174,8 @@ fn row<'a>(number: u32, cells: impl Iterator<Item = (&'a str, Option<u8>)>) -> S
 }
 
 /// Text as XML character data or an attribute value; characters XML 1.0 cannot carry
-/// (control characters a setting might hold) are left out.
+/// (control characters a setting might hold) are left out — which is why this is not the
+/// widget's `markup::escape` (HTML carries them; and that one is in every bundle).
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
